@@ -1,0 +1,160 @@
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "cli/cli.h"
+#include "config/config.h"
+#include "form/form.h"
+#include "pdf/pdf.h"
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+const char kValidateHelp[] =
+    "usage: consentkit validate FILE...\n"
+    "\n"
+    "Checks form definitions. Prints nothing and exits 0 when every file is\n"
+    "valid; otherwise prints one line per problem,\n"
+    "  file:line:col: <element>: what is wrong; expected what\n"
+    "and exits 1.\n";
+
+const char kRenderHelp[] =
+    "usage: consentkit render FORM.xml -o OUT.pdf [--config FILE]\n"
+    "\n"
+    "Renders one form definition as a blank, fillable PDF.\n"
+    "\n"
+    "  -o, --output OUT.pdf  where to write the PDF (written whole or not at all)\n"
+    "  --config FILE         consentkit configuration with the [clinic] header\n"
+    "                        details (see samples/consentkit.conf)\n";
+
+const char kPacketHelp[] =
+    "usage: consentkit packet FORM.xml... -o OUT.pdf [--config FILE]\n"
+    "\n"
+    "Renders several form definitions into one printable, fillable PDF: each\n"
+    "form starts on a new page and pages are numbered across the packet.\n"
+    "\n"
+    "  -o, --output OUT.pdf  where to write the PDF (written whole or not at all)\n"
+    "  --config FILE         consentkit configuration with the [clinic] header\n"
+    "                        details (see samples/consentkit.conf)\n";
+
+struct RenderArgs {
+  std::vector<std::string> forms;
+  std::string output;
+  std::string config;
+};
+
+bool WantsHelp(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
+}
+
+RenderArgs ParseRenderArgs(const std::string& command, const std::vector<std::string>& args) {
+  RenderArgs parsed;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool takes_value = a == "-o" || a == "--output" || a == "--config";
+    if (takes_value && i + 1 >= args.size()) throw UsageError(command, a + " needs a value");
+    if (a == "-o" || a == "--output") {
+      parsed.output = args[++i];
+    } else if (a == "--config") {
+      parsed.config = args[++i];
+    } else if (!a.empty() && a[0] == '-') {
+      throw UsageError(command, "unknown option " + a);
+    } else {
+      parsed.forms.push_back(a);
+    }
+  }
+  if (parsed.forms.empty()) throw UsageError(command, "no form definition given");
+  if (parsed.output.empty()) throw UsageError(command, "no output file given (-o OUT.pdf)");
+  return parsed;
+}
+
+// Loads every file, printing all their problems; empty result on any error.
+std::vector<FormPtr> LoadAll(const std::vector<std::string>& paths) {
+  std::vector<FormPtr> forms;
+  bool ok = true;
+  for (const auto& path : paths) {
+    LoadResult result = LoadFormFile(path);
+    for (const Diagnostic& d : result.errors) std::cerr << d.ToString() << "\n";
+    ok = ok && result.ok();
+    if (result.ok()) forms.push_back(result.form);
+  }
+  if (!ok) return {};
+  return forms;
+}
+
+int Validate(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    std::cout << kValidateHelp;
+    return kExitOk;
+  }
+  if (args.empty()) throw UsageError("validate", "no files given");
+  for (const auto& a : args) {
+    if (!a.empty() && a[0] == '-') throw UsageError("validate", "unknown option " + a);
+  }
+  std::vector<FormPtr> forms = LoadAll(args);
+  return forms.size() == args.size() ? kExitOk : kExitError;
+}
+
+int Render(const std::string& command, const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    std::cout << (command == "render" ? kRenderHelp : kPacketHelp);
+    return kExitOk;
+  }
+  RenderArgs parsed = ParseRenderArgs(command, args);
+  if (command == "render" && parsed.forms.size() != 1) {
+    throw UsageError(command, "render takes one form; use 'consentkit packet' for several");
+  }
+  ClinicSettings clinic;
+  if (!parsed.config.empty()) clinic = LoadSettings(parsed.config).clinic;
+  std::vector<FormPtr> forms = LoadAll(parsed.forms);
+  if (forms.empty()) return kExitError;
+  std::set<std::string> ids;
+  for (const FormPtr& form : forms) {
+    if (!ids.insert(form->id).second) {
+      std::cerr << "consentkit " << command << ": form \"" << form->id
+                << "\" is given twice; expected each form once per packet\n";
+      return kExitError;
+    }
+  }
+  std::string pdf = RenderPacket(forms, clinic);
+  WriteFileAtomically(parsed.output, pdf);
+  std::cout << "wrote " << parsed.output << " (" << pdf.size() << " bytes, " << forms.size()
+            << (forms.size() == 1 ? " form" : " forms") << ")\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+std::string MainHelp() {
+  return "usage: consentkit COMMAND [ARGS]\n"
+         "\n"
+         "Consent and intake forms for aesthetic and dermatology clinics.\n"
+         "\n"
+         "Commands:\n"
+         "  validate FILE...               check form definitions\n"
+         "  render FORM.xml -o OUT.pdf     blank fillable PDF of one form\n"
+         "  packet FORM.xml... -o OUT.pdf  several forms in one printable PDF\n"
+         "\n"
+         "Run 'consentkit COMMAND --help' for a command's options.\n";
+}
+
+int RunCommand(const std::string& command, const std::vector<std::string>& args) {
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << MainHelp();
+    return kExitOk;
+  }
+  if (command == "--version") {
+    std::cout << "consentkit " << CONSENTKIT_VERSION << "\n";
+    return kExitOk;
+  }
+  if (command == "validate") return Validate(args);
+  if (command == "render" || command == "packet") return Render(command, args);
+  std::cerr << "consentkit: unknown command '" << command << "'\n\n" << MainHelp();
+  return kExitUsage;
+}
+
+}  // namespace consentkit

@@ -1,0 +1,132 @@
+#include "config/config.h"
+
+#include <functional>
+#include <map>
+
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+std::string Trim(const std::string& s) {
+  std::size_t first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
+// Strips a "; comment" or "# comment" that starts a line or follows white space.
+std::string StripComment(const std::string& line) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    bool starts = i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t';
+    if ((line[i] == ';' || line[i] == '#') && starts) return line.substr(0, i);
+  }
+  return line;
+}
+
+class Parser {
+ public:
+  Parser(std::string description, std::string base_dir)
+      : description_(std::move(description)), base_dir_(std::move(base_dir)) {}
+
+  Settings Parse(const std::string& text);
+
+ private:
+  using Setter = std::function<void(const std::string&)>;
+  [[noreturn]] void Fail(int line, const std::string& what, const std::string& expected) const;
+  void ParseLine(const std::string& raw, int line);
+  void Set(const std::string& key, const std::string& value, int line);
+  std::map<std::string, Setter> Setters();
+  std::string ResolvePath(const std::string& path) const;
+
+  std::string description_;
+  std::string base_dir_;
+  std::string section_;
+  Settings settings_;
+  int line_ = 0;
+};
+
+void Parser::Fail(int line, const std::string& what, const std::string& expected) const {
+  throw ConfigError(description_ + ":" + std::to_string(line) + ": " + what + "; expected " +
+                    expected);
+}
+
+Settings Parser::Parse(const std::string& text) {
+  std::size_t start = 0;
+  int line = 1;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    ParseLine(text.substr(start, end - start), line++);
+    start = end + 1;
+  }
+  if (settings_.clinic.name.empty()) {
+    Fail(line - 1, "no clinic name", "\"name = ...\" in the [clinic] section");
+  }
+  return settings_;
+}
+
+void Parser::ParseLine(const std::string& raw, int line) {
+  std::string text = Trim(StripComment(raw));
+  if (text.empty()) return;
+  if (text.front() == '[') {
+    if (text.back() != ']') Fail(line, "unclosed section header \"" + text + "\"", "[section]");
+    section_ = Trim(text.substr(1, text.size() - 2));
+    if (section_ != "clinic") Fail(line, "unknown section [" + section_ + "]", "[clinic]");
+    return;
+  }
+  std::size_t equals = text.find('=');
+  if (equals == std::string::npos) Fail(line, "\"" + text + "\" is not a setting", "key = value");
+  if (section_.empty()) Fail(line, "setting before any section", "a [clinic] line first");
+  Set(Trim(text.substr(0, equals)), Trim(text.substr(equals + 1)), line);
+}
+
+void Parser::Set(const std::string& key, const std::string& value, int line) {
+  line_ = line;
+  auto setters = Setters();
+  auto found = setters.find(key);
+  if (found == setters.end()) {
+    Fail(line, "unknown key \"" + key + "\" in [" + section_ + "]",
+         "name, address, phone, logo or page-size");
+  }
+  found->second(value);
+}
+
+std::map<std::string, Parser::Setter> Parser::Setters() {
+  ClinicSettings& c = settings_.clinic;
+  return {
+      {"name", [&c](const std::string& v) { c.name = v; }},
+      {"address", [&c](const std::string& v) { c.address = v; }},
+      {"phone", [&c](const std::string& v) { c.phone = v; }},
+      {"logo", [this, &c](const std::string& v) { c.logo_path = v.empty() ? "" : ResolvePath(v); }},
+      {"page-size",
+       [this, &c](const std::string& v) {
+         if (v == "a4" || v == "A4") {
+           c.page_size = PageSize::kA4;
+         } else if (v == "letter" || v == "Letter") {
+           c.page_size = PageSize::kLetter;
+         } else {
+           Fail(line_, "invalid page-size \"" + v + "\"", "a4 or letter");
+         }
+       }},
+  };
+}
+
+std::string Parser::ResolvePath(const std::string& path) const {
+  if (path.front() == '/' || base_dir_.empty()) return path;
+  return base_dir_ + "/" + path;
+}
+
+}  // namespace
+
+Settings ParseSettings(const std::string& text, const std::string& description,
+                       const std::string& base_dir) {
+  return Parser(description, base_dir).Parse(text);
+}
+
+Settings LoadSettings(const std::string& path) {
+  auto slash = path.rfind('/');
+  std::string base_dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  return ParseSettings(ReadFile(path), path, base_dir);
+}
+
+}  // namespace consentkit

@@ -1,0 +1,150 @@
+#include "form/form.h"
+
+#include <type_traits>
+
+namespace consentkit {
+namespace {
+
+// Quotes a string so that no two different sequences of strings serialise
+// to the same canonical text.
+std::string Quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void AppendField(const Field& f, std::string& out) {
+  out += std::string(f.screening ? "question " : "field ") + Quoted(f.id) + " " +
+         ToString(f.type) + (f.required ? " required" : " optional") + " role=" +
+         ToString(f.role) + " label=" + Quoted(f.label) + " hint=" + Quoted(f.hint);
+  if (f.condition) {
+    out += " when=" + Quoted(f.condition->field_id) + " equals=" + Quoted(f.condition->equals);
+  }
+  out += "\n";
+  for (const Option& o : f.options) out += "  option " + Quoted(o.value) + " " + Quoted(o.label) + "\n";
+}
+
+void AppendBlock(const Block& block, std::string& out) {
+  std::visit(
+      [&out](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, Paragraph>) {
+          out += "p " + Quoted(b.text) + "\n";
+        } else if constexpr (std::is_same_v<T, BulletList>) {
+          out += "list\n";
+          for (const auto& item : b.items) out += "  item " + Quoted(item) + "\n";
+        } else if constexpr (std::is_same_v<T, Risk>) {
+          out += "risk " + Quoted(b.id) + " " + Quoted(b.title) + " " + Quoted(b.description) + "\n";
+        } else {
+          AppendField(b, out);
+        }
+      },
+      block);
+}
+
+}  // namespace
+
+std::string CanonicalText(const FormDefinition& form) {
+  std::string out = "consentkit-form 1\n";
+  out += "form " + Quoted(form.id) + " " + Quoted(form.version) + " " + ToString(form.kind) + " " +
+         Quoted(form.lang) + "\n";
+  out += "title " + Quoted(form.title) + "\nsummary " + Quoted(form.summary) + "\n";
+  for (const Section& section : form.sections) {
+    out += "section " + Quoted(section.id) + " " + ToString(section.kind) + " " +
+           Quoted(section.heading) + "\n";
+    for (const Block& block : section.blocks) AppendBlock(block, out);
+  }
+  for (const Rule& rule : form.rules) {
+    out += "rule " + Quoted(rule.when.field_id) + " " + Quoted(rule.when.equals) + " " +
+           ToString(rule.outcome) + " " + Quoted(rule.reason) + "\n";
+  }
+  return out;
+}
+
+const Field* FormDefinition::FindField(const std::string& field_id) const {
+  for (const Field& f : fields) {
+    if (f.id == field_id) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<const Risk*> FormDefinition::Risks() const {
+  std::vector<const Risk*> risks;
+  for (const Section& section : sections) {
+    for (const Block& block : section.blocks) {
+      if (const Risk* risk = std::get_if<Risk>(&block)) risks.push_back(risk);
+    }
+  }
+  return risks;
+}
+
+std::string Diagnostic::ToString() const {
+  std::string out = file + ":";
+  if (line > 0) out += std::to_string(line) + ":" + std::to_string(column) + ":";
+  out += " ";
+  if (!element.empty()) out += element + ": ";
+  out += message;
+  if (!expected.empty()) out += "; expected " + expected;
+  return out;
+}
+
+const char* ToString(FormKind kind) {
+  switch (kind) {
+    case FormKind::kConsent: return "consent";
+    case FormKind::kIntake: return "intake";
+    case FormKind::kAftercare: return "aftercare";
+    case FormKind::kGeneral: return "general";
+  }
+  return "?";
+}
+
+const char* ToString(SectionKind kind) {
+  switch (kind) {
+    case SectionKind::kInfo: return "info";
+    case SectionKind::kRisks: return "risks";
+    case SectionKind::kScreening: return "screening";
+    case SectionKind::kFields: return "fields";
+  }
+  return "?";
+}
+
+const char* ToString(FieldType type) {
+  switch (type) {
+    case FieldType::kText: return "text";
+    case FieldType::kTextArea: return "textarea";
+    case FieldType::kDate: return "date";
+    case FieldType::kEmail: return "email";
+    case FieldType::kPhone: return "phone";
+    case FieldType::kYesNo: return "yesno";
+    case FieldType::kChoice: return "choice";
+    case FieldType::kMultiChoice: return "multichoice";
+    case FieldType::kInitials: return "initials";
+    case FieldType::kSignature: return "signature";
+    case FieldType::kCheckbox: return "checkbox";
+  }
+  return "?";
+}
+
+const char* ToString(SignerRole role) {
+  switch (role) {
+    case SignerRole::kNone: return "none";
+    case SignerRole::kPatient: return "patient";
+    case SignerRole::kPractitioner: return "practitioner";
+    case SignerRole::kWitness: return "witness";
+  }
+  return "?";
+}
+
+const char* ToString(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSuitable: return "suitable";
+    case Outcome::kPractitionerReview: return "practitioner-review";
+    case Outcome::kDefer: return "defer";
+  }
+  return "?";
+}
+
+}  // namespace consentkit

@@ -1,0 +1,156 @@
+// The form model: one loaded, validated, immutable form definition.
+//
+// A FormDefinition is built only by LoadForm*() below; nothing else parses XML.
+// Once loaded it never changes, so a std::shared_ptr<const FormDefinition> may
+// be shared freely between threads without locking.
+#ifndef CONSENTKIT_FORM_FORM_H_
+#define CONSENTKIT_FORM_FORM_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace consentkit {
+
+enum class FormKind { kConsent, kIntake, kAftercare, kGeneral };
+enum class SectionKind { kInfo, kRisks, kScreening, kFields };
+enum class FieldType {
+  kText,
+  kTextArea,
+  kDate,
+  kEmail,
+  kPhone,
+  kYesNo,
+  kChoice,
+  kMultiChoice,
+  kInitials,
+  kSignature,
+  kCheckbox,  // only derived from a risk: its "I understand" box
+};
+enum class SignerRole { kNone, kPatient, kPractitioner, kWitness };
+// Ordered from least to most cautious: the screening outcome is the maximum.
+enum class Outcome { kSuitable, kPractitionerReview, kDefer };
+
+struct Option {
+  std::string value;  // export value: [A-Za-z0-9_-]+
+  std::string label;
+};
+
+// "Relevant only when field `field_id` has value `equals`".
+struct Condition {
+  std::string field_id;
+  std::string equals;
+};
+
+struct Field {
+  std::string id;
+  FieldType type = FieldType::kText;
+  std::string label;
+  std::string hint;  // may be empty
+  bool required = false;
+  bool screening = false;  // a <question>: rules may refer to it
+  SignerRole role = SignerRole::kNone;
+  std::vector<Option> options;  // choice and multichoice only
+  std::optional<Condition> condition;
+  int line = 0;  // where it was defined, for messages
+};
+
+struct Risk {
+  std::string id;
+  std::string title;
+  std::string description;
+  int line = 0;
+  std::string UnderstoodFieldId() const { return id + "-understood"; }
+  std::string InitialsFieldId() const { return id + "-initials"; }
+};
+
+struct Rule {
+  Condition when;
+  Outcome outcome = Outcome::kSuitable;
+  std::string reason;
+  int line = 0;
+};
+
+struct Paragraph {
+  std::string text;
+};
+struct BulletList {
+  std::vector<std::string> items;
+};
+
+// One thing in a section, in document order.
+using Block = std::variant<Paragraph, BulletList, Risk, Field>;
+
+struct Section {
+  std::string id;
+  SectionKind kind = SectionKind::kInfo;
+  std::string heading;
+  std::vector<Block> blocks;
+};
+
+struct FormDefinition {
+  std::string id;
+  std::string version;
+  FormKind kind = FormKind::kGeneral;
+  std::string lang;
+  std::string title;
+  std::string summary;  // may be empty
+  std::vector<Section> sections;
+  std::vector<Rule> rules;
+  // Every value a submission carries, in document order: the fields and
+  // questions, and for each risk its derived checkbox and initials fields.
+  std::vector<Field> fields;
+  std::string sha256_hex;  // of CanonicalText(*this), set by the loader
+  std::string source;      // file path or the description given for in-memory input
+
+  // Nullptr if no entry of `fields` has this id.
+  const Field* FindField(const std::string& id) const;
+  std::vector<const Risk*> Risks() const;
+  std::string ShortHash() const { return sha256_hex.substr(0, 12); }
+};
+
+using FormPtr = std::shared_ptr<const FormDefinition>;
+
+// The serialisation hashed into sha256_hex. Independent of XML formatting,
+// comments and attribute order; any change in wording, ids, options, rules
+// or attributes changes it.
+std::string CanonicalText(const FormDefinition& form);
+
+// One problem found while loading a definition. Kept as separate parts, like
+// qpdf's QPDFExc, so callers can format or filter them; ToString() gives
+// "file:line:col: <element id="x">: what is wrong; expected what".
+struct Diagnostic {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string element;  // e.g. <field id="dob">; empty for document-level problems
+  std::string message;
+  std::string expected;  // empty when there is nothing useful to suggest
+  std::string ToString() const;
+};
+
+struct LoadResult {
+  FormPtr form;  // null unless errors is empty
+  std::vector<Diagnostic> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Reads, parses and validates one definition file. Never throws for bad
+// input: every problem (up to kMaxDiagnostics) is returned in `errors`.
+LoadResult LoadFormFile(const std::string& path);
+// As LoadFormFile, for XML already in memory; `description` stands in for
+// the file name in messages.
+LoadResult LoadFormFromMemory(const std::string& xml, const std::string& description);
+constexpr std::size_t kMaxDiagnostics = 100;
+
+const char* ToString(FormKind kind);
+const char* ToString(SectionKind kind);
+const char* ToString(FieldType type);
+const char* ToString(SignerRole role);
+const char* ToString(Outcome outcome);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_FORM_FORM_H_

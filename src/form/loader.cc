@@ -1,0 +1,591 @@
+// Reads a definition with tinyxml2 and turns it into a FormDefinition,
+// collecting every problem with its file, line and column.
+#include <tinyxml2.h>
+
+#include <algorithm>
+#include <initializer_list>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "form/form.h"
+#include "form/source_map.h"
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+using tinyxml2::XMLElement;
+using tinyxml2::XMLNode;
+using Names = std::initializer_list<const char*>;
+
+const std::regex kIdPattern("[a-z][a-z0-9_-]{0,63}");
+const std::regex kValuePattern("[A-Za-z0-9_-]{1,64}");
+const std::regex kVersionPattern("[A-Za-z0-9.+-]{1,32}");
+const std::regex kLangPattern("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*");
+
+std::string JoinNames(Names names, const char* last_separator = " or ") {
+  std::string out;
+  std::size_t i = 0;
+  for (const char* name : names) {
+    if (i > 0) out += (i + 1 == names.size()) ? last_separator : ", ";
+    out += name;
+    ++i;
+  }
+  return out;
+}
+
+const char* XmlErrorText(tinyxml2::XMLError error) {
+  switch (error) {
+    case tinyxml2::XML_ERROR_MISMATCHED_ELEMENT: return "a closing tag does not match its opening tag";
+    case tinyxml2::XML_ERROR_PARSING_ELEMENT: return "an element is not closed or is badly formed";
+    case tinyxml2::XML_ERROR_PARSING_ATTRIBUTE: return "a badly formed attribute";
+    case tinyxml2::XML_ERROR_PARSING_TEXT: return "badly formed text (a stray '<' or '&'?)";
+    case tinyxml2::XML_ERROR_PARSING_COMMENT: return "a comment is not closed";
+    case tinyxml2::XML_ERROR_PARSING_DECLARATION: return "a badly formed <?xml ...?> declaration";
+    case tinyxml2::XML_ERROR_PARSING_CDATA: return "a CDATA section is not closed";
+    case tinyxml2::XML_ERROR_EMPTY_DOCUMENT: return "the document is empty";
+    default: return "the document is not well-formed XML";
+  }
+}
+
+bool Contains(Names names, const std::string& name) {
+  return std::any_of(names.begin(), names.end(), [&](const char* n) { return name == n; });
+}
+
+// Walks the tinyxml2 tree once, in document order, building the model.
+class Loader {
+ public:
+  Loader(const std::string& xml, const std::string& description)
+      : xml_(xml), source_(description), map_(xml) {}
+
+  LoadResult Run();
+
+ private:
+  // Conditions and rules are checked after the whole form is read, because
+  // they may refer to fields defined further down.
+  struct PendingCondition {
+    Condition condition;
+    const XMLElement* at;
+    std::string owner_id;  // the field it makes conditional; empty for rules
+  };
+
+  // Diagnostics.
+  void Error(const XMLNode* at, const std::string& message, const std::string& expected);
+  void AttributeError(const XMLElement* e, const char* attribute, const std::string& message,
+                      const std::string& expected);
+  std::string Describe(const XMLElement* e) const;
+  void ParseError();
+
+  // Generic element checks.
+  bool CheckAttributes(const XMLElement* e, Names allowed, Names required);
+  // The element's text, white space collapsed; an error if empty or if it
+  // contains elements. Elements that take no attributes are checked here.
+  std::string Text(const XMLElement* e, bool takes_attributes = false);
+  std::string Id(const XMLElement* e);
+  template <typename Enum>
+  Enum Enumerated(const XMLElement* e, const char* attribute,
+                  const std::vector<std::pair<const char*, Enum>>& values, Enum fallback);
+  bool Boolean(const XMLElement* e, const char* attribute);
+  const XMLElement* OnlyChild(const XMLElement* parent, const char* name, bool required);
+
+  // The grammar, one function per element.
+  void ParseForm(const XMLElement* root);
+  void ParseSection(const XMLElement* e);
+  void ParseSectionChild(const XMLElement* child, Section& section);
+  Risk ParseRisk(const XMLElement* e);
+  Field ParseField(const XMLElement* e, bool question);
+  void ParseFieldChildren(const XMLElement* e, Field& field);
+  std::optional<Condition> ParseCondition(const XMLElement* e, const char* field_attribute,
+                                          bool required);
+  BulletList ParseList(const XMLElement* e);
+  void ParseRule(const XMLElement* e);
+
+  // Checks that need the whole form.
+  void ResolveConditions();
+  void CheckCondition(const PendingCondition& pending);
+  void CheckFormKind(const XMLElement* root);
+  void AddDerivedFields(const Risk& risk, const XMLElement* at);
+
+  const std::string& xml_;
+  std::string source_;
+  SourceMap map_;
+  tinyxml2::XMLDocument doc_{true, tinyxml2::COLLAPSE_WHITESPACE};
+  std::vector<Diagnostic> errors_;
+  FormDefinition form_;
+  std::set<std::string> ids_;
+  std::vector<PendingCondition> pending_;
+};
+
+LoadResult Loader::Run() {
+  form_.source = source_;
+  if (doc_.Parse(xml_.data(), xml_.size()) != tinyxml2::XML_SUCCESS) {
+    ParseError();
+    return {nullptr, std::move(errors_)};
+  }
+  map_.Index(doc_);
+  ParseForm(doc_.RootElement());
+  if (!errors_.empty()) return {nullptr, std::move(errors_)};
+  form_.sha256_hex = Sha256Hex(CanonicalText(form_));
+  return {std::make_shared<const FormDefinition>(std::move(form_)), {}};
+}
+
+void Loader::Error(const XMLNode* at, const std::string& message, const std::string& expected) {
+  if (errors_.size() >= kMaxDiagnostics) return;
+  Diagnostic d;
+  d.file = source_;
+  SourcePosition pos = map_.PositionOf(at);
+  d.line = pos.line;
+  d.column = pos.column;
+  if (at && at->ToElement()) d.element = Describe(at->ToElement());
+  d.message = message;
+  d.expected = expected;
+  errors_.push_back(std::move(d));
+}
+
+void Loader::AttributeError(const XMLElement* e, const char* attribute, const std::string& message,
+                            const std::string& expected) {
+  Error(e, message, expected);
+  if (errors_.empty()) return;
+  SourcePosition pos = map_.PositionOfAttribute(e, attribute);
+  errors_.back().line = pos.line;
+  errors_.back().column = pos.column;
+}
+
+std::string Loader::Describe(const XMLElement* e) const {
+  std::string out = "<" + std::string(e->Name());
+  if (const char* id = e->Attribute("id")) out += " id=\"" + std::string(id) + "\"";
+  return out + ">";
+}
+
+void Loader::ParseError() {
+  Diagnostic d;
+  d.file = source_;
+  d.line = std::max(1, doc_.ErrorLineNum());
+  d.column = map_.FirstColumnOfLine(d.line);
+  d.message = std::string("malformed XML: ") + XmlErrorText(doc_.ErrorID());
+  d.expected = "well-formed XML (every tag closed, attributes quoted, & written as &amp;)";
+  errors_.push_back(std::move(d));
+}
+
+bool Loader::CheckAttributes(const XMLElement* e, Names allowed, Names required) {
+  bool ok = true;
+  for (auto* a = e->FirstAttribute(); a; a = a->Next()) {
+    if (Contains(allowed, a->Name())) continue;
+    std::string expected = allowed.size() == 0 ? "no attributes on <" + std::string(e->Name()) + ">"
+                                               : "one of " + JoinNames(allowed);
+    AttributeError(e, a->Name(), "unknown attribute \"" + std::string(a->Name()) + "\"", expected);
+    ok = false;
+  }
+  for (const char* name : required) {
+    if (e->Attribute(name)) continue;
+    Error(e, "missing attribute \"" + std::string(name) + "\"",
+          "<" + std::string(e->Name()) + " " + name + "=\"...\">");
+    ok = false;
+  }
+  return ok;
+}
+
+std::string Loader::Text(const XMLElement* e, bool takes_attributes) {
+  if (!takes_attributes) CheckAttributes(e, {}, {});
+  for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
+    Error(child, "unexpected element <" + std::string(child->Name()) + "> inside <" + e->Name() + ">",
+          "plain text");
+  }
+  std::string text;
+  for (auto* node = e->FirstChild(); node; node = node->NextSibling()) {
+    if (node->ToText()) text += node->Value();
+  }
+  text = CollapseWhitespace(text);
+  if (text.empty()) Error(e, "empty text in <" + std::string(e->Name()) + ">", "some text");
+  return text;
+}
+
+std::string Loader::Id(const XMLElement* e) {
+  const char* raw = e->Attribute("id");
+  if (!raw) return "";
+  std::string id = raw;
+  if (!std::regex_match(id, kIdPattern)) {
+    AttributeError(e, "id", "invalid id \"" + id + "\"",
+                   "a lower-case letter, then letters, digits, '-' or '_' (at most 64)");
+  } else if (!ids_.insert(id).second) {
+    AttributeError(e, "id", "duplicate id \"" + id + "\"", "ids unique within the form");
+  }
+  return id;
+}
+
+template <typename Enum>
+Enum Loader::Enumerated(const XMLElement* e, const char* attribute,
+                        const std::vector<std::pair<const char*, Enum>>& values, Enum fallback) {
+  const char* raw = e->Attribute(attribute);
+  if (!raw) return fallback;
+  std::string allowed;
+  for (const auto& [name, value] : values) {
+    if (std::string(raw) == name) return value;
+    allowed += allowed.empty() ? name : std::string(", ") + name;
+  }
+  AttributeError(e, attribute, "invalid " + std::string(attribute) + " \"" + raw + "\"",
+                 "one of " + allowed);
+  return fallback;
+}
+
+bool Loader::Boolean(const XMLElement* e, const char* attribute) {
+  return Enumerated<bool>(e, attribute, {{"true", true}, {"false", false}}, false);
+}
+
+const XMLElement* Loader::OnlyChild(const XMLElement* parent, const char* name, bool required) {
+  const XMLElement* found = parent->FirstChildElement(name);
+  if (!found && required) {
+    Error(parent, "missing <" + std::string(name) + "> in <" + parent->Name() + ">",
+          "one <" + std::string(name) + "> element");
+  }
+  if (found && found->NextSiblingElement(name)) {
+    Error(found->NextSiblingElement(name), "second <" + std::string(name) + "> in <" +
+          parent->Name() + ">", "exactly one <" + std::string(name) + ">");
+  }
+  return found;
+}
+
+void Loader::ParseForm(const XMLElement* root) {
+  if (std::string(root->Name()) != "form") {
+    Error(root, "unknown root element <" + std::string(root->Name()) + ">", "<form>");
+    return;
+  }
+  CheckAttributes(root, {"id", "version", "kind", "lang"}, {"id", "version", "kind", "lang"});
+  form_.id = Id(root);
+  form_.version = root->Attribute("version") ? root->Attribute("version") : "";
+  if (root->Attribute("version") && !std::regex_match(form_.version, kVersionPattern)) {
+    AttributeError(root, "version", "invalid version \"" + form_.version + "\"",
+                   "letters, digits, '.', '-' or '+', like 2026.1 or 1.2.0");
+  }
+  form_.kind = Enumerated<FormKind>(root, "kind",
+                                    {{"consent", FormKind::kConsent},
+                                     {"intake", FormKind::kIntake},
+                                     {"aftercare", FormKind::kAftercare},
+                                     {"general", FormKind::kGeneral}},
+                                    FormKind::kGeneral);
+  form_.lang = root->Attribute("lang") ? root->Attribute("lang") : "";
+  if (root->Attribute("lang") && !std::regex_match(form_.lang, kLangPattern)) {
+    AttributeError(root, "lang", "invalid lang \"" + form_.lang + "\"",
+                   "a BCP 47 language tag such as en, es or fr-CA");
+  }
+  for (auto* child = root->FirstChildElement(); child; child = child->NextSiblingElement()) {
+    std::string name = child->Name();
+    if (name == "title") {
+      if (child == OnlyChild(root, "title", true)) form_.title = Text(child);
+    } else if (name == "summary") {
+      if (child == OnlyChild(root, "summary", false)) form_.summary = Text(child);
+    } else if (name == "section") {
+      ParseSection(child);
+    } else {
+      Error(child, "unknown element <" + name + "> in <form>", "<title>, <summary> or <section>");
+    }
+  }
+  OnlyChild(root, "title", true);
+  if (!root->FirstChildElement("section")) {
+    Error(root, "form has no sections", "at least one <section>");
+  }
+  ResolveConditions();
+  CheckFormKind(root);
+}
+
+void Loader::ParseSection(const XMLElement* e) {
+  CheckAttributes(e, {"id", "kind"}, {"id", "kind"});
+  Section section;
+  section.id = Id(e);
+  section.kind = Enumerated<SectionKind>(e, "kind",
+                                         {{"info", SectionKind::kInfo},
+                                          {"risks", SectionKind::kRisks},
+                                          {"screening", SectionKind::kScreening},
+                                          {"fields", SectionKind::kFields}},
+                                         SectionKind::kInfo);
+  const XMLElement* first = e->FirstChildElement();
+  if (!first || std::string(first->Name()) != "heading") {
+    Error(first ? first : e, "section does not start with <heading>",
+          "<heading> as the first element of <section>");
+  }
+  for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
+    ParseSectionChild(child, section);
+  }
+  bool has_items = std::any_of(section.blocks.begin(), section.blocks.end(), [](const Block& b) {
+    return std::holds_alternative<Risk>(b) || std::holds_alternative<Field>(b);
+  });
+  if (section.kind == SectionKind::kRisks && !has_items) {
+    Error(e, "risks section has no <risk>", "at least one <risk>");
+  } else if (section.kind == SectionKind::kFields && !has_items) {
+    Error(e, "fields section has no <field>", "at least one <field>");
+  } else if (section.kind == SectionKind::kScreening && !has_items) {
+    Error(e, "screening section has no <question>", "at least one <question>");
+  }
+  form_.sections.push_back(std::move(section));
+}
+
+void Loader::ParseSectionChild(const XMLElement* child, Section& section) {
+  std::string name = child->Name();
+  SectionKind kind = section.kind;
+  if (name == "heading") {
+    if (child == OnlyChild(child->Parent()->ToElement(), "heading", true)) {
+      section.heading = Text(child);
+    }
+  } else if (name == "p") {
+    section.blocks.push_back(Paragraph{Text(child)});
+  } else if (name == "list") {
+    section.blocks.push_back(ParseList(child));
+  } else if (name == "risk" && kind == SectionKind::kRisks) {
+    Risk risk = ParseRisk(child);
+    AddDerivedFields(risk, child);
+    section.blocks.push_back(std::move(risk));
+  } else if (name == "question" && kind == SectionKind::kScreening) {
+    form_.fields.push_back(ParseField(child, true));
+    section.blocks.push_back(form_.fields.back());
+  } else if (name == "rule" && kind == SectionKind::kScreening) {
+    ParseRule(child);
+  } else if (name == "field" && (kind == SectionKind::kFields || kind == SectionKind::kScreening)) {
+    form_.fields.push_back(ParseField(child, false));
+    section.blocks.push_back(form_.fields.back());
+  } else {
+    static const std::map<SectionKind, std::string> kAllowed = {
+        {SectionKind::kInfo, "<heading>, <p> or <list>"},
+        {SectionKind::kRisks, "<heading>, <p>, <list> or <risk>"},
+        {SectionKind::kScreening, "<heading>, <p>, <list>, <question>, <rule> or <field>"},
+        {SectionKind::kFields, "<heading>, <p>, <list> or <field>"}};
+    bool known = name == "risk" || name == "question" || name == "rule" || name == "field";
+    Error(child,
+          (known ? "<" + name + "> is not allowed" : "unknown element <" + name + ">") +
+              " in a section of kind \"" + ToString(kind) + "\"",
+          kAllowed.at(kind));
+  }
+}
+
+Risk Loader::ParseRisk(const XMLElement* e) {
+  CheckAttributes(e, {"id"}, {"id"});
+  Risk risk;
+  risk.id = Id(e);
+  risk.line = e->GetLineNum();
+  for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
+    std::string name = child->Name();
+    if (name != "title" && name != "description") {
+      Error(child, "unknown element <" + name + "> in <risk>", "<title> and <description>");
+    }
+  }
+  if (auto* title = OnlyChild(e, "title", true)) risk.title = Text(title);
+  if (auto* description = OnlyChild(e, "description", true)) risk.description = Text(description);
+  return risk;
+}
+
+void Loader::AddDerivedFields(const Risk& risk, const XMLElement* at) {
+  if (risk.id.empty()) return;
+  Field understood;
+  understood.id = risk.UnderstoodFieldId();
+  understood.type = FieldType::kCheckbox;
+  understood.label = "I understand";
+  understood.required = true;
+  understood.line = risk.line;
+  Field initials = understood;
+  initials.id = risk.InitialsFieldId();
+  initials.type = FieldType::kInitials;
+  initials.label = "Initials";
+  for (const Field& derived : {understood, initials}) {
+    if (!ids_.insert(derived.id).second) {
+      Error(at, "risk field id \"" + derived.id + "\" is already used",
+            "no other id equal to <risk-id>-understood or <risk-id>-initials");
+    }
+    form_.fields.push_back(derived);
+  }
+}
+
+Field Loader::ParseField(const XMLElement* e, bool question) {
+  CheckAttributes(e, {"id", "type", "required", "role", "when", "equals"}, {"id", "type"});
+  Field field;
+  field.id = Id(e);
+  field.line = e->GetLineNum();
+  field.screening = question;
+  field.required = Boolean(e, "required");
+  std::vector<std::pair<const char*, FieldType>> types = {
+      {"yesno", FieldType::kYesNo}, {"choice", FieldType::kChoice},
+      {"multichoice", FieldType::kMultiChoice}};
+  if (!question) {
+    types.insert(types.begin(), {{"text", FieldType::kText},
+                                 {"textarea", FieldType::kTextArea},
+                                 {"date", FieldType::kDate},
+                                 {"email", FieldType::kEmail},
+                                 {"phone", FieldType::kPhone}});
+    types.insert(types.end(), {{"initials", FieldType::kInitials},
+                               {"signature", FieldType::kSignature}});
+  }
+  field.type = Enumerated<FieldType>(e, "type", types, FieldType::kText);
+  field.role = Enumerated<SignerRole>(e, "role",
+                                      {{"patient", SignerRole::kPatient},
+                                       {"practitioner", SignerRole::kPractitioner},
+                                       {"witness", SignerRole::kWitness}},
+                                      SignerRole::kNone);
+  if (field.type == FieldType::kSignature && !e->Attribute("role")) {
+    Error(e, "signature without a role", "role=\"patient\", \"practitioner\" or \"witness\"");
+  } else if (field.type != FieldType::kSignature && e->Attribute("role")) {
+    AttributeError(e, "role", "role on a field that is not a signature",
+                   "role only on type=\"signature\"");
+  }
+  field.condition = ParseCondition(e, "when", false);
+  if (field.condition) pending_.push_back({*field.condition, e, field.id});
+  ParseFieldChildren(e, field);
+  return field;
+}
+
+void Loader::ParseFieldChildren(const XMLElement* e, Field& field) {
+  if (auto* label = OnlyChild(e, "label", true)) field.label = Text(label);
+  if (auto* hint = OnlyChild(e, "hint", false)) field.hint = Text(hint);
+  std::set<std::string> values;
+  for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
+    std::string name = child->Name();
+    if (name == "label" || name == "hint") continue;
+    if (name != "option") {
+      Error(child, "unknown element <" + name + "> in <" + e->Name() + ">",
+            "<label>, <hint> or <option>");
+      continue;
+    }
+    Option option;
+    CheckAttributes(child, {"value"}, {"value"});
+    option.value = child->Attribute("value") ? child->Attribute("value") : "";
+    option.label = Text(child, true);
+    if (child->Attribute("value") && !std::regex_match(option.value, kValuePattern)) {
+      AttributeError(child, "value", "invalid option value \"" + option.value + "\"",
+                     "letters, digits, '-' or '_'");
+    } else if (!values.insert(option.value).second) {
+      AttributeError(child, "value", "duplicate option value \"" + option.value + "\"",
+                     "option values unique within the field");
+    }
+    field.options.push_back(std::move(option));
+  }
+  bool takes_options = field.type == FieldType::kChoice || field.type == FieldType::kMultiChoice;
+  if (takes_options && field.options.size() < 2) {
+    Error(e, std::string(ToString(field.type)) + " with " + std::to_string(field.options.size()) +
+                 " option(s)", "at least two <option> elements");
+  } else if (!takes_options && !field.options.empty()) {
+    Error(e->FirstChildElement("option"),
+          "<option> on a field of type \"" + std::string(ToString(field.type)) + "\"",
+          "options only on type=\"choice\" or \"multichoice\"");
+  }
+}
+
+std::optional<Condition> Loader::ParseCondition(const XMLElement* e, const char* field_attribute,
+                                                bool required) {
+  const char* when = e->Attribute(field_attribute);
+  const char* equals = e->Attribute("equals");
+  if (!when && !equals) {
+    if (required) Error(e, "missing attribute \"" + std::string(field_attribute) + "\"",
+                        std::string(field_attribute) + "=\"question-id\" equals=\"value\"");
+    return std::nullopt;
+  }
+  if (!when || !equals) {
+    Error(e, std::string("\"") + (when ? field_attribute : "equals") + "\" without \"" +
+                 (when ? "equals" : field_attribute) + "\"",
+          "both " + std::string(field_attribute) + "=\"question-id\" and equals=\"value\"");
+    return std::nullopt;
+  }
+  return Condition{when, equals};
+}
+
+BulletList Loader::ParseList(const XMLElement* e) {
+  CheckAttributes(e, {}, {});
+  BulletList list;
+  for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
+    if (std::string(child->Name()) == "item") {
+      list.items.push_back(Text(child));
+    } else {
+      Error(child, "unknown element <" + std::string(child->Name()) + "> in <list>", "<item>");
+    }
+  }
+  if (list.items.empty()) Error(e, "empty <list>", "at least one <item>");
+  return list;
+}
+
+void Loader::ParseRule(const XMLElement* e) {
+  CheckAttributes(e, {"when", "equals", "outcome"}, {"when", "equals", "outcome"});
+  Rule rule;
+  rule.line = e->GetLineNum();
+  rule.outcome = Enumerated<Outcome>(e, "outcome",
+                                     {{"suitable", Outcome::kSuitable},
+                                      {"practitioner-review", Outcome::kPractitionerReview},
+                                      {"defer", Outcome::kDefer}},
+                                     Outcome::kSuitable);
+  rule.reason = Text(e, true);
+  if (auto condition = ParseCondition(e, "when", true)) {
+    rule.when = *condition;
+    pending_.push_back({*condition, e, ""});
+  }
+  form_.rules.push_back(std::move(rule));
+}
+
+void Loader::ResolveConditions() {
+  for (const PendingCondition& pending : pending_) CheckCondition(pending);
+}
+
+void Loader::CheckCondition(const PendingCondition& pending) {
+  const std::string& target_id = pending.condition.field_id;
+  const Field* target = form_.FindField(target_id);
+  bool for_rule = pending.owner_id.empty();
+  if (!target || (for_rule && !target->screening)) {
+    AttributeError(pending.at, "when",
+                   std::string(for_rule ? "rule" : "condition") + " names unknown " +
+                       (for_rule ? "question" : "field") + " \"" + target_id + "\"",
+                   for_rule ? "the id of a <question> in this form"
+                            : "the id of a yesno, choice or multichoice item in this form");
+    return;
+  }
+  if (target_id == pending.owner_id) {
+    AttributeError(pending.at, "when", "field \"" + target_id + "\" is conditional on itself",
+                   "a condition on another question");
+    return;
+  }
+  std::vector<std::string> values;
+  if (target->type == FieldType::kYesNo) values = {"yes", "no"};
+  for (const Option& option : target->options) values.push_back(option.value);
+  if (values.empty()) {
+    AttributeError(pending.at, "when",
+                   "condition on \"" + target_id + "\" of type " + ToString(target->type),
+                   "a yesno, choice or multichoice item");
+  } else if (std::find(values.begin(), values.end(), pending.condition.equals) == values.end()) {
+    std::string allowed;
+    for (const auto& v : values) allowed += (allowed.empty() ? "" : ", ") + v;
+    AttributeError(pending.at, "equals",
+                   "\"" + target_id + "\" can never equal \"" + pending.condition.equals + "\"",
+                   "one of " + allowed);
+  }
+}
+
+void Loader::CheckFormKind(const XMLElement* root) {
+  if (form_.kind != FormKind::kConsent) return;
+  if (form_.Risks().empty()) {
+    Error(root, "consent form has no risks",
+          "at least one <risk> in a <section kind=\"risks\">");
+  }
+  bool patient_signs = std::any_of(form_.fields.begin(), form_.fields.end(), [](const Field& f) {
+    return f.type == FieldType::kSignature && f.role == SignerRole::kPatient;
+  });
+  if (!patient_signs) {
+    Error(root, "consent form has no patient signature",
+          "a <field type=\"signature\" role=\"patient\">");
+  }
+}
+
+}  // namespace
+
+LoadResult LoadFormFromMemory(const std::string& xml, const std::string& description) {
+  return Loader(xml, description).Run();
+}
+
+LoadResult LoadFormFile(const std::string& path) {
+  std::string xml;
+  try {
+    xml = ReadFile(path);
+  } catch (const FileError& e) {
+    Diagnostic d;
+    d.file = path;
+    d.message = e.what();
+    d.expected = "a readable form definition file";
+    return {nullptr, {d}};
+  }
+  return LoadFormFromMemory(xml, path);
+}
+
+}  // namespace consentkit

@@ -1,0 +1,288 @@
+#include "pdf/acroform.h"
+
+#include <hpdf_doc.h>
+#include <hpdf_streams.h>
+
+#include <cstdio>
+
+#include "pdf/document.h"
+
+namespace consentkit {
+namespace {
+
+// PDF numbers: fixed point, '.' as the decimal mark. The process never
+// calls setlocale(), so printf runs in the "C" locale.
+std::string Num(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f", value);
+  return buffer;
+}
+
+// UTF-16BE with a byte-order mark: the PDF text-string form for non-ASCII.
+std::string Utf16BigEndian(const std::string& utf8) {
+  std::string out = "\xFE\xFF";
+  for (std::size_t i = 0; i < utf8.size();) {
+    auto c = static_cast<unsigned char>(utf8[i]);
+    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    unsigned code = extra == 0 ? c : c & (0x3Fu >> extra);
+    for (int k = 1; k <= extra && i + static_cast<std::size_t>(k) < utf8.size(); ++k) {
+      code = (code << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3Fu);
+    }
+    i += static_cast<std::size_t>(extra) + 1;
+    auto put = [&out](unsigned unit) {
+      out += static_cast<char>(unit >> 8);
+      out += static_cast<char>(unit & 0xFF);
+    };
+    if (code >= 0x10000) {
+      code -= 0x10000;
+      put(0xD800 + (code >> 10));
+      put(0xDC00 + (code & 0x3FF));
+    } else {
+      put(code);
+    }
+  }
+  return out;
+}
+
+bool IsAscii(const std::string& text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+std::string CheckMark(const PdfRect& r) {
+  return "q 0.10 0.16 0.30 RG 1.6 w 1 J 1 j " + Num(0.22 * r.width) + " " + Num(0.52 * r.height) +
+         " m " + Num(0.42 * r.width) + " " + Num(0.26 * r.height) + " l " + Num(0.80 * r.width) +
+         " " + Num(0.78 * r.height) + " l S Q";
+}
+
+// A filled circle from four Bezier arcs (k = 0.5523 approximates a quarter circle).
+std::string FilledDot(const PdfRect& r) {
+  double cx = r.width / 2, cy = r.height / 2;
+  double rad = 0.27 * (r.width < r.height ? r.width : r.height), k = 0.5523 * rad;
+  return "q 0.10 0.16 0.30 rg " + Num(cx + rad) + " " + Num(cy) + " m " + Num(cx + rad) + " " +
+         Num(cy + k) + " " + Num(cx + k) + " " + Num(cy + rad) + " " + Num(cx) + " " +
+         Num(cy + rad) + " c " + Num(cx - k) + " " + Num(cy + rad) + " " + Num(cx - rad) + " " +
+         Num(cy + k) + " " + Num(cx - rad) + " " + Num(cy) + " c " + Num(cx - rad) + " " +
+         Num(cy - k) + " " + Num(cx - k) + " " + Num(cy - rad) + " " + Num(cx) + " " +
+         Num(cy - rad) + " c " + Num(cx + k) + " " + Num(cy - rad) + " " + Num(cx + rad) + " " +
+         Num(cy - k) + " " + Num(cx + rad) + " " + Num(cy) + " c f Q";
+}
+
+}  // namespace
+
+AcroForm::AcroForm(Document& doc)
+    : doc_(doc), mmgr_(doc.handle()->mmgr), xref_(doc.handle()->xref) {
+  acroform_ = HPDF_Dict_New(mmgr_);
+  HPDF_Xref_Add(xref_, acroform_);
+  fields_ = HPDF_Array_New(mmgr_);
+  HPDF_Dict_Add(acroform_, "Fields", fields_);
+
+  HPDF_Dict helvetica = HPDF_Dict_New(mmgr_);
+  HPDF_Xref_Add(xref_, helvetica);
+  AddName(helvetica, "Type", "Font");
+  AddName(helvetica, "Subtype", "Type1");
+  AddName(helvetica, "BaseFont", "Helvetica");
+  AddName(helvetica, "Encoding", "WinAnsiEncoding");
+  HPDF_Dict dingbats = HPDF_Dict_New(mmgr_);
+  HPDF_Xref_Add(xref_, dingbats);
+  AddName(dingbats, "Type", "Font");
+  AddName(dingbats, "Subtype", "Type1");
+  AddName(dingbats, "BaseFont", "ZapfDingbats");
+  HPDF_Dict fonts = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(fonts, "Helv", helvetica);
+  HPDF_Dict_Add(fonts, "ZaDb", dingbats);
+  HPDF_Dict resources = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(resources, "Font", fonts);
+  HPDF_Dict_Add(acroform_, "DR", resources);
+  HPDF_Dict_Add(acroform_, "DA", HPDF_String_New(mmgr_, "/Helv 0 Tf 0 g", nullptr));
+  HPDF_Dict_Add(doc.handle()->catalog, "AcroForm", acroform_);
+  doc_.Check("creating the AcroForm dictionary");
+}
+
+void AcroForm::AddName(HPDF_Dict dict, const char* key, const std::string& name) {
+  HPDF_Dict_AddName(dict, key, name.c_str());
+}
+
+void AcroForm::AddTextString(HPDF_Dict dict, const char* key, const std::string& utf8) {
+  if (IsAscii(utf8)) {
+    HPDF_Dict_Add(dict, key, HPDF_String_New(mmgr_, utf8.c_str(), nullptr));
+    return;
+  }
+  std::string utf16 = Utf16BigEndian(utf8);
+  HPDF_Dict_Add(dict, key,
+                HPDF_Binary_New(mmgr_, reinterpret_cast<HPDF_BYTE*>(utf16.data()),
+                                static_cast<HPDF_UINT>(utf16.size())));
+}
+
+void AcroForm::Attach(HPDF_Dict field, FieldNode parent) {
+  if (!parent.dict) {
+    HPDF_Array_Add(fields_, field);
+    return;
+  }
+  HPDF_Dict_Add(field, "Parent", parent.dict);
+  auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent.dict, "Kids", HPDF_OCLASS_ARRAY));
+  if (!kids) {
+    kids = HPDF_Array_New(mmgr_);
+    HPDF_Dict_Add(parent.dict, "Kids", kids);
+  }
+  HPDF_Array_Add(kids, field);
+}
+
+void AcroForm::AttachToPage(HPDF_Dict widget, HPDF_Page page) {
+  auto* annots = static_cast<HPDF_Array>(HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY));
+  if (!annots) {
+    annots = HPDF_Array_New(mmgr_);
+    HPDF_Dict_Add(page, "Annots", annots);
+  }
+  HPDF_Array_Add(annots, widget);
+}
+
+HPDF_Dict AcroForm::NewField(const std::string& name, const char* type, unsigned flags,
+                             const std::string& tooltip, FieldNode parent) {
+  HPDF_Dict field = HPDF_Dict_New(mmgr_);
+  HPDF_Xref_Add(xref_, field);
+  if (type) AddName(field, "FT", type);
+  AddTextString(field, "T", name);
+  if (!tooltip.empty()) AddTextString(field, "TU", tooltip);
+  if (flags) HPDF_Dict_AddNumber(field, "Ff", static_cast<HPDF_INT32>(flags));
+  Attach(field, parent);
+  return field;
+}
+
+void AcroForm::MakeWidgetOf(HPDF_Dict dict, HPDF_Page page, const PdfRect& rect) {
+  AddName(dict, "Type", "Annot");
+  AddName(dict, "Subtype", "Widget");
+  HPDF_Array box = HPDF_Array_New(mmgr_);
+  HPDF_Array_AddReal(box, rect.x);
+  HPDF_Array_AddReal(box, rect.y);
+  HPDF_Array_AddReal(box, rect.x + rect.width);
+  HPDF_Array_AddReal(box, rect.y + rect.height);
+  HPDF_Dict_Add(dict, "Rect", box);
+  HPDF_Dict_AddNumber(dict, "F", static_cast<HPDF_INT32>(kAnnotationPrint));
+  HPDF_Dict_Add(dict, "P", page);
+  AttachToPage(dict, page);
+}
+
+HPDF_Dict AcroForm::NewWidget(HPDF_Page page, const PdfRect& rect) {
+  HPDF_Dict widget = HPDF_Dict_New(mmgr_);
+  HPDF_Xref_Add(xref_, widget);
+  MakeWidgetOf(widget, page, rect);
+  return widget;
+}
+
+HPDF_Dict AcroForm::AppearanceStream(const PdfRect& rect, const std::string& content) {
+  HPDF_Dict stream = HPDF_DictStream_New(mmgr_, xref_);
+  AddName(stream, "Type", "XObject");
+  AddName(stream, "Subtype", "Form");
+  HPDF_Array bbox = HPDF_Array_New(mmgr_);
+  HPDF_Array_AddReal(bbox, 0);
+  HPDF_Array_AddReal(bbox, 0);
+  HPDF_Array_AddReal(bbox, rect.width);
+  HPDF_Array_AddReal(bbox, rect.height);
+  HPDF_Dict_Add(stream, "BBox", bbox);
+  HPDF_Dict_Add(stream, "Resources", HPDF_Dict_New(mmgr_));
+  HPDF_Stream_WriteStr(stream->stream, content.c_str());
+  return stream;
+}
+
+// /AP << /N << /On on_content /Off empty >> /D ... >>: the same pair for the
+// normal and the pressed ("down") look.
+HPDF_Dict AcroForm::OnOffAppearance(const PdfRect& rect, const std::string& on_state,
+                                    const std::string& on_content) {
+  HPDF_Dict on = AppearanceStream(rect, on_content);
+  HPDF_Dict off = AppearanceStream(rect, "");
+  HPDF_Dict ap = HPDF_Dict_New(mmgr_);
+  for (const char* look : {"N", "D"}) {
+    HPDF_Dict states = HPDF_Dict_New(mmgr_);
+    HPDF_Dict_Add(states, on_state.c_str(), on);
+    HPDF_Dict_Add(states, "Off", off);
+    HPDF_Dict_Add(ap, look, states);
+  }
+  return ap;
+}
+
+HPDF_Dict AcroForm::DateActions() {
+  auto action = [this](const char* script) {
+    HPDF_Dict js = HPDF_Dict_New(mmgr_);
+    AddName(js, "S", "JavaScript");
+    HPDF_Dict_Add(js, "JS", HPDF_String_New(mmgr_, script, nullptr));
+    return js;
+  };
+  HPDF_Dict actions = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(actions, "K", action("AFDate_KeystrokeEx(\"yyyy-mm-dd\");"));
+  HPDF_Dict_Add(actions, "F", action("AFDate_FormatEx(\"yyyy-mm-dd\");"));
+  return actions;
+}
+
+FieldNode AcroForm::AddGroup(const std::string& name, FieldNode parent) {
+  FieldNode group{NewField(name, nullptr, 0, "", parent)};
+  doc_.Check(("adding field group " + name).c_str());
+  return group;
+}
+
+void AcroForm::AddTextField(HPDF_Page page, const PdfRect& rect, const TextFieldSpec& spec,
+                            FieldNode parent) {
+  unsigned flags = (spec.required ? kFieldRequired : 0u) |
+                   (spec.multiline ? kTextMultiline : kTextDoNotScroll);
+  HPDF_Dict field = NewField(spec.name, "Tx", flags, spec.tooltip, parent);
+  MakeWidgetOf(field, page, rect);
+  HPDF_Dict_Add(field, "DA",
+                HPDF_String_New(mmgr_, ("/Helv " + Num(spec.font_size) + " Tf 0 g").c_str(),
+                                nullptr));
+  if (spec.max_length > 0) HPDF_Dict_AddNumber(field, "MaxLen", spec.max_length);
+  if (spec.date) HPDF_Dict_Add(field, "AA", DateActions());
+  HPDF_Dict ap = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(ap, "N", AppearanceStream(rect, "/Tx BMC EMC"));
+  HPDF_Dict_Add(field, "AP", ap);
+  doc_.Check(("adding text field " + spec.name).c_str());
+}
+
+void AcroForm::AddCheckBox(HPDF_Page page, const PdfRect& rect, const std::string& name,
+                           const std::string& tooltip, bool required, FieldNode parent) {
+  HPDF_Dict field = NewField(name, "Btn", required ? kFieldRequired : 0u, tooltip, parent);
+  MakeWidgetOf(field, page, rect);
+  AddName(field, "V", "Off");
+  AddName(field, "AS", "Off");
+  HPDF_Dict_Add(field, "DA", HPDF_String_New(mmgr_, "/ZaDb 0 Tf 0 g", nullptr));
+  HPDF_Dict mk = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(mk, "CA", HPDF_String_New(mmgr_, "4", nullptr));  // ZapfDingbats check mark
+  HPDF_Dict_Add(field, "MK", mk);
+  HPDF_Dict_Add(field, "AP", OnOffAppearance(rect, "Yes", CheckMark(rect)));
+  doc_.Check(("adding checkbox " + name).c_str());
+}
+
+FieldNode AcroForm::AddRadioGroup(const std::string& name, const std::string& tooltip,
+                                  bool required, FieldNode parent) {
+  unsigned flags = kButtonRadio | kButtonNoToggleToOff | (required ? kFieldRequired : 0u);
+  HPDF_Dict field = NewField(name, "Btn", flags, tooltip, parent);
+  AddName(field, "V", "Off");
+  doc_.Check(("adding radio group " + name).c_str());
+  return {field};
+}
+
+void AcroForm::AddRadioButton(HPDF_Page page, const PdfRect& rect, FieldNode group,
+                              const std::string& export_value) {
+  HPDF_Dict widget = NewWidget(page, rect);
+  Attach(widget, group);
+  AddName(widget, "AS", "Off");
+  HPDF_Dict_Add(widget, "DA", HPDF_String_New(mmgr_, "/ZaDb 0 Tf 0 g", nullptr));
+  HPDF_Dict mk = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(mk, "CA", HPDF_String_New(mmgr_, "l", nullptr));  // ZapfDingbats dot
+  HPDF_Dict_Add(widget, "MK", mk);
+  HPDF_Dict_Add(widget, "AP", OnOffAppearance(rect, export_value, FilledDot(rect)));
+  doc_.Check(("adding radio button " + export_value).c_str());
+}
+
+void AcroForm::AddSignatureField(HPDF_Page page, const PdfRect& rect, const std::string& name,
+                                 const std::string& tooltip, bool required, FieldNode parent) {
+  HPDF_Dict field = NewField(name, "Sig", required ? kFieldRequired : 0u, tooltip, parent);
+  MakeWidgetOf(field, page, rect);
+  HPDF_Dict ap = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(ap, "N", AppearanceStream(rect, ""));
+  HPDF_Dict_Add(field, "AP", ap);
+  doc_.Check(("adding signature field " + name).c_str());
+}
+
+}  // namespace consentkit

@@ -1,0 +1,134 @@
+#include "pdf/canvas.h"
+
+#include "pdf/document.h"
+
+#include <cstdio>
+
+namespace consentkit {
+namespace {
+
+std::size_t Utf8SequenceLength(unsigned char lead) {
+  return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+}
+
+}  // namespace
+
+Canvas::Canvas(Document& doc, const std::string& font_dir)
+    : doc_(doc),
+      regular_(doc.LoadFont(font_dir + "/ConsentKitSans.ttf")),
+      bold_(doc.LoadFont(font_dir + "/ConsentKitSans-Bold.ttf")) {}
+
+float Canvas::TextWidth(Face face, float size, const std::string& utf8) const {
+  HPDF_TextWidth width = HPDF_Font_TextWidth(FontOf(face), reinterpret_cast<const HPDF_BYTE*>(utf8.c_str()),
+                                             static_cast<HPDF_UINT>(utf8.size()));
+  return static_cast<float>(width.width) * size / 1000.0f;
+}
+
+std::vector<std::string> Canvas::Wrap(Face face, float size, const std::string& utf8,
+                                      float width) const {
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t start = 0;
+  while (start < utf8.size()) {
+    std::size_t end = utf8.find(' ', start);
+    if (end == std::string::npos) end = utf8.size();
+    std::string word = utf8.substr(start, end - start);
+    start = end + 1;
+    std::string candidate = line.empty() ? word : line + " " + word;
+    if (TextWidth(face, size, candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    if (!line.empty()) lines.push_back(line);
+    line.clear();
+    if (TextWidth(face, size, word) <= width) {
+      line = word;
+    } else {
+      BreakLongWord(face, size, word, width, lines);
+      line = lines.back();
+      lines.pop_back();
+    }
+  }
+  lines.push_back(line);
+  return lines;
+}
+
+void Canvas::BreakLongWord(Face face, float size, const std::string& word, float width,
+                           std::vector<std::string>& lines) const {
+  std::string piece;
+  for (std::size_t i = 0; i < word.size();) {
+    std::size_t n = Utf8SequenceLength(static_cast<unsigned char>(word[i]));
+    std::string next = piece + word.substr(i, n);
+    if (!piece.empty() && TextWidth(face, size, next) > width) {
+      lines.push_back(piece);
+      next = word.substr(i, n);
+    }
+    piece = next;
+    i += n;
+  }
+  lines.push_back(piece);
+}
+
+void Canvas::Text(HPDF_Page page, float x, float baseline, Face face, float size,
+                  const std::string& utf8, Color color) {
+  HPDF_Page_SetRGBFill(page, color.r, color.g, color.b);
+  HPDF_Page_BeginText(page);
+  HPDF_Page_SetFontAndSize(page, FontOf(face), size);
+  HPDF_Page_TextOut(page, x, baseline, utf8.c_str());
+  HPDF_Page_EndText(page);
+}
+
+void Canvas::TextRight(HPDF_Page page, float right, float baseline, Face face, float size,
+                       const std::string& utf8, Color color) {
+  Text(page, right - TextWidth(face, size, utf8), baseline, face, size, utf8, color);
+}
+
+void Canvas::FillRect(HPDF_Page page, const PdfRect& rect, Color fill) {
+  HPDF_Page_SetRGBFill(page, fill.r, fill.g, fill.b);
+  HPDF_Page_Rectangle(page, rect.x, rect.y, rect.width, rect.height);
+  HPDF_Page_Fill(page);
+}
+
+void Canvas::StrokeRect(HPDF_Page page, const PdfRect& rect, Color stroke, float line_width) {
+  HPDF_Page_SetRGBStroke(page, stroke.r, stroke.g, stroke.b);
+  HPDF_Page_SetLineWidth(page, line_width);
+  HPDF_Page_Rectangle(page, rect.x, rect.y, rect.width, rect.height);
+  HPDF_Page_Stroke(page);
+}
+
+void Canvas::Line(HPDF_Page page, float x1, float y1, float x2, float y2, Color stroke,
+                  float line_width) {
+  HPDF_Page_SetRGBStroke(page, stroke.r, stroke.g, stroke.b);
+  HPDF_Page_SetLineWidth(page, line_width);
+  HPDF_Page_MoveTo(page, x1, y1);
+  HPDF_Page_LineTo(page, x2, y2);
+  HPDF_Page_Stroke(page);
+}
+
+void Canvas::Circle(HPDF_Page page, float cx, float cy, float radius, Color stroke,
+                    float line_width) {
+  HPDF_Page_SetRGBStroke(page, stroke.r, stroke.g, stroke.b);
+  HPDF_Page_SetLineWidth(page, line_width);
+  HPDF_Page_Circle(page, cx, cy, radius);
+  HPDF_Page_Stroke(page);
+}
+
+HPDF_Image Canvas::LoadPng(const std::string& path) {
+  if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
+    std::fclose(probe);
+  } else {
+    throw PdfError("cannot open image " + path);
+  }
+  HPDF_Image image = HPDF_LoadPngImageFromFile(doc_.handle(), path.c_str());
+  doc_.Check(("loading image " + path + " (expected a PNG file)").c_str());
+  return image;
+}
+
+float Canvas::DrawImage(HPDF_Page page, HPDF_Image image, float x, float y, float height) {
+  float width = height * static_cast<float>(HPDF_Image_GetWidth(image)) /
+                static_cast<float>(HPDF_Image_GetHeight(image));
+  HPDF_Page_DrawImage(page, image, x, y, width, height);
+  return width;
+}
+
+}  // namespace consentkit

@@ -1,0 +1,63 @@
+// Text measurement and drawing primitives over libharu pages, in points
+// with the origin at the bottom-left of the page.
+//
+// Owns the two embedded fonts of one Document; not thread-safe.
+#ifndef CONSENTKIT_PDF_CANVAS_H_
+#define CONSENTKIT_PDF_CANVAS_H_
+
+#include <hpdf.h>
+
+#include <string>
+#include <vector>
+
+#include "pdf/acroform.h"
+
+namespace consentkit {
+
+class Document;
+
+struct Color {
+  float r, g, b;
+};
+
+enum class Face { kRegular, kBold };
+
+class Canvas {
+ public:
+  // Loads ConsentKitSans.ttf and ConsentKitSans-Bold.ttf from `font_dir`.
+  // Throws PdfError if either is missing or unreadable.
+  Canvas(Document& doc, const std::string& font_dir);
+
+  float TextWidth(Face face, float size, const std::string& utf8) const;
+  // Greedy word wrap to `width`; a word longer than a line is broken
+  // between characters. Always returns at least one line.
+  std::vector<std::string> Wrap(Face face, float size, const std::string& utf8,
+                                float width) const;
+
+  void Text(HPDF_Page page, float x, float baseline, Face face, float size,
+            const std::string& utf8, Color color);
+  void TextRight(HPDF_Page page, float right, float baseline, Face face, float size,
+                 const std::string& utf8, Color color);
+  void FillRect(HPDF_Page page, const PdfRect& rect, Color fill);
+  void StrokeRect(HPDF_Page page, const PdfRect& rect, Color stroke, float line_width);
+  void Line(HPDF_Page page, float x1, float y1, float x2, float y2, Color stroke,
+            float line_width);
+  void Circle(HPDF_Page page, float cx, float cy, float radius, Color stroke, float line_width);
+  // Loads a PNG once per document. Throws PdfError naming the path.
+  HPDF_Image LoadPng(const std::string& path);
+  // Draws `image` scaled to `height`, keeping its aspect ratio; returns its width.
+  float DrawImage(HPDF_Page page, HPDF_Image image, float x, float y, float height);
+
+ private:
+  HPDF_Font FontOf(Face face) const { return face == Face::kBold ? bold_ : regular_; }
+  void BreakLongWord(Face face, float size, const std::string& word, float width,
+                     std::vector<std::string>& lines) const;
+
+  Document& doc_;
+  HPDF_Font regular_;
+  HPDF_Font bold_;
+};
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_PDF_CANVAS_H_

@@ -1,0 +1,55 @@
+#include "pdf/pdf.h"
+
+#include <cstdlib>
+
+#include "pdf/document.h"
+#include "pdf/layout.h"
+
+namespace consentkit {
+namespace {
+
+std::string FontDir(const RenderOptions& options) {
+  if (!options.font_dir.empty()) return options.font_dir;
+  if (const char* env = std::getenv("CONSENTKIT_FONT_DIR"); env && *env) return env;
+  return CONSENTKIT_FONT_DIR;
+}
+
+std::time_t CreationTime(const RenderOptions& options) {
+  if (options.creation_time) return *options.creation_time;
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+    return static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+  }
+  return std::time(nullptr);
+}
+
+void SetInfo(Document& doc, std::time_t when) {
+  std::tm utc{};
+  gmtime_r(&when, &utc);
+  HPDF_Date date{};
+  date.year = utc.tm_year + 1900;
+  date.month = utc.tm_mon + 1;
+  date.day = utc.tm_mday;
+  date.hour = utc.tm_hour;
+  date.minutes = utc.tm_min;
+  date.seconds = utc.tm_sec;
+  date.ind = 'Z';
+  HPDF_SetInfoDateAttr(doc.handle(), HPDF_INFO_CREATION_DATE, date);
+  HPDF_SetInfoAttr(doc.handle(), HPDF_INFO_CREATOR, "consentkit");
+  HPDF_SetInfoAttr(doc.handle(), HPDF_INFO_PRODUCER, "consentkit with libharu");
+  doc.Check("setting document information");
+}
+
+}  // namespace
+
+std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
+                         const RenderOptions& options) {
+  if (forms.empty()) throw PdfError("nothing to render: no forms given");
+  Document doc;
+  SetInfo(doc, CreationTime(options));
+  PacketLayout layout(doc, clinic, FontDir(options));
+  for (const FormPtr& form : forms) layout.AddForm(*form);
+  layout.Finish();
+  return doc.Save();
+}
+
+}  // namespace consentkit

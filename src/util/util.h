@@ -1,0 +1,38 @@
+// Small shared helpers: hashing, whole-file I/O and text utilities.
+// All functions are thread-safe (they touch no shared state).
+#ifndef CONSENTKIT_UTIL_UTIL_H_
+#define CONSENTKIT_UTIL_UTIL_H_
+
+#include <stdexcept>
+#include <string>
+
+namespace consentkit {
+
+// An operating-system failure on a named file, e.g.
+// "cannot write out/packet.pdf: Permission denied".
+class FileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Lower-case hex SHA-256 of `data`.
+std::string Sha256Hex(const std::string& data);
+
+// Whole file as bytes. Throws FileError naming the path and the OS reason.
+std::string ReadFile(const std::string& path);
+
+// Writes `data` to `path` so that readers see either the old file or the
+// complete new one, never a partial file: writes a temporary file in the
+// same directory, fsyncs it, then renames it over `path`. On failure the
+// temporary is removed and FileError names `path` and the OS reason.
+void WriteFileAtomically(const std::string& path, const std::string& data);
+
+// Collapses every run of XML white space to one space and trims both ends.
+std::string CollapseWhitespace(const std::string& text);
+
+// Number of Unicode code points in valid UTF-8 (continuation bytes skipped).
+std::size_t Utf8Length(const std::string& text);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_UTIL_UTIL_H_
