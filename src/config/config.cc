@@ -42,7 +42,8 @@ class Parser {
   std::string base_dir_;
   std::string section_;
   Settings settings_;
-  int line_ = 0;
+  int line_ = 0;         // of the setting being applied
+  int clinic_line_ = 1;  // of the [clinic] header
 };
 
 void Parser::Fail(int line, const std::string& what, const std::string& expected) const {
@@ -60,7 +61,7 @@ Settings Parser::Parse(const std::string& text) {
     start = end + 1;
   }
   if (settings_.clinic.name.empty()) {
-    Fail(line - 1, "no clinic name", "\"name = ...\" in the [clinic] section");
+    Fail(clinic_line_, "no clinic name", "\"name = ...\" in the [clinic] section");
   }
   return settings_;
 }
@@ -72,6 +73,7 @@ void Parser::ParseLine(const std::string& raw, int line) {
     if (text.back() != ']') Fail(line, "unclosed section header \"" + text + "\"", "[section]");
     section_ = Trim(text.substr(1, text.size() - 2));
     if (section_ != "clinic") Fail(line, "unknown section [" + section_ + "]", "[clinic]");
+    clinic_line_ = line;
     return;
   }
   std::size_t equals = text.find('=');

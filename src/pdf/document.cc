@@ -1,9 +1,44 @@
 #include "pdf/document.h"
 
+#include <hpdf_streams.h>
+
 #include <cstdio>
 #include <new>
 
 namespace consentkit {
+
+namespace {
+
+// libharu's UTF-8 fonts write each character as its 2-byte Unicode code
+// point (the CIDToGIDMap turns that into a glyph). Their ToUnicode CMap,
+// though, uses "begincidrange", which is only valid in encoding CMaps:
+// poppler warns, and copy-and-paste falls back to guessing. This CMap maps
+// every BMP code to itself, in the 256-code blocks bfrange requires.
+std::string IdentityToUnicodeCMap() {
+  std::string ranges;
+  int count = 0;
+  std::string cmap =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  auto flush = [&]() {
+    cmap += std::to_string(count) + " beginbfrange\n" + ranges + "endbfrange\n";
+    ranges.clear();
+    count = 0;
+  };
+  for (unsigned high = 0; high <= 0xFF; ++high) {
+    if (high >= 0xD8 && high <= 0xDF) continue;  // UTF-16 surrogates: not characters
+    char line[32];
+    std::snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", high, high, high);
+    ranges += line;
+    if (++count == 100) flush();  // at most 100 entries per block
+  }
+  if (count > 0) flush();
+  return cmap + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+}
+
+}  // namespace
 
 Document::Document() {
   doc_ = HPDF_New(&Document::OnError, this);
@@ -43,7 +78,19 @@ HPDF_Font Document::LoadFont(const std::string& path) {
   const char* name = HPDF_LoadTTFontFromFile(doc_, path.c_str(), HPDF_TRUE);
   HPDF_Font font = name ? HPDF_GetFont(doc_, name, "UTF-8") : nullptr;
   Check(("loading font " + path).c_str());
+  ReplaceToUnicode(font);
   return font;
+}
+
+void Document::ReplaceToUnicode(HPDF_Font font) {
+  auto* cmap =
+      static_cast<HPDF_Dict>(HPDF_Dict_GetItem(static_cast<HPDF_Dict>(font), "ToUnicode", HPDF_OCLASS_DICT));
+  if (!cmap) throw PdfError("libharu made a UTF-8 font without a ToUnicode CMap");
+  static const std::string kCMap = IdentityToUnicodeCMap();
+  HPDF_MemStream_FreeData(cmap->stream);
+  HPDF_Stream_WriteStr(cmap->stream, kCMap.c_str());
+  cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  Check("replacing the font's ToUnicode CMap");
 }
 
 HPDF_Page Document::AddPage(float width, float height) {

@@ -34,6 +34,7 @@ class Document {
   std::string Save();
 
  private:
+  void ReplaceToUnicode(HPDF_Font font);
   static void OnError(HPDF_STATUS error, HPDF_STATUS detail, void* self);
 
   HPDF_Doc doc_ = nullptr;

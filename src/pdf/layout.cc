@@ -326,6 +326,9 @@ void PacketLayout::Members::Blocks(const Section& section) {
       continue;
     }
     flush_row();
+    if (!atoms.empty() && (std::holds_alternative<Risk>(block) || field)) {
+      atoms.back().keep_with_next = true;  // an introduction stays with what it introduces
+    }
     if (const auto* p = std::get_if<Paragraph>(&block)) {
       TextLines(p->text, 0, 6);
     } else if (const auto* list = std::get_if<BulletList>(&block)) {
@@ -504,7 +507,7 @@ void PacketLayout::Members::FieldRow(const std::vector<const Field*>& row) {
     height = std::max(height, CellHeight(*field, widths.back()));
   }
   Atom atom;
-  atom.height = height;
+  atom.height = height + 6;
   atom.space_before = 10;
   atom.draw = [this, row, widths](HPDF_Page p, float top) {
     float x = g.left;

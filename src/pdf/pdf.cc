@@ -1,5 +1,6 @@
 #include "pdf/pdf.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "pdf/document.h"
@@ -39,6 +40,23 @@ void SetInfo(Document& doc, std::time_t when) {
   doc.Check("setting document information");
 }
 
+// The order a patient meets the forms in, so that a shell glob such as
+// forms/microneedling-*.xml still gives intake, consent, aftercare.
+std::vector<FormPtr> InVisitOrder(std::vector<FormPtr> forms) {
+  auto rank = [](const FormPtr& f) {
+    switch (f->kind) {
+      case FormKind::kIntake: return 0;
+      case FormKind::kConsent: return 1;
+      case FormKind::kAftercare: return 2;
+      case FormKind::kGeneral: return 3;
+    }
+    return 3;
+  };
+  std::stable_sort(forms.begin(), forms.end(),
+                   [&](const FormPtr& a, const FormPtr& b) { return rank(a) < rank(b); });
+  return forms;
+}
+
 }  // namespace
 
 std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
@@ -47,7 +65,7 @@ std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings
   Document doc;
   SetInfo(doc, CreationTime(options));
   PacketLayout layout(doc, clinic, FontDir(options));
-  for (const FormPtr& form : forms) layout.AddForm(*form);
+  for (const FormPtr& form : InVisitOrder(forms)) layout.AddForm(*form);
   layout.Finish();
   return doc.Save();
 }

@@ -32,7 +32,8 @@ struct RenderOptions {
   std::optional<std::time_t> creation_time;
 };
 
-// A packet: each form starts on a new page, pages are numbered across the
+// A packet: forms in visit order (intake, consent, aftercare, then general
+// forms; the given order within a kind), each starting on a new page, pages are numbered across the
 // whole packet ("Page X of Y"), and every page footer names its form's id,
 // version and short definition hash. Field names are "<form-id>.<field-id>"
 // so forms sharing field ids can share a packet.
