@@ -17,14 +17,15 @@ std::string Quoted(const std::string& text) {
 }
 
 void AppendField(const Field& f, std::string& out) {
-  out += std::string(f.screening ? "question " : "field ") + Quoted(f.id) + " " +
-         ToString(f.type) + (f.required ? " required" : " optional") + " role=" +
-         ToString(f.role) + " label=" + Quoted(f.label) + " hint=" + Quoted(f.hint);
+  out += std::string(f.screening ? "question " : "field ") + Quoted(f.id) + " " + ToString(f.type) +
+         (f.required ? " required" : " optional") + " role=" + ToString(f.role) +
+         " label=" + Quoted(f.label) + " hint=" + Quoted(f.hint);
   if (f.condition) {
     out += " when=" + Quoted(f.condition->field_id) + " equals=" + Quoted(f.condition->equals);
   }
   out += "\n";
-  for (const Option& o : f.options) out += "  option " + Quoted(o.value) + " " + Quoted(o.label) + "\n";
+  for (const Option& o : f.options)
+    out += "  option " + Quoted(o.value) + " " + Quoted(o.label) + "\n";
 }
 
 void AppendBlock(const Block& block, std::string& out) {
@@ -37,7 +38,8 @@ void AppendBlock(const Block& block, std::string& out) {
           out += "list\n";
           for (const auto& item : b.items) out += "  item " + Quoted(item) + "\n";
         } else if constexpr (std::is_same_v<T, Risk>) {
-          out += "risk " + Quoted(b.id) + " " + Quoted(b.title) + " " + Quoted(b.description) + "\n";
+          out +=
+              "risk " + Quoted(b.id) + " " + Quoted(b.title) + " " + Quoted(b.description) + "\n";
         } else {
           AppendField(b, out);
         }
@@ -93,56 +95,82 @@ std::string Diagnostic::ToString() const {
 
 const char* ToString(FormKind kind) {
   switch (kind) {
-    case FormKind::kConsent: return "consent";
-    case FormKind::kIntake: return "intake";
-    case FormKind::kAftercare: return "aftercare";
-    case FormKind::kGeneral: return "general";
+    case FormKind::kConsent:
+      return "consent";
+    case FormKind::kIntake:
+      return "intake";
+    case FormKind::kAftercare:
+      return "aftercare";
+    case FormKind::kGeneral:
+      return "general";
   }
   return "?";
 }
 
 const char* ToString(SectionKind kind) {
   switch (kind) {
-    case SectionKind::kInfo: return "info";
-    case SectionKind::kRisks: return "risks";
-    case SectionKind::kScreening: return "screening";
-    case SectionKind::kFields: return "fields";
+    case SectionKind::kInfo:
+      return "info";
+    case SectionKind::kRisks:
+      return "risks";
+    case SectionKind::kScreening:
+      return "screening";
+    case SectionKind::kFields:
+      return "fields";
   }
   return "?";
 }
 
 const char* ToString(FieldType type) {
   switch (type) {
-    case FieldType::kText: return "text";
-    case FieldType::kTextArea: return "textarea";
-    case FieldType::kDate: return "date";
-    case FieldType::kEmail: return "email";
-    case FieldType::kPhone: return "phone";
-    case FieldType::kYesNo: return "yesno";
-    case FieldType::kChoice: return "choice";
-    case FieldType::kMultiChoice: return "multichoice";
-    case FieldType::kInitials: return "initials";
-    case FieldType::kSignature: return "signature";
-    case FieldType::kCheckbox: return "checkbox";
+    case FieldType::kText:
+      return "text";
+    case FieldType::kTextArea:
+      return "textarea";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kEmail:
+      return "email";
+    case FieldType::kPhone:
+      return "phone";
+    case FieldType::kYesNo:
+      return "yesno";
+    case FieldType::kChoice:
+      return "choice";
+    case FieldType::kMultiChoice:
+      return "multichoice";
+    case FieldType::kInitials:
+      return "initials";
+    case FieldType::kSignature:
+      return "signature";
+    case FieldType::kCheckbox:
+      return "checkbox";
   }
   return "?";
 }
 
 const char* ToString(SignerRole role) {
   switch (role) {
-    case SignerRole::kNone: return "none";
-    case SignerRole::kPatient: return "patient";
-    case SignerRole::kPractitioner: return "practitioner";
-    case SignerRole::kWitness: return "witness";
+    case SignerRole::kNone:
+      return "none";
+    case SignerRole::kPatient:
+      return "patient";
+    case SignerRole::kPractitioner:
+      return "practitioner";
+    case SignerRole::kWitness:
+      return "witness";
   }
   return "?";
 }
 
 const char* ToString(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kSuitable: return "suitable";
-    case Outcome::kPractitionerReview: return "practitioner-review";
-    case Outcome::kDefer: return "defer";
+    case Outcome::kSuitable:
+      return "suitable";
+    case Outcome::kPractitionerReview:
+      return "practitioner-review";
+    case Outcome::kDefer:
+      return "defer";
   }
   return "?";
 }

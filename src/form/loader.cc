@@ -37,15 +37,24 @@ std::string JoinNames(Names names, const char* last_separator = " or ") {
 
 const char* XmlErrorText(tinyxml2::XMLError error) {
   switch (error) {
-    case tinyxml2::XML_ERROR_MISMATCHED_ELEMENT: return "a closing tag does not match its opening tag";
-    case tinyxml2::XML_ERROR_PARSING_ELEMENT: return "an element is not closed or is badly formed";
-    case tinyxml2::XML_ERROR_PARSING_ATTRIBUTE: return "a badly formed attribute";
-    case tinyxml2::XML_ERROR_PARSING_TEXT: return "badly formed text (a stray '<' or '&'?)";
-    case tinyxml2::XML_ERROR_PARSING_COMMENT: return "a comment is not closed";
-    case tinyxml2::XML_ERROR_PARSING_DECLARATION: return "a badly formed <?xml ...?> declaration";
-    case tinyxml2::XML_ERROR_PARSING_CDATA: return "a CDATA section is not closed";
-    case tinyxml2::XML_ERROR_EMPTY_DOCUMENT: return "the document is empty";
-    default: return "the document is not well-formed XML";
+    case tinyxml2::XML_ERROR_MISMATCHED_ELEMENT:
+      return "a closing tag does not match its opening tag";
+    case tinyxml2::XML_ERROR_PARSING_ELEMENT:
+      return "an element is not closed or is badly formed";
+    case tinyxml2::XML_ERROR_PARSING_ATTRIBUTE:
+      return "a badly formed attribute";
+    case tinyxml2::XML_ERROR_PARSING_TEXT:
+      return "badly formed text (a stray '<' or '&'?)";
+    case tinyxml2::XML_ERROR_PARSING_COMMENT:
+      return "a comment is not closed";
+    case tinyxml2::XML_ERROR_PARSING_DECLARATION:
+      return "a badly formed <?xml ...?> declaration";
+    case tinyxml2::XML_ERROR_PARSING_CDATA:
+      return "a CDATA section is not closed";
+    case tinyxml2::XML_ERROR_EMPTY_DOCUMENT:
+      return "the document is empty";
+    default:
+      return "the document is not well-formed XML";
   }
 }
 
@@ -189,7 +198,8 @@ bool Loader::CheckAttributes(const XMLElement* e, Names allowed, Names required)
 std::string Loader::Text(const XMLElement* e, bool takes_attributes) {
   if (!takes_attributes) CheckAttributes(e, {}, {});
   for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
-    Error(child, "unexpected element <" + std::string(child->Name()) + "> inside <" + e->Name() + ">",
+    Error(child,
+          "unexpected element <" + std::string(child->Name()) + "> inside <" + e->Name() + ">",
           "plain text");
   }
   std::string text;
@@ -240,8 +250,9 @@ const XMLElement* Loader::OnlyChild(const XMLElement* parent, const char* name, 
           "one <" + std::string(name) + "> element");
   }
   if (found && found->NextSiblingElement(name)) {
-    Error(found->NextSiblingElement(name), "second <" + std::string(name) + "> in <" +
-          parent->Name() + ">", "exactly one <" + std::string(name) + ">");
+    Error(found->NextSiblingElement(name),
+          "second <" + std::string(name) + "> in <" + parent->Name() + ">",
+          "exactly one <" + std::string(name) + ">");
   }
   return found;
 }
@@ -401,17 +412,17 @@ Field Loader::ParseField(const XMLElement* e, bool question) {
   field.line = e->GetLineNum();
   field.screening = question;
   field.required = Boolean(e, "required");
-  std::vector<std::pair<const char*, FieldType>> types = {
-      {"yesno", FieldType::kYesNo}, {"choice", FieldType::kChoice},
-      {"multichoice", FieldType::kMultiChoice}};
+  std::vector<std::pair<const char*, FieldType>> types = {{"yesno", FieldType::kYesNo},
+                                                          {"choice", FieldType::kChoice},
+                                                          {"multichoice", FieldType::kMultiChoice}};
   if (!question) {
     types.insert(types.begin(), {{"text", FieldType::kText},
                                  {"textarea", FieldType::kTextArea},
                                  {"date", FieldType::kDate},
                                  {"email", FieldType::kEmail},
                                  {"phone", FieldType::kPhone}});
-    types.insert(types.end(), {{"initials", FieldType::kInitials},
-                               {"signature", FieldType::kSignature}});
+    types.insert(types.end(),
+                 {{"initials", FieldType::kInitials}, {"signature", FieldType::kSignature}});
   }
   field.type = Enumerated<FieldType>(e, "type", types, FieldType::kText);
   field.role = Enumerated<SignerRole>(e, "role",
@@ -458,8 +469,10 @@ void Loader::ParseFieldChildren(const XMLElement* e, Field& field) {
   }
   bool takes_options = field.type == FieldType::kChoice || field.type == FieldType::kMultiChoice;
   if (takes_options && field.options.size() < 2) {
-    Error(e, std::string(ToString(field.type)) + " with " + std::to_string(field.options.size()) +
-                 " option(s)", "at least two <option> elements");
+    Error(e,
+          std::string(ToString(field.type)) + " with " + std::to_string(field.options.size()) +
+              " option(s)",
+          "at least two <option> elements");
   } else if (!takes_options && !field.options.empty()) {
     Error(e->FirstChildElement("option"),
           "<option> on a field of type \"" + std::string(ToString(field.type)) + "\"",
@@ -472,13 +485,15 @@ std::optional<Condition> Loader::ParseCondition(const XMLElement* e, const char*
   const char* when = e->Attribute(field_attribute);
   const char* equals = e->Attribute("equals");
   if (!when && !equals) {
-    if (required) Error(e, "missing attribute \"" + std::string(field_attribute) + "\"",
-                        std::string(field_attribute) + "=\"question-id\" equals=\"value\"");
+    if (required)
+      Error(e, "missing attribute \"" + std::string(field_attribute) + "\"",
+            std::string(field_attribute) + "=\"question-id\" equals=\"value\"");
     return std::nullopt;
   }
   if (!when || !equals) {
-    Error(e, std::string("\"") + (when ? field_attribute : "equals") + "\" without \"" +
-                 (when ? "equals" : field_attribute) + "\"",
+    Error(e,
+          std::string("\"") + (when ? field_attribute : "equals") + "\" without \"" +
+              (when ? "equals" : field_attribute) + "\"",
           "both " + std::string(field_attribute) + "=\"question-id\" and equals=\"value\"");
     return std::nullopt;
   }
@@ -556,8 +571,7 @@ void Loader::CheckCondition(const PendingCondition& pending) {
 void Loader::CheckFormKind(const XMLElement* root) {
   if (form_.kind != FormKind::kConsent) return;
   if (form_.Risks().empty()) {
-    Error(root, "consent form has no risks",
-          "at least one <risk> in a <section kind=\"risks\">");
+    Error(root, "consent form has no risks", "at least one <risk> in a <section kind=\"risks\">");
   }
   bool patient_signs = std::any_of(form_.fields.begin(), form_.fields.end(), [](const Field& f) {
     return f.type == FieldType::kSignature && f.role == SignerRole::kPatient;

@@ -26,7 +26,8 @@ std::string Utf16BigEndian(const std::string& utf8) {
     int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
     unsigned code = extra == 0 ? c : c & (0x3Fu >> extra);
     for (int k = 1; k <= extra && i + static_cast<std::size_t>(k) < utf8.size(); ++k) {
-      code = (code << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3Fu);
+      code =
+          (code << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3Fu);
     }
     i += static_cast<std::size_t>(extra) + 1;
     auto put = [&out](unsigned unit) {
@@ -224,13 +225,13 @@ FieldNode AcroForm::AddGroup(const std::string& name, FieldNode parent) {
 
 void AcroForm::AddTextField(HPDF_Page page, const PdfRect& rect, const TextFieldSpec& spec,
                             FieldNode parent) {
-  unsigned flags = (spec.required ? kFieldRequired : 0u) |
-                   (spec.multiline ? kTextMultiline : kTextDoNotScroll);
+  unsigned flags =
+      (spec.required ? kFieldRequired : 0u) | (spec.multiline ? kTextMultiline : kTextDoNotScroll);
   HPDF_Dict field = NewField(spec.name, "Tx", flags, spec.tooltip, parent);
   MakeWidgetOf(field, page, rect);
-  HPDF_Dict_Add(field, "DA",
-                HPDF_String_New(mmgr_, ("/Helv " + Num(spec.font_size) + " Tf 0 g").c_str(),
-                                nullptr));
+  HPDF_Dict_Add(
+      field, "DA",
+      HPDF_String_New(mmgr_, ("/Helv " + Num(spec.font_size) + " Tf 0 g").c_str(), nullptr));
   if (spec.max_length > 0) HPDF_Dict_AddNumber(field, "MaxLen", spec.max_length);
   if (spec.date) HPDF_Dict_Add(field, "AA", DateActions());
   HPDF_Dict ap = HPDF_Dict_New(mmgr_);

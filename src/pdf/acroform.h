@@ -62,8 +62,8 @@ struct TextFieldSpec {
   std::string tooltip;  // /TU: the label, read aloud by screen readers
   bool required = false;
   bool multiline = false;
-  bool date = false;    // ISO date: adds Acrobat's date format and keystroke checks
-  int max_length = 0;   // /MaxLen; 0 = unlimited
+  bool date = false;   // ISO date: adds Acrobat's date format and keystroke checks
+  int max_length = 0;  // /MaxLen; 0 = unlimited
   float font_size = 10;
 };
 

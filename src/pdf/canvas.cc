@@ -1,8 +1,8 @@
 #include "pdf/canvas.h"
 
-#include "pdf/document.h"
-
 #include <cstdio>
+
+#include "pdf/document.h"
 
 namespace consentkit {
 namespace {
@@ -19,8 +19,9 @@ Canvas::Canvas(Document& doc, const std::string& font_dir)
       bold_(doc.LoadFont(font_dir + "/ConsentKitSans-Bold.ttf")) {}
 
 float Canvas::TextWidth(Face face, float size, const std::string& utf8) const {
-  HPDF_TextWidth width = HPDF_Font_TextWidth(FontOf(face), reinterpret_cast<const HPDF_BYTE*>(utf8.c_str()),
-                                             static_cast<HPDF_UINT>(utf8.size()));
+  HPDF_TextWidth width =
+      HPDF_Font_TextWidth(FontOf(face), reinterpret_cast<const HPDF_BYTE*>(utf8.c_str()),
+                          static_cast<HPDF_UINT>(utf8.size()));
   return static_cast<float>(width.width) * size / 1000.0f;
 }
 

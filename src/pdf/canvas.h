@@ -31,17 +31,15 @@ class Canvas {
   float TextWidth(Face face, float size, const std::string& utf8) const;
   // Greedy word wrap to `width`; a word longer than a line is broken
   // between characters. Always returns at least one line.
-  std::vector<std::string> Wrap(Face face, float size, const std::string& utf8,
-                                float width) const;
+  std::vector<std::string> Wrap(Face face, float size, const std::string& utf8, float width) const;
 
-  void Text(HPDF_Page page, float x, float baseline, Face face, float size,
-            const std::string& utf8, Color color);
+  void Text(HPDF_Page page, float x, float baseline, Face face, float size, const std::string& utf8,
+            Color color);
   void TextRight(HPDF_Page page, float right, float baseline, Face face, float size,
                  const std::string& utf8, Color color);
   void FillRect(HPDF_Page page, const PdfRect& rect, Color fill);
   void StrokeRect(HPDF_Page page, const PdfRect& rect, Color stroke, float line_width);
-  void Line(HPDF_Page page, float x1, float y1, float x2, float y2, Color stroke,
-            float line_width);
+  void Line(HPDF_Page page, float x1, float y1, float x2, float y2, Color stroke, float line_width);
   void Circle(HPDF_Page page, float cx, float cy, float radius, Color stroke, float line_width);
   // Loads a PNG once per document. Throws PdfError naming the path.
   HPDF_Image LoadPng(const std::string& path);

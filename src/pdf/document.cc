@@ -61,8 +61,8 @@ void Document::OnError(HPDF_STATUS error, HPDF_STATUS detail, void* self) {
 void Document::Check(const char* what) {
   if (error_ == HPDF_OK) return;
   char code[64];
-  std::snprintf(code, sizeof code, "libharu error 0x%04X (detail %u)", static_cast<unsigned>(error_),
-                static_cast<unsigned>(detail_));
+  std::snprintf(code, sizeof code, "libharu error 0x%04X (detail %u)",
+                static_cast<unsigned>(error_), static_cast<unsigned>(detail_));
   error_ = HPDF_OK;
   HPDF_ResetError(doc_);
   throw PdfError(std::string(what) + ": " + code);
@@ -83,8 +83,8 @@ HPDF_Font Document::LoadFont(const std::string& path) {
 }
 
 void Document::ReplaceToUnicode(HPDF_Font font) {
-  auto* cmap =
-      static_cast<HPDF_Dict>(HPDF_Dict_GetItem(static_cast<HPDF_Dict>(font), "ToUnicode", HPDF_OCLASS_DICT));
+  auto* cmap = static_cast<HPDF_Dict>(
+      HPDF_Dict_GetItem(static_cast<HPDF_Dict>(font), "ToUnicode", HPDF_OCLASS_DICT));
   if (!cmap) throw PdfError("libharu made a UTF-8 font without a ToUnicode CMap");
   static const std::string kCMap = IdentityToUnicodeCMap();
   HPDF_MemStream_FreeData(cmap->stream);

@@ -63,27 +63,38 @@ bool IsCompact(FieldType type) {
     case FieldType::kPhone:
     case FieldType::kEmail:
     case FieldType::kInitials:
-    case FieldType::kSignature: return true;
-    default: return false;
+    case FieldType::kSignature:
+      return true;
+    default:
+      return false;
   }
 }
 
 float PreferredWidth(FieldType type, float full) {
   switch (type) {
-    case FieldType::kDate: return 150;
-    case FieldType::kPhone: return 200;
-    case FieldType::kEmail: return 260;
-    case FieldType::kInitials: return 90;
-    case FieldType::kSignature: return 300;
-    default: return full;
+    case FieldType::kDate:
+      return 150;
+    case FieldType::kPhone:
+      return 200;
+    case FieldType::kEmail:
+      return 260;
+    case FieldType::kInitials:
+      return 90;
+    case FieldType::kSignature:
+      return 300;
+    default:
+      return full;
   }
 }
 
 float BoxHeight(FieldType type) {
   switch (type) {
-    case FieldType::kTextArea: return 58;
-    case FieldType::kSignature: return 46;
-    default: return 22;
+    case FieldType::kTextArea:
+      return 58;
+    case FieldType::kSignature:
+      return 46;
+    default:
+      return 22;
   }
 }
 
@@ -148,8 +159,7 @@ struct PacketLayout::Members {
   float cursor = 0;
 };
 
-PacketLayout::PacketLayout(Document& doc, const ClinicSettings& clinic,
-                           const std::string& font_dir)
+PacketLayout::PacketLayout(Document& doc, const ClinicSettings& clinic, const std::string& font_dir)
     : m_(std::make_unique<Members>(doc, clinic, font_dir)) {}
 
 PacketLayout::~PacketLayout() = default;
@@ -297,9 +307,10 @@ void PacketLayout::Members::TextLines(const std::string& text, float indent, flo
     atom.keep_with_next = lines.size() > 1 && (i == 0 || i + 2 == lines.size());
     bool first = i == 0;
     atom.draw = [this, line = lines[i], indent, bullet, bullet_width, first](HPDF_Page p,
-                                                                            float top) {
+                                                                             float top) {
       float x = g.left + indent;
-      if (first && !bullet.empty()) canvas.Text(p, x + 2, top - 10, Face::kBold, kBodySize, bullet, kAccent);
+      if (first && !bullet.empty())
+        canvas.Text(p, x + 2, top - 10, Face::kBold, kBodySize, bullet, kAccent);
       canvas.Text(p, x + bullet_width, top - 10.5f, Face::kRegular, kBodySize, line, kInk);
     };
     atoms.push_back(atom);
@@ -435,18 +446,20 @@ std::string PacketLayout::Members::ConditionNote(const Field& field) const {
 }
 
 float PacketLayout::Members::CellHeight(const Field& field, float width) const {
-  float height = kLabelLeading * static_cast<float>(
-                                     canvas.Wrap(Face::kBold, kLabelSize, field.label, width - 8).size());
+  float height =
+      kLabelLeading *
+      static_cast<float>(canvas.Wrap(Face::kBold, kLabelSize, field.label, width - 8).size());
   std::string note = ConditionNote(field);
   if (!note.empty()) {
     height += kSmallLeading *
               static_cast<float>(canvas.Wrap(Face::kRegular, kSmallSize, note, width).size());
   }
   height += 3 + BoxHeight(field.type);
-  std::string hint = field.hint.empty() && field.type == FieldType::kDate ? "YYYY-MM-DD" : field.hint;
+  std::string hint =
+      field.hint.empty() && field.type == FieldType::kDate ? "YYYY-MM-DD" : field.hint;
   if (!hint.empty()) {
-    height += 2 + kSmallLeading *
-                      static_cast<float>(canvas.Wrap(Face::kRegular, kSmallSize, hint, width).size());
+    height += 2 + kSmallLeading * static_cast<float>(
+                                      canvas.Wrap(Face::kRegular, kSmallSize, hint, width).size());
   }
   return height;
 }
@@ -472,7 +485,8 @@ void PacketLayout::Members::DrawCell(HPDF_Page p, const Field& field, float x, f
     canvas.StrokeRect(p, box, kBox, 0.9f);
   }
   AddFieldWidget(p, field, box);
-  std::string hint = field.hint.empty() && field.type == FieldType::kDate ? "YYYY-MM-DD" : field.hint;
+  std::string hint =
+      field.hint.empty() && field.type == FieldType::kDate ? "YYYY-MM-DD" : field.hint;
   float hint_y = box.y - 2;
   for (const auto& line : canvas.Wrap(Face::kRegular, kSmallSize, hint, width)) {
     if (line.empty()) break;
@@ -502,8 +516,9 @@ void PacketLayout::Members::FieldRow(const std::vector<const Field*>& row) {
   std::vector<float> widths;
   float height = 0;
   for (const Field* field : row) {
-    widths.push_back(row.size() == 1 && !IsCompact(field->type) ? Width()
-                                                                 : PreferredWidth(field->type, Width()));
+    widths.push_back(row.size() == 1 && !IsCompact(field->type)
+                         ? Width()
+                         : PreferredWidth(field->type, Width()));
     height = std::max(height, CellHeight(*field, widths.back()));
   }
   Atom atom;
@@ -524,7 +539,8 @@ float PacketLayout::Members::OptionRowsHeight(const Field& field) const {
   float height = 0;
   for (const Option& o : field.options) {
     height += 4 + kBodyLeading *
-                      static_cast<float>(canvas.Wrap(Face::kRegular, kBodySize, o.label, Width() - 40).size());
+                      static_cast<float>(
+                          canvas.Wrap(Face::kRegular, kBodySize, o.label, Width() - 40).size());
   }
   return height + 4;
 }
@@ -534,15 +550,29 @@ float PacketLayout::Members::OptionRowsHeight(const Field& field) const {
 void PacketLayout::Members::Question(const Field& field) {
   bool yes_no = field.type == FieldType::kYesNo;
   float text_width = yes_no ? Width() - 120 : Width();
-  float label_height = kBodyLeading * static_cast<float>(canvas.Wrap(Face::kRegular, kBodySize, field.label, text_width - 8).size());
+  float label_height =
+      kBodyLeading *
+      static_cast<float>(
+          canvas.Wrap(Face::kRegular, kBodySize, field.label, text_width - 8).size());
   std::string note = ConditionNote(field);
-  float note_height = note.empty() ? 0 : kSmallLeading * static_cast<float>(canvas.Wrap(Face::kRegular, kSmallSize, note, text_width).size());
-  float hint_height = field.hint.empty() ? 0 : kSmallLeading * static_cast<float>(canvas.Wrap(Face::kRegular, kSmallSize, field.hint, text_width).size());
+  float note_height =
+      note.empty()
+          ? 0
+          : kSmallLeading * static_cast<float>(
+                                canvas.Wrap(Face::kRegular, kSmallSize, note, text_width).size());
+  float hint_height =
+      field.hint.empty()
+          ? 0
+          : kSmallLeading *
+                static_cast<float>(
+                    canvas.Wrap(Face::kRegular, kSmallSize, field.hint, text_width).size());
   Atom atom;
-  atom.height = 7 + std::max(label_height + note_height + hint_height, 16.0f) + OptionRowsHeight(field) + 7;
+  atom.height =
+      7 + std::max(label_height + note_height + hint_height, 16.0f) + OptionRowsHeight(field) + 7;
   atom.space_before = 0;
   atom.draw = [this, &field, yes_no, text_width, note, h = atom.height](HPDF_Page p, float top) {
-    float y = DrawLabel(p, field.label, field.required, g.left, top - 7, text_width, kBodySize, Face::kRegular);
+    float y = DrawLabel(p, field.label, field.required, g.left, top - 7, text_width, kBodySize,
+                        Face::kRegular);
     for (const auto& line : canvas.Wrap(Face::kRegular, kSmallSize, note, text_width)) {
       if (line.empty()) break;
       canvas.Text(p, g.left, y - 8.5f, Face::kRegular, kSmallSize, line, kAccent);
@@ -560,7 +590,8 @@ void PacketLayout::Members::Question(const Field& field) {
         PdfRect mark{x, top - 7 - kMark, kMark, kMark};
         canvas.Circle(p, mark.x + kMark / 2, mark.y + kMark / 2, kMark / 2, kBox, 0.9f);
         acroform.AddRadioButton(p, mark, radio, value);
-        canvas.Text(p, x + kMark + 5, mark.y + 3, Face::kRegular, kBodySize, OptionLabel(field, value), kInk);
+        canvas.Text(p, x + kMark + 5, mark.y + 3, Face::kRegular, kBodySize,
+                    OptionLabel(field, value), kInk);
         x += 58;
       }
     } else {
@@ -602,7 +633,8 @@ void PacketLayout::Members::ClinicUseBox() {
   atom.draw = [this](HPDF_Page p, float top) {
     PdfRect box{g.left, top - 62, Width(), 62};
     canvas.StrokeRect(p, box, kAccent, 0.8f);
-    canvas.Text(p, box.x + 10, top - 16, Face::kBold, kLabelSize, "For clinic use only: screening outcome", kAccent);
+    canvas.Text(p, box.x + 10, top - 16, Face::kBold, kLabelSize,
+                "For clinic use only: screening outcome", kAccent);
     float x = box.x + 10;
     for (const char* label : {"Suitable", "Defer treatment", "Practitioner review"}) {
       canvas.StrokeRect(p, {x, top - 36, 11, 11}, kBox, 0.8f);

@@ -45,10 +45,14 @@ void SetInfo(Document& doc, std::time_t when) {
 std::vector<FormPtr> InVisitOrder(std::vector<FormPtr> forms) {
   auto rank = [](const FormPtr& f) {
     switch (f->kind) {
-      case FormKind::kIntake: return 0;
-      case FormKind::kConsent: return 1;
-      case FormKind::kAftercare: return 2;
-      case FormKind::kGeneral: return 3;
+      case FormKind::kIntake:
+        return 0;
+      case FormKind::kConsent:
+        return 1;
+      case FormKind::kAftercare:
+        return 2;
+      case FormKind::kGeneral:
+        return 3;
     }
     return 3;
   };

@@ -1,7 +1,6 @@
 // The consentkit binary as a user meets it: exit codes, messages, and no
 // partial output files.
 #include <doctest/doctest.h>
-
 #include <sys/stat.h>
 
 #include "support/support.h"
@@ -59,18 +58,22 @@ TEST_CASE("ValidateAcceptsShippedForms") {
 
 TEST_CASE("ValidateReportsEveryProblemOnePerLine") {
   test::TempDir dir;
-  std::string bad = dir.Write("bad.xml", "<form id=\"x\" version=\"1\" kind=\"consent\" lang=\"en\">\n"
-                                         "  <title></title>\n</form>\n");
+  std::string bad = dir.Write("bad.xml",
+                              "<form id=\"x\" version=\"1\" kind=\"consent\" lang=\"en\">\n"
+                              "  <title></title>\n</form>\n");
   std::string broken = dir.Write("broken.xml", "<form>\n<title>x</titel>\n</form>\n");
   auto result = Run(Consentkit("validate " + ShellQuote(bad) + " " + ShellQuote(broken)));
   CHECK(result.exit_code == 1);
   CHECK(result.err == bad + ":2:3: <title>: empty text in <title>; expected some text\n" + bad +
                           ":1:1: <form id=\"x\">: form has no sections; expected at least one "
-                          "<section>\n" + bad +
+                          "<section>\n" +
+                          bad +
                           ":1:1: <form id=\"x\">: consent form has no risks; expected at least one "
-                          "<risk> in a <section kind=\"risks\">\n" + bad +
+                          "<risk> in a <section kind=\"risks\">\n" +
+                          bad +
                           ":1:1: <form id=\"x\">: consent form has no patient signature; expected "
-                          "a <field type=\"signature\" role=\"patient\">\n" + broken +
+                          "a <field type=\"signature\" role=\"patient\">\n" +
+                          broken +
                           ":2:1: malformed XML: a closing tag does not match its opening tag; "
                           "expected well-formed XML (every tag closed, attributes quoted, & "
                           "written as &amp;)\n");
@@ -101,8 +104,7 @@ TEST_CASE("UnwritableOutputIsOneClearLineAndNoFile") {
   std::string out = dir.File("missing-folder/out.pdf");
   auto result = Run(Consentkit("packet " + Forms() + " -o " + ShellQuote(out)));
   CHECK(result.exit_code == 1);
-  CHECK(result.err ==
-        "consentkit packet: cannot write " + out + ": No such file or directory\n");
+  CHECK(result.err == "consentkit packet: cannot write " + out + ": No such file or directory\n");
   CHECK_FALSE(Exists(out));
 }
 
@@ -125,15 +127,15 @@ TEST_CASE("BadConfigNamesFileAndLine") {
   auto result = Run(Consentkit("packet " + Forms() + " -o " + ShellQuote(dir.File("o.pdf")) +
                                " --config " + ShellQuote(config)));
   CHECK(result.exit_code == 1);
-  CHECK(result.err == "consentkit packet: " + config +
-                          ":3: invalid page-size \"A5\"; expected a4 or letter\n");
+  CHECK(result.err ==
+        "consentkit packet: " + config + ":3: invalid page-size \"A5\"; expected a4 or letter\n");
 }
 
 TEST_CASE("SameFormTwiceInAPacketIsRefused") {
   test::TempDir dir;
   std::string consent = ShellQuote(test::SourcePath("forms/microneedling-consent.xml"));
-  auto result = Run(Consentkit("packet " + consent + " " + consent + " -o " +
-                               ShellQuote(dir.File("o.pdf"))));
+  auto result =
+      Run(Consentkit("packet " + consent + " " + consent + " -o " + ShellQuote(dir.File("o.pdf"))));
   CHECK(result.exit_code == 1);
   CHECK(result.err.find("form \"microneedling-consent\" is given twice") != std::string::npos);
 }

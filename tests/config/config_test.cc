@@ -1,6 +1,7 @@
+#include "config/config.h"
+
 #include <doctest/doctest.h>
 
-#include "config/config.h"
 #include "support/support.h"
 
 namespace consentkit {

@@ -18,8 +18,8 @@ FormPtr MustLoad(const std::string& name) {
 }
 
 TEST_CASE("EveryShippedFormValidates") {
-  for (const char* name : {"microneedling-consent.xml", "microneedling-intake.xml",
-                           "microneedling-aftercare.xml"}) {
+  for (const char* name :
+       {"microneedling-consent.xml", "microneedling-intake.xml", "microneedling-aftercare.xml"}) {
     CAPTURE(name);
     MustLoad(name);
   }
@@ -30,7 +30,8 @@ TEST_CASE("ConsentCoversTheFiveRisks") {
   CHECK(form->kind == FormKind::kConsent);
   std::set<std::string> ids;
   for (const Risk* risk : form->Risks()) ids.insert(risk->id);
-  CHECK(ids == std::set<std::string>{"irritation", "infection", "scarring", "pigment", "reactions"});
+  CHECK(ids ==
+        std::set<std::string>{"irritation", "infection", "scarring", "pigment", "reactions"});
   std::set<SignerRole> roles;
   for (const Field& f : form->fields) {
     if (f.type == FieldType::kSignature) roles.insert(f.role);
@@ -52,8 +53,8 @@ TEST_CASE("IntakeScreeningRulesDeferAndRefer") {
 }
 
 TEST_CASE("ShippedFormsHaveNoSourceTypos") {
-  for (const char* name : {"microneedling-consent.xml", "microneedling-intake.xml",
-                           "microneedling-aftercare.xml"}) {
+  for (const char* name :
+       {"microneedling-consent.xml", "microneedling-intake.xml", "microneedling-aftercare.xml"}) {
     std::string text = ReadFile(test::SourcePath(std::string("forms/") + name));
     for (const char* typo : {"microneimpledressing", "micronequedling", "microneolding",
                              "microneessdling", "microneeding ", "firer"}) {

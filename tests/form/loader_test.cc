@@ -77,7 +77,8 @@ TEST_CASE("ValidFormLoads") {
 TEST_CASE("HashIgnoresFormattingButNotWording") {
   std::string reformatted = Replace(kValid, "<title>Test consent</title>",
                                     "<!-- a comment -->\n  <title>\n   Test\n   consent </title>");
-  reformatted = Replace(reformatted, R"(kind="consent" lang="en")", R"(lang="en"   kind="consent")");
+  reformatted =
+      Replace(reformatted, R"(kind="consent" lang="en")", R"(lang="en"   kind="consent")");
   std::string reworded = Replace(kValid, "Your skin may go red.", "Your skin may turn red.");
   auto a = LoadFormFromMemory(kValid, "a.xml");
   auto b = LoadFormFromMemory(reformatted, "b.xml");
@@ -90,138 +91,161 @@ TEST_CASE("HashIgnoresFormattingButNotWording") {
 
 TEST_CASE("MalformedXml") {
   std::string xml = Replace(kValid, "<heading>Questions</heading>", "<heading>Questions</headng>");
-  CHECK(MatchError(xml, "t.xml:12:5: malformed XML: a closing tag does not match its opening tag; "
-                        "expected well-formed XML (every tag closed, attributes quoted, & written "
-                        "as &amp;)") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:12:5: malformed XML: a closing tag does not match its opening tag; "
+                   "expected well-formed XML (every tag closed, attributes quoted, & written "
+                   "as &amp;)") == "OK");
 }
 
 TEST_CASE("EmptyDocument") {
   LoadResult result = LoadFormFromMemory("", "empty.xml");
   REQUIRE(result.errors.size() == 1);
-  CHECK(result.errors[0].ToString().find("empty.xml:1:1: malformed XML: the document is empty") == 0);
+  CHECK(result.errors[0].ToString().find("empty.xml:1:1: malformed XML: the document is empty") ==
+        0);
 }
 
 TEST_CASE("UnknownRootElement") {
   std::string xml = Replace(Replace(kValid, "<form id", "<frm id"), "</form>", "</frm>");
-  CHECK(MatchError(xml, R"(t.xml:2:1: <frm id="t">: unknown root element <frm>; expected <form>)") ==
-        "OK");
+  CHECK(
+      MatchError(xml, R"(t.xml:2:1: <frm id="t">: unknown root element <frm>; expected <form>)") ==
+      "OK");
 }
 
 TEST_CASE("UnknownElement") {
   std::string xml = Replace(kValid, "<heading>Sign</heading>", "<heading>Sign</heading><sign/>");
-  CHECK(MatchError(xml, "t.xml:19:28: <sign>: unknown element <sign> in a section of kind \"fields\"; "
-                        "expected <heading>, <p>, <list> or <field>") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:19:28: <sign>: unknown element <sign> in a section of kind \"fields\"; "
+                   "expected <heading>, <p>, <list> or <field>") == "OK");
 }
 
 TEST_CASE("ElementNotAllowedInSectionKind") {
   std::string xml = Replace(kValid, "<heading>Sign</heading>",
                             "<heading>Sign</heading><rule when=\"acne\" equals=\"yes\" "
                             "outcome=\"defer\">x</rule>");
-  CHECK(MatchError(xml, "t.xml:19:28: <rule>: <rule> is not allowed in a section of kind "
-                        "\"fields\"; expected <heading>, <p>, <list> or <field>") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:19:28: <rule>: <rule> is not allowed in a section of kind "
+                   "\"fields\"; expected <heading>, <p>, <list> or <field>") == "OK");
 }
 
 TEST_CASE("UnknownAttribute") {
-  std::string xml = Replace(kValid, R"(<field id="sig" type)", R"(<field id="sig" colour="red" type)");
-  CHECK(MatchError(xml, "t.xml:20:21: <field id=\"sig\">: unknown attribute \"colour\"; expected one "
-                        "of id, type, required, role, when or equals") == "OK");
+  std::string xml =
+      Replace(kValid, R"(<field id="sig" type)", R"(<field id="sig" colour="red" type)");
+  CHECK(MatchError(xml,
+                   "t.xml:20:21: <field id=\"sig\">: unknown attribute \"colour\"; expected one "
+                   "of id, type, required, role, when or equals") == "OK");
 }
 
 TEST_CASE("MissingRequiredAttribute") {
   std::string xml = Replace(kValid, R"(<form id="t" version="1")", R"(<form id="t")");
-  CHECK(MatchError(xml, "t.xml:2:1: <form id=\"t\">: missing attribute \"version\"; expected "
-                        "<form version=\"...\">") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:2:1: <form id=\"t\">: missing attribute \"version\"; expected "
+                   "<form version=\"...\">") == "OK");
 }
 
 TEST_CASE("InvalidFieldType") {
   std::string xml = Replace(kValid, R"(type="textarea")", R"(type="dat")");
-  CHECK(MatchError(xml, "t.xml:15:29: <field id=\"acne-detail\">: invalid type \"dat\"; expected one "
-                        "of text, textarea, date, email, phone, yesno, choice, multichoice, "
-                        "initials, signature") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:15:29: <field id=\"acne-detail\">: invalid type \"dat\"; expected one "
+                   "of text, textarea, date, email, phone, yesno, choice, multichoice, "
+                   "initials, signature") == "OK");
 }
 
 TEST_CASE("InvalidId") {
   std::string xml = Replace(kValid, R"(<risk id="redness">)", R"(<risk id="Red ness">)");
-  CHECK(MatchError(xml, "t.xml:6:11: <risk id=\"Red ness\">: invalid id \"Red ness\"; expected a "
-                        "lower-case letter, then letters, digits, '-' or '_' (at most 64)") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:6:11: <risk id=\"Red ness\">: invalid id \"Red ness\"; expected a "
+                   "lower-case letter, then letters, digits, '-' or '_' (at most 64)") == "OK");
 }
 
 TEST_CASE("DuplicateId") {
   std::string xml = Replace(kValid, R"(<question id="skin")", R"(<question id="acne")");
-  CHECK(MatchError(xml, "t.xml:14:15: <question id=\"acne\">: duplicate id \"acne\"; expected ids "
-                        "unique within the form") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:14:15: <question id=\"acne\">: duplicate id \"acne\"; expected ids "
+                   "unique within the form") == "OK");
 }
 
 TEST_CASE("IdCollidesWithRiskField") {
   std::string xml = Replace(kValid, R"(<field id="sig")", R"(<field id="redness-initials")");
-  CHECK(MatchError(xml, "t.xml:20:12: <field id=\"redness-initials\">: duplicate id "
-                        "\"redness-initials\"; expected ids unique within the form") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:20:12: <field id=\"redness-initials\">: duplicate id "
+                   "\"redness-initials\"; expected ids unique within the form") == "OK");
 }
 
 TEST_CASE("RuleNamesUnknownQuestion") {
   std::string xml = Replace(kValid, R"(<rule when="acne")", R"(<rule when="acnee")");
-  CHECK(MatchError(xml, "t.xml:16:11: <rule>: rule names unknown question \"acnee\"; expected the "
-                        "id of a <question> in this form") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:16:11: <rule>: rule names unknown question \"acnee\"; expected the "
+                   "id of a <question> in this form") == "OK");
 }
 
 TEST_CASE("RuleOnAFieldThatIsNotAQuestion") {
   std::string xml = Replace(kValid, R"(<rule when="acne")", R"(<rule when="acne-detail")");
-  CHECK(MatchError(xml, "t.xml:16:11: <rule>: rule names unknown question \"acne-detail\"; "
-                        "expected the id of a <question> in this form") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:16:11: <rule>: rule names unknown question \"acne-detail\"; "
+                   "expected the id of a <question> in this form") == "OK");
 }
 
 TEST_CASE("ConditionNamesUnknownField") {
   std::string xml = Replace(kValid, R"(when="acne" equals="yes"><label>)",
                             R"(when="pimples" equals="yes"><label>)");
-  CHECK(MatchError(xml, "t.xml:15:45: <field id=\"acne-detail\">: condition names unknown field "
-                        "\"pimples\"; expected the id of a yesno, choice or multichoice item in "
-                        "this form") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:15:45: <field id=\"acne-detail\">: condition names unknown field "
+                   "\"pimples\"; expected the id of a yesno, choice or multichoice item in "
+                   "this form") == "OK");
 }
 
 TEST_CASE("ImpossibleYesNoValue") {
-  std::string xml = Replace(kValid, R"(<rule when="acne" equals="yes")",
-                            R"(<rule when="acne" equals="maybe")");
-  CHECK(MatchError(xml, "t.xml:16:23: <rule>: \"acne\" can never equal \"maybe\"; expected one of "
-                        "yes, no") == "OK");
+  std::string xml =
+      Replace(kValid, R"(<rule when="acne" equals="yes")", R"(<rule when="acne" equals="maybe")");
+  CHECK(MatchError(xml,
+                   "t.xml:16:23: <rule>: \"acne\" can never equal \"maybe\"; expected one of "
+                   "yes, no") == "OK");
 }
 
 TEST_CASE("ImpossibleChoiceValue") {
-  std::string xml = Replace(kValid, R"(<rule when="acne" equals="yes")",
-                            R"(<rule when="skin" equals="III")");
-  CHECK(MatchError(xml, "t.xml:16:23: <rule>: \"skin\" can never equal \"III\"; expected one of I, "
-                        "II") == "OK");
+  std::string xml =
+      Replace(kValid, R"(<rule when="acne" equals="yes")", R"(<rule when="skin" equals="III")");
+  CHECK(MatchError(xml,
+                   "t.xml:16:23: <rule>: \"skin\" can never equal \"III\"; expected one of I, "
+                   "II") == "OK");
 }
 
 TEST_CASE("ConditionOnFreeTextField") {
   std::string xml = Replace(kValid, R"(<field id="sig" type="signature")",
                             R"(<field id="sig" when="acne-detail" equals="x" type="signature")");
-  CHECK(MatchError(xml, "t.xml:20:21: <field id=\"sig\">: condition on \"acne-detail\" of type "
-                        "textarea; expected a yesno, choice or multichoice item") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:20:21: <field id=\"sig\">: condition on \"acne-detail\" of type "
+                   "textarea; expected a yesno, choice or multichoice item") == "OK");
 }
 
 TEST_CASE("ConditionWithoutEquals") {
-  std::string xml = Replace(kValid, R"(when="acne" equals="yes"><label>)", R"(when="acne"><label>)");
-  CHECK(MatchError(xml, "t.xml:15:5: <field id=\"acne-detail\">: \"when\" without \"equals\"; "
-                        "expected both when=\"question-id\" and equals=\"value\"") == "OK");
+  std::string xml =
+      Replace(kValid, R"(when="acne" equals="yes"><label>)", R"(when="acne"><label>)");
+  CHECK(MatchError(xml,
+                   "t.xml:15:5: <field id=\"acne-detail\">: \"when\" without \"equals\"; "
+                   "expected both when=\"question-id\" and equals=\"value\"") == "OK");
 }
 
 TEST_CASE("EmptyText") {
   std::string xml = Replace(kValid, "<description>Your skin may go red.</description>",
                             "<description>  \n </description>");
-  CHECK(MatchError(xml, "t.xml:8:7: <description>: empty text in <description>; expected some "
-                        "text") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:8:7: <description>: empty text in <description>; expected some "
+                   "text") == "OK");
 }
 
 TEST_CASE("MarkupInsideText") {
   std::string xml = Replace(kValid, "Your skin may go red.", "Your skin may go <b>red</b>.");
-  CHECK(MatchError(xml, "t.xml:8:37: <b>: unexpected element <b> inside <description>; expected "
-                        "plain text") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:8:37: <b>: unexpected element <b> inside <description>; expected "
+                   "plain text") == "OK");
 }
 
 TEST_CASE("MissingLabel") {
   std::string xml = Replace(kValid, "<label>Signature</label>", "");
-  CHECK(MatchError(xml, "t.xml:20:5: <field id=\"sig\">: missing <label> in <field>; expected one "
-                        "<label> element") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:20:5: <field id=\"sig\">: missing <label> in <field>; expected one "
+                   "<label> element") == "OK");
 }
 
 TEST_CASE("SignatureWithoutRole") {
@@ -238,14 +262,16 @@ TEST_CASE("SignatureWithoutRole") {
 
 TEST_CASE("ChoiceWithOneOption") {
   std::string xml = Replace(kValid, R"(<option value="II">Two</option>)", "");
-  CHECK(MatchError(xml, "t.xml:14:5: <question id=\"skin\">: choice with 1 option(s); expected at "
-                        "least two <option> elements") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:14:5: <question id=\"skin\">: choice with 1 option(s); expected at "
+                   "least two <option> elements") == "OK");
 }
 
 TEST_CASE("DuplicateOptionValue") {
   std::string xml = Replace(kValid, R"(<option value="II">)", R"(<option value="I">)");
-  CHECK(MatchError(xml, "t.xml:14:101: <option>: duplicate option value \"I\"; expected option "
-                        "values unique within the field") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:14:101: <option>: duplicate option value \"I\"; expected option "
+                   "values unique within the field") == "OK");
 }
 
 TEST_CASE("ConsentWithoutRisks") {
@@ -253,14 +279,16 @@ TEST_CASE("ConsentWithoutRisks") {
                             R"(<section id="risks" kind="info">)");
   xml = Replace(xml, R"(<risk id="redness">)", R"(<p>No risks.</p><!--)");
   xml = Replace(xml, "</risk>", "-->");
-  CHECK(MatchError(xml, "t.xml:2:1: <form id=\"t\">: consent form has no risks; expected at least "
-                        "one <risk> in a <section kind=\"risks\">") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:2:1: <form id=\"t\">: consent form has no risks; expected at least "
+                   "one <risk> in a <section kind=\"risks\">") == "OK");
 }
 
 TEST_CASE("ConsentWithoutPatientSignature") {
   std::string xml = Replace(kValid, R"(role="patient")", R"(role="witness")");
-  CHECK(MatchError(xml, "t.xml:2:1: <form id=\"t\">: consent form has no patient signature; "
-                        "expected a <field type=\"signature\" role=\"patient\">") == "OK");
+  CHECK(MatchError(xml,
+                   "t.xml:2:1: <form id=\"t\">: consent form has no patient signature; "
+                   "expected a <field type=\"signature\" role=\"patient\">") == "OK");
 }
 
 TEST_CASE("IntakeNeedsNoRisks") {

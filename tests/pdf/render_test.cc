@@ -75,28 +75,41 @@ std::string ExpectedFieldsJson(const FormDefinition& form) {
   std::string json;
   auto add = [&json](const std::string& name, const char* ft, const std::string& label,
                      const std::string& extra) {
-    json += std::string(json.empty() ? "" : ",") + "{\"name\":" + JsonString(name) +
-            ",\"ft\":\"" + ft + "\",\"label\":" + JsonString(label) + extra + "}";
+    json += std::string(json.empty() ? "" : ",") + "{\"name\":" + JsonString(name) + ",\"ft\":\"" +
+            ft + "\",\"label\":" + JsonString(label) + extra + "}";
   };
   for (const Field& f : form.fields) {
     std::string name = form.id + "." + f.id;
     std::string label = risk_titles.count(f.id) ? risk_titles[f.id] : f.label;
     switch (f.type) {
-      case FieldType::kSignature: add(name, "/Sig", label, ""); break;
-      case FieldType::kCheckbox: add(name, "/Btn", label, ",\"fill\":\"Yes\""); break;
-      case FieldType::kYesNo: add(name, "/Btn", label, ",\"radio\":true,\"states\":[\"yes\",\"no\"],\"fill\":\"no\""); break;
+      case FieldType::kSignature:
+        add(name, "/Sig", label, "");
+        break;
+      case FieldType::kCheckbox:
+        add(name, "/Btn", label, ",\"fill\":\"Yes\"");
+        break;
+      case FieldType::kYesNo:
+        add(name, "/Btn", label, ",\"radio\":true,\"states\":[\"yes\",\"no\"],\"fill\":\"no\"");
+        break;
       case FieldType::kChoice: {
         std::string states;
-        for (const Option& o : f.options) states += (states.empty() ? "" : ",") + JsonString(o.value);
-        add(name, "/Btn", label, ",\"radio\":true,\"states\":[" + states + "],\"fill\":" +
-                                     JsonString(f.options.back().value));
+        for (const Option& o : f.options)
+          states += (states.empty() ? "" : ",") + JsonString(o.value);
+        add(name, "/Btn", label,
+            ",\"radio\":true,\"states\":[" + states +
+                "],\"fill\":" + JsonString(f.options.back().value));
         break;
       }
       case FieldType::kMultiChoice:
-        for (const Option& o : f.options) add(name + "." + o.value, "/Btn", o.label, ",\"fill\":\"Yes\"");
+        for (const Option& o : f.options)
+          add(name + "." + o.value, "/Btn", o.label, ",\"fill\":\"Yes\"");
         break;
-      case FieldType::kDate: add(name, "/Tx", label, ",\"fill\":\"2026-11-23\""); break;
-      default: add(name, "/Tx", label, ",\"fill\":\"Zoë Muñoz\""); break;
+      case FieldType::kDate:
+        add(name, "/Tx", label, ",\"fill\":\"2026-11-23\"");
+        break;
+      default:
+        add(name, "/Tx", label, ",\"fill\":\"Zoë Muñoz\"");
+        break;
     }
   }
   return json;
@@ -106,10 +119,11 @@ std::string CheckAcroForm(const std::string& pdf, const std::vector<FormPtr>& fo
                           const test::TempDir& dir) {
   std::string fields;
   for (const FormPtr& f : forms) fields += (fields.empty() ? "" : ",") + ExpectedFieldsJson(*f);
-  std::string request = "{\"pdf\":" + JsonString(pdf) + ",\"filled\":" +
-                        JsonString(dir.File("filled.pdf")) + ",\"fields\":[" + fields + "]}";
-  auto result = Run(std::string(CK_PYTHON) + " " + test::SourcePath("tests/pdf/check_acroform.py"),
-                    request);
+  std::string request = "{\"pdf\":" + JsonString(pdf) +
+                        ",\"filled\":" + JsonString(dir.File("filled.pdf")) + ",\"fields\":[" +
+                        fields + "]}";
+  auto result =
+      Run(std::string(CK_PYTHON) + " " + test::SourcePath("tests/pdf/check_acroform.py"), request);
   return result.out + result.err;
 }
 
@@ -180,7 +194,8 @@ std::string LongFormXml(int fields) {
     <section id="s" kind="screening"><heading>Many questions</heading>)";
   for (int i = 0; i < fields; ++i) {
     std::string n = std::to_string(i);
-    xml += "<p>Paragraph " + n + " explains the next question in enough words to wrap onto a "
+    xml += "<p>Paragraph " + n +
+           " explains the next question in enough words to wrap onto a "
            "second line of text, so that pages fill with a realistic mix of text and fields.</p>";
     if (i % 3 == 0) {
       xml += "<question id=\"q" + n + "\" type=\"yesno\" required=\"true\"><label>Question " + n +
@@ -264,7 +279,8 @@ TEST_CASE("LogoMustBeAPng") {
   try {
     RenderPacket(ShippedForms(), clinic);
   } catch (const PdfError& e) {
-    CHECK(std::string(e.what()).find("loading image " + clinic.logo_path + " (expected a PNG file)") == 0);
+    CHECK(std::string(e.what()).find("loading image " + clinic.logo_path +
+                                     " (expected a PNG file)") == 0);
   }
 }
 

@@ -45,9 +45,10 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
-  std::string command = "chmod -R u+w " + ShellQuote(path_) + " 2>/dev/null; rm -rf " +
-                        ShellQuote(path_);
-  if (std::system(command.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", path_.c_str());
+  std::string command =
+      "chmod -R u+w " + ShellQuote(path_) + " 2>/dev/null; rm -rf " + ShellQuote(path_);
+  if (std::system(command.c_str()) != 0)
+    std::fprintf(stderr, "could not remove %s\n", path_.c_str());
 }
 
 std::string TempDir::Write(const std::string& name, const std::string& content) const {
