@@ -134,6 +134,7 @@ struct PacketLayout::Members {
   void FieldRow(const std::vector<const Field*>& row);
   void ClinicUseBox();
   void Blocks(const Section& section);
+  void KeepShortSectionTogether(std::size_t first_atom);
 
   // Field cells: a label, an optional condition note, the box, a hint.
   float CellHeight(const Field& field, float width) const;
@@ -318,6 +319,7 @@ void PacketLayout::Members::TextLines(const std::string& text, float indent, flo
 }
 
 void PacketLayout::Members::Blocks(const Section& section) {
+  std::size_t first_atom = atoms.size();
   Heading(section.heading);
   int risk_number = 0;
   std::vector<const Field*> row;
@@ -356,6 +358,18 @@ void PacketLayout::Members::Blocks(const Section& section) {
     }
   }
   flush_row();
+  if (section.kind == SectionKind::kFields) KeepShortSectionTogether(first_atom);
+}
+
+// A short fields section, such as the signatures at the end of a consent,
+// moves to the next page whole rather than leaving the patient's signature
+// on one page and the practitioner's on the next.
+void PacketLayout::Members::KeepShortSectionTogether(std::size_t first_atom) {
+  float height = 0;
+  for (std::size_t i = first_atom; i < atoms.size(); ++i)
+    height += atoms[i].space_before + atoms[i].height;
+  if (height > 0.6f * (g.top - g.bottom)) return;
+  for (std::size_t i = first_atom; i + 1 < atoms.size(); ++i) atoms[i].keep_with_next = true;
 }
 
 // A tinted card: numbered title, description, then the "I understand"
