@@ -296,3 +296,25 @@ TEST_CASE("LogoIsDrawnInTheHeader") {
 
 }  // namespace
 }  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+TEST_CASE("SignatureSectionIsNotSplitAcrossPages") {
+  test::TempDir dir;
+  std::string pdf = RenderToFile({MustLoadShipped("microneedling-consent.xml")}, dir);
+  int pages = PageCount(pdf);
+  int with_patient = 0, with_both = 0;
+  for (int i = 1; i <= pages; ++i) {
+    auto text = Run("pdftotext -f " + std::to_string(i) + " -l " + std::to_string(i) + " " +
+                    ShellQuote(pdf) + " -").out;
+    bool patient = text.find("Patient signature") != std::string::npos;
+    with_patient += patient;
+    with_both += patient && text.find("Practitioner signature") != std::string::npos;
+  }
+  CHECK(with_patient == 1);
+  CHECK(with_both == 1);
+}
+
+}  // namespace
+}  // namespace consentkit
