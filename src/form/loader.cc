@@ -3,6 +3,7 @@
 #include <tinyxml2.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <initializer_list>
 #include <map>
 #include <regex>
@@ -19,10 +20,17 @@ using tinyxml2::XMLElement;
 using tinyxml2::XMLNode;
 using Names = std::initializer_list<const char*>;
 
+constexpr std::size_t kMaxOptions = 24;
 const std::regex kIdPattern("[a-z][a-z0-9_-]{0,63}");
 const std::regex kValuePattern("[A-Za-z0-9_-]{1,64}");
 const std::regex kVersionPattern("[A-Za-z0-9.+-]{1,32}");
 const std::regex kLangPattern("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*");
+
+// std::regex recurses per repetition: bound the input before matching so
+// that a hostile 30 KB attribute cannot overflow the stack.
+bool Matches(const std::string& text, const std::regex& pattern) {
+  return text.size() <= 64 && std::regex_match(text, pattern);
+}
 
 std::string JoinNames(Names names, const char* last_separator = " or ") {
   std::string out;
@@ -77,6 +85,7 @@ class Loader {
     Condition condition;
     const XMLElement* at;
     std::string owner_id;  // the field it makes conditional; empty for rules
+    bool for_rule;
   };
 
   // Diagnostics.
@@ -91,6 +100,7 @@ class Loader {
   // The element's text, white space collapsed; an error if empty or if it
   // contains elements. Elements that take no attributes are checked here.
   std::string Text(const XMLElement* e, bool takes_attributes = false);
+  void CheckPrintable(const XMLElement* e, const std::string& text);
   std::string Id(const XMLElement* e);
   template <typename Enum>
   Enum Enumerated(const XMLElement* e, const char* attribute,
@@ -119,7 +129,10 @@ class Loader {
   const std::string& xml_;
   std::string source_;
   SourceMap map_;
-  tinyxml2::XMLDocument doc_{true, tinyxml2::COLLAPSE_WHITESPACE};
+  // PRESERVE_WHITESPACE: CollapseWhitespace() does the collapsing, so that
+  // "a <!-- note --> b" keeps its space (tinyxml2's collapsing trims each
+  // text node and would glue the words together).
+  tinyxml2::XMLDocument doc_{true, tinyxml2::PRESERVE_WHITESPACE};
   std::vector<Diagnostic> errors_;
   FormDefinition form_;
   std::set<std::string> ids_;
@@ -133,6 +146,14 @@ LoadResult Loader::Run() {
     return {nullptr, std::move(errors_)};
   }
   map_.Index(doc_);
+  if (!doc_.RootElement()) {
+    Error(nullptr, "no <form> element", "one <form> element holding the definition");
+    return {nullptr, std::move(errors_)};
+  }
+  if (const XMLElement* extra = doc_.RootElement()->NextSiblingElement()) {
+    Error(extra, "a second top-level element <" + std::string(extra->Name()) + ">",
+          "exactly one <form> element per file");
+  }
   ParseForm(doc_.RootElement());
   if (!errors_.empty()) return {nullptr, std::move(errors_)};
   form_.sha256_hex = Sha256Hex(CanonicalText(form_));
@@ -208,14 +229,42 @@ std::string Loader::Text(const XMLElement* e, bool takes_attributes) {
   }
   text = CollapseWhitespace(text);
   if (text.empty()) Error(e, "empty text in <" + std::string(e->Name()) + ">", "some text");
+  CheckPrintable(e, text);
   return text;
+}
+
+// Text must be valid UTF-8 in the Basic Multilingual Plane (the embedded
+// font has nothing beyond it), and short enough to lay out: a label or
+// title must fit on a page next to its box.
+void Loader::CheckPrintable(const XMLElement* e, const std::string& text) {
+  std::u32string codes;
+  if (!DecodeUtf8(text, codes)) {
+    Error(e, "text in <" + std::string(e->Name()) + "> is not valid UTF-8", "UTF-8 text");
+    return;
+  }
+  for (char32_t code : codes) {
+    if (code <= 0xFFFF) continue;
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "U+%X", static_cast<unsigned>(code));
+    Error(e, std::string("character ") + hex + " cannot be printed",
+          "characters up to U+FFFF (letters, punctuation; no emoji)");
+    return;
+  }
+  static const std::set<std::string> kLongText = {"p", "item", "description", "summary", "rule"};
+  std::size_t limit = kLongText.count(e->Name()) ? 4000 : 500;
+  if (codes.size() > limit) {
+    Error(e,
+          "text in <" + std::string(e->Name()) + "> is " + std::to_string(codes.size()) +
+              " characters long",
+          "at most " + std::to_string(limit) + " characters");
+  }
 }
 
 std::string Loader::Id(const XMLElement* e) {
   const char* raw = e->Attribute("id");
   if (!raw) return "";
   std::string id = raw;
-  if (!std::regex_match(id, kIdPattern)) {
+  if (!Matches(id, kIdPattern)) {
     AttributeError(e, "id", "invalid id \"" + id + "\"",
                    "a lower-case letter, then letters, digits, '-' or '_' (at most 64)");
   } else if (!ids_.insert(id).second) {
@@ -265,7 +314,7 @@ void Loader::ParseForm(const XMLElement* root) {
   CheckAttributes(root, {"id", "version", "kind", "lang"}, {"id", "version", "kind", "lang"});
   form_.id = Id(root);
   form_.version = root->Attribute("version") ? root->Attribute("version") : "";
-  if (root->Attribute("version") && !std::regex_match(form_.version, kVersionPattern)) {
+  if (root->Attribute("version") && !Matches(form_.version, kVersionPattern)) {
     AttributeError(root, "version", "invalid version \"" + form_.version + "\"",
                    "letters, digits, '.', '-' or '+', like 2026.1 or 1.2.0");
   }
@@ -276,7 +325,7 @@ void Loader::ParseForm(const XMLElement* root) {
                                      {"general", FormKind::kGeneral}},
                                     FormKind::kGeneral);
   form_.lang = root->Attribute("lang") ? root->Attribute("lang") : "";
-  if (root->Attribute("lang") && !std::regex_match(form_.lang, kLangPattern)) {
+  if (root->Attribute("lang") && !Matches(form_.lang, kLangPattern)) {
     AttributeError(root, "lang", "invalid lang \"" + form_.lang + "\"",
                    "a BCP 47 language tag such as en, es or fr-CA");
   }
@@ -318,8 +367,10 @@ void Loader::ParseSection(const XMLElement* e) {
   for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
     ParseSectionChild(child, section);
   }
-  bool has_items = std::any_of(section.blocks.begin(), section.blocks.end(), [](const Block& b) {
-    return std::holds_alternative<Risk>(b) || std::holds_alternative<Field>(b);
+  bool has_items = std::any_of(section.blocks.begin(), section.blocks.end(), [&](const Block& b) {
+    const Field* field = std::get_if<Field>(&b);
+    if (section.kind == SectionKind::kScreening) return field && field->screening;
+    return std::holds_alternative<Risk>(b) || field;
   });
   if (section.kind == SectionKind::kRisks && !has_items) {
     Error(e, "risks section has no <risk>", "at least one <risk>");
@@ -437,7 +488,7 @@ Field Loader::ParseField(const XMLElement* e, bool question) {
                    "role only on type=\"signature\"");
   }
   field.condition = ParseCondition(e, "when", false);
-  if (field.condition) pending_.push_back({*field.condition, e, field.id});
+  if (field.condition) pending_.push_back({*field.condition, e, field.id, false});
   ParseFieldChildren(e, field);
   return field;
 }
@@ -458,9 +509,11 @@ void Loader::ParseFieldChildren(const XMLElement* e, Field& field) {
     CheckAttributes(child, {"value"}, {"value"});
     option.value = child->Attribute("value") ? child->Attribute("value") : "";
     option.label = Text(child, true);
-    if (child->Attribute("value") && !std::regex_match(option.value, kValuePattern)) {
+    if (child->Attribute("value") &&
+        (!Matches(option.value, kValuePattern) || option.value == "Off")) {
       AttributeError(child, "value", "invalid option value \"" + option.value + "\"",
-                     "letters, digits, '-' or '_'");
+                     "letters, digits, '-' or '_' (at most 64), and not Off, which PDF "
+                     "reserves for an unticked box");
     } else if (!values.insert(option.value).second) {
       AttributeError(child, "value", "duplicate option value \"" + option.value + "\"",
                      "option values unique within the field");
@@ -468,6 +521,10 @@ void Loader::ParseFieldChildren(const XMLElement* e, Field& field) {
     field.options.push_back(std::move(option));
   }
   bool takes_options = field.type == FieldType::kChoice || field.type == FieldType::kMultiChoice;
+  if (field.options.size() > kMaxOptions) {
+    Error(e, std::to_string(field.options.size()) + " options",
+          "at most " + std::to_string(kMaxOptions) + " options, so the question fits on one page");
+  }
   if (takes_options && field.options.size() < 2) {
     Error(e,
           std::string(ToString(field.type)) + " with " + std::to_string(field.options.size()) +
@@ -526,7 +583,7 @@ void Loader::ParseRule(const XMLElement* e) {
   rule.reason = Text(e, true);
   if (auto condition = ParseCondition(e, "when", true)) {
     rule.when = *condition;
-    pending_.push_back({*condition, e, ""});
+    pending_.push_back({*condition, e, "", true});
   }
   form_.rules.push_back(std::move(rule));
 }
@@ -538,8 +595,14 @@ void Loader::ResolveConditions() {
 void Loader::CheckCondition(const PendingCondition& pending) {
   const std::string& target_id = pending.condition.field_id;
   const Field* target = form_.FindField(target_id);
-  bool for_rule = pending.owner_id.empty();
-  if (!target || (for_rule && !target->screening)) {
+  bool for_rule = pending.for_rule;
+  if (target && for_rule && !target->screening) {
+    AttributeError(pending.at, "when",
+                   "rule names \"" + target_id + "\", which is a <field>, not a <question>",
+                   "the id of a <question>: rules decide screening from questions only");
+    return;
+  }
+  if (!target) {
     AttributeError(pending.at, "when",
                    std::string(for_rule ? "rule" : "condition") + " names unknown " +
                        (for_rule ? "question" : "field") + " \"" + target_id + "\"",

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "pdf/document.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -19,25 +20,19 @@ std::string Num(double value) {
 }
 
 // UTF-16BE with a byte-order mark: the PDF text-string form for non-ASCII.
+// REQUIRES: valid UTF-8 (the loader refuses anything else).
 std::string Utf16BigEndian(const std::string& utf8) {
+  std::u32string codes;
+  DecodeUtf8(utf8, codes);
   std::string out = "\xFE\xFF";
-  for (std::size_t i = 0; i < utf8.size();) {
-    auto c = static_cast<unsigned char>(utf8[i]);
-    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    unsigned code = extra == 0 ? c : c & (0x3Fu >> extra);
-    for (int k = 1; k <= extra && i + static_cast<std::size_t>(k) < utf8.size(); ++k) {
-      code =
-          (code << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3Fu);
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-    auto put = [&out](unsigned unit) {
-      out += static_cast<char>(unit >> 8);
-      out += static_cast<char>(unit & 0xFF);
-    };
+  auto put = [&out](char32_t unit) {
+    out += static_cast<char>(unit >> 8);
+    out += static_cast<char>(unit & 0xFF);
+  };
+  for (char32_t code : codes) {
     if (code >= 0x10000) {
-      code -= 0x10000;
-      put(0xD800 + (code >> 10));
-      put(0xDC00 + (code & 0x3FF));
+      put(0xD800 + ((code - 0x10000) >> 10));
+      put(0xDC00 + ((code - 0x10000) & 0x3FF));
     } else {
       put(code);
     }

@@ -54,6 +54,19 @@ std::vector<std::string> Canvas::Wrap(Face face, float size, const std::string& 
   return lines;
 }
 
+std::string Canvas::Ellipsize(Face face, float size, const std::string& utf8, float width) const {
+  if (TextWidth(face, size, utf8) <= width) return utf8;
+  std::string fitted;
+  for (std::size_t i = 0; i < utf8.size();) {
+    std::size_t n = Utf8SequenceLength(static_cast<unsigned char>(utf8[i]));
+    std::string next = fitted + utf8.substr(i, n);
+    if (TextWidth(face, size, next + "\u2026") > width) break;
+    fitted = next;
+    i += n;
+  }
+  return fitted + "\u2026";
+}
+
 void Canvas::BreakLongWord(Face face, float size, const std::string& word, float width,
                            std::vector<std::string>& lines) const {
   std::string piece;

@@ -33,6 +33,9 @@ class Canvas {
   // between characters. Always returns at least one line.
   std::vector<std::string> Wrap(Face face, float size, const std::string& utf8, float width) const;
 
+  // `utf8`, or as much of it as fits in `width` followed by "…".
+  std::string Ellipsize(Face face, float size, const std::string& utf8, float width) const;
+
   void Text(HPDF_Page page, float x, float baseline, Face face, float size, const std::string& utf8,
             Color color);
   void TextRight(HPDF_Page page, float right, float baseline, Face face, float size,

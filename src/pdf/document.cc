@@ -59,6 +59,12 @@ void Document::OnError(HPDF_STATUS error, HPDF_STATUS detail, void* self) {
 }
 
 void Document::Check(const char* what) {
+  // Low-level object calls (HPDF_Dict_Add, HPDF_String_New) record errors
+  // without calling the handler, so ask the document too.
+  if (error_ == HPDF_OK && HPDF_GetError(doc_) != HPDF_OK) {
+    error_ = HPDF_GetError(doc_);
+    detail_ = HPDF_GetErrorDetail(doc_);
+  }
   if (error_ == HPDF_OK) return;
   char code[64];
   std::snprintf(code, sizeof code, "libharu error 0x%04X (detail %u)",

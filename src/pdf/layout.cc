@@ -216,6 +216,10 @@ void PacketLayout::Members::Place(const std::vector<Atom>& all) {
 }
 
 void PacketLayout::Members::PlaceAtom(const Atom& atom) {
+  if (atom.height > g.top - g.bottom) {
+    throw PdfError("form " + form->id + ": an item is too tall to fit on one page (" +
+                   std::to_string(static_cast<int>(atom.height)) + " pt); shorten its text");
+  }
   float top = cursor < g.top ? cursor - atom.space_before : cursor;
   if (top - atom.height < g.bottom && cursor < g.top) {
     NewPage();
@@ -233,7 +237,8 @@ void PacketLayout::Members::DrawHeader(HPDF_Page p, const FormDefinition& f) {
   std::string contact = clinic.address;
   if (!clinic.phone.empty()) contact += (contact.empty() ? "" : "  ·  ") + clinic.phone;
   if (!contact.empty()) canvas.Text(p, x, top - 26, Face::kRegular, 8.5f, contact, kMuted);
-  canvas.TextRight(p, g.right, top - 12, Face::kBold, 9.5f, f.title, kAccent);
+  canvas.TextRight(p, g.right, top - 12, Face::kBold, 9.5f,
+                   canvas.Ellipsize(Face::kBold, 9.5f, f.title, Width() / 2 - 10), kAccent);
   canvas.Line(p, g.left, top - 36, g.right, top - 36, kAccent, 1.2f);
 }
 
@@ -322,6 +327,7 @@ void PacketLayout::Members::Blocks(const Section& section) {
   std::size_t first_atom = atoms.size();
   Heading(section.heading);
   int risk_number = 0;
+  bool previous_was_text = false;
   std::vector<const Field*> row;
   float row_width = 0;
   auto flush_row = [&]() {
@@ -339,9 +345,11 @@ void PacketLayout::Members::Blocks(const Section& section) {
       continue;
     }
     flush_row();
-    if (!atoms.empty() && (std::holds_alternative<Risk>(block) || field)) {
+    if (previous_was_text && (std::holds_alternative<Risk>(block) || field)) {
       atoms.back().keep_with_next = true;  // an introduction stays with what it introduces
     }
+    previous_was_text =
+        std::holds_alternative<Paragraph>(block) || std::holds_alternative<BulletList>(block);
     if (const auto* p = std::get_if<Paragraph>(&block)) {
       TextLines(p->text, 0, 6);
     } else if (const auto* list = std::get_if<BulletList>(&block)) {

@@ -105,6 +105,32 @@ std::string CollapseWhitespace(const std::string& text) {
   return out;
 }
 
+bool DecodeUtf8(const std::string& text, std::u32string& out) {
+  static const char32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+  out.clear();
+  for (std::size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t extra = lead < 0x80           ? 0
+                        : (lead >> 5) == 0x6  ? 1
+                        : (lead >> 4) == 0xE  ? 2
+                        : (lead >> 3) == 0x1E ? 3
+                                              : 4;
+    if (extra == 4 || (extra > 0 && i + extra >= text.size())) return false;
+    char32_t code = extra == 0 ? lead : lead & (0x3Fu >> extra);
+    for (std::size_t k = 1; k <= extra; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    out += code;
+    i += extra + 1;
+  }
+  return true;
+}
+
 std::size_t Utf8Length(const std::string& text) {
   std::size_t count = 0;
   for (char c : text) {

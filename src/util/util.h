@@ -30,6 +30,11 @@ void WriteFileAtomically(const std::string& path, const std::string& data);
 // Collapses every run of XML white space to one space and trims both ends.
 std::string CollapseWhitespace(const std::string& text);
 
+// Decodes UTF-8 strictly (no overlong forms, surrogates or values past
+// U+10FFFF). Returns false, with `out` holding what decoded before the first
+// bad byte, if `text` is not valid UTF-8.
+bool DecodeUtf8(const std::string& text, std::u32string& out);
+
 // Number of Unicode code points in valid UTF-8 (continuation bytes skipped).
 std::size_t Utf8Length(const std::string& text);
 

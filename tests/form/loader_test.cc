@@ -181,8 +181,9 @@ TEST_CASE("RuleNamesUnknownQuestion") {
 TEST_CASE("RuleOnAFieldThatIsNotAQuestion") {
   std::string xml = Replace(kValid, R"(<rule when="acne")", R"(<rule when="acne-detail")");
   CHECK(MatchError(xml,
-                   "t.xml:16:11: <rule>: rule names unknown question \"acne-detail\"; "
-                   "expected the id of a <question> in this form") == "OK");
+                   "t.xml:16:11: <rule>: rule names \"acne-detail\", which is a <field>, not a "
+                   "<question>; expected the id of a <question>: rules decide screening from "
+                   "questions only") == "OK");
 }
 
 TEST_CASE("ConditionNamesUnknownField") {
@@ -332,9 +333,15 @@ TEST_CASE("MutatedInputNeverCrashes") {
     for (int edits = 1 + static_cast<int>(next() % 4); edits > 0; --edits) {
       std::size_t at = next() % xml.size();
       switch (next() % 3) {
-        case 0: xml[at] = static_cast<char>(next() & 0xFF); break;
-        case 1: xml.erase(at, 1 + next() % 12); break;
-        default: xml.insert(at, xml.substr(at, 1 + next() % 40)); break;
+        case 0:
+          xml[at] = static_cast<char>(next() & 0xFF);
+          break;
+        case 1:
+          xml.erase(at, 1 + next() % 12);
+          break;
+        default:
+          xml.insert(at, xml.substr(at, 1 + next() % 40));
+          break;
       }
       if (xml.empty()) xml = "<";
     }
@@ -352,6 +359,87 @@ TEST_CASE("DeepNestingIsRejectedNotOverflowed") {
   for (int i = 0; i < 100000; ++i) xml += "<a>";
   LoadResult result = LoadFormFromMemory(xml, "deep.xml");
   CHECK_FALSE(result.ok());
+}
+
+}  // namespace
+}  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+TEST_CASE("NoRootElement") {
+  CHECK(MatchError("<?xml version=\"1.0\"?>\n<!-- nothing -->\n",
+                   "t.xml:1:1: no <form> element; expected one <form> element holding the "
+                   "definition") == "OK");
+}
+
+TEST_CASE("SecondRootElement") {
+  std::string xml = kValid + "<form/>\n";
+  CHECK(MatchError(xml,
+                   "t.xml:23:1: <form>: a second top-level element <form>; expected exactly "
+                   "one <form> element per file") == "OK");
+}
+
+TEST_CASE("HugeAttributeIsRefusedNotOverflowed") {
+  std::string lang = "en";
+  for (int i = 0; i < 10000; ++i) lang += "-ab";
+  std::string xml = Replace(kValid, R"(lang="en")", "lang=\"" + lang + "\"");
+  LoadResult result = LoadFormFromMemory(xml, "t.xml");
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].message.find("invalid lang") == 0);
+}
+
+TEST_CASE("OptionValueOffIsReserved") {
+  std::string xml = Replace(kValid, R"(<option value="II">)", R"(<option value="Off">)");
+  LoadResult result = LoadFormFromMemory(xml, "t.xml");
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].ToString().find("invalid option value \"Off\"; expected letters, digits, "
+                                         "'-' or '_' (at most 64), and not Off") !=
+        std::string::npos);
+}
+
+TEST_CASE("InvalidUtf8") {
+  std::string xml = Replace(kValid, "Your skin may go red.", "Your skin \xC3 may go red.");
+  CHECK(MatchError(xml,
+                   "t.xml:8:7: <description>: text in <description> is not valid UTF-8; "
+                   "expected UTF-8 text") == "OK");
+}
+
+TEST_CASE("CharacterOutsideTheFont") {
+  std::string xml =
+      Replace(kValid, "Your skin may go red.", "Your skin may go red \xF0\x9F\x98\x80.");
+  CHECK(MatchError(xml,
+                   "t.xml:8:7: <description>: character U+1F600 cannot be printed; expected "
+                   "characters up to U+FFFF (letters, punctuation; no emoji)") == "OK");
+}
+
+TEST_CASE("LabelTooLong") {
+  std::string xml =
+      Replace(kValid, "<label>Signature</label>", "<label>" + std::string(501, 'x') + "</label>");
+  CHECK(MatchError(xml,
+                   "t.xml:20:69: <label>: text in <label> is 501 characters long; expected at "
+                   "most 500 characters") == "OK");
+}
+
+TEST_CASE("ScreeningSectionWithoutQuestion") {
+  std::string xml = Replace(
+      kValid, R"(<question id="acne" type="yesno" required="true"><label>Acne?</label></question>
+    <question id="skin" type="choice"><label>Skin type</label><option value="I">One</option><option value="II">Two</option></question>)",
+      "");
+  LoadResult result = LoadFormFromMemory(xml, "t.xml");
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.errors[0].ToString() ==
+        "t.xml:11:3: <section id=\"screen\">: screening section has "
+        "no <question>; expected at least one <question>");
+}
+
+TEST_CASE("CommentInsideTextKeepsTheSpace") {
+  std::string xml = Replace(kValid, "Your skin may go red.", "Your skin <!-- note --> may go red.");
+  LoadResult a = LoadFormFromMemory(kValid, "a.xml");
+  LoadResult b = LoadFormFromMemory(xml, "b.xml");
+  REQUIRE((a.ok() && b.ok()));
+  CHECK(b.form->Risks()[0]->description == "Your skin may go red.");
+  CHECK(a.form->sha256_hex == b.form->sha256_hex);
 }
 
 }  // namespace

@@ -307,13 +307,40 @@ TEST_CASE("SignatureSectionIsNotSplitAcrossPages") {
   int with_patient = 0, with_both = 0;
   for (int i = 1; i <= pages; ++i) {
     auto text = Run("pdftotext -f " + std::to_string(i) + " -l " + std::to_string(i) + " " +
-                    ShellQuote(pdf) + " -").out;
+                    ShellQuote(pdf) + " -")
+                    .out;
     bool patient = text.find("Patient signature") != std::string::npos;
     with_patient += patient;
     with_both += patient && text.find("Practitioner signature") != std::string::npos;
   }
   CHECK(with_patient == 1);
   CHECK(with_both == 1);
+}
+
+}  // namespace
+}  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+TEST_CASE("RiskCardsAreNeverSplitFromTheirCheckbox") {
+  std::string xml =
+      R"(<form id="many" version="1" kind="consent" lang="en"><title>Many risks</title>
+    <section id="r" kind="risks"><heading>Risks</heading><p>Read each one.</p>)";
+  for (int i = 0; i < 14; ++i) {
+    xml += "<risk id=\"r" + std::to_string(i) + "\"><title>Risk number " + std::to_string(i) +
+           "</title><description>" + std::string(40, 'w') +
+           " words that wrap over several lines of the card so that cards fill the page and one "
+           "of them lands on a page break, which must move the whole card to the next page "
+           "instead of leaving its checkbox behind.</description></risk>";
+  }
+  xml += R"(</section><section id="s" kind="fields"><heading>Sign</heading>
+    <field id="sig" type="signature" role="patient"><label>Signature</label></field></section></form>)";
+  test::TempDir dir;
+  FormPtr form = MustLoadXml(xml);
+  std::string pdf = RenderToFile({form}, dir);
+  CHECK(PageCount(pdf) >= 3);
+  CHECK(CheckAcroForm(pdf, {form}, dir) == "OK\n");
 }
 
 }  // namespace
