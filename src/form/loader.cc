@@ -59,6 +59,8 @@ const char* XmlErrorText(tinyxml2::XMLError error) {
       return "a badly formed <?xml ...?> declaration";
     case tinyxml2::XML_ERROR_PARSING_CDATA:
       return "a CDATA section is not closed";
+    case tinyxml2::XML_ELEMENT_DEPTH_EXCEEDED:
+      return "elements are nested too deeply";
     case tinyxml2::XML_ERROR_EMPTY_DOCUMENT:
       return "the document is empty";
     default:
@@ -114,7 +116,8 @@ class Loader {
   void ParseSectionChild(const XMLElement* child, Section& section);
   Risk ParseRisk(const XMLElement* e);
   Field ParseField(const XMLElement* e, bool question);
-  void ParseFieldChildren(const XMLElement* e, Field& field);
+  // `type_known`: false when the type was bad, so options are not judged by it.
+  void ParseFieldChildren(const XMLElement* e, Field& field, bool type_known);
   std::optional<Condition> ParseCondition(const XMLElement* e, const char* field_attribute,
                                           bool required);
   BulletList ParseList(const XMLElement* e);
@@ -123,6 +126,7 @@ class Loader {
   // Checks that need the whole form.
   void ResolveConditions();
   void CheckCondition(const PendingCondition& pending);
+  void CheckConditionCycles();
   void CheckFormKind(const XMLElement* root);
   void AddDerivedFields(const Risk& risk, const XMLElement* at);
 
@@ -137,6 +141,7 @@ class Loader {
   FormDefinition form_;
   std::set<std::string> ids_;
   std::vector<PendingCondition> pending_;
+  bool section_kind_known_ = true;  // of the section being parsed
 };
 
 LoadResult Loader::Run() {
@@ -298,9 +303,9 @@ const XMLElement* Loader::OnlyChild(const XMLElement* parent, const char* name, 
     Error(parent, "missing <" + std::string(name) + "> in <" + parent->Name() + ">",
           "one <" + std::string(name) + "> element");
   }
-  if (found && found->NextSiblingElement(name)) {
-    Error(found->NextSiblingElement(name),
-          "second <" + std::string(name) + "> in <" + parent->Name() + ">",
+  for (auto* extra = found ? found->NextSiblingElement(name) : nullptr; extra;
+       extra = extra->NextSiblingElement(name)) {
+    Error(extra, "another <" + std::string(name) + "> in <" + parent->Name() + ">",
           "exactly one <" + std::string(name) + ">");
   }
   return found;
@@ -332,9 +337,9 @@ void Loader::ParseForm(const XMLElement* root) {
   for (auto* child = root->FirstChildElement(); child; child = child->NextSiblingElement()) {
     std::string name = child->Name();
     if (name == "title") {
-      if (child == OnlyChild(root, "title", true)) form_.title = Text(child);
+      if (child == root->FirstChildElement("title")) form_.title = Text(child);
     } else if (name == "summary") {
-      if (child == OnlyChild(root, "summary", false)) form_.summary = Text(child);
+      if (child == root->FirstChildElement("summary")) form_.summary = Text(child);
     } else if (name == "section") {
       ParseSection(child);
     } else {
@@ -342,6 +347,7 @@ void Loader::ParseForm(const XMLElement* root) {
     }
   }
   OnlyChild(root, "title", true);
+  OnlyChild(root, "summary", false);
   if (!root->FirstChildElement("section")) {
     Error(root, "form has no sections", "at least one <section>");
   }
@@ -353,12 +359,14 @@ void Loader::ParseSection(const XMLElement* e) {
   CheckAttributes(e, {"id", "kind"}, {"id", "kind"});
   Section section;
   section.id = Id(e);
+  std::size_t errors_before = errors_.size();
   section.kind = Enumerated<SectionKind>(e, "kind",
                                          {{"info", SectionKind::kInfo},
                                           {"risks", SectionKind::kRisks},
                                           {"screening", SectionKind::kScreening},
                                           {"fields", SectionKind::kFields}},
                                          SectionKind::kInfo);
+  section_kind_known_ = e->Attribute("kind") && errors_.size() == errors_before;
   const XMLElement* first = e->FirstChildElement();
   if (!first || std::string(first->Name()) != "heading") {
     Error(first ? first : e, "section does not start with <heading>",
@@ -366,6 +374,13 @@ void Loader::ParseSection(const XMLElement* e) {
   }
   for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
     ParseSectionChild(child, section);
+  }
+  OnlyChild(e, "heading", false);
+  // With no valid kind, every item was accepted above; claiming the section
+  // lacks items of some kind would only repeat the kind error.
+  if (!section_kind_known_) {
+    form_.sections.push_back(std::move(section));
+    return;
   }
   bool has_items = std::any_of(section.blocks.begin(), section.blocks.end(), [&](const Block& b) {
     const Field* field = std::get_if<Field>(&b);
@@ -385,24 +400,24 @@ void Loader::ParseSection(const XMLElement* e) {
 void Loader::ParseSectionChild(const XMLElement* child, Section& section) {
   std::string name = child->Name();
   SectionKind kind = section.kind;
+  bool any = !section_kind_known_;
   if (name == "heading") {
-    if (child == OnlyChild(child->Parent()->ToElement(), "heading", true)) {
-      section.heading = Text(child);
-    }
+    if (child == child->Parent()->FirstChildElement("heading")) section.heading = Text(child);
   } else if (name == "p") {
     section.blocks.push_back(Paragraph{Text(child)});
   } else if (name == "list") {
     section.blocks.push_back(ParseList(child));
-  } else if (name == "risk" && kind == SectionKind::kRisks) {
+  } else if (name == "risk" && (any || kind == SectionKind::kRisks)) {
     Risk risk = ParseRisk(child);
     AddDerivedFields(risk, child);
     section.blocks.push_back(std::move(risk));
-  } else if (name == "question" && kind == SectionKind::kScreening) {
+  } else if (name == "question" && (any || kind == SectionKind::kScreening)) {
     form_.fields.push_back(ParseField(child, true));
     section.blocks.push_back(form_.fields.back());
-  } else if (name == "rule" && kind == SectionKind::kScreening) {
+  } else if (name == "rule" && (any || kind == SectionKind::kScreening)) {
     ParseRule(child);
-  } else if (name == "field" && (kind == SectionKind::kFields || kind == SectionKind::kScreening)) {
+  } else if (name == "field" &&
+             (any || kind == SectionKind::kFields || kind == SectionKind::kScreening)) {
     form_.fields.push_back(ParseField(child, false));
     section.blocks.push_back(form_.fields.back());
   } else {
@@ -475,7 +490,9 @@ Field Loader::ParseField(const XMLElement* e, bool question) {
     types.insert(types.end(),
                  {{"initials", FieldType::kInitials}, {"signature", FieldType::kSignature}});
   }
+  std::size_t errors_before = errors_.size();
   field.type = Enumerated<FieldType>(e, "type", types, FieldType::kText);
+  bool type_known = e->Attribute("type") && errors_.size() == errors_before;
   field.role = Enumerated<SignerRole>(e, "role",
                                       {{"patient", SignerRole::kPatient},
                                        {"practitioner", SignerRole::kPractitioner},
@@ -489,11 +506,11 @@ Field Loader::ParseField(const XMLElement* e, bool question) {
   }
   field.condition = ParseCondition(e, "when", false);
   if (field.condition) pending_.push_back({*field.condition, e, field.id, false});
-  ParseFieldChildren(e, field);
+  ParseFieldChildren(e, field, type_known);
   return field;
 }
 
-void Loader::ParseFieldChildren(const XMLElement* e, Field& field) {
+void Loader::ParseFieldChildren(const XMLElement* e, Field& field, bool type_known) {
   if (auto* label = OnlyChild(e, "label", true)) field.label = Text(label);
   if (auto* hint = OnlyChild(e, "hint", false)) field.hint = Text(hint);
   std::set<std::string> values;
@@ -525,6 +542,7 @@ void Loader::ParseFieldChildren(const XMLElement* e, Field& field) {
     Error(e, std::to_string(field.options.size()) + " options",
           "at most " + std::to_string(kMaxOptions) + " options, so the question fits on one page");
   }
+  if (!type_known) return;
   if (takes_options && field.options.size() < 2) {
     Error(e,
           std::string(ToString(field.type)) + " with " + std::to_string(field.options.size()) +
@@ -589,7 +607,28 @@ void Loader::ParseRule(const XMLElement* e) {
 }
 
 void Loader::ResolveConditions() {
+  std::size_t errors_before = errors_.size();
   for (const PendingCondition& pending : pending_) CheckCondition(pending);
+  if (errors_.size() == errors_before) CheckConditionCycles();
+}
+
+// A field that depends, through other conditions, on itself can never be
+// shown: "a when b" and "b when a".
+void Loader::CheckConditionCycles() {
+  for (const PendingCondition& pending : pending_) {
+    if (pending.for_rule) continue;
+    std::string path = pending.owner_id;
+    const Field* step = form_.FindField(pending.condition.field_id);
+    for (std::size_t hops = 0; step && hops <= form_.fields.size(); ++hops) {
+      path += " -> " + step->id;
+      if (step->id == pending.owner_id) {
+        AttributeError(pending.at, "when", "conditions form a cycle: " + path,
+                       "conditions that end at a question that is always shown");
+        return;  // one report per form: every field on the cycle would repeat it
+      }
+      step = step->condition ? form_.FindField(step->condition->field_id) : nullptr;
+    }
+  }
 }
 
 void Loader::CheckCondition(const PendingCondition& pending) {

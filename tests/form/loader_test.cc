@@ -444,3 +444,56 @@ TEST_CASE("CommentInsideTextKeepsTheSpace") {
 
 }  // namespace
 }  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+TEST_CASE("EachExtraTitleIsReportedOnce") {
+  std::string xml = Replace(kValid, "<title>Test consent</title>",
+                            "<title>A</title><title>B</title><title>C</title>");
+  LoadResult result = LoadFormFromMemory(xml, "t.xml");
+  REQUIRE(result.errors.size() == 2);
+  CHECK(result.errors[0].ToString() ==
+        "t.xml:3:19: <title>: another <title> in <form>; expected exactly one <title>");
+  CHECK(result.errors[1].ToString() ==
+        "t.xml:3:35: <title>: another <title> in <form>; expected exactly one <title>");
+}
+
+TEST_CASE("BadSectionKindDoesNotCascade") {
+  std::string xml = Replace(kValid, R"(<section id="sign" kind="fields">)",
+                            R"(<section id="sign" kind="feilds">)");
+  CHECK(MatchError(xml,
+                   "t.xml:18:22: <section id=\"sign\">: invalid kind \"feilds\"; expected one "
+                   "of info, risks, screening, fields") == "OK");
+}
+
+TEST_CASE("BadFieldTypeDoesNotCascade") {
+  std::string xml = Replace(kValid, R"(<question id="skin" type="choice">)",
+                            R"(<question id="skin" type="choise">)");
+  CHECK(MatchError(xml,
+                   "t.xml:14:25: <question id=\"skin\">: invalid type \"choise\"; expected one "
+                   "of yesno, choice, multichoice") == "OK");
+}
+
+TEST_CASE("ConditionCycle") {
+  std::string xml = Replace(kValid, R"(<question id="acne" type="yesno" required="true">)",
+                            R"(<question id="acne" type="yesno" when="other" equals="yes">)");
+  xml = Replace(xml, R"(<field id="acne-detail" type="textarea" when="acne" equals="yes">)",
+                R"(<question id="other" type="yesno" when="acne" equals="no">)");
+  xml = Replace(xml, "<label>Tell us more</label></field>", "<label>Other?</label></question>");
+  CHECK(MatchError(xml,
+                   "t.xml:13:38: <question id=\"acne\">: conditions form a cycle: acne -> "
+                   "other -> acne; expected conditions that end at a question that is always "
+                   "shown") == "OK");
+}
+
+TEST_CASE("TooDeeplyNested") {
+  std::string xml = "<form>";
+  for (int i = 0; i < 500; ++i) xml += "<a>";
+  LoadResult result = LoadFormFromMemory(xml, "deep.xml");
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].message == "malformed XML: elements are nested too deeply");
+}
+
+}  // namespace
+}  // namespace consentkit
