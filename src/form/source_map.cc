@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/util.h"
+
 namespace consentkit {
 namespace {
 
@@ -65,10 +67,8 @@ SourcePosition SourceMap::PositionOfOffset(std::size_t offset) const {
   std::size_t line_index = static_cast<std::size_t>(next - line_starts_.begin()) - 1;
   SourcePosition pos;
   pos.line = static_cast<int>(line_index + 1);
-  pos.column = 1;
-  for (std::size_t i = line_starts_[line_index]; i < offset; ++i) {
-    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++pos.column;
-  }
+  std::size_t start = line_starts_[line_index];
+  pos.column = 1 + static_cast<int>(Utf8Length(text_.substr(start, offset - start)));
   return pos;
 }
 

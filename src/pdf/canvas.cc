@@ -3,15 +3,9 @@
 #include <cstdio>
 
 #include "pdf/document.h"
+#include "util/util.h"
 
 namespace consentkit {
-namespace {
-
-std::size_t Utf8SequenceLength(unsigned char lead) {
-  return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-}
-
-}  // namespace
 
 Canvas::Canvas(Document& doc, const std::string& font_dir)
     : doc_(doc),

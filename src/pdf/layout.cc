@@ -98,6 +98,15 @@ float BoxHeight(FieldType type) {
   }
 }
 
+// The hint printed under a field's box: a date field says its format.
+std::string HintOf(const Field& field) {
+  return field.hint.empty() && field.type == FieldType::kDate ? "YYYY-MM-DD" : field.hint;
+}
+
+float LeadingFor(float size) {
+  return size == kBodySize ? kBodyLeading : size == kLabelSize ? kLabelLeading : size * 1.38f;
+}
+
 std::string OptionLabel(const Field& field, const std::string& value) {
   if (field.type == FieldType::kYesNo) return value == "yes" ? "Yes" : "No";
   for (const Option& o : field.options) {
@@ -139,6 +148,8 @@ struct PacketLayout::Members {
   // Field cells: a label, an optional condition note, the box, a hint.
   float CellHeight(const Field& field, float width) const;
   void DrawCell(HPDF_Page page, const Field& field, float x, float top, float width);
+  std::vector<std::string> LabelLines(const std::string& label, bool required, float width,
+                                      float size, Face face) const;
   float DrawLabel(HPDF_Page page, const std::string& label, bool required, float x, float top,
                   float width, float size, Face face);
   std::string ConditionNote(const Field& field) const;
@@ -441,12 +452,20 @@ void PacketLayout::Members::RiskCard(const Risk& risk, int number) {
   atoms.push_back(actions);
 }
 
+// Lines of a label, leaving room for the required-field asterisk; the one
+// place both measuring and drawing wrap labels.
+std::vector<std::string> PacketLayout::Members::LabelLines(const std::string& label, bool required,
+                                                           float width, float size,
+                                                           Face face) const {
+  return canvas.Wrap(face, size, label, width - (required ? 8 : 0));
+}
+
 // Draws a wrapped label with a red asterisk when required; returns the y
 // below the last line.
 float PacketLayout::Members::DrawLabel(HPDF_Page p, const std::string& label, bool required,
                                        float x, float top, float width, float size, Face face) {
-  float leading = size * 1.38f;
-  std::vector<std::string> lines = canvas.Wrap(face, size, label, width - (required ? 8 : 0));
+  float leading = LeadingFor(size);
+  std::vector<std::string> lines = LabelLines(label, required, width, size, face);
   float y = top;
   for (const std::string& line : lines) {
     canvas.Text(p, x, y - size, face, size, line, kInk);
@@ -470,15 +489,15 @@ std::string PacketLayout::Members::ConditionNote(const Field& field) const {
 float PacketLayout::Members::CellHeight(const Field& field, float width) const {
   float height =
       kLabelLeading *
-      static_cast<float>(canvas.Wrap(Face::kBold, kLabelSize, field.label, width - 8).size());
+      static_cast<float>(
+          LabelLines(field.label, field.required, width, kLabelSize, Face::kBold).size());
   std::string note = ConditionNote(field);
   if (!note.empty()) {
     height += kSmallLeading *
               static_cast<float>(canvas.Wrap(Face::kRegular, kSmallSize, note, width).size());
   }
   height += 3 + BoxHeight(field.type);
-  std::string hint =
-      field.hint.empty() && field.type == FieldType::kDate ? "YYYY-MM-DD" : field.hint;
+  std::string hint = HintOf(field);
   if (!hint.empty()) {
     height += 2 + kSmallLeading * static_cast<float>(
                                       canvas.Wrap(Face::kRegular, kSmallSize, hint, width).size());
@@ -507,8 +526,7 @@ void PacketLayout::Members::DrawCell(HPDF_Page p, const Field& field, float x, f
     canvas.StrokeRect(p, box, kBox, 0.9f);
   }
   AddFieldWidget(p, field, box);
-  std::string hint =
-      field.hint.empty() && field.type == FieldType::kDate ? "YYYY-MM-DD" : field.hint;
+  std::string hint = HintOf(field);
   float hint_y = box.y - 2;
   for (const auto& line : canvas.Wrap(Face::kRegular, kSmallSize, hint, width)) {
     if (line.empty()) break;
@@ -575,7 +593,7 @@ void PacketLayout::Members::Question(const Field& field) {
   float label_height =
       kBodyLeading *
       static_cast<float>(
-          canvas.Wrap(Face::kRegular, kBodySize, field.label, text_width - 8).size());
+          LabelLines(field.label, field.required, text_width, kBodySize, Face::kRegular).size());
   std::string note = ConditionNote(field);
   float note_height =
       note.empty()

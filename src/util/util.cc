@@ -131,6 +131,10 @@ bool DecodeUtf8(const std::string& text, std::u32string& out) {
   return true;
 }
 
+std::size_t Utf8SequenceLength(unsigned char lead) {
+  return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+}
+
 std::size_t Utf8Length(const std::string& text) {
   std::size_t count = 0;
   for (char c : text) {

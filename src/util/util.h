@@ -35,6 +35,9 @@ std::string CollapseWhitespace(const std::string& text);
 // bad byte, if `text` is not valid UTF-8.
 bool DecodeUtf8(const std::string& text, std::u32string& out);
 
+// Bytes in the UTF-8 sequence that starts with `lead` (1 for a stray byte).
+std::size_t Utf8SequenceLength(unsigned char lead);
+
 // Number of Unicode code points in valid UTF-8 (continuation bytes skipped).
 std::size_t Utf8Length(const std::string& text);
 
