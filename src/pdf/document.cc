@@ -13,8 +13,10 @@ namespace {
 // point (the CIDToGIDMap turns that into a glyph). Their ToUnicode CMap,
 // though, uses "begincidrange", which is only valid in encoding CMaps:
 // poppler warns, and copy-and-paste falls back to guessing. This CMap maps
-// every BMP code to itself, in the 256-code blocks bfrange requires.
+// each code to itself, in the 256-code blocks bfrange requires, for the
+// blocks where fonts/subset.sh keeps glyphs (keep the two in step).
 std::string IdentityToUnicodeCMap() {
+  static const unsigned kBlocks[] = {0x00, 0x01, 0x02, 0x03, 0x20, 0x21, 0x22, 0x25, 0x26, 0x27};
   std::string ranges;
   int count = 0;
   std::string cmap =
@@ -22,19 +24,18 @@ std::string IdentityToUnicodeCMap() {
       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
       "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
       "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-  auto flush = [&]() {
+  auto flush = [&]() {  // one bfrange block: at most 100 entries
     cmap += std::to_string(count) + " beginbfrange\n" + ranges + "endbfrange\n";
     ranges.clear();
     count = 0;
   };
-  for (unsigned high = 0; high <= 0xFF; ++high) {
-    if (high >= 0xD8 && high <= 0xDF) continue;  // UTF-16 surrogates: not characters
+  for (unsigned high : kBlocks) {
     char line[32];
     std::snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", high, high, high);
     ranges += line;
-    if (++count == 100) flush();  // at most 100 entries per block
+    ++count;
   }
-  if (count > 0) flush();
+  flush();
   return cmap + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
 }
 
