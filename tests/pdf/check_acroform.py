@@ -4,9 +4,11 @@
 Reads a JSON request on stdin:
   {"pdf": path, "filled": path, "fields": [
      {"name": "form.field", "ft": "/Tx"|"/Btn"|"/Sig", "radio": bool,
+      "required": bool, "multiline": bool,
       "states": ["yes", "no"], "label": "...", "fill": "value or state"}]}
 and checks that
-  - every expected field exists under its fully-qualified name with its /FT;
+  - every expected field exists under its fully-qualified name with its /FT
+    and its Required, Radio and Multiline flags;
   - radio groups have one widget per state, checkboxes an on-state /Yes, and
     every widget has an appearance stream (with on and Off states for buttons);
   - each widget sits on a page whose text shows the field's label (a field
@@ -65,6 +67,13 @@ def check_structure(request, reader):
         ft = fields[name].get("/FT")
         if ft != spec["ft"]:
             problems.append(f"{name}: field type {ft}, expected {spec['ft']}")
+        flags = int(fields[name].get("/Ff", 0))
+        if bool(flags & 2) != spec.get("required", False):
+            problems.append(f"{name}: Required flag is {bool(flags & 2)}, expected {spec.get('required', False)}")
+        if spec.get("radio") and (flags & 0xC000) != 0xC000:
+            problems.append(f"{name}: /Ff {flags} lacks Radio and NoToggleToOff")
+        if spec.get("multiline") != bool(flags & 0x1000) and spec["ft"] == "/Tx":
+            problems.append(f"{name}: Multiline flag is {bool(flags & 0x1000)}")
         placed = widgets.get(name, [])
         if not placed:
             problems.append(f"{name}: no widget on any page")

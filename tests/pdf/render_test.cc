@@ -73,14 +73,17 @@ std::string ExpectedFieldsJson(const FormDefinition& form) {
     risk_titles[risk->InitialsFieldId()] = risk->title;
   }
   std::string json;
-  auto add = [&json](const std::string& name, const char* ft, const std::string& label,
-                     const std::string& extra) {
+  std::string flags;
+  auto add = [&json, &flags](const std::string& name, const char* ft, const std::string& label,
+                             const std::string& extra) {
     json += std::string(json.empty() ? "" : ",") + "{\"name\":" + JsonString(name) + ",\"ft\":\"" +
-            ft + "\",\"label\":" + JsonString(label) + extra + "}";
+            ft + "\",\"label\":" + JsonString(label) + extra + flags + "}";
   };
   for (const Field& f : form.fields) {
     std::string name = form.id + "." + f.id;
     std::string label = risk_titles.count(f.id) ? risk_titles[f.id] : f.label;
+    flags = std::string(",\"required\":") + (f.required ? "true" : "false") +
+            ",\"multiline\":" + (f.type == FieldType::kTextArea ? "true" : "false");
     switch (f.type) {
       case FieldType::kSignature:
         add(name, "/Sig", label, "");
@@ -101,6 +104,8 @@ std::string ExpectedFieldsJson(const FormDefinition& form) {
         break;
       }
       case FieldType::kMultiChoice:
+        // "Tick at least one" is not a per-box flag: each box is optional.
+        flags = ",\"required\":false,\"multiline\":false";
         for (const Option& o : f.options)
           add(name + "." + o.value, "/Btn", o.label, ",\"fill\":\"Yes\"");
         break;
