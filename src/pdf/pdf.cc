@@ -68,6 +68,9 @@ std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings
   if (forms.empty()) throw PdfError("nothing to render: no forms given");
   Document doc;
   SetInfo(doc, CreationTime(options));
+  // Screen readers pick their voice from the catalog's /Lang.
+  HPDF_Dict_Add(doc.handle()->catalog, "Lang",
+                HPDF_String_New(doc.handle()->mmgr, forms.front()->lang.c_str(), nullptr));
   PacketLayout layout(doc, clinic, FontDir(options));
   for (const FormPtr& form : InVisitOrder(forms)) layout.AddForm(*form);
   layout.Finish();

@@ -166,6 +166,9 @@ TEST_CASE("QpdfSeesTheAcroFormFields") {
         std::string::npos);
   CHECK(result.out.find("\"fieldtype\": \"/Sig\"") != std::string::npos);
   CHECK(result.out.find("\"hasacroform\": true") != std::string::npos);
+  auto catalog = Run("qpdf --show-object=1 " + ShellQuote(pdf));  // libharu: catalog is 1 0 R
+  CHECK(catalog.out.find("/Type /Catalog") != std::string::npos);
+  CHECK(catalog.out.find("/Lang (en)") != std::string::npos);
 }
 
 TEST_CASE("PdftotextShowsEveryRiskTitleAndTheClinic") {
