@@ -1,0 +1,241 @@
+#include "submission/submission.h"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+constexpr std::size_t kMaxTextLength = 2000;
+constexpr std::size_t kMaxStrokePoints = 20000;
+// A signature must span at least this share of the pad's width or height:
+// a tap or a stray dot is not a signature.
+constexpr float kMinSignatureExtent = 0.1f;
+
+bool Holds(const Condition& condition, const Submission& s) {
+  auto found = s.values.find(condition.field_id);
+  if (found == s.values.end()) return false;
+  if (const auto* text = std::get_if<std::string>(&found->second)) return *text == condition.equals;
+  if (const auto* ticked = std::get_if<std::vector<std::string>>(&found->second)) {
+    return std::find(ticked->begin(), ticked->end(), condition.equals) != ticked->end();
+  }
+  return false;
+}
+
+bool IsBlank(const FieldValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return CollapseWhitespace(*text).empty();
+  if (const auto* ticked = std::get_if<std::vector<std::string>>(&value)) return ticked->empty();
+  if (const auto* signature = std::get_if<Signature>(&value)) return signature->strokes.empty();
+  return false;  // a checkbox always has a value: ticked or not
+}
+
+bool IsValidDate(const std::string& text) {
+  static const std::regex kIsoDate("(\\d{4})-(\\d{2})-(\\d{2})");
+  std::smatch m;
+  if (!std::regex_match(text, m, kIsoDate)) return false;
+  int year = std::stoi(m[1]), month = std::stoi(m[2]), day = std::stoi(m[3]);
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return false;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+bool IsValidEmail(const std::string& text) {
+  static const std::regex kEmail("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
+  return text.size() <= 254 && std::regex_match(text, kEmail);
+}
+
+bool IsValidPhone(const std::string& text) {
+  if (text.size() > 32) return false;
+  int digits = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (std::string(" +-().").find(c) == std::string::npos) {
+      return false;
+    }
+  }
+  return digits >= 7;
+}
+
+bool IsOption(const Field& field, const std::string& value) {
+  if (field.type == FieldType::kYesNo) return value == "yes" || value == "no";
+  return std::any_of(field.options.begin(), field.options.end(),
+                     [&](const Option& o) { return o.value == value; });
+}
+
+std::string AllowedValues(const Field& field) {
+  if (field.type == FieldType::kYesNo) return "\"yes\" or \"no\"";
+  std::string out;
+  for (const Option& o : field.options) out += (out.empty() ? "\"" : ", \"") + o.value + "\"";
+  return "one of " + out;
+}
+
+// Empty when `text` suits a field of `field`'s text type.
+std::string CheckText(const Field& field, const std::string& text) {
+  std::u32string codes;
+  if (!DecodeUtf8(text, codes)) return "is not valid UTF-8 text";
+  if (codes.size() > kMaxTextLength) {
+    return "is " + std::to_string(codes.size()) + " characters; expected at most " +
+           std::to_string(kMaxTextLength);
+  }
+  for (char32_t c : codes) {
+    bool newline_ok = field.type == FieldType::kTextArea && (c == '\n' || c == '\r');
+    if (c < 0x20 && c != '\t' && !newline_ok) return "contains a control character";
+  }
+  switch (field.type) {
+    case FieldType::kDate:
+      return IsValidDate(text) ? "" : "\"" + text + "\" is not a date; expected YYYY-MM-DD";
+    case FieldType::kEmail:
+      return IsValidEmail(text) ? "" : "\"" + text + "\" is not an e-mail address";
+    case FieldType::kPhone:
+      return IsValidPhone(text) ? "" : "is not a phone number; expected at least 7 digits";
+    case FieldType::kInitials:
+      return codes.size() <= 4 ? "" : "is longer than 4 characters; expected initials";
+    case FieldType::kYesNo:
+    case FieldType::kChoice:
+      return IsOption(field, text)
+                 ? ""
+                 : "\"" + text + "\" is not allowed; expected " + AllowedValues(field);
+    default:
+      return "";
+  }
+}
+
+std::string CheckChoices(const Field& field, const std::vector<std::string>& ticked) {
+  std::set<std::string> seen;
+  for (const std::string& value : ticked) {
+    if (!IsOption(field, value)) {
+      return "\"" + value + "\" is not allowed; expected " + AllowedValues(field);
+    }
+    if (!seen.insert(value).second) return "\"" + value + "\" is given twice";
+  }
+  return "";
+}
+
+std::string CheckSignature(const Signature& signature) {
+  if (!(signature.pad_width > 0 && signature.pad_height > 0)) {
+    return "has no pad size; expected pad_width and pad_height above 0";
+  }
+  float min_x = signature.pad_width, max_x = 0, min_y = signature.pad_height, max_y = 0;
+  std::size_t points = 0;
+  for (const Stroke& stroke : signature.strokes) {
+    for (std::size_t i = 0; i < stroke.size(); ++i) {
+      const StrokePoint& p = stroke[i];
+      if (!std::isfinite(p.x) || !std::isfinite(p.y) || p.x < 0 || p.y < 0 ||
+          p.x > signature.pad_width || p.y > signature.pad_height) {
+        return "has a point outside the pad";
+      }
+      if (i > 0 && p.t_ms < stroke[i - 1].t_ms) return "has a stroke whose time runs backwards";
+      min_x = std::min(min_x, p.x);
+      max_x = std::max(max_x, p.x);
+      min_y = std::min(min_y, p.y);
+      max_y = std::max(max_y, p.y);
+    }
+    points += stroke.size();
+  }
+  if (points > kMaxStrokePoints) return "has more than 20000 points";
+  bool wide = max_x - min_x >= kMinSignatureExtent * signature.pad_width;
+  bool tall = max_y - min_y >= kMinSignatureExtent * signature.pad_height;
+  if (points < 2 || !(wide || tall)) return "is too small to be a signature; please sign again";
+  return "";
+}
+
+// Empty when `value` is of the kind `field` takes and within its limits.
+std::string CheckValue(const Field& field, const FieldValue& value) {
+  switch (field.type) {
+    case FieldType::kCheckbox: {
+      const bool* ticked = std::get_if<bool>(&value);
+      if (!ticked) return "expected true or false";
+      return field.required && !*ticked ? "must be ticked to confirm it is understood" : "";
+    }
+    case FieldType::kMultiChoice: {
+      const auto* ticked = std::get_if<std::vector<std::string>>(&value);
+      return ticked ? CheckChoices(field, *ticked) : "expected a list of option values";
+    }
+    case FieldType::kSignature: {
+      const auto* signature = std::get_if<Signature>(&value);
+      return signature ? CheckSignature(*signature) : "expected a drawn signature";
+    }
+    default: {
+      const auto* text = std::get_if<std::string>(&value);
+      return text ? CheckText(field, *text) : "expected text";
+    }
+  }
+}
+
+void CheckIdentity(const FormDefinition& form, const Submission& s,
+                   std::vector<FieldError>& errors) {
+  if (s.form_id != form.id) {
+    errors.push_back({"form_id", "is \"" + s.form_id + "\"; expected \"" + form.id + "\""});
+  }
+  if (s.form_version != form.version || s.form_sha256 != form.sha256_hex) {
+    errors.push_back({"form_version",
+                      "version \"" + s.form_version + "\" (sha256 " + s.form_sha256.substr(0, 12) +
+                          ") is not the current definition; expected version \"" + form.version +
+                          "\" (sha256 " + form.ShortHash() + "): reload the form"});
+  }
+}
+
+std::string ConditionText(const FormDefinition& form, const Condition& condition) {
+  const Field* target = form.FindField(condition.field_id);
+  return "only asked when \"" + (target ? target->id : condition.field_id) + "\" is \"" +
+         condition.equals + "\"";
+}
+
+}  // namespace
+
+bool IsRelevant(const FormDefinition& form, const Field& field, const Submission& submission) {
+  const Field* current = &field;
+  // The loader refuses condition cycles; the bound is a second line of defence.
+  for (std::size_t hops = 0; current && hops <= form.fields.size(); ++hops) {
+    if (!current->condition) return true;
+    if (!Holds(*current->condition, submission)) return false;
+    current = form.FindField(current->condition->field_id);
+  }
+  return false;
+}
+
+std::vector<FieldError> ValidateSubmission(const FormDefinition& form,
+                                           const Submission& submission) {
+  std::vector<FieldError> errors;
+  CheckIdentity(form, submission, errors);
+  if (!errors.empty()) return errors;  // other checks would judge by the wrong definition
+  for (const auto& [id, value] : submission.values) {
+    if (!form.FindField(id)) errors.push_back({id, "is not a field of " + form.id});
+  }
+  for (const Field& field : form.fields) {
+    auto found = submission.values.find(field.id);
+    bool given = found != submission.values.end() && !IsBlank(found->second);
+    bool relevant = IsRelevant(form, field, submission);
+    if (!given) {
+      if (relevant && field.required) errors.push_back({field.id, "is required"});
+      continue;
+    }
+    if (!relevant) {
+      errors.push_back({field.id, "is answered but " + ConditionText(form, *field.condition)});
+      continue;
+    }
+    std::string problem = CheckValue(field, found->second);
+    if (!problem.empty()) errors.push_back({field.id, problem});
+  }
+  return errors;
+}
+
+ScreeningResult Screen(const FormDefinition& form, const Submission& submission) {
+  ScreeningResult result;
+  for (const Rule& rule : form.rules) {
+    const Field* question = form.FindField(rule.when.field_id);
+    if (!question || !IsRelevant(form, *question, submission)) continue;
+    if (!Holds(rule.when, submission)) continue;
+    result.outcome = std::max(result.outcome, rule.outcome);
+    result.reasons.push_back(rule.reason);
+  }
+  return result;
+}
+
+}  // namespace consentkit

@@ -1,0 +1,272 @@
+// One case per way a submission can be wrong, and the screening outcomes.
+#include "submission/submission.h"
+
+#include <doctest/doctest.h>
+
+namespace consentkit {
+namespace {
+
+const char kForm[] = R"(<form id="f" version="2" kind="consent" lang="en">
+  <title>Test</title>
+  <section id="r" kind="risks"><heading>Risks</heading>
+    <risk id="redness"><title>Redness</title><description>Skin goes red.</description></risk>
+  </section>
+  <section id="q" kind="screening"><heading>Health</heading>
+    <question id="acne" type="yesno" required="true"><label>Acne?</label></question>
+    <field id="acne-detail" type="textarea" required="true" when="acne" equals="yes"><label>Where?</label></field>
+    <question id="skin" type="choice" required="true"><label>Skin</label>
+      <option value="I">One</option><option value="II">Two</option><option value="V">Five</option></question>
+    <question id="goals" type="multichoice" required="true"><label>Goals</label>
+      <option value="scars">Scars</option><option value="lines">Lines</option><option value="other">Other</option></question>
+    <question id="goals-sun" type="yesno" when="goals" equals="other"><label>Sun damage?</label></question>
+    <rule when="acne" equals="yes" outcome="defer">Active acne: wait until it settles.</rule>
+    <rule when="skin" equals="V" outcome="practitioner-review">Type V skin: pigment risk.</rule>
+    <rule when="goals-sun" equals="yes" outcome="practitioner-review">Sun damage: assess first.</rule>
+  </section>
+  <section id="s" kind="fields"><heading>Sign</heading>
+    <field id="dob" type="date" required="true"><label>Date of birth</label></field>
+    <field id="email" type="email"><label>Email</label></field>
+    <field id="phone" type="phone"><label>Phone</label></field>
+    <field id="sig" type="signature" role="patient" required="true"><label>Signature</label></field>
+  </section>
+</form>)";
+
+FormPtr Form() {
+  static FormPtr form = LoadFormFromMemory(kForm, "f.xml").form;
+  REQUIRE(static_cast<bool>(form));
+  return form;
+}
+
+Signature Drawn() {
+  Signature s;
+  s.pad_width = 600;
+  s.pad_height = 200;
+  s.strokes = {{{20, 150, 0}, {120, 60, 80}, {260, 140, 160}}, {{300, 100, 0}, {420, 90, 50}}};
+  return s;
+}
+
+Submission Valid() {
+  Submission s;
+  s.uuid = "5b0d3c1e-6f0a-4b8e-9a57-2f4f3f1c2a10";
+  s.form_id = "f";
+  s.form_version = "2";
+  s.form_sha256 = Form()->sha256_hex;
+  s.language = "en";
+  s.values = {{"redness-understood", true},
+              {"redness-initials", std::string("ZM")},
+              {"acne", std::string("no")},
+              {"skin", std::string("II")},
+              {"goals", std::vector<std::string>{"scars"}},
+              {"dob", std::string("1990-02-28")},
+              {"sig", Drawn()}};
+  return s;
+}
+
+// "OK" if validation gives exactly this one error, else all errors found.
+std::string MatchError(const Submission& s, const std::string& field, const std::string& message) {
+  auto errors = ValidateSubmission(*Form(), s);
+  if (errors.size() == 1 && errors[0].field_id == field && errors[0].message == message)
+    return "OK";
+  std::string all;
+  for (const auto& e : errors) all += e.field_id + ": " + e.message + "\n";
+  return all.empty() ? "(no errors)" : all;
+}
+
+TEST_CASE("ValidSubmissionPasses") {
+  CHECK(ValidateSubmission(*Form(), Valid()).empty());
+  ScreeningResult result = Screen(*Form(), Valid());
+  CHECK(result.outcome == Outcome::kSuitable);
+  CHECK(result.reasons.empty());
+}
+
+TEST_CASE("EveryMissingRequiredFieldIsListed") {
+  Submission s = Valid();
+  s.values.clear();
+  auto errors = ValidateSubmission(*Form(), s);
+  std::vector<std::string> ids;
+  for (const auto& e : errors) ids.push_back(e.field_id);
+  CHECK(ids == std::vector<std::string>{"redness-understood", "redness-initials", "acne", "skin",
+                                        "goals", "dob", "sig"});
+  CHECK(errors[0].message == "is required");
+}
+
+TEST_CASE("UnknownField") {
+  Submission s = Valid();
+  s.values["shoe-size"] = std::string("9");
+  CHECK(MatchError(s, "shoe-size", "is not a field of f") == "OK");
+}
+
+TEST_CASE("OutdatedVersion") {
+  Submission s = Valid();
+  s.form_version = "1";
+  CHECK(MatchError(s, "form_version",
+                   "version \"1\" (sha256 " + Form()->ShortHash() +
+                       ") is not the current definition; expected version "
+                       "\"2\" (sha256 " +
+                       Form()->ShortHash() + "): reload the form") == "OK");
+}
+
+TEST_CASE("SameVersionOtherWording") {
+  Submission s = Valid();
+  s.form_sha256 = std::string(64, '0');
+  auto errors = ValidateSubmission(*Form(), s);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field_id == "form_version");
+}
+
+TEST_CASE("ConditionalFieldRequiredOnlyWhenRelevant") {
+  Submission s = Valid();
+  s.values["acne"] = std::string("yes");
+  CHECK(MatchError(s, "acne-detail", "is required") == "OK");
+  s.values["acne-detail"] = std::string("Chin\nand forehead");
+  CHECK(ValidateSubmission(*Form(), s).empty());
+}
+
+TEST_CASE("AnsweredButNotAsked") {
+  Submission s = Valid();
+  s.values["acne-detail"] = std::string("Chin");
+  CHECK(MatchError(s, "acne-detail", "is answered but only asked when \"acne\" is \"yes\"") ==
+        "OK");
+}
+
+TEST_CASE("ChoiceOutsideOptions") {
+  Submission s = Valid();
+  s.values["skin"] = std::string("VII");
+  CHECK(MatchError(s, "skin", "\"VII\" is not allowed; expected one of \"I\", \"II\", \"V\"") ==
+        "OK");
+}
+
+TEST_CASE("YesNoOutsideOptions") {
+  Submission s = Valid();
+  s.values["acne"] = std::string("maybe");
+  CHECK(MatchError(s, "acne", "\"maybe\" is not allowed; expected \"yes\" or \"no\"") == "OK");
+}
+
+TEST_CASE("MultichoiceDuplicatesAndUnknownValues") {
+  Submission s = Valid();
+  s.values["goals"] = std::vector<std::string>{"scars", "scars"};
+  CHECK(MatchError(s, "goals", "\"scars\" is given twice") == "OK");
+  s.values["goals"] = std::vector<std::string>{"tattoo"};
+  CHECK(MatchError(s, "goals",
+                   "\"tattoo\" is not allowed; expected one of \"scars\", \"lines\", "
+                   "\"other\"") == "OK");
+  s.values["goals"] = std::vector<std::string>{};
+  CHECK(MatchError(s, "goals", "is required") == "OK");
+}
+
+TEST_CASE("ConditionOnAMultichoiceOption") {
+  Submission s = Valid();
+  s.values["goals-sun"] = std::string("yes");
+  CHECK(MatchError(s, "goals-sun", "is answered but only asked when \"goals\" is \"other\"") ==
+        "OK");
+  s.values["goals"] = std::vector<std::string>{"scars", "other"};
+  CHECK(ValidateSubmission(*Form(), s).empty());
+}
+
+TEST_CASE("WrongKindOfValue") {
+  Submission s = Valid();
+  s.values["dob"] = true;
+  CHECK(MatchError(s, "dob", "expected text") == "OK");
+  s = Valid();
+  s.values["redness-understood"] = std::string("yes");
+  CHECK(MatchError(s, "redness-understood", "expected true or false") == "OK");
+}
+
+TEST_CASE("InvalidDates") {
+  Submission s = Valid();
+  s.values["dob"] = std::string("2023-02-29");
+  CHECK(MatchError(s, "dob", "\"2023-02-29\" is not a date; expected YYYY-MM-DD") == "OK");
+  s.values["dob"] = std::string("29/02/2024");
+  CHECK(MatchError(s, "dob", "\"29/02/2024\" is not a date; expected YYYY-MM-DD") == "OK");
+  s.values["dob"] = std::string("2024-02-29");
+  CHECK(ValidateSubmission(*Form(), s).empty());
+}
+
+TEST_CASE("InvalidEmailAndPhone") {
+  Submission s = Valid();
+  s.values["email"] = std::string("zoe@clinic");
+  CHECK(MatchError(s, "email", "\"zoe@clinic\" is not an e-mail address") == "OK");
+  s = Valid();
+  s.values["phone"] = std::string("call me");
+  CHECK(MatchError(s, "phone", "is not a phone number; expected at least 7 digits") == "OK");
+  s.values["phone"] = std::string("+1 (207) 555-0142");
+  s.values["email"] = std::string("zoe.munoz@example.org");
+  CHECK(ValidateSubmission(*Form(), s).empty());
+}
+
+TEST_CASE("RiskNotTicked") {
+  Submission s = Valid();
+  s.values["redness-understood"] = false;
+  CHECK(MatchError(s, "redness-understood", "must be ticked to confirm it is understood") == "OK");
+}
+
+TEST_CASE("InitialsTooLong") {
+  Submission s = Valid();
+  s.values["redness-initials"] = std::string("Zoë Muñoz");
+  CHECK(MatchError(s, "redness-initials", "is longer than 4 characters; expected initials") ==
+        "OK");
+}
+
+TEST_CASE("ControlCharactersAndBadUtf8") {
+  Submission s = Valid();
+  s.values["redness-initials"] = std::string("Z\x01");
+  CHECK(MatchError(s, "redness-initials", "contains a control character") == "OK");
+  s.values["redness-initials"] = std::string("Z\xC3");
+  CHECK(MatchError(s, "redness-initials", "is not valid UTF-8 text") == "OK");
+}
+
+TEST_CASE("SignatureThatIsADot") {
+  Submission s = Valid();
+  Signature dot = Drawn();
+  dot.strokes = {{{100, 100, 0}, {101, 101, 10}}};
+  s.values["sig"] = dot;
+  CHECK(MatchError(s, "sig", "is too small to be a signature; please sign again") == "OK");
+}
+
+TEST_CASE("SignatureOutsideItsPad") {
+  Submission s = Valid();
+  Signature wild = Drawn();
+  wild.strokes[0][1].x = 900;
+  s.values["sig"] = wild;
+  CHECK(MatchError(s, "sig", "has a point outside the pad") == "OK");
+}
+
+TEST_CASE("SignatureWithoutPadSize") {
+  Submission s = Valid();
+  Signature unsized = Drawn();
+  unsized.pad_width = 0;
+  s.values["sig"] = unsized;
+  CHECK(MatchError(s, "sig", "has no pad size; expected pad_width and pad_height above 0") == "OK");
+}
+
+TEST_CASE("SignatureTimeRunsBackwards") {
+  Submission s = Valid();
+  Signature odd = Drawn();
+  odd.strokes[0][2].t_ms = 1;
+  s.values["sig"] = odd;
+  CHECK(MatchError(s, "sig", "has a stroke whose time runs backwards") == "OK");
+}
+
+TEST_CASE("ScreeningTakesTheMostCautiousOutcomeWithEveryReason") {
+  Submission s = Valid();
+  s.values["skin"] = std::string("V");
+  CHECK(Screen(*Form(), s).outcome == Outcome::kPractitionerReview);
+  s.values["acne"] = std::string("yes");
+  s.values["acne-detail"] = std::string("Chin");
+  ScreeningResult result = Screen(*Form(), s);
+  CHECK(result.outcome == Outcome::kDefer);
+  CHECK(result.reasons == std::vector<std::string>{"Active acne: wait until it settles.",
+                                                   "Type V skin: pigment risk."});
+}
+
+TEST_CASE("ScreeningIgnoresQuestionsNotAsked") {
+  Submission s = Valid();
+  s.values["goals"] = std::vector<std::string>{"other"};
+  s.values["goals-sun"] = std::string("yes");
+  CHECK(Screen(*Form(), s).outcome == Outcome::kPractitionerReview);
+  s.values["goals"] = std::vector<std::string>{"scars"};  // goals-sun no longer asked
+  CHECK(Screen(*Form(), s).outcome == Outcome::kSuitable);
+}
+
+}  // namespace
+}  // namespace consentkit
