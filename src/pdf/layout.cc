@@ -216,9 +216,10 @@ void PacketLayout::Members::Place(const std::vector<Atom>& all) {
   while (first < all.size()) {
     std::size_t last = first;
     while (last + 1 < all.size() && all[last].keep_with_next) ++last;
-    float body = g.top - g.bottom;
-    if (ChainHeight(all, first, last) > cursor - g.bottom && cursor < g.top &&
-        ChainHeight(all, first, last) - all[first].space_before <= body) {
+    float chain = ChainHeight(all, first, last);
+    bool fits_here = chain <= cursor - g.bottom;
+    bool fits_on_a_page = chain - all[first].space_before <= g.top - g.bottom;
+    if (!fits_here && cursor < g.top && fits_on_a_page) {
       NewPage();
     }
     for (std::size_t i = first; i <= last; ++i) PlaceAtom(all[i]);
