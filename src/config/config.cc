@@ -36,7 +36,11 @@ class Parser {
   void ParseLine(const std::string& raw, int line);
   void Set(const std::string& key, const std::string& value, int line);
   std::map<std::string, Setter> Setters();
+  std::map<std::string, Setter> ClinicSetters();
+  std::map<std::string, Setter> ServerSetters();
   std::string ResolvePath(const std::string& path) const;
+  int ParseInt(const std::string& key, const std::string& value, int min, int max) const;
+  std::size_t ParseSize(const std::string& value) const;
 
   std::string description_;
   std::string base_dir_;
@@ -72,8 +76,10 @@ void Parser::ParseLine(const std::string& raw, int line) {
   if (text.front() == '[') {
     if (text.back() != ']') Fail(line, "unclosed section header \"" + text + "\"", "[section]");
     section_ = Trim(text.substr(1, text.size() - 2));
-    if (section_ != "clinic") Fail(line, "unknown section [" + section_ + "]", "[clinic]");
-    clinic_line_ = line;
+    if (section_ != "clinic" && section_ != "server") {
+      Fail(line, "unknown section [" + section_ + "]", "[clinic] or [server]");
+    }
+    if (section_ == "clinic") clinic_line_ = line;
     return;
   }
   std::size_t equals = text.find('=');
@@ -87,13 +93,76 @@ void Parser::Set(const std::string& key, const std::string& value, int line) {
   auto setters = Setters();
   auto found = setters.find(key);
   if (found == setters.end()) {
-    Fail(line, "unknown key \"" + key + "\" in [" + section_ + "]",
-         "name, address, phone, logo or page-size");
+    std::string known;
+    for (const auto& [name, setter] : setters) known += (known.empty() ? "" : ", ") + name;
+    Fail(line, "unknown key \"" + key + "\" in [" + section_ + "]", "one of " + known);
   }
   found->second(value);
 }
 
 std::map<std::string, Parser::Setter> Parser::Setters() {
+  return section_ == "server" ? ServerSetters() : ClinicSetters();
+}
+
+int Parser::ParseInt(const std::string& key, const std::string& value, int min, int max) const {
+  std::size_t used = 0;
+  long number = -1;
+  try {
+    number = std::stol(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size() || number < min || number > max) {
+    Fail(line_, "invalid " + key + " \"" + value + "\"",
+         "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return static_cast<int>(number);
+}
+
+// "2M", "512K" or plain bytes; from 1 KiB to 64 MiB.
+std::size_t Parser::ParseSize(const std::string& value) const {
+  std::string digits = value;
+  std::size_t unit = 1;
+  if (!digits.empty() && (digits.back() == 'K' || digits.back() == 'k')) unit = 1024;
+  if (!digits.empty() && (digits.back() == 'M' || digits.back() == 'm')) unit = 1024 * 1024;
+  if (unit != 1) digits.pop_back();
+  bool numeric = !digits.empty() && digits.size() <= 9 &&
+                 digits.find_first_not_of("0123456789") == std::string::npos;
+  std::size_t bytes = numeric ? std::stoul(digits) * unit : 0;
+  if (bytes < 1024 || bytes > 64 * 1024 * 1024) {
+    Fail(line_, "invalid max-body \"" + value + "\"", "a size from 1K to 64M, such as 2M");
+  }
+  return bytes;
+}
+
+std::map<std::string, Parser::Setter> Parser::ServerSetters() {
+  ServerSettings& s = settings_.server;
+  return {
+      {"bind", [&s](const std::string& v) { s.bind = v; }},
+      {"port", [this, &s](const std::string& v) { s.port = ParseInt("port", v, 0, 65535); }},
+      {"data-dir", [this, &s](const std::string& v) { s.data_dir = ResolvePath(v); }},
+      {"forms-dir", [this, &s](const std::string& v) { s.forms_dir = ResolvePath(v); }},
+      {"max-body", [this, &s](const std::string& v) { s.max_body_bytes = ParseSize(v); }},
+      {"threads", [this, &s](const std::string& v) { s.threads = ParseInt("threads", v, 1, 256); }},
+      {"queue", [this, &s](const std::string& v) { s.queue = ParseInt("queue", v, 1, 4096); }},
+      {"request-timeout",
+       [this, &s](const std::string& v) {
+         s.request_timeout_s = ParseInt("request-timeout", v, 1, 600);
+       }},
+      {"keepalive-timeout",
+       [this, &s](const std::string& v) {
+         s.keepalive_timeout_s = ParseInt("keepalive-timeout", v, 1, 600);
+       }},
+      {"access-log",
+       [this, &s](const std::string& v) {
+         if (v != "stderr" && v != "off")
+           Fail(line_, "invalid access-log \"" + v + "\"", "stderr or off");
+         s.access_log = v == "stderr";
+       }},
+  };
+}
+
+std::map<std::string, Parser::Setter> Parser::ClinicSetters() {
   ClinicSettings& c = settings_.clinic;
   return {
       {"name", [&c](const std::string& v) { c.name = v; }},
@@ -114,6 +183,7 @@ std::map<std::string, Parser::Setter> Parser::Setters() {
 }
 
 std::string Parser::ResolvePath(const std::string& path) const {
+  if (path.empty()) Fail(line_, "an empty path", "a file or folder path");
   if (path.front() == '/' || base_dir_.empty()) return path;
   return base_dir_ + "/" + path;
 }

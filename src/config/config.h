@@ -7,11 +7,24 @@
 //   logo = logo.png        ; optional PNG, relative to this file
 //   page-size = letter     ; a4 (default) or letter
 //
+//   [server]                 ; all optional; `consentkit serve` flags override
+//   bind = 127.0.0.1         ; address to listen on (0.0.0.0: every interface)
+//   port = 8080              ; 0 picks a free port
+//   data-dir = data          ; database and keys; relative to this file
+//   forms-dir = forms        ; form definitions; relative to this file
+//   max-body = 2M            ; largest request body (bytes, or with K or M)
+//   threads = 16             ; requests handled at once
+//   queue = 64               ; connections waiting beyond those
+//   request-timeout = 30     ; seconds a client may take to send a request
+//   keepalive-timeout = 10   ; seconds an idle connection stays open
+//   access-log = stderr      ; stderr or off
+//
 // Loading is all-or-nothing: unknown sections or keys, bad values and
 // missing required keys throw ConfigError naming file:line.
 #ifndef CONSENTKIT_CONFIG_CONFIG_H_
 #define CONSENTKIT_CONFIG_CONFIG_H_
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -32,8 +45,22 @@ struct ClinicSettings {
   PageSize page_size = PageSize::kA4;
 };
 
+struct ServerSettings {
+  std::string bind = "127.0.0.1";  // loopback unless a clinic opens it up
+  int port = 8080;
+  std::string data_dir = "data";
+  std::string forms_dir = "forms";
+  std::size_t max_body_bytes = 2 * 1024 * 1024;
+  int threads = 16;
+  int queue = 64;
+  int request_timeout_s = 30;
+  int keepalive_timeout_s = 10;
+  bool access_log = true;  // one JSON line per request on stderr, no patient data
+};
+
 struct Settings {
   ClinicSettings clinic;
+  ServerSettings server;
 };
 
 // Reads and checks `path`. Throws ConfigError ("file:line: what; expected

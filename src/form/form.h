@@ -104,6 +104,9 @@ struct FormDefinition {
   std::vector<Field> fields;
   std::string sha256_hex;  // of CanonicalText(*this), set by the loader
   std::string source;      // file path or the description given for in-memory input
+  // The definition exactly as read: kept with every submission so an archive
+  // can show, years later, the very text a patient was given.
+  std::string xml;
 
   // Nullptr if no entry of `fields` has this id.
   const Field* FindField(const std::string& id) const;

@@ -146,6 +146,7 @@ class Loader {
 
 LoadResult Loader::Run() {
   form_.source = source_;
+  form_.xml = xml_;
   if (doc_.Parse(xml_.data(), xml_.size()) != tinyxml2::XML_SUCCESS) {
     ParseError();
     return {nullptr, std::move(errors_)};

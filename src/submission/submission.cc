@@ -10,8 +10,6 @@
 namespace consentkit {
 namespace {
 
-constexpr std::size_t kMaxTextLength = 2000;
-constexpr std::size_t kMaxStrokePoints = 20000;
 // A signature must span at least this share of the pad's width or height:
 // a tap or a stray dot is not a signature.
 constexpr float kMinSignatureExtent = 0.1f;
@@ -95,7 +93,8 @@ std::string CheckText(const Field& field, const std::string& text) {
     case FieldType::kPhone:
       return IsValidPhone(text) ? "" : "is not a phone number; expected at least 7 digits";
     case FieldType::kInitials:
-      return codes.size() <= 4 ? "" : "is longer than 4 characters; expected initials";
+      return codes.size() <= kMaxInitialsLength ? ""
+                                                : "is longer than 4 characters; expected initials";
     case FieldType::kYesNo:
     case FieldType::kChoice:
       return IsOption(field, text)
@@ -138,7 +137,7 @@ std::string CheckSignature(const Signature& signature) {
     }
     points += stroke.size();
   }
-  if (points > kMaxStrokePoints) return "has more than 20000 points";
+  if (points > kMaxSignaturePoints) return "has more than 20000 points";
   bool wide = max_x - min_x >= kMinSignatureExtent * signature.pad_width;
   bool tall = max_y - min_y >= kMinSignatureExtent * signature.pad_height;
   if (points < 2 || !(wide || tall)) return "is too small to be a signature; please sign again";

@@ -89,6 +89,21 @@ void WriteFileAtomically(const std::string& path, const std::string& data) {
   SyncDirectory(DirectoryOf(path));
 }
 
+void MakeDirectories(const std::string& path, unsigned mode) {
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string prefix = path.substr(0, slash);
+    if (!prefix.empty() && mkdir(prefix.c_str(), static_cast<mode_t>(mode)) != 0 &&
+        errno != EEXIST) {
+      throw FileError("cannot create folder " + prefix + ": " + std::strerror(errno));
+    }
+    if (slash == std::string::npos) break;
+  }
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    throw FileError("cannot use " + path + " as a folder: it is not one");
+  }
+}
+
 std::string CollapseWhitespace(const std::string& text) {
   std::string out;
   out.reserve(text.size());

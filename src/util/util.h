@@ -27,6 +27,10 @@ std::string ReadFile(const std::string& path);
 // temporary is removed and FileError names `path` and the OS reason.
 void WriteFileAtomically(const std::string& path, const std::string& data);
 
+// Creates `path` and any missing parents with `mode` (existing folders are
+// left as they are). Throws FileError naming the folder that failed.
+void MakeDirectories(const std::string& path, unsigned mode);
+
 // Collapses every run of XML white space to one space and trims both ends.
 std::string CollapseWhitespace(const std::string& text);
 

@@ -35,12 +35,57 @@ TEST_CASE("SampleConfigLoads") {
 
 TEST_CASE("UnknownKey") {
   CHECK(ErrorOf("[clinic]\nname = A\ncolour = red\n") ==
-        "c.conf:3: unknown key \"colour\" in [clinic]; expected name, address, phone, logo or "
-        "page-size");
+        "c.conf:3: unknown key \"colour\" in [clinic]; expected one of address, logo, name, "
+        "page-size, phone");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nname = B\n") ==
+        "c.conf:4: unknown key \"name\" in [server]; expected one of access-log, bind, data-dir, "
+        "forms-dir, keepalive-timeout, max-body, port, queue, request-timeout, threads");
 }
 
 TEST_CASE("UnknownSection") {
-  CHECK(ErrorOf("[clinik]\n") == "c.conf:1: unknown section [clinik]; expected [clinic]");
+  CHECK(ErrorOf("[clinik]\n") ==
+        "c.conf:1: unknown section [clinik]; expected [clinic] or [server]");
+}
+
+TEST_CASE("ReadsServerSettings") {
+  Settings s = ParseSettings(
+      "[server]\nbind = 0.0.0.0\nport = 0\ndata-dir = ../data\nforms-dir = /srv/forms\n"
+      "max-body = 512K\nthreads = 4\nqueue = 8\nrequest-timeout = 5\nkeepalive-timeout = 2\n"
+      "access-log = off\n[clinic]\nname = A\n",
+      "c.conf", "/etc/ck");
+  CHECK(s.server.bind == "0.0.0.0");
+  CHECK(s.server.port == 0);
+  CHECK(s.server.data_dir == "/etc/ck/../data");  // relative to the file
+  CHECK(s.server.forms_dir == "/srv/forms");
+  CHECK(s.server.max_body_bytes == 512 * 1024);
+  CHECK(s.server.threads == 4);
+  CHECK(s.server.queue == 8);
+  CHECK(s.server.request_timeout_s == 5);
+  CHECK(s.server.keepalive_timeout_s == 2);
+  CHECK_FALSE(s.server.access_log);
+}
+
+TEST_CASE("ServerDefaults") {
+  Settings s = ParseSettings("[clinic]\nname = A\n", "c.conf", "/etc/ck");
+  CHECK(s.server.bind == "127.0.0.1");
+  CHECK(s.server.port == 8080);
+  CHECK(s.server.max_body_bytes == 2 * 1024 * 1024);
+  CHECK(s.server.access_log);
+}
+
+TEST_CASE("BadServerValues") {
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nport = 70000\n") ==
+        "c.conf:4: invalid port \"70000\"; expected a whole number from 0 to 65535");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nthreads = 4x\n") ==
+        "c.conf:4: invalid threads \"4x\"; expected a whole number from 1 to 256");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nmax-body = 2G\n") ==
+        "c.conf:4: invalid max-body \"2G\"; expected a size from 1K to 64M, such as 2M");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nmax-body = 100\n") ==
+        "c.conf:4: invalid max-body \"100\"; expected a size from 1K to 64M, such as 2M");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\naccess-log = yes\n") ==
+        "c.conf:4: invalid access-log \"yes\"; expected stderr or off");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\ndata-dir =\n") ==
+        "c.conf:4: an empty path; expected a file or folder path");
 }
 
 TEST_CASE("BadPageSize") {
