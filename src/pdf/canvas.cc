@@ -1,5 +1,6 @@
 #include "pdf/canvas.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "pdf/document.h"
@@ -119,6 +120,39 @@ void Canvas::Circle(HPDF_Page page, float cx, float cy, float radius, Color stro
   HPDF_Page_SetLineWidth(page, line_width);
   HPDF_Page_Circle(page, cx, cy, radius);
   HPDF_Page_Stroke(page);
+}
+
+void Canvas::Polylines(HPDF_Page page, const std::vector<Polyline>& lines, Color stroke,
+                       float line_width) {
+  // Saved and restored so that the round caps do not leak into later lines.
+  HPDF_Page_GSave(page);
+  HPDF_Page_SetRGBStroke(page, stroke.r, stroke.g, stroke.b);
+  HPDF_Page_SetLineWidth(page, line_width);
+  HPDF_Page_SetLineCap(page, HPDF_ROUND_END);
+  HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);
+  for (const Polyline& line : lines) {
+    if (line.empty()) continue;
+    HPDF_Page_MoveTo(page, line.front().x, line.front().y);
+    for (std::size_t i = line.size() > 1 ? 1 : 0; i < line.size(); ++i) {
+      HPDF_Page_LineTo(page, line[i].x, line[i].y);
+    }
+  }
+  HPDF_Page_Stroke(page);
+  HPDF_Page_GRestore(page);
+}
+
+void Canvas::Tick(HPDF_Page page, const PdfRect& box, Color stroke) {
+  auto at = [&box](float fx, float fy) {
+    return PdfPoint{box.x + fx * box.width, box.y + fy * box.height};
+  };
+  Polylines(page, {{at(0.22f, 0.52f), at(0.42f, 0.26f), at(0.80f, 0.78f)}}, stroke, 1.6f);
+}
+
+void Canvas::Dot(HPDF_Page page, const PdfRect& box, Color fill) {
+  HPDF_Page_SetRGBFill(page, fill.r, fill.g, fill.b);
+  HPDF_Page_Circle(page, box.x + box.width / 2, box.y + box.height / 2,
+                   0.27f * std::min(box.width, box.height));
+  HPDF_Page_Fill(page);
 }
 
 HPDF_Image Canvas::LoadPng(const std::string& path) {

@@ -22,6 +22,11 @@ struct Color {
 
 enum class Face { kRegular, kBold };
 
+struct PdfPoint {
+  float x, y;
+};
+using Polyline = std::vector<PdfPoint>;
+
 class Canvas {
  public:
   // Loads ConsentKitSans.ttf and ConsentKitSans-Bold.ttf from `font_dir`.
@@ -44,6 +49,14 @@ class Canvas {
   void StrokeRect(HPDF_Page page, const PdfRect& rect, Color stroke, float line_width);
   void Line(HPDF_Page page, float x1, float y1, float x2, float y2, Color stroke, float line_width);
   void Circle(HPDF_Page page, float cx, float cy, float radius, Color stroke, float line_width);
+  // Open lines with round caps and joins, as a pen draws them; a line of one
+  // point is a dot.
+  void Polylines(HPDF_Page page, const std::vector<Polyline>& lines, Color stroke,
+                 float line_width);
+  // The check mark and the radio dot of the AcroForm's "on" appearances
+  // (acroform.cc), for forms printed already filled in.
+  void Tick(HPDF_Page page, const PdfRect& box, Color stroke);
+  void Dot(HPDF_Page page, const PdfRect& box, Color fill);
   // Loads a PNG once per document. Throws PdfError naming the path.
   HPDF_Image LoadPng(const std::string& path);
   // Draws `image` scaled to `height`, keeping its aspect ratio; returns its width.

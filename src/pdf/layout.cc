@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "pdf/acroform.h"
 #include "pdf/canvas.h"
 #include "pdf/document.h"
+#include "pdf/filled.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -18,13 +21,19 @@ constexpr Color kRule{0.78f, 0.81f, 0.84f};
 constexpr Color kTint{0.94f, 0.97f, 0.97f};
 constexpr Color kBox{0.32f, 0.35f, 0.40f};
 constexpr Color kBoxFill{0.99f, 0.99f, 1.0f};
+// Filled forms: what the patient gave is dark blue, so that it never reads
+// as part of the printed form; a box a condition hid is greyed out.
+constexpr Color kValue{0.06f, 0.22f, 0.56f};
+constexpr Color kNotAskedFill{0.95f, 0.95f, 0.96f};
 
 // Type sizes and line heights, in points.
 constexpr float kBodySize = 10, kBodyLeading = 14;
 constexpr float kLabelSize = 9.5f, kLabelLeading = 13;
 constexpr float kSmallSize = 8.5f, kSmallLeading = 11;
-constexpr float kFieldGap = 18;  // between fields sharing a row
-constexpr float kMark = 13;      // checkbox and radio button size
+constexpr float kFieldGap = 18;         // between fields sharing a row
+constexpr float kMark = 13;             // checkbox and radio button size
+constexpr float kValueInset = 6;        // between a box's edge and the value printed in it
+constexpr float kRecordKeyWidth = 110;  // the key column of the submission record
 
 struct Geometry {
   float width, height;  // page
@@ -55,6 +64,7 @@ struct Atom {
 struct PageInfo {
   HPDF_Page page;
   const FormDefinition* form;
+  const SubmissionStamp* stamp;  // null on blank forms
 };
 
 bool IsCompact(FieldType type) {
@@ -115,15 +125,65 @@ std::string OptionLabel(const Field& field, const std::string& value) {
   return value;
 }
 
+// The caption under a drawn signature; empty when the form names no signer.
+std::string SignerCaption(SignerRole role) {
+  switch (role) {
+    case SignerRole::kPatient:
+      return "Signer: patient";
+    case SignerRole::kPractitioner:
+      return "Signer: practitioner";
+    case SignerRole::kWitness:
+      return "Signer: witness";
+    case SignerRole::kNone:
+      break;
+  }
+  return "";
+}
+
+const char* OutcomeLabel(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSuitable:
+      return "Suitable";
+    case Outcome::kPractitionerReview:
+      return "Practitioner review";
+    case Outcome::kDefer:
+      return "Deferred";
+  }
+  return "?";
+}
+
+// The outcome's colour, for its name and the bar beside it, and a light
+// tint of it for the panel, so that staff see the outcome at a glance.
+struct Tone {
+  Color strong, tint;
+};
+
+Tone ToneOf(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSuitable:
+      return {{0.12f, 0.49f, 0.26f}, {0.93f, 0.97f, 0.94f}};
+    case Outcome::kPractitionerReview:
+      return {{0.70f, 0.42f, 0.02f}, {0.99f, 0.96f, 0.89f}};
+    case Outcome::kDefer:
+      return {kRequired, {0.99f, 0.93f, 0.93f}};
+  }
+  return {kAccent, kTint};
+}
+
 }  // namespace
 
 struct PacketLayout::Members {
-  Members(Document& d, const ClinicSettings& c, const std::string& font_dir)
-      : doc(d), clinic(c), g(GeometryFor(c.page_size)), canvas(d, font_dir), acroform(d) {
+  Members(Document& d, const ClinicSettings& c, const std::string& font_dir, LayoutMode mode)
+      : doc(d), clinic(c), g(GeometryFor(c.page_size)), canvas(d, font_dir) {
+    // A filled form has no AcroForm at all: no catalog entry, no fields, so
+    // nothing is left to edit. A blank one makes it before loading the logo,
+    // as it always has, which keeps blank PDFs byte-for-byte unchanged.
+    if (mode == LayoutMode::kFillable) acroform.emplace(d);
     if (!clinic.logo_path.empty()) logo = canvas.LoadPng(clinic.logo_path);
   }
 
   float Width() const { return g.right - g.left; }
+  void LayOut(const FormDefinition& f);
 
   // Pagination.
   void NewPage();
@@ -135,6 +195,8 @@ struct PacketLayout::Members {
 
   // Content, as atoms appended to `atoms`.
   void TitleBlock();
+  void RequiredLegend();
+  void FilledLegend();
   void Heading(const std::string& text);
   void TextLines(const std::string& text, float indent, float space_before,
                  const std::string& bullet = "");
@@ -142,50 +204,92 @@ struct PacketLayout::Members {
   void Question(const Field& field);
   void FieldRow(const std::vector<const Field*>& row);
   void ClinicUseBox();
+  void OutcomeBox();
+  void OutcomeHead(Outcome outcome, Tone tone);
+  void OutcomeReason(const std::string& reason, bool bullet, Tone tone);
+  void OutcomePanel(HPDF_Page page, float top, float height, Tone tone);
+  void RecordBlock();
+  struct RecordRow {
+    std::string key;
+    std::vector<std::string> lines;
+  };
+  std::vector<RecordRow> RecordRows() const;
   void Blocks(const Section& section);
   void KeepShortSectionTogether(std::size_t first_atom);
 
+  // Risk cards and questions.
+  void DrawRiskActions(HPDF_Page page, const Risk& risk, float top);
+  void DrawInitials(HPDF_Page page, const Risk& risk, float row);
+  float QuestionTextHeight(const Field& field, float width) const;
+  void DrawQuestion(HPDF_Page page, const Field& field, float top, float text_width);
+  void DrawYesNo(HPDF_Page page, const Field& field, float top);
+  float OptionRowsHeight(const Field& field) const;
+  void DrawOptions(HPDF_Page page, const Field& field, float top);
+  void MarkBox(HPDF_Page page, const PdfRect& mark, bool ticked);
+  void MarkCircle(HPDF_Page page, const PdfRect& mark, bool chosen);
+  void OptionText(HPDF_Page page, float x, float baseline, const std::string& line, Face face,
+                  bool chosen);
+  Face OptionFace(const Field& field, const std::string& value) const;
+
   // Field cells: a label, an optional condition note, the box, a hint.
   float CellHeight(const Field& field, float width) const;
+  float BoxHeightOf(const Field& field, float width) const;
+  std::string CellHint(const Field& field) const;
+  float SmallLinesHeight(const std::string& text, float width) const;
   void DrawCell(HPDF_Page page, const Field& field, float x, float top, float width);
+  void DrawBox(HPDF_Page page, const Field& field, const PdfRect& box);
+  float DrawSmallLines(HPDF_Page page, const std::string& text, float x, float y, float width,
+                       Color color);
   std::vector<std::string> LabelLines(const std::string& label, bool required, float width,
                                       float size, Face face) const;
   float DrawLabel(HPDF_Page page, const std::string& label, bool required, float x, float top,
                   float width, float size, Face face);
   std::string ConditionNote(const Field& field) const;
   void AddFieldWidget(HPDF_Page page, const Field& field, const PdfRect& box);
-  float OptionRowsHeight(const Field& field) const;
-  void DrawOptions(HPDF_Page page, const Field& field, float top);
+
+  // Filled forms: the submission's values. All of these answer "nothing"
+  // on a blank form, so the blank layout needs no separate path.
+  bool Filling() const { return filled.submission != nullptr; }
+  const FieldValue* ValueOf(const std::string& field_id) const;
+  const std::string* TextOf(const std::string& field_id) const;
+  bool Ticked(const std::string& field_id) const;
+  bool Chose(const Field& field, const std::string& option) const;
+  bool Hidden(const Field& field) const;
+  ValueText ValueLines(const std::string& text, float box_width) const;
+  void DrawValue(HPDF_Page page, const Field& field, const PdfRect& box);
+  void DrawValueText(HPDF_Page page, const ValueText& value, float x, float top);
 
   Document& doc;
   const ClinicSettings& clinic;
   Geometry g;
   Canvas canvas;
-  AcroForm acroform;
+  std::optional<AcroForm> acroform;  // fillable mode only
   HPDF_Image logo = nullptr;
   std::vector<PageInfo> pages;
   std::vector<Atom> atoms;
   const FormDefinition* form = nullptr;
-  FieldNode group;  // this form's field group: names are "<form-id>.<field-id>"
+  FieldNode group;      // this form's field group: names are "<form-id>.<field-id>"
+  FilledValues filled;  // this form's values; all null on blank forms
   HPDF_Page page = nullptr;
   float cursor = 0;
 };
 
-PacketLayout::PacketLayout(Document& doc, const ClinicSettings& clinic, const std::string& font_dir)
-    : m_(std::make_unique<Members>(doc, clinic, font_dir)) {}
+PacketLayout::PacketLayout(Document& doc, const ClinicSettings& clinic, const std::string& font_dir,
+                           LayoutMode mode)
+    : m_(std::make_unique<Members>(doc, clinic, font_dir, mode)) {}
 
 PacketLayout::~PacketLayout() = default;
 
 void PacketLayout::AddForm(const FormDefinition& form) {
-  m_->form = &form;
-  m_->group = m_->acroform.AddGroup(form.id);
-  m_->atoms.clear();
-  m_->TitleBlock();
-  for (const Section& section : form.sections) m_->Blocks(section);
-  if (!form.rules.empty()) m_->ClinicUseBox();
-  m_->NewPage();
-  m_->Place(m_->atoms);
-  m_->doc.Check(("laying out form " + form.id).c_str());
+  if (!m_->acroform) throw PdfError("internal error: a blank form in a filled-form layout");
+  m_->group = m_->acroform->AddGroup(form.id);
+  m_->LayOut(form);
+}
+
+void PacketLayout::AddFilledForm(const FormDefinition& form, const FilledValues& values) {
+  if (m_->acroform) throw PdfError("internal error: a filled form in a fillable layout");
+  m_->filled = values;
+  m_->LayOut(form);
 }
 
 void PacketLayout::Finish() {
@@ -195,9 +299,22 @@ void PacketLayout::Finish() {
   m_->doc.Check("drawing page footers");
 }
 
+void PacketLayout::Members::LayOut(const FormDefinition& f) {
+  form = &f;
+  atoms.clear();
+  TitleBlock();
+  for (const Section& section : f.sections) Blocks(section);
+  if (!f.rules.empty() && Filling()) OutcomeBox();
+  if (!f.rules.empty() && !Filling()) ClinicUseBox();
+  if (Filling()) RecordBlock();
+  NewPage();
+  Place(atoms);
+  doc.Check(("laying out form " + f.id).c_str());
+}
+
 void PacketLayout::Members::NewPage() {
   page = doc.AddPage(g.width, g.height);
-  pages.push_back({page, form});
+  pages.push_back({page, form, filled.stamp});
   DrawHeader(page, *form);
   cursor = g.top;
 }
@@ -254,6 +371,8 @@ void PacketLayout::Members::DrawHeader(HPDF_Page p, const FormDefinition& f) {
   canvas.Line(p, g.left, top - 36, g.right, top - 36, kAccent, 1.2f);
 }
 
+// A filled form's footer also names the submission, so that a printed page
+// separated from the rest can still be traced to its record.
 void PacketLayout::Members::DrawFooter(const PageInfo& info, std::size_t number,
                                        std::size_t total) {
   const FormDefinition& f = *info.form;
@@ -262,6 +381,10 @@ void PacketLayout::Members::DrawFooter(const PageInfo& info, std::size_t number,
               f.id + "  ·  version " + f.version + "  ·  definition " + f.ShortHash(), kMuted);
   canvas.TextRight(info.page, g.right, 32, Face::kBold, 8.5f,
                    "Page " + std::to_string(number) + " of " + std::to_string(total), kInk);
+  if (!info.stamp) return;
+  std::string id = "submission " + info.stamp->submission_id;
+  canvas.Text(info.page, g.left, 22, Face::kRegular, 7.5f,
+              canvas.Ellipsize(Face::kRegular, 7.5f, id, Width()), kMuted);
 }
 
 void PacketLayout::Members::TitleBlock() {
@@ -277,6 +400,14 @@ void PacketLayout::Members::TitleBlock() {
   };
   atoms.push_back(title);
   if (!form->summary.empty()) TextLines(form->summary, 0, 4);
+  if (Filling()) {
+    FilledLegend();
+  } else {
+    RequiredLegend();
+  }
+}
+
+void PacketLayout::Members::RequiredLegend() {
   bool any_required = std::any_of(form->fields.begin(), form->fields.end(),
                                   [](const Field& f) { return f.required; });
   if (!any_required) return;
@@ -290,6 +421,25 @@ void PacketLayout::Members::TitleBlock() {
                                         "Please read every section. Items marked ");
     canvas.Text(p, x, top - 9, Face::kBold, kSmallSize, "*", kRequired);
     canvas.Text(p, x + 6, top - 9, Face::kRegular, kSmallSize, "are required.", kMuted);
+  };
+  atoms.push_back(legend);
+}
+
+// Says what this copy is, in the colour it names.
+void PacketLayout::Members::FilledLegend() {
+  std::vector<std::string> lines =
+      canvas.Wrap(Face::kRegular, kSmallSize,
+                  "This is the form as submitted, received " + filled.stamp->received_at +
+                      " (UTC). The answers given are printed in blue.",
+                  Width());
+  Atom legend;
+  legend.height = kSmallLeading * static_cast<float>(lines.size()) + 4;
+  legend.space_before = 6;
+  legend.draw = [this, lines](HPDF_Page p, float top) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      canvas.Text(p, g.left, top - 9 - kSmallLeading * static_cast<float>(i), Face::kRegular,
+                  kSmallSize, lines[i], kValue);
+    }
   };
   atoms.push_back(legend);
 }
@@ -429,28 +579,54 @@ void PacketLayout::Members::RiskCard(const Risk& risk, int number) {
   actions.height = 40;
   actions.draw = [this, background, &risk](HPDF_Page p, float top) {
     background(p, top, 40);
-    float row = top - 10;  // top edge of the 22 pt control row
-    PdfRect check{g.left + 14, row - 17.5f, kMark + 1, kMark + 1};
-    canvas.FillRect(p, check, kBoxFill);
-    canvas.StrokeRect(p, check, kBox, 0.9f);
-    acroform.AddCheckBox(p, check, risk.UnderstoodFieldId(), "I understand: " + risk.title, true,
-                         group);
-    DrawLabel(p, "I understand this risk", true, check.x + check.width + 8, row - 4, 200, kBodySize,
-              Face::kBold);
-    PdfRect initials{g.right - 14 - 80, row - 22, 80, 22};
-    canvas.TextRight(p, initials.x - 8, row - 15, Face::kRegular, kLabelSize, "Initials", kInk);
-    canvas.Text(p, initials.x - 6, row - 15, Face::kBold, kLabelSize, "*", kRequired);
-    canvas.FillRect(p, initials, kBoxFill);
-    canvas.StrokeRect(p, initials, kBox, 0.9f);
-    TextFieldSpec spec;
-    spec.name = risk.InitialsFieldId();
-    spec.tooltip = "Initials: " + risk.title;
-    spec.required = true;
-    spec.max_length = 4;
-    spec.font_size = 12;
-    acroform.AddTextField(p, initials, spec, group);
+    DrawRiskActions(p, risk, top);
   };
   atoms.push_back(actions);
+}
+
+// The card's last row: "I understand this risk" (and, filled, the patient's
+// "Understood") on the left, the initials box on the right.
+void PacketLayout::Members::DrawRiskActions(HPDF_Page p, const Risk& risk, float top) {
+  float row = top - 10;  // top edge of the 22 pt control row
+  bool ticked = Ticked(risk.UnderstoodFieldId());
+  PdfRect check{g.left + 14, row - 17.5f, kMark + 1, kMark + 1};
+  MarkBox(p, check, ticked);
+  if (acroform) {
+    acroform->AddCheckBox(p, check, risk.UnderstoodFieldId(), "I understand: " + risk.title, true,
+                          group);
+  }
+  const std::string label = "I understand this risk";
+  DrawLabel(p, label, true, check.x + check.width + 8, row - 4, 200, kBodySize, Face::kBold);
+  if (Filling()) {
+    float x = check.x + check.width + 8 + canvas.TextWidth(Face::kBold, kBodySize, label) + 18;
+    canvas.Text(p, x, row - 4 - kBodySize, Face::kBold, kBodySize,
+                ticked ? "Understood" : "Not confirmed", ticked ? kValue : kRequired);
+  }
+  DrawInitials(p, risk, row);
+}
+
+void PacketLayout::Members::DrawInitials(HPDF_Page p, const Risk& risk, float row) {
+  PdfRect initials{g.right - 14 - 80, row - 22, 80, 22};
+  canvas.TextRight(p, initials.x - 8, row - 15, Face::kRegular, kLabelSize, "Initials", kInk);
+  canvas.Text(p, initials.x - 6, row - 15, Face::kBold, kLabelSize, "*", kRequired);
+  canvas.FillRect(p, initials, kBoxFill);
+  canvas.StrokeRect(p, initials, kBox, 0.9f);
+  if (const std::string* value = TextOf(risk.InitialsFieldId())) {
+    // At most 4 characters, but wide ones may need a smaller size to fit.
+    float size = std::min(12.0f, 12.0f * (initials.width - 2 * kValueInset) /
+                                     std::max(1.0f, canvas.TextWidth(Face::kBold, 12, *value)));
+    float width = canvas.TextWidth(Face::kBold, size, *value);
+    canvas.Text(p, initials.x + (initials.width - width) / 2, initials.y + 7, Face::kBold, size,
+                *value, kValue);
+  }
+  if (!acroform) return;
+  TextFieldSpec spec;
+  spec.name = risk.InitialsFieldId();
+  spec.tooltip = "Initials: " + risk.title;
+  spec.required = true;
+  spec.max_length = 4;
+  spec.font_size = 12;
+  acroform->AddTextField(p, initials, spec, group);
 }
 
 // Lines of a label, leaving room for the required-field asterisk; the one
@@ -487,58 +663,91 @@ std::string PacketLayout::Members::ConditionNote(const Field& field) const {
          "\u201d to \u201c" + target->label + "\u201d";
 }
 
+// Small print wrapped to `width`: a condition note or a hint. Nothing for
+// empty text.
+float PacketLayout::Members::SmallLinesHeight(const std::string& text, float width) const {
+  if (text.empty()) return 0;
+  return kSmallLeading *
+         static_cast<float>(canvas.Wrap(Face::kRegular, kSmallSize, text, width).size());
+}
+
+// Returns the y below the last line.
+float PacketLayout::Members::DrawSmallLines(HPDF_Page p, const std::string& text, float x, float y,
+                                            float width, Color color) {
+  for (const auto& line : canvas.Wrap(Face::kRegular, kSmallSize, text, width)) {
+    if (line.empty()) break;
+    canvas.Text(p, x, y - 8.5f, Face::kRegular, kSmallSize, line, color);
+    y -= kSmallLeading;
+  }
+  return y;
+}
+
+// Blank forms say a date's format under its box; filled ones say who signed
+// under a signature instead, and the date needs no format.
+std::string PacketLayout::Members::CellHint(const Field& field) const {
+  if (!Filling()) return HintOf(field);
+  if (field.type == FieldType::kSignature && !Hidden(field) && ValueOf(field.id)) {
+    std::string caption = SignerCaption(field.role);
+    if (!caption.empty()) return caption;
+  }
+  return field.hint;
+}
+
 float PacketLayout::Members::CellHeight(const Field& field, float width) const {
   float height =
       kLabelLeading *
       static_cast<float>(
           LabelLines(field.label, field.required, width, kLabelSize, Face::kBold).size());
-  std::string note = ConditionNote(field);
-  if (!note.empty()) {
-    height += kSmallLeading *
-              static_cast<float>(canvas.Wrap(Face::kRegular, kSmallSize, note, width).size());
-  }
-  height += 3 + BoxHeight(field.type);
-  std::string hint = HintOf(field);
-  if (!hint.empty()) {
-    height += 2 + kSmallLeading * static_cast<float>(
-                                      canvas.Wrap(Face::kRegular, kSmallSize, hint, width).size());
-  }
+  height += SmallLinesHeight(ConditionNote(field), width);
+  height += 3 + BoxHeightOf(field, width);
+  std::string hint = CellHint(field);
+  if (!hint.empty()) height += 2 + SmallLinesHeight(hint, width);
   return height;
+}
+
+// A filled text box grows to hold its whole value; a box with nothing in
+// it ("Not asked", "Not answered") shrinks to one line.
+float PacketLayout::Members::BoxHeightOf(const Field& field, float width) const {
+  if (!Filling()) return BoxHeight(field.type);
+  if (Hidden(field) || !ValueOf(field.id)) return BoxHeight(FieldType::kText);
+  if (const std::string* text = TextOf(field.id)) {
+    return std::max(BoxHeight(FieldType::kText), ValueLines(*text, width).Height() + 9);
+  }
+  return BoxHeight(field.type);
 }
 
 void PacketLayout::Members::DrawCell(HPDF_Page p, const Field& field, float x, float top,
                                      float width) {
   float y = DrawLabel(p, field.label, field.required, x, top, width, kLabelSize, Face::kBold);
-  std::string note = ConditionNote(field);
-  if (!note.empty()) {
-    for (const auto& line : canvas.Wrap(Face::kRegular, kSmallSize, note, width)) {
-      canvas.Text(p, x, y - 8.5f, Face::kRegular, kSmallSize, line, kAccent);
-      y -= kSmallLeading;
-    }
-  }
-  float box_height = BoxHeight(field.type);
+  y = DrawSmallLines(p, ConditionNote(field), x, y, width, kAccent);
+  float box_height = BoxHeightOf(field, width);
   PdfRect box{x, y - 3 - box_height, width, box_height};
-  canvas.FillRect(p, box, kBoxFill);
-  if (field.type == FieldType::kSignature) {
+  DrawBox(p, field, box);
+  if (acroform) {
+    AddFieldWidget(p, field, box);
+  } else {
+    DrawValue(p, field, box);
+  }
+  DrawSmallLines(p, CellHint(field), x, box.y - 2, width, kMuted);
+}
+
+void PacketLayout::Members::DrawBox(HPDF_Page p, const Field& field, const PdfRect& box) {
+  bool hidden = Hidden(field);
+  canvas.FillRect(p, box, hidden ? kNotAskedFill : kBoxFill);
+  bool signature_line = field.type == FieldType::kSignature && !hidden &&
+                        (!Filling() || ValueOf(field.id) != nullptr);
+  if (signature_line) {
     canvas.StrokeRect(p, box, kRule, 0.6f);
     canvas.Line(p, box.x + 10, box.y + 12, box.x + box.width - 10, box.y + 12, kBox, 0.9f);
     canvas.Text(p, box.x + 10, box.y + 15, Face::kRegular, 12, "\u00d7", kMuted);
   } else {
-    canvas.StrokeRect(p, box, kBox, 0.9f);
-  }
-  AddFieldWidget(p, field, box);
-  std::string hint = HintOf(field);
-  float hint_y = box.y - 2;
-  for (const auto& line : canvas.Wrap(Face::kRegular, kSmallSize, hint, width)) {
-    if (line.empty()) break;
-    canvas.Text(p, x, hint_y - 8.5f, Face::kRegular, kSmallSize, line, kMuted);
-    hint_y -= kSmallLeading;
+    canvas.StrokeRect(p, box, hidden ? kRule : kBox, 0.9f);
   }
 }
 
 void PacketLayout::Members::AddFieldWidget(HPDF_Page p, const Field& field, const PdfRect& box) {
   if (field.type == FieldType::kSignature) {
-    acroform.AddSignatureField(p, box, field.id, field.label, field.required, group);
+    acroform->AddSignatureField(p, box, field.id, field.label, field.required, group);
     return;
   }
   TextFieldSpec spec;
@@ -549,7 +758,7 @@ void PacketLayout::Members::AddFieldWidget(HPDF_Page p, const Field& field, cons
   spec.date = field.type == FieldType::kDate;
   spec.max_length = spec.date ? 10 : field.type == FieldType::kInitials ? 4 : 0;
   spec.font_size = spec.multiline ? 9.0f : field.type == FieldType::kInitials ? 12.0f : 10.0f;
-  acroform.AddTextField(p, {box.x + 1, box.y + 1, box.width - 2, box.height - 2}, spec, group);
+  acroform->AddTextField(p, {box.x + 1, box.y + 1, box.width - 2, box.height - 2}, spec, group);
 }
 
 // Fields side by side, each in its own column; a row is one atom.
@@ -575,95 +784,129 @@ void PacketLayout::Members::FieldRow(const std::vector<const Field*>& row) {
   atoms.push_back(atom);
 }
 
-float PacketLayout::Members::OptionRowsHeight(const Field& field) const {
-  if (field.type == FieldType::kYesNo) return 0;
-  float height = 0;
-  for (const Option& o : field.options) {
-    height += 4 + kBodyLeading *
-                      static_cast<float>(
-                          canvas.Wrap(Face::kRegular, kBodySize, o.label, Width() - 40).size());
-  }
-  return height + 4;
+float PacketLayout::Members::QuestionTextHeight(const Field& field, float width) const {
+  float label_height =
+      kBodyLeading *
+      static_cast<float>(
+          LabelLines(field.label, field.required, width, kBodySize, Face::kRegular).size());
+  return label_height + SmallLinesHeight(ConditionNote(field), width) +
+         SmallLinesHeight(field.hint, width);
 }
 
 // Yes/no questions put the two buttons at the right of the question text;
 // choices list one option per line below it. A separator closes each.
 void PacketLayout::Members::Question(const Field& field) {
-  bool yes_no = field.type == FieldType::kYesNo;
-  float text_width = yes_no ? Width() - 120 : Width();
-  float label_height =
-      kBodyLeading *
-      static_cast<float>(
-          LabelLines(field.label, field.required, text_width, kBodySize, Face::kRegular).size());
-  std::string note = ConditionNote(field);
-  float note_height =
-      note.empty()
-          ? 0
-          : kSmallLeading * static_cast<float>(
-                                canvas.Wrap(Face::kRegular, kSmallSize, note, text_width).size());
-  float hint_height =
-      field.hint.empty()
-          ? 0
-          : kSmallLeading *
-                static_cast<float>(
-                    canvas.Wrap(Face::kRegular, kSmallSize, field.hint, text_width).size());
+  float text_width = field.type == FieldType::kYesNo ? Width() - 120 : Width();
   Atom atom;
   atom.height =
-      7 + std::max(label_height + note_height + hint_height, 16.0f) + OptionRowsHeight(field) + 7;
+      7 + std::max(QuestionTextHeight(field, text_width), 16.0f) + OptionRowsHeight(field) + 7;
   atom.space_before = 0;
-  atom.draw = [this, &field, yes_no, text_width, note, h = atom.height](HPDF_Page p, float top) {
-    float y = DrawLabel(p, field.label, field.required, g.left, top - 7, text_width, kBodySize,
-                        Face::kRegular);
-    for (const auto& line : canvas.Wrap(Face::kRegular, kSmallSize, note, text_width)) {
-      if (line.empty()) break;
-      canvas.Text(p, g.left, y - 8.5f, Face::kRegular, kSmallSize, line, kAccent);
-      y -= kSmallLeading;
-    }
-    for (const auto& line : canvas.Wrap(Face::kRegular, kSmallSize, field.hint, text_width)) {
-      if (line.empty()) break;
-      canvas.Text(p, g.left, y - 8.5f, Face::kRegular, kSmallSize, line, kMuted);
-      y -= kSmallLeading;
-    }
-    if (yes_no) {
-      FieldNode radio = acroform.AddRadioGroup(field.id, field.label, field.required, group);
-      float x = g.right - 112;
-      for (const char* value : {"yes", "no"}) {
-        PdfRect mark{x, top - 7 - kMark, kMark, kMark};
-        canvas.Circle(p, mark.x + kMark / 2, mark.y + kMark / 2, kMark / 2, kBox, 0.9f);
-        acroform.AddRadioButton(p, mark, radio, value);
-        canvas.Text(p, x + kMark + 5, mark.y + 3, Face::kRegular, kBodySize,
-                    OptionLabel(field, value), kInk);
-        x += 58;
-      }
-    } else {
-      DrawOptions(p, field, y - 4);
-    }
+  atom.draw = [this, &field, text_width, h = atom.height](HPDF_Page p, float top) {
+    DrawQuestion(p, field, top, text_width);
     canvas.Line(p, g.left, top - h, g.right, top - h, kRule, 0.5f);
   };
   atoms.push_back(atom);
 }
 
+void PacketLayout::Members::DrawQuestion(HPDF_Page p, const Field& field, float top,
+                                         float text_width) {
+  float y = DrawLabel(p, field.label, field.required, g.left, top - 7, text_width, kBodySize,
+                      Face::kRegular);
+  y = DrawSmallLines(p, ConditionNote(field), g.left, y, text_width, kAccent);
+  y = DrawSmallLines(p, field.hint, g.left, y, text_width, kMuted);
+  bool yes_no = field.type == FieldType::kYesNo;
+  if (Hidden(field)) {
+    float x = yes_no ? g.right - 112 : g.left + 12;
+    float baseline = yes_no ? top - 7 - kMark + 3 : y - 4 - 10.5f;
+    canvas.Text(p, x, baseline, Face::kRegular, kBodySize, "Not asked", kMuted);
+  } else if (yes_no) {
+    DrawYesNo(p, field, top);
+  } else {
+    DrawOptions(p, field, y - 4);
+  }
+}
+
+void PacketLayout::Members::DrawYesNo(HPDF_Page p, const Field& field, float top) {
+  FieldNode radio;
+  if (acroform) radio = acroform->AddRadioGroup(field.id, field.label, field.required, group);
+  float x = g.right - 112;
+  for (const char* value : {"yes", "no"}) {
+    PdfRect mark{x, top - 7 - kMark, kMark, kMark};
+    MarkCircle(p, mark, Chose(field, value));
+    if (acroform) acroform->AddRadioButton(p, mark, radio, value);
+    OptionText(p, x + kMark + 5, mark.y + 3, OptionLabel(field, value), OptionFace(field, value),
+               Chose(field, value));
+    x += 58;
+  }
+}
+
+// A filled form prints the chosen options in bold, so they are measured
+// in bold too.
+Face PacketLayout::Members::OptionFace(const Field& field, const std::string& value) const {
+  return Chose(field, value) ? Face::kBold : Face::kRegular;
+}
+
+float PacketLayout::Members::OptionRowsHeight(const Field& field) const {
+  if (field.type == FieldType::kYesNo) return 0;
+  if (Hidden(field)) return kBodyLeading + 8;  // "Not asked" instead of the options
+  float height = 0;
+  for (const Option& o : field.options) {
+    height +=
+        4 +
+        kBodyLeading *
+            static_cast<float>(
+                canvas.Wrap(OptionFace(field, o.value), kBodySize, o.label, Width() - 40).size());
+  }
+  return height + 4;
+}
+
 void PacketLayout::Members::DrawOptions(HPDF_Page p, const Field& field, float top) {
   bool multi = field.type == FieldType::kMultiChoice;
-  FieldNode node = multi ? acroform.AddGroup(field.id, group)
-                         : acroform.AddRadioGroup(field.id, field.label, field.required, group);
+  FieldNode node;
+  if (acroform) {
+    node = multi ? acroform->AddGroup(field.id, group)
+                 : acroform->AddRadioGroup(field.id, field.label, field.required, group);
+  }
   float y = top;
   for (const Option& option : field.options) {
     PdfRect mark{g.left + 12, y - kMark, kMark, kMark};
+    bool chosen = Chose(field, option.value);
     if (multi) {
-      canvas.FillRect(p, mark, kBoxFill);
-      canvas.StrokeRect(p, mark, kBox, 0.9f);
-      acroform.AddCheckBox(p, mark, option.value, field.label + ": " + option.label, false, node);
+      MarkBox(p, mark, chosen);
+      if (acroform) {
+        acroform->AddCheckBox(p, mark, option.value, field.label + ": " + option.label, false,
+                              node);
+      }
     } else {
-      canvas.Circle(p, mark.x + kMark / 2, mark.y + kMark / 2, kMark / 2, kBox, 0.9f);
-      acroform.AddRadioButton(p, mark, node, option.value);
+      MarkCircle(p, mark, chosen);
+      if (acroform) acroform->AddRadioButton(p, mark, node, option.value);
     }
-    for (const auto& line : canvas.Wrap(Face::kRegular, kBodySize, option.label, Width() - 40)) {
-      canvas.Text(p, g.left + 32, y - 10.5f, Face::kRegular, kBodySize, line, kInk);
+    Face face = OptionFace(field, option.value);
+    for (const auto& line : canvas.Wrap(face, kBodySize, option.label, Width() - 40)) {
+      OptionText(p, g.left + 32, y - 10.5f, line, face, chosen);
       y -= kBodyLeading;
     }
     y -= 4;
   }
+}
+
+void PacketLayout::Members::MarkBox(HPDF_Page p, const PdfRect& mark, bool ticked) {
+  canvas.FillRect(p, mark, kBoxFill);
+  canvas.StrokeRect(p, mark, kBox, 0.9f);
+  if (ticked) canvas.Tick(p, mark, kValue);
+}
+
+void PacketLayout::Members::MarkCircle(HPDF_Page p, const PdfRect& mark, bool chosen) {
+  canvas.Circle(p, mark.x + kMark / 2, mark.y + kMark / 2, kMark / 2, kBox, 0.9f);
+  if (chosen) canvas.Dot(p, mark, kValue);
+}
+
+// An option's label: on a filled form the chosen ones stand out in blue and
+// the others step back, so the answer reads at a glance.
+void PacketLayout::Members::OptionText(HPDF_Page p, float x, float baseline,
+                                       const std::string& line, Face face, bool chosen) {
+  Color color = !Filling() ? kInk : chosen ? kValue : kMuted;
+  canvas.Text(p, x, baseline, face, kBodySize, line, color);
 }
 
 // Printed only, not a form field: staff record the screening outcome on paper.
@@ -688,6 +931,185 @@ void PacketLayout::Members::ClinicUseBox() {
     canvas.Line(p, box.x + 326, top - 55, box.x + box.width - 10, top - 55, kBox, 0.6f);
   };
   atoms.push_back(atom);
+}
+
+// Where the blank form has its "for clinic use" box: the outcome Screen()
+// reached and the reason of every rule that holds, as a panel tinted by the
+// outcome. One atom per line, all kept together, like a risk card.
+void PacketLayout::Members::OutcomeBox() {
+  const ScreeningResult& result = *filled.screening;
+  Tone tone = ToneOf(result.outcome);
+  OutcomeHead(result.outcome, tone);
+  for (const std::string& reason : result.reasons) OutcomeReason(reason, true, tone);
+  if (result.reasons.empty()) {
+    OutcomeReason("No screening rule applies to these answers.", false, tone);
+  }
+  Atom foot;
+  foot.height = 12;
+  foot.draw = [this, tone](HPDF_Page p, float top) { OutcomePanel(p, top, 12, tone); };
+  atoms.push_back(foot);
+}
+
+void PacketLayout::Members::OutcomePanel(HPDF_Page p, float top, float height, Tone tone) {
+  canvas.FillRect(p, {g.left, top - height, Width(), height}, tone.tint);
+  canvas.FillRect(p, {g.left, top - height, 3, height}, tone.strong);
+}
+
+void PacketLayout::Members::OutcomeHead(Outcome outcome, Tone tone) {
+  Atom head;
+  head.height = 46;
+  head.space_before = 20;
+  head.keep_with_next = true;
+  head.draw = [this, outcome, tone](HPDF_Page p, float top) {
+    OutcomePanel(p, top, 46, tone);
+    canvas.Text(p, g.left + 14, top - 17, Face::kBold, kSmallSize,
+                "For clinic use only: screening outcome", kAccent);
+    const std::string lead = "Screening outcome: ";
+    canvas.Text(p, g.left + 14, top - 36, Face::kBold, 12, lead, kInk);
+    canvas.Text(p, g.left + 14 + canvas.TextWidth(Face::kBold, 12, lead), top - 36, Face::kBold, 12,
+                OutcomeLabel(outcome), tone.strong);
+  };
+  atoms.push_back(head);
+}
+
+// One atom per line, kept with the rest of the panel.
+void PacketLayout::Members::OutcomeReason(const std::string& reason, bool bullet, Tone tone) {
+  std::vector<std::string> lines = canvas.Wrap(Face::kRegular, kBodySize, reason, Width() - 42);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    Atom line;
+    line.height = kBodyLeading + (i == 0 ? 3 : 0);
+    line.keep_with_next = true;
+    bool first = i == 0;
+    line.draw = [this, text = lines[i], bullet, first, tone, h = line.height](HPDF_Page p,
+                                                                              float top) {
+      OutcomePanel(p, top, h, tone);
+      float baseline = top - h + 3.5f;
+      if (bullet && first) {
+        canvas.Text(p, g.left + 16, baseline, Face::kBold, kBodySize, "•", tone.strong);
+      }
+      canvas.Text(p, g.left + 28, baseline, Face::kRegular, kBodySize, text, kInk);
+    };
+    atoms.push_back(line);
+  }
+}
+
+// What the record is of, at the very end: one atom, so it is never split.
+void PacketLayout::Members::RecordBlock() {
+  std::vector<RecordRow> rows = RecordRows();
+  float height = 30;
+  for (const RecordRow& row : rows) {
+    height += kSmallLeading * static_cast<float>(row.lines.size()) + 2;
+  }
+  Atom atom;
+  atom.height = height;
+  atom.space_before = 22;
+  atom.draw = [this, rows, height](HPDF_Page p, float top) {
+    PdfRect box{g.left, top - height, Width(), height};
+    canvas.FillRect(p, box, kBoxFill);
+    canvas.StrokeRect(p, box, kRule, 0.8f);
+    canvas.Text(p, g.left + 10, top - 17, Face::kBold, kLabelSize, "Submission record", kAccent);
+    float y = top - 24;
+    for (const RecordRow& row : rows) {
+      canvas.Text(p, g.left + 10, y - 8.5f, Face::kRegular, kSmallSize, row.key, kMuted);
+      for (const std::string& line : row.lines) {
+        canvas.Text(p, g.left + 10 + kRecordKeyWidth, y - 8.5f, Face::kRegular, kSmallSize, line,
+                    kInk);
+        y -= kSmallLeading;
+      }
+      y -= 2;
+    }
+  };
+  atoms.push_back(atom);
+}
+
+// The record's rows, values wrapped: the hash and the ids are printed whole.
+std::vector<PacketLayout::Members::RecordRow> PacketLayout::Members::RecordRows() const {
+  const std::pair<const char*, std::string> rows[] = {
+      {"Submission ID", filled.stamp->submission_id},
+      {"Received (UTC)", filled.stamp->received_at},
+      {"Form", form->id + ", version " + form->version},
+      {"Definition SHA-256", form->sha256_hex},
+      {"Language shown", filled.submission->language},
+  };
+  std::vector<RecordRow> wrapped;
+  for (const auto& [key, value] : rows) {
+    wrapped.push_back(
+        {key, canvas.Wrap(Face::kRegular, kSmallSize, value, Width() - 20 - kRecordKeyWidth)});
+  }
+  return wrapped;
+}
+
+// Null for a blank value too (white space, no ticks, no strokes): validation
+// counts those as not given, and so does the printed form.
+const FieldValue* PacketLayout::Members::ValueOf(const std::string& field_id) const {
+  if (!Filling()) return nullptr;
+  auto found = filled.submission->values.find(field_id);
+  if (found == filled.submission->values.end()) return nullptr;
+  const FieldValue& value = found->second;
+  if (const auto* text = std::get_if<std::string>(&value)) {
+    if (CollapseWhitespace(*text).empty()) return nullptr;
+  } else if (const auto* ticked = std::get_if<std::vector<std::string>>(&value)) {
+    if (ticked->empty()) return nullptr;
+  } else if (const auto* signature = std::get_if<Signature>(&value)) {
+    if (signature->strokes.empty()) return nullptr;
+  }
+  return &value;
+}
+
+const std::string* PacketLayout::Members::TextOf(const std::string& field_id) const {
+  const FieldValue* value = ValueOf(field_id);
+  return value ? std::get_if<std::string>(value) : nullptr;
+}
+
+bool PacketLayout::Members::Ticked(const std::string& field_id) const {
+  const FieldValue* value = ValueOf(field_id);
+  const bool* ticked = value ? std::get_if<bool>(value) : nullptr;
+  return ticked && *ticked;
+}
+
+// Whether `option` is the chosen choice, or one of the ticked ones.
+bool PacketLayout::Members::Chose(const Field& field, const std::string& option) const {
+  const FieldValue* value = ValueOf(field.id);
+  if (!value) return false;
+  if (const auto* text = std::get_if<std::string>(value)) return *text == option;
+  if (const auto* ticked = std::get_if<std::vector<std::string>>(value)) {
+    return std::find(ticked->begin(), ticked->end(), option) != ticked->end();
+  }
+  return false;
+}
+
+bool PacketLayout::Members::Hidden(const Field& field) const {
+  return Filling() && !IsRelevant(*form, field, *filled.submission);
+}
+
+// A value as wrapped into a box `box_width` wide. The cap keeps the field,
+// with its label and hint, within one page.
+ValueText PacketLayout::Members::ValueLines(const std::string& text, float box_width) const {
+  return LayOutValue(canvas, text, box_width - 2 * kValueInset, 0.6f * (g.top - g.bottom));
+}
+
+void PacketLayout::Members::DrawValue(HPDF_Page p, const Field& field, const PdfRect& box) {
+  const FieldValue* value = Hidden(field) ? nullptr : ValueOf(field.id);
+  if (!value) {
+    const char* absent = Hidden(field)                         ? "Not asked"
+                         : field.type == FieldType::kSignature ? "Not signed"
+                                                               : "Not answered";
+    canvas.Text(p, box.x + kValueInset, box.y + 7.5f, Face::kRegular, kLabelSize, absent, kMuted);
+  } else if (const auto* signature = std::get_if<Signature>(value)) {
+    // Right of the "×", resting on the signature line as a pen would.
+    PdfRect area{box.x + 26, box.y + 5, box.width - 36, box.height - 9};
+    canvas.Polylines(p, FitSignature(*signature, area), kValue, 1.2f);
+  } else if (const auto* text = std::get_if<std::string>(value)) {
+    DrawValueText(p, ValueLines(*text, box.width), box.x + kValueInset, box.y + box.height - 4.5f);
+  }
+}
+
+void PacketLayout::Members::DrawValueText(HPDF_Page p, const ValueText& value, float x, float top) {
+  float baseline = top - (value.leading / 2 + 0.35f * value.size);
+  for (const std::string& line : value.lines) {
+    canvas.Text(p, x, baseline, Face::kRegular, value.size, line, kValue);
+    baseline -= value.leading;
+  }
 }
 
 }  // namespace consentkit

@@ -5,7 +5,12 @@
 // Content is cut into atoms (a line of text, a field with its label, one
 // part of a risk card), each with a height and a keep-with-next flag; the
 // paginator places each chain of kept-together atoms on one page whenever
-// the chain fits on a page at all. Not thread-safe.
+// the chain fits on a page at all.
+//
+// One layout engine serves both outputs: a blank form, where every field is
+// an AcroForm widget, and a filled one, where the same atoms print a
+// submission's values instead (text in the boxes, ticks, dots, signatures)
+// and no AcroForm exists at all. Not thread-safe.
 #ifndef CONSENTKIT_PDF_LAYOUT_H_
 #define CONSENTKIT_PDF_LAYOUT_H_
 
@@ -14,20 +19,41 @@
 
 #include "config/config.h"
 #include "form/form.h"
+#include "pdf/pdf.h"
+#include "submission/submission.h"
 
 namespace consentkit {
 
 class Document;
 
+// Fillable: blank forms with AcroForm fields. Filled: forms printed with
+// one submission's values, with no AcroForm (nothing left to edit).
+enum class LayoutMode { kFillable, kFilled };
+
+// What a filled form prints besides the form itself. Not owned: all three
+// must outlive the PacketLayout they are given to.
+struct FilledValues {
+  const Submission* submission = nullptr;
+  const ScreeningResult* screening = nullptr;
+  const SubmissionStamp* stamp = nullptr;
+};
+
 class PacketLayout {
  public:
   // `doc` must outlive this object. Throws PdfError if fonts or the logo
   // cannot be loaded.
-  PacketLayout(Document& doc, const ClinicSettings& clinic, const std::string& font_dir);
+  PacketLayout(Document& doc, const ClinicSettings& clinic, const std::string& font_dir,
+               LayoutMode mode = LayoutMode::kFillable);
   ~PacketLayout();
 
   // Lays out `form` starting on a new page. `form` must outlive this object.
+  // REQUIRES: mode kFillable.
   void AddForm(const FormDefinition& form);
+  // Lays out `form` filled with `values`, starting on a new page, and ends
+  // it with the submission record. `form` and what `values` points to must
+  // outlive this object.
+  // REQUIRES: mode kFilled; ValidateSubmission(form, *values.submission) is empty.
+  void AddFilledForm(const FormDefinition& form, const FilledValues& values);
   // Draws every page's footer ("Page X of Y"); call once, after the last form.
   void Finish();
 

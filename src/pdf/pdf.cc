@@ -61,6 +61,23 @@ std::vector<FormPtr> InVisitOrder(std::vector<FormPtr> forms) {
   return forms;
 }
 
+// Screen readers pick their voice from the catalog's /Lang.
+void SetLanguage(Document& doc, const std::string& lang) {
+  HPDF_Dict_Add(doc.handle()->catalog, "Lang",
+                HPDF_String_New(doc.handle()->mmgr, lang.c_str(), nullptr));
+}
+
+// A record of something the patient did not submit would be worse than
+// none, so the precondition is checked rather than trusted.
+void MustBeValid(const FormDefinition& form, const Submission& submission) {
+  std::vector<FieldError> errors = ValidateSubmission(form, submission);
+  if (errors.empty()) return;
+  throw PdfError(
+      "cannot render submission " + submission.uuid + " of form " + form.id + ": " +
+      errors.front().field_id + " " + errors.front().message +
+      (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more)" : ""));
+}
+
 }  // namespace
 
 std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
@@ -68,11 +85,22 @@ std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings
   if (forms.empty()) throw PdfError("nothing to render: no forms given");
   Document doc;
   SetInfo(doc, CreationTime(options));
-  // Screen readers pick their voice from the catalog's /Lang.
-  HPDF_Dict_Add(doc.handle()->catalog, "Lang",
-                HPDF_String_New(doc.handle()->mmgr, forms.front()->lang.c_str(), nullptr));
+  SetLanguage(doc, forms.front()->lang);
   PacketLayout layout(doc, clinic, FontDir(options));
   for (const FormPtr& form : InVisitOrder(forms)) layout.AddForm(*form);
+  layout.Finish();
+  return doc.Save();
+}
+
+std::string RenderSubmission(const FormDefinition& form, const Submission& submission,
+                             const ScreeningResult& screening, const SubmissionStamp& stamp,
+                             const ClinicSettings& clinic, const RenderOptions& options) {
+  MustBeValid(form, submission);
+  Document doc;
+  SetInfo(doc, CreationTime(options));
+  SetLanguage(doc, form.lang);
+  PacketLayout layout(doc, clinic, FontDir(options), LayoutMode::kFilled);
+  layout.AddFilledForm(form, {&submission, &screening, &stamp});
   layout.Finish();
   return doc.Save();
 }

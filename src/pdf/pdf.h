@@ -1,7 +1,9 @@
-// PDF rendering: blank, fillable consent forms and printable packets.
+// PDF rendering: blank, fillable consent forms and printable packets, and
+// the flattened record of one submitted form.
 //
-// The renderer reads only the FormDefinition model. Every call builds its own
-// libharu document, so different threads may render concurrently.
+// The renderer reads only the FormDefinition and Submission models. Every
+// call builds its own libharu document, so different threads may render
+// concurrently.
 #ifndef CONSENTKIT_PDF_PDF_H_
 #define CONSENTKIT_PDF_PDF_H_
 
@@ -13,6 +15,7 @@
 
 #include "config/config.h"
 #include "form/form.h"
+#include "submission/submission.h"
 
 namespace consentkit {
 
@@ -41,6 +44,28 @@ struct RenderOptions {
 // Returns the PDF bytes; throws PdfError.
 std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
                          const RenderOptions& options = {});
+
+// What a stored submission's PDF records besides the patient's values.
+struct SubmissionStamp {
+  std::string submission_id;  // the client-made UUID
+  std::string received_at;    // UTC, ISO 8601, e.g. "2026-11-23T10:15:02Z"
+};
+
+// The form as the patient filled it, for the clinic's records: flattened (no
+// AcroForm, no widget annotations: nothing left to edit), with every value
+// printed in place in blue, ticks and chosen options marked, signatures drawn
+// as vector strokes scaled into their boxes, fields a condition hid marked
+// "Not asked", the screening outcome and its reasons where the blank form has
+// its "for clinic use" box (forms with rules only), and a closing record block
+// (submission id, received time, definition id, version and full SHA-256,
+// language shown). Every page footer also names the submission id.
+// REQUIRES: ValidateSubmission(form, submission) is empty and `screening` is
+// Screen(form, submission); a submission that fails validation throws
+// PdfError rather than print a record of something the patient did not sign.
+// Returns the PDF bytes; throws PdfError.
+std::string RenderSubmission(const FormDefinition& form, const Submission& submission,
+                             const ScreeningResult& screening, const SubmissionStamp& stamp,
+                             const ClinicSettings& clinic, const RenderOptions& options = {});
 
 }  // namespace consentkit
 

@@ -1,0 +1,450 @@
+// Renders submissions as the flattened record the server stores, and asks
+// outside tools to judge it: qpdf, pypdf, pdftotext and pdftoppm.
+#include "pdf/filled.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <regex>
+#include <sstream>
+
+#include "form/form.h"
+#include "pdf/pdf.h"
+#include "submission/submission.h"
+#include "support/support.h"
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+using test::Run;
+using test::ShellQuote;
+
+const std::string kUuid = "5b0d3c1e-6f0a-4b8e-9a57-2f4f3f1c2a10";
+const std::string kReceived = "2026-11-23T10:15:02Z";
+const std::string kPatient = "Zoë Muñoz";
+const std::string kAllergies =
+    "Penicillin gives me hives across my chest and arms within an hour. Lidocaine numbing cream "
+    "once made my lips swell and tingle for most of an afternoon. Latex gloves leave an itchy red "
+    "rash wherever they touch my skin, and fresh strawberries make my mouth itch.";
+
+FormPtr MustLoadShipped(const std::string& name) {
+  LoadResult result = LoadFormFile(test::SourcePath("forms/" + name));
+  REQUIRE(result.ok());
+  return result.form;
+}
+
+ClinicSettings Clinic() {
+  ClinicSettings clinic;
+  clinic.name = "Clínica Muñoz";
+  clinic.address = "1 Main Street";
+  clinic.phone = "555-0100";
+  return clinic;
+}
+
+// A looping cursive scrawl and an underline on a 600x200 pad, sampled the
+// way a tablet reports a pen.
+Signature SampleSignature() {
+  Signature s;
+  s.pad_width = 600;
+  s.pad_height = 200;
+  Stroke scrawl;
+  for (int i = 0; i <= 160; ++i) {
+    float t = static_cast<float>(i) / 160;
+    scrawl.push_back({40 + 460 * t + 28 * std::cos(36 * t),
+                      100 - 48 * std::sin(36 * t) * (1 - 0.4f * t), 6 * i});
+  }
+  s.strokes = {scrawl, {{70, 178, 0}, {300, 170, 150}, {530, 174, 300}}};
+  return s;
+}
+
+FieldValue DefaultValue(const Field& field) {
+  switch (field.type) {
+    case FieldType::kText:
+    case FieldType::kTextArea:
+      return kPatient;
+    case FieldType::kDate:
+      return std::string("2026-11-23");
+    case FieldType::kEmail:
+      return std::string("zoe@example.com");
+    case FieldType::kPhone:
+      return std::string("(207) 555-0142");
+    case FieldType::kYesNo:
+      return std::string("no");
+    case FieldType::kChoice:
+      return field.options.front().value;
+    case FieldType::kMultiChoice:
+      return std::vector<std::string>{field.options.front().value};
+    case FieldType::kInitials:
+      return std::string("ZM");
+    case FieldType::kSignature:
+      return SampleSignature();
+    case FieldType::kCheckbox:
+      return true;
+  }
+  return std::string();
+}
+
+// `answers`, plus a default value for every other required field that they
+// make relevant, found from form.fields in document order.
+Submission Fill(const FormDefinition& form, const std::map<std::string, FieldValue>& answers) {
+  Submission s;
+  s.uuid = kUuid;
+  s.form_id = form.id;
+  s.form_version = form.version;
+  s.form_sha256 = form.sha256_hex;
+  s.language = form.lang;
+  s.values = answers;
+  for (const Field& field : form.fields) {
+    if (s.values.count(field.id) || !field.required || !IsRelevant(form, field, s)) continue;
+    s.values[field.id] = DefaultValue(field);
+  }
+  return s;
+}
+
+Submission ConsentSubmission(const FormDefinition& consent) {
+  return Fill(consent,
+              {{"patient-name", kPatient}, {"practitioner-name", std::string("Dr Ana Ångström")}});
+}
+
+// Triggers three practitioner-review rules (keloids, allergies, skin type V)
+// and hides the medications list (no other medicines).
+std::map<std::string, FieldValue> IntakeAnswers() {
+  return {{"full-name", kPatient},
+          {"date-of-birth", std::string("1990-02-28")},
+          {"email", std::string("zoe.munoz@example.com")},
+          {"address", std::string("Flat 3, “Harbour View”\n12 Ocean Avenue\nPortland, ME 04101")},
+          {"emergency-contact-name", std::string("Łukasz Żółć")},
+          {"keloid", std::string("yes")},
+          {"other-medications", std::string("no")},
+          {"allergies", std::string("yes")},
+          {"allergies-list", kAllergies},
+          {"skin-type", std::string("V")},
+          {"goals", std::vector<std::string>{"acne-scars", "other"}},
+          {"goals-other", std::string("Smoother chin — the “orange peel” look")}};
+}
+
+SubmissionStamp Stamp() { return {kUuid, kReceived}; }
+
+std::string RenderToFile(const FormDefinition& form, const Submission& submission,
+                         const test::TempDir& dir, const std::string& name = "filled.pdf") {
+  REQUIRE(ValidateSubmission(form, submission).empty());
+  return dir.Write(name,
+                   RenderSubmission(form, submission, Screen(form, submission), Stamp(), Clinic()));
+}
+
+std::string TextOf(const std::string& pdf, const std::string& flags = "") {
+  auto result = Run("pdftotext " + flags + " " + ShellQuote(pdf) + " -");
+  REQUIRE(result.exit_code == 0);
+  CHECK_MESSAGE(result.err.empty(), "pdftotext warned: " << result.err);
+  return result.out;
+}
+
+int PageCount(const std::string& pdf) {
+  auto result = Run("pdfinfo " + ShellQuote(pdf));
+  REQUIRE(result.exit_code == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(result.out, m, std::regex("Pages:\\s+(\\d+)")));
+  return std::stoi(m[1]);
+}
+
+// The text from `from` up to the next `to` (or the end); empty if `from`
+// is missing.
+std::string Between(const std::string& text, const std::string& from, const std::string& to) {
+  auto start = text.find(from);
+  if (start == std::string::npos) return "";
+  auto end = to.empty() ? std::string::npos : text.find(to, start + from.size());
+  return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string Collapsed(const std::string& text) { return CollapseWhitespace(text); }
+
+TEST_CASE("TestSubmissionsAreValidAndTheIntakeNeedsReview") {
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  Submission filled_intake = Fill(*intake, IntakeAnswers());
+  for (const auto& e : ValidateSubmission(*consent, ConsentSubmission(*consent)))
+    FAIL_CHECK(e.field_id << ": " << e.message);
+  for (const auto& e : ValidateSubmission(*intake, filled_intake))
+    FAIL_CHECK(e.field_id << ": " << e.message);
+  ScreeningResult result = Screen(*intake, filled_intake);
+  CHECK(result.outcome == Outcome::kPractitionerReview);
+  CHECK(result.reasons.size() == 3);
+}
+
+TEST_CASE("FilledFormsPassQpdfCheck") {
+  test::TempDir dir;
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  for (const std::string& pdf :
+       {RenderToFile(*consent, ConsentSubmission(*consent), dir, "consent.pdf"),
+        RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir, "intake.pdf")}) {
+    auto result = Run("qpdf --check " + ShellQuote(pdf));
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("No syntax or stream encoding errors") != std::string::npos);
+    CHECK(result.out.find("WARNING") == std::string::npos);
+    CHECK(result.err.empty());
+  }
+}
+
+TEST_CASE("FilledFormIsFlattened") {
+  test::TempDir dir;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  std::string pdf = RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir);
+  auto result = Run(std::string(CK_PYTHON) + " " +
+                    test::SourcePath("tests/pdf/check_flattened.py") + " " + ShellQuote(pdf));
+  CHECK(result.out + result.err == "OK\n");
+  auto json = Run("qpdf --json --json-key=acroform " + ShellQuote(pdf));
+  CHECK(json.out.find("\"hasacroform\": false") != std::string::npos);
+}
+
+TEST_CASE("FilledConsentShowsSignerRisksAndRecord") {
+  test::TempDir dir;
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  std::string pdf = RenderToFile(*consent, ConsentSubmission(*consent), dir);
+  std::string text = TextOf(pdf);
+  CHECK(text.find(kPatient) != std::string::npos);
+  CHECK(text.find("Dr Ana Ångström") != std::string::npos);
+  // In reading order each risk's row shows the tick's word and the initials.
+  std::string layout = TextOf(pdf, "-layout");
+  std::vector<const Risk*> risks = consent->Risks();
+  for (std::size_t i = 0; i < risks.size(); ++i) {
+    std::string card = Between(layout, risks[i]->title,
+                               i + 1 < risks.size() ? risks[i + 1]->title : "What results");
+    CHECK_MESSAGE(card.find("Understood") != std::string::npos, "not understood: " << card);
+    CHECK_MESSAGE(std::regex_search(card, std::regex("Initials \\* +ZM")), "no initials: " << card);
+  }
+  for (const std::string& s : std::vector<std::string>{kUuid, kReceived, consent->sha256_hex,
+                                                       "microneedling-consent, version 2026.1",
+                                                       "Signer: patient", "Signer: practitioner"}) {
+    CHECK_MESSAGE(text.find(s) != std::string::npos, "missing " << s);
+  }
+  // A consent has no screening rules, so no outcome is printed (none was reached).
+  CHECK(text.find("Screening outcome") == std::string::npos);
+  CHECK(test::CountOf(text, "submission " + kUuid) == PageCount(pdf));
+}
+
+TEST_CASE("IntakeShowsTheOutcomeAndEveryReason") {
+  test::TempDir dir;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  Submission submission = Fill(*intake, IntakeAnswers());
+  std::string text = Collapsed(TextOf(RenderToFile(*intake, submission, dir)));
+  CHECK(text.find("Screening outcome: Practitioner review") != std::string::npos);
+  for (const std::string& reason : Screen(*intake, submission).reasons) {
+    CHECK_MESSAGE(text.find("• " + reason) != std::string::npos, "missing " << reason);
+  }
+  CHECK(text.find("For clinic use only: screening outcome") != std::string::npos);
+  CHECK(text.find("Reviewed by") == std::string::npos);  // the paper box is not printed
+}
+
+TEST_CASE("DeferOutcomeIsPrinted") {
+  test::TempDir dir;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  std::map<std::string, FieldValue> answers = IntakeAnswers();
+  answers["pregnant"] = std::string("yes");
+  std::string text = Collapsed(TextOf(RenderToFile(*intake, Fill(*intake, answers), dir)));
+  CHECK(text.find("Screening outcome: Deferred") != std::string::npos);
+  CHECK(text.find("Pregnant or breastfeeding: defer until after pregnancy and breastfeeding.") !=
+        std::string::npos);
+}
+
+TEST_CASE("SuitableOutcomeSaysNoRuleApplies") {
+  test::TempDir dir;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  std::string text = Collapsed(TextOf(RenderToFile(*intake, Fill(*intake, {}), dir)));
+  CHECK(text.find("Screening outcome: Suitable") != std::string::npos);
+  CHECK(text.find("No screening rule applies to these answers.") != std::string::npos);
+}
+
+TEST_CASE("FieldHiddenByItsConditionIsMarkedNotAsked") {
+  test::TempDir dir;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  std::string text = TextOf(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  std::string hidden =
+      Collapsed(Between(text, "List your medications", "Do you have any allergies"));
+  CHECK(hidden ==
+        "List your medications * Only if you answered “Yes” to “Do you take any other medicines?” "
+        "Not asked Give the name of each one and how much you take.");
+  // A field its condition shows prints its value.
+  CHECK(text.find("Smoother chin — the “orange peel” look") != std::string::npos);
+}
+
+TEST_CASE("LongTextareaValueWrapsAndIsComplete") {
+  test::TempDir dir;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  std::string text = TextOf(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  CHECK(text.find(kAllergies) == std::string::npos);             // not on one line...
+  CHECK(Collapsed(text).find(kAllergies) != std::string::npos);  // ...but all there
+  std::string value = Between(text, "Penicillin", "Tell us what you react to");
+  CHECK(std::count(value.begin(), value.end(), '\n') >= 3);
+  // The patient's own line breaks are kept.
+  CHECK(text.find("Flat 3, “Harbour View”\n12 Ocean Avenue\nPortland, ME 04101") !=
+        std::string::npos);
+}
+
+TEST_CASE("UnicodeValuesSurvive") {
+  test::TempDir dir;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  std::string text = TextOf(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  for (const std::string& s : std::vector<std::string>{kPatient, "Łukasz Żółć", "“Harbour View”",
+                                                       "zoe.munoz@example.com"}) {
+    CHECK_MESSAGE(text.find(s) != std::string::npos, "missing " << s);
+  }
+}
+
+TEST_CASE("HiddenQuestionsAndBlankAnswersAreMarked") {
+  LoadResult loaded = LoadFormFromMemory(R"(<form id="q" version="1" kind="intake" lang="en">
+    <title>Questions</title>
+    <section id="s" kind="screening"><heading>Health</heading>
+      <question id="acne" type="yesno" required="true"><label>Acne?</label></question>
+      <question id="where" type="choice" required="true" when="acne" equals="yes">
+        <label>Where is it?</label><option value="face">Face</option><option value="back">Back</option>
+      </question>
+      <question id="sore" type="yesno" when="acne" equals="yes"><label>Is it sore?</label></question>
+      <field id="notes" type="text"><label>Anything else?</label></field>
+      <rule when="acne" equals="yes" outcome="defer">Active acne.</rule>
+    </section>
+    <section id="f" kind="fields"><heading>Sign</heading>
+      <field id="sig" type="signature" role="witness" required="true"><label>Witness</label></field>
+    </section></form>)",
+                                         "q.xml");
+  for (const auto& d : loaded.errors) FAIL_CHECK(d.ToString());
+  REQUIRE(loaded.ok());
+  test::TempDir dir;
+  Submission submission =
+      Fill(*loaded.form, {{"acne", std::string("no")}, {"notes", std::string("  ")}});
+  std::string text = Collapsed(TextOf(RenderToFile(*loaded.form, submission, dir)));
+  CHECK(text.find("Where is it? * Only if you answered “Yes” to “Acne?” Not asked") !=
+        std::string::npos);
+  CHECK(text.find("Face") == std::string::npos);  // a hidden choice lists no options
+  CHECK(Between(text, "Is it sore?", "Anything else?").find("Not asked") != std::string::npos);
+  CHECK(text.find("Anything else? Not answered") != std::string::npos);
+  CHECK(text.find("Screening outcome: Suitable") != std::string::npos);
+  CHECK(text.find("Signer: witness") != std::string::npos);
+}
+
+struct Box {
+  int page = 0;
+  double x = 0, y = 0;  // top-left, in points from the page's top-left
+};
+
+// Where the box of the field labelled `label` begins: just under the label,
+// found by pdftotext's word boxes.
+Box BoxBelowLabel(const std::string& pdf, const std::string& first_word,
+                  const std::string& second_word) {
+  std::string html = TextOf(pdf, "-bbox");
+  std::regex word("<word xMin=\"([0-9.]+)\" yMin=\"[0-9.]+\" xMax=\"[0-9.]+\" yMax=\"([0-9.]+)\">" +
+                  first_word + "</word>\\s*<word[^>]*>" + second_word);
+  Box box;
+  std::size_t at = 0;
+  for (std::size_t page_at = html.find("<page "); page_at != std::string::npos;
+       page_at = html.find("<page ", page_at + 1)) {
+    ++box.page;
+    std::size_t end = html.find("</page>", page_at);
+    std::smatch m;
+    std::string page = html.substr(page_at, end - page_at);
+    if (std::regex_search(page, m, word)) {
+      box.x = std::stod(m[1]);
+      box.y = std::stod(m[2]);
+      at = page_at;
+      break;
+    }
+  }
+  REQUIRE_MESSAGE(at != 0, "no label " << first_word << " " << second_word);
+  return box;
+}
+
+// Pixels in the given region whose colour is the blue of a filled value:
+// not the grey of the printed box and line, nor the teal of the headings.
+int BluePixels(const std::string& pdf, const Box& box, int width, int height,
+               const test::TempDir& dir) {
+  std::string out = dir.File("crop");
+  auto result =
+      Run("pdftoppm -r 72 -singlefile -f " + std::to_string(box.page) + " -l " +
+          std::to_string(box.page) + " -x " + std::to_string(static_cast<int>(box.x)) + " -y " +
+          std::to_string(static_cast<int>(box.y)) + " -W " + std::to_string(width) + " -H " +
+          std::to_string(height) + " " + ShellQuote(pdf) + " " + ShellQuote(out));
+  REQUIRE(result.exit_code == 0);
+  std::istringstream ppm(ReadFile(out + ".ppm"));
+  std::string magic;
+  int w = 0, h = 0, max = 0;
+  ppm >> magic >> w >> h >> max;
+  ppm.get();
+  REQUIRE(magic == "P6");
+  int blue = 0;
+  for (int i = 0; i < w * h; ++i) {
+    int r = ppm.get(), g = ppm.get(), b = ppm.get();
+    if (b > g + 50 && b > r + 80) ++blue;
+  }
+  return blue;
+}
+
+TEST_CASE("SignatureIsDrawnInItsBox") {
+  test::TempDir dir;
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  std::string filled = RenderToFile(*consent, ConsentSubmission(*consent), dir);
+  // The signature box is 300 x 46 pt, 3 pt below the label's line.
+  Box box = BoxBelowLabel(filled, "Patient", "signature");
+  box.y += 6;
+  int drawn = BluePixels(filled, box, 300, 40, dir);
+  CHECK(drawn > 150);
+  // The same region of the blank form holds only the printed line.
+  std::string blank = dir.Write("blank.pdf", RenderPacket({consent}, Clinic()));
+  CHECK(BluePixels(blank, BoxBelowLabel(blank, "Patient", "signature"), 300, 40, dir) == 0);
+}
+
+TEST_CASE("FitSignatureKeepsTheAspectRatioInsideTheArea") {
+  Signature s;
+  s.pad_width = 600;
+  s.pad_height = 200;
+  s.strokes = {{{100, 50, 0}, {500, 150, 10}}, {{300, 100, 0}}};
+  PdfRect area{10, 20, 200, 40};
+  std::vector<Polyline> lines = FitSignature(s, area);
+  REQUIRE(lines.size() == 2);
+  REQUIRE(lines[0].size() == 2);
+  // 400 x 100 pad units into 200 x 40: the height limits the scale to 0.4.
+  CHECK(lines[0][0].x == doctest::Approx(10));
+  CHECK(lines[0][1].x == doctest::Approx(170));
+  CHECK(lines[0][0].y == doctest::Approx(60));  // the pad's top is the page's top
+  CHECK(lines[0][1].y == doctest::Approx(20));
+  CHECK(lines[1][0].x == doctest::Approx(90));
+  CHECK(lines[1][0].y == doctest::Approx(40));
+  CHECK(FitSignature(Signature{}, area).empty());
+}
+
+TEST_CASE("LongestValueWithManyLineBreaksStillFitsOnAPage") {
+  test::TempDir dir;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  std::string longest;
+  while (Utf8Length(longest) + 2 <= 2000) longest += "Ω\n";
+  std::map<std::string, FieldValue> answers = IntakeAnswers();
+  answers["allergies-list"] = longest;
+  std::string pdf = RenderToFile(*intake, Fill(*intake, answers), dir);
+  CHECK(Run("qpdf --check " + ShellQuote(pdf)).exit_code == 0);
+  std::string text = TextOf(pdf);
+  CHECK(test::CountOf(text, "Ω") == 1000);
+}
+
+TEST_CASE("InvalidSubmissionIsRefused") {
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  Submission submission = ConsentSubmission(*consent);
+  submission.values.erase("patient-name");
+  CHECK_THROWS_WITH_AS(RenderSubmission(*consent, submission, {}, Stamp(), Clinic()),
+                       ("cannot render submission " + kUuid +
+                        " of form microneedling-consent: patient-name is required")
+                           .c_str(),
+                       PdfError);
+}
+
+TEST_CASE("RenderingASubmissionIsReproducibleWithAFixedDate") {
+  RenderOptions options;
+  options.creation_time = 1700000000;
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  Submission submission = Fill(*intake, IntakeAnswers());
+  ScreeningResult screening = Screen(*intake, submission);
+  CHECK(RenderSubmission(*intake, submission, screening, Stamp(), Clinic(), options) ==
+        RenderSubmission(*intake, submission, screening, Stamp(), Clinic(), options));
+}
+
+}  // namespace
+}  // namespace consentkit
