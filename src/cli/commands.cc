@@ -1,3 +1,5 @@
+#include "cli/commands.h"
+
 #include <iostream>
 #include <map>
 #include <set>
@@ -43,13 +45,6 @@ struct RenderArgs {
   std::string output;
   std::string config;
 };
-
-bool WantsHelp(const std::vector<std::string>& args) {
-  for (const auto& a : args) {
-    if (a == "--help" || a == "-h") return true;
-  }
-  return false;
-}
 
 RenderArgs ParseRenderArgs(const std::string& command, const std::vector<std::string>& args) {
   RenderArgs parsed;
@@ -129,6 +124,13 @@ int Render(const std::string& command, const std::vector<std::string>& args) {
 
 }  // namespace
 
+bool WantsHelp(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
+}
+
 std::string MainHelp() {
   return "usage: consentkit COMMAND [ARGS]\n"
          "\n"
@@ -138,6 +140,7 @@ std::string MainHelp() {
          "  validate FILE...               check form definitions\n"
          "  render FORM.xml -o OUT.pdf     blank fillable PDF of one form\n"
          "  packet FORM.xml... -o OUT.pdf  several forms in one printable PDF\n"
+         "  serve [--config FILE]          tablet forms and the submission API\n"
          "\n"
          "Run 'consentkit COMMAND --help' for a command's options.\n";
 }
@@ -153,6 +156,7 @@ int RunCommand(const std::string& command, const std::vector<std::string>& args)
   }
   if (command == "validate") return Validate(args);
   if (command == "render" || command == "packet") return Render(command, args);
+  if (command == "serve") return Serve(args);
   std::cerr << "consentkit: unknown command '" << command << "'\n\n" << MainHelp();
   return kExitUsage;
 }

@@ -1,0 +1,415 @@
+#include "api/api.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "api/json_writer.h"
+
+namespace consentkit {
+namespace {
+
+using Poco::Dynamic::Var;
+using JsonObject = Poco::JSON::Object::Ptr;
+using JsonArray = Poco::JSON::Array::Ptr;
+
+// A submission is four levels deep at most (values → signature → strokes →
+// point); the bound keeps a hostile body from recursing the parser deep.
+constexpr std::size_t kMaxJsonDepth = 8;
+
+bool IsObject(const Var& v) { return v.type() == typeid(JsonObject); }
+bool IsArray(const Var& v) { return v.type() == typeid(JsonArray); }
+bool IsNumber(const Var& v) { return !v.isBoolean() && !v.isString() && v.isNumeric(); }
+
+Var ParseJson(const std::string& body) {
+  Poco::JSON::Parser parser;
+  parser.setDepth(kMaxJsonDepth);
+  try {
+    return parser.parse(body);
+  } catch (const Poco::Exception& e) {
+    throw JsonSyntaxError("the body is not valid JSON: " + e.message());
+  }
+}
+
+// Reads a JSON-typed value into the kind of FieldValue it can only be; the
+// validator then checks it against the field's type.
+class ValueReader {
+ public:
+  explicit ValueReader(std::vector<FieldError>& errors) : errors_(errors) {}
+
+  bool Read(const std::string& id, const Var& json, FieldValue& out) {
+    if (json.isString()) {
+      out = json.extract<std::string>();
+    } else if (json.isBoolean()) {
+      out = json.extract<bool>();
+    } else if (IsArray(json)) {
+      return ReadChoices(id, json.extract<JsonArray>(), out);
+    } else if (IsObject(json)) {
+      return ReadSignature(id, json.extract<JsonObject>(), out);
+    } else {
+      errors_.push_back({id,
+                         "is a number; expected text, true/false, a list of option values "
+                         "or a signature object"});
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  bool ReadChoices(const std::string& id, const JsonArray& array, FieldValue& out) {
+    std::vector<std::string> ticked;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      Var item = array->get(static_cast<unsigned>(i));
+      if (!item.isString()) {
+        errors_.push_back({id, "has a list entry that is not text; expected option values"});
+        return false;
+      }
+      ticked.push_back(item.extract<std::string>());
+    }
+    out = std::move(ticked);
+    return true;
+  }
+
+  bool ReadSignature(const std::string& id, const JsonObject& object, FieldValue& out) {
+    Signature signature;
+    for (const std::string& key : object->getNames()) {
+      if (key != "width" && key != "height" && key != "strokes") {
+        return Fail(id, "has \"" + key + "\"; expected only width, height and strokes");
+      }
+    }
+    Var width = object->get("width"), height = object->get("height");
+    if (!IsNumber(width) || !IsNumber(height)) {
+      return Fail(id, "needs the pad size as numbers \"width\" and \"height\"");
+    }
+    signature.pad_width = width.convert<float>();
+    signature.pad_height = height.convert<float>();
+    Var strokes = object->get("strokes");
+    if (!IsArray(strokes)) return Fail(id, "needs \"strokes\": a list of strokes");
+    JsonArray stroke_list = strokes.extract<JsonArray>();
+    for (std::size_t i = 0; i < stroke_list->size(); ++i) {
+      Stroke stroke;
+      if (!ReadStroke(stroke_list->get(static_cast<unsigned>(i)), stroke)) {
+        return Fail(id, "has stroke " + std::to_string(i + 1) +
+                            " that is not a list of [x, y, t] points (numbers; t in whole ms)");
+      }
+      signature.strokes.push_back(std::move(stroke));
+    }
+    out = std::move(signature);
+    return true;
+  }
+
+  static bool ReadStroke(const Var& json, Stroke& stroke) {
+    if (!IsArray(json)) return false;
+    JsonArray points = json.extract<JsonArray>();
+    for (std::size_t i = 0; i < points->size(); ++i) {
+      Var point = points->get(static_cast<unsigned>(i));
+      if (!IsArray(point)) return false;
+      JsonArray xyt = point.extract<JsonArray>();
+      if (xyt->size() != 3) return false;
+      Var x = xyt->get(0), y = xyt->get(1), t = xyt->get(2);
+      if (!IsNumber(x) || !IsNumber(y) || !IsNumber(t)) return false;
+      double t_ms = t.convert<double>();
+      if (!(t_ms >= 0 && t_ms <= 86'400'000)) return false;
+      stroke.push_back({x.convert<float>(), y.convert<float>(), static_cast<int>(t_ms)});
+    }
+    return true;
+  }
+
+  bool Fail(const std::string& id, const std::string& message) {
+    errors_.push_back({id, message});
+    return false;
+  }
+
+  std::vector<FieldError>& errors_;
+};
+
+std::string StringMember(const JsonObject& object, const std::string& key, const std::string& where,
+                         std::vector<FieldError>& errors) {
+  Var value = object->get(key);
+  if (value.isString()) return value.extract<std::string>();
+  errors.push_back({where, value.isEmpty() ? "is missing" : "is not text"});
+  return "";
+}
+
+void ReadForm(const JsonObject& root, Submission& s, std::vector<FieldError>& errors) {
+  Var form = root->get("form");
+  if (!IsObject(form)) {
+    errors.push_back({"form",
+                      "is missing; expected {\"id\", \"version\", \"sha256\"} of the "
+                      "definition the page was made from"});
+    return;
+  }
+  JsonObject object = form.extract<JsonObject>();
+  s.form_id = StringMember(object, "id", "form.id", errors);
+  s.form_version = StringMember(object, "version", "form.version", errors);
+  s.form_sha256 = StringMember(object, "sha256", "form.sha256", errors);
+}
+
+void ReadValues(const JsonObject& root, Submission& s, std::vector<FieldError>& errors) {
+  Var values = root->get("values");
+  if (!IsObject(values)) {
+    errors.push_back({"values", "is missing; expected an object of values by field id"});
+    return;
+  }
+  JsonObject object = values.extract<JsonObject>();
+  ValueReader reader(errors);
+  for (const std::string& id : object->getNames()) {
+    Var json = object->get(id);
+    if (json.isEmpty()) continue;  // null: left empty, as if omitted
+    FieldValue value;
+    if (reader.Read(id, json, value)) s.values.emplace(id, std::move(value));
+  }
+}
+
+void ReadEnvelope(const JsonObject& root, Submission& s, std::vector<FieldError>& errors) {
+  static const std::set<std::string> kKeys = {"id", "form", "language", "values"};
+  for (const std::string& key : root->getNames()) {
+    if (!kKeys.count(key)) {
+      errors.push_back({key, "is not part of a submission; expected id, form, language, values"});
+    }
+  }
+  std::string id = StringMember(root, "id", "id", errors);
+  if (!id.empty() && !IsUuid(id)) {
+    errors.push_back({"id", "is not a UUID; expected 8-4-4-4-12 hex digits"});
+  }
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  s.uuid = id;
+  s.language = StringMember(root, "language", "language", errors);
+  ReadForm(root, s, errors);
+  ReadValues(root, s, errors);
+}
+
+void WriteValue(JsonWriter& w, const FieldValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) {
+    w.String(*text);
+  } else if (const auto* ticked = std::get_if<bool>(&value)) {
+    w.Bool(*ticked);
+  } else if (const auto* choices = std::get_if<std::vector<std::string>>(&value)) {
+    w.StringArray(*choices);
+  } else {
+    const auto& signature = std::get<Signature>(value);
+    w.BeginObject().Key("height").Float(signature.pad_height).Key("strokes").BeginArray();
+    for (const Stroke& stroke : signature.strokes) {
+      w.BeginArray();
+      for (const StrokePoint& p : stroke)
+        w.BeginArray().Float(p.x).Float(p.y).Int(p.t_ms).EndArray();
+      w.EndArray();
+    }
+    w.EndArray().Key("width").Float(signature.pad_width).EndObject();
+  }
+}
+
+const char* JsonTypeOf(FieldType type) {
+  switch (type) {
+    case FieldType::kCheckbox:
+      return "boolean";
+    case FieldType::kMultiChoice:
+      return "array";
+    case FieldType::kSignature:
+      return "signature";
+    default:
+      return "string";
+  }
+}
+
+void WriteOptions(JsonWriter& w, const Field& field) {
+  w.Key("options").BeginArray();
+  if (field.type == FieldType::kYesNo) {
+    w.BeginObject().Field("value", "yes").Field("label", "Yes").EndObject();
+    w.BeginObject().Field("value", "no").Field("label", "No").EndObject();
+  }
+  for (const Option& o : field.options) {
+    w.BeginObject().Field("value", o.value).Field("label", o.label).EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteFieldLimits(JsonWriter& w, const Field& field) {
+  switch (field.type) {
+    case FieldType::kInitials:
+      w.Key("max_length").Int(static_cast<long long>(kMaxInitialsLength));
+      break;
+    case FieldType::kDate:
+      w.Field("format", "YYYY-MM-DD");
+      break;
+    case FieldType::kCheckbox:
+      // A risk's box: the only acceptable answer is true.
+      w.Key("must_be").Bool(true);
+      break;
+    case FieldType::kSignature:
+      w.Key("max_points").Int(static_cast<long long>(kMaxSignaturePoints));
+      break;
+    case FieldType::kText:
+    case FieldType::kTextArea:
+    case FieldType::kEmail:
+    case FieldType::kPhone:
+      w.Key("max_length").Int(static_cast<long long>(kMaxTextLength));
+      break;
+    default:
+      break;
+  }
+}
+
+void WriteField(JsonWriter& w, const Field& field,
+                const std::map<std::string, std::string>& risk_of) {
+  w.BeginObject().Field("id", field.id).Field("type", ToString(field.type));
+  w.Field("json_type", JsonTypeOf(field.type)).Field("label", field.label);
+  if (!field.hint.empty()) w.Field("hint", field.hint);
+  w.Key("required").Bool(field.required).Key("screening").Bool(field.screening);
+  WriteFieldLimits(w, field);
+  if (field.role != SignerRole::kNone) w.Field("role", ToString(field.role));
+  if (auto risk = risk_of.find(field.id); risk != risk_of.end()) w.Field("risk", risk->second);
+  bool has_options = field.type == FieldType::kYesNo || field.type == FieldType::kChoice ||
+                     field.type == FieldType::kMultiChoice;
+  if (has_options) WriteOptions(w, field);
+  if (field.condition) {
+    w.Key("condition").BeginObject().Field("field", field.condition->field_id);
+    w.Field("equals", field.condition->equals).EndObject();
+  }
+  w.EndObject();
+}
+
+void WriteForm(JsonWriter& w, const FormDefinition& form) {
+  w.BeginObject().Field("id", form.id).Field("version", form.version);
+  w.Field("sha256", form.sha256_hex).Field("kind", ToString(form.kind)).Field("lang", form.lang);
+  w.Field("title", form.title);
+  w.Field("page_url", "/forms/" + form.id).Field("pdf_url", "/forms/" + form.id + ".pdf");
+  w.Field("submit_url", "/api/v1/forms/" + form.id + "/submissions");
+  std::map<std::string, std::string> risk_of;
+  w.Key("risks").BeginArray();
+  for (const Risk* risk : form.Risks()) {
+    risk_of[risk->UnderstoodFieldId()] = risk->id;
+    risk_of[risk->InitialsFieldId()] = risk->id;
+    w.BeginObject().Field("id", risk->id).Field("title", risk->title);
+    w.Field("description", risk->description).EndObject();
+  }
+  w.EndArray().Key("fields").BeginArray();
+  for (const Field& field : form.fields) WriteField(w, field, risk_of);
+  w.EndArray().Key("rules").BeginArray();
+  for (const Rule& rule : form.rules) {
+    w.BeginObject().Key("when").BeginObject().Field("field", rule.when.field_id);
+    w.Field("equals", rule.when.equals).EndObject();
+    w.Field("outcome", ToString(rule.outcome)).Field("reason", rule.reason).EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+void WriteReceiptFields(JsonWriter& w, const SubmissionRecord& r) {
+  w.Field("id", r.id).Field("received_at", r.received_at).Field("outcome", ToString(r.outcome));
+  w.Key("reasons").StringArray(r.reasons);
+  w.Field("pdf_sha256", r.pdf_sha256).Field("pdf_url", PdfUrl(r.id));
+}
+
+const char* ProblemSlug(int status) {
+  switch (status) {
+    case 400:
+      return "malformed-json";
+    case 401:
+      return "unauthenticated";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not-found";
+    case 405:
+      return "method-not-allowed";
+    case 409:
+      return "conflict";
+    case 413:
+      return "too-large";
+    case 415:
+      return "unsupported-media-type";
+    case 422:
+      return "validation";
+    default:
+      return "server-error";
+  }
+}
+
+}  // namespace
+
+bool IsUuid(const std::string& text) {
+  static const std::regex kUuid(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  return text.size() == 36 && std::regex_match(text, kUuid);
+}
+
+ParsedSubmission ParseSubmission(const std::string& body) {
+  Var root = ParseJson(body);
+  ParsedSubmission parsed;
+  if (!IsObject(root)) {
+    parsed.errors.push_back({"", "the body is JSON but not an object; expected a submission"});
+    return parsed;
+  }
+  ReadEnvelope(root.extract<JsonObject>(), parsed.submission, parsed.errors);
+  return parsed;
+}
+
+std::string CanonicalSubmissionJson(const Submission& s) {
+  JsonWriter w;
+  w.BeginObject().Key("form").BeginObject().Field("id", s.form_id);
+  w.Field("sha256", s.form_sha256).Field("version", s.form_version).EndObject();
+  w.Field("id", s.uuid).Field("language", s.language).Key("values").BeginObject();
+  for (const auto& [id, value] : s.values) {  // std::map: sorted by id
+    w.Key(id);
+    WriteValue(w, value);
+  }
+  w.EndObject().EndObject();
+  return w.str();
+}
+
+std::string DescribeFormJson(const FormDefinition& form) {
+  JsonWriter w;
+  WriteForm(w, form);
+  return w.str();
+}
+
+std::string DescribeFormsJson(const std::vector<FormPtr>& forms) {
+  JsonWriter w;
+  w.BeginObject().Key("forms").BeginArray();
+  for (const FormPtr& form : forms) WriteForm(w, *form);
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+std::string PdfUrl(const std::string& submission_id) {
+  return "/api/v1/submissions/" + submission_id + ".pdf";
+}
+
+std::string ReceiptJson(const SubmissionRecord& record) {
+  JsonWriter w;
+  w.BeginObject();
+  WriteReceiptFields(w, record);
+  w.EndObject();
+  return w.str();
+}
+
+std::string SubmissionRecordJson(const SubmissionRecord& record) {
+  JsonWriter w;
+  w.BeginObject();
+  WriteReceiptFields(w, record);
+  w.Key("form").BeginObject().Field("id", record.form_id).Field("version", record.form_version);
+  w.Field("sha256", record.form_sha256).EndObject().Field("language", record.language);
+  w.Key("submission").Raw(record.content_json).EndObject();
+  return w.str();
+}
+
+std::string ProblemJson(int status, const std::string& title, const std::string& detail,
+                        const std::vector<FieldError>& fields) {
+  JsonWriter w;
+  w.BeginObject().Field("type",
+                        std::string("https://consentkit.example/problems/") + ProblemSlug(status));
+  w.Field("title", title).Key("status").Int(status).Field("detail", detail);
+  w.Key("fields").BeginArray();
+  for (const FieldError& e : fields) {
+    w.BeginObject().Field("id", e.field_id).Field("message", e.message).EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+}  // namespace consentkit

@@ -1,0 +1,64 @@
+// The JSON wire formats of the HTTP API (/api/v1): form descriptions for
+// tablet apps, the submission payload, receipts, stored records and
+// problem bodies (RFC 9457 style). No HTTP here: the server and tests both
+// use these, so a client and the server cannot disagree about a format.
+#ifndef CONSENTKIT_API_API_H_
+#define CONSENTKIT_API_API_H_
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "form/form.h"
+#include "store/store.h"
+#include "submission/submission.h"
+
+namespace consentkit {
+
+// The request body is not JSON at all; the message says where it broke.
+class JsonSyntaxError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ParsedSubmission {
+  Submission submission;
+  // Payload problems found before validation against the form: a missing
+  // or malformed id, form, language or values, or a value of a JSON type
+  // no field takes. Named by field id ("id", "form", "language", "values"
+  // for the envelope), like ValidateSubmission's errors.
+  std::vector<FieldError> errors;
+};
+
+// Reads a submission payload (see README, "Submitting a form"). Never
+// throws for a well-formed JSON document of the wrong shape: that goes in
+// `errors`. Throws JsonSyntaxError for malformed JSON.
+ParsedSubmission ParseSubmission(const std::string& body);
+
+// The submission in one fixed JSON form (keys sorted, no spaces, floats in
+// shortest round-trip form): equal content gives equal text, whatever
+// formatting the client used. Its SHA-256 tells a retry from a conflict.
+std::string CanonicalSubmissionJson(const Submission& submission);
+
+// What a third-party tablet app needs to build a valid submission: form
+// identity, and every field a submission carries with its type, JSON type,
+// required flag, allowed values and condition.
+std::string DescribeFormJson(const FormDefinition& form);
+std::string DescribeFormsJson(const std::vector<FormPtr>& forms);
+
+// {id, received_at, outcome, reasons, pdf_sha256, pdf_url}
+std::string ReceiptJson(const SubmissionRecord& record);
+// The receipt fields plus the submission as stored.
+std::string SubmissionRecordJson(const SubmissionRecord& record);
+std::string PdfUrl(const std::string& submission_id);
+
+// A problem body: {type, title, status, detail, fields: [{id, message}]}.
+std::string ProblemJson(int status, const std::string& title, const std::string& detail,
+                        const std::vector<FieldError>& fields = {});
+
+// A client-made submission id: a UUID in 8-4-4-4-12 hex form.
+bool IsUuid(const std::string& text);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_API_API_H_

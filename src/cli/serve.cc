@@ -1,0 +1,131 @@
+// consentkit serve: the tablet pages and submission API until SIGINT/SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "config/config.h"
+#include "server/server.h"
+#include "service/intake.h"
+#include "store/store.h"
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+const char kServeHelp[] =
+    "usage: consentkit serve [--config FILE] [--port N] [--bind ADDR] [--data DIR] [--forms DIR]\n"
+    "\n"
+    "Serves the tablet forms and collects signed submissions. Each one is\n"
+    "checked against the exact form version, screened, and stored with its\n"
+    "filled, flattened PDF in one transaction before the receipt is sent.\n"
+    "Stops cleanly on Ctrl-C or SIGTERM (requests in flight finish first).\n"
+    "\n"
+    "  --config FILE  clinic details and [server] settings (see samples/consentkit.conf)\n"
+    "  --port N       port to listen on (default 8080; 0 picks a free one and prints it)\n"
+    "  --bind ADDR    address to listen on (default 127.0.0.1; 0.0.0.0 for tablets\n"
+    "                 on the clinic network)\n"
+    "  --data DIR     where the database lives (default ./data; created if missing)\n"
+    "  --forms DIR    the form definitions to serve (default ./forms)\n"
+    "\n"
+    "Flags override the configuration file.\n";
+
+struct ServeArgs {
+  std::string config;
+  std::string port, bind, data, forms;
+};
+
+ServeArgs ParseServeArgs(const std::vector<std::string>& args) {
+  ServeArgs parsed;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string* target = a == "--config"  ? &parsed.config
+                          : a == "--port"  ? &parsed.port
+                          : a == "--bind"  ? &parsed.bind
+                          : a == "--data"  ? &parsed.data
+                          : a == "--forms" ? &parsed.forms
+                                           : nullptr;
+    if (!target) throw UsageError("serve", "unknown option " + a);
+    if (i + 1 >= args.size()) throw UsageError("serve", a + " needs a value");
+    *target = args[++i];
+  }
+  return parsed;
+}
+
+Settings SettingsFor(const ServeArgs& args) {
+  Settings settings;
+  if (!args.config.empty()) {
+    settings = LoadSettings(args.config);
+  } else {
+    settings.clinic.name = "consentkit";  // no clinic configured: a neutral header
+  }
+  ServerSettings& s = settings.server;
+  if (!args.port.empty()) {
+    std::size_t used = 0;
+    int port = -1;
+    try {
+      port = std::stoi(args.port, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != args.port.size() || port < 0 || port > 65535) {
+      throw UsageError("serve", "--port \"" + args.port + "\" is not a port number (0 to 65535)");
+    }
+    s.port = port;
+  }
+  if (!args.bind.empty()) s.bind = args.bind;
+  if (!args.data.empty()) s.data_dir = args.data;
+  if (!args.forms.empty()) s.forms_dir = args.forms;
+  return settings;
+}
+
+// SIGINT and SIGTERM are blocked in every thread and taken by sigwait in
+// the main thread, so a signal can never interrupt a handler mid-commit.
+sigset_t BlockStopSignals() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a tablet that hangs up must not end the server
+  return stop;
+}
+
+std::string HostForUrl(const std::string& bind) {
+  if (bind == "0.0.0.0" || bind == "::") return "127.0.0.1";
+  if (bind.find(':') != std::string::npos) return "[" + bind + "]";
+  return bind;
+}
+
+}  // namespace
+
+int Serve(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    std::cout << kServeHelp;
+    return kExitOk;
+  }
+  Settings settings = SettingsFor(ParseServeArgs(args));
+  const ServerSettings& s = settings.server;
+  sigset_t stop = BlockStopSignals();
+  std::vector<FormPtr> forms = LoadFormsDirectory(s.forms_dir);
+  MakeDirectories(s.data_dir, 0700);  // patient data: owner only
+  std::unique_ptr<Store> store = OpenSqliteStore(s.data_dir);
+  IntakeService service(forms, *store, settings.clinic);
+  HttpServer server(s, service, s.access_log ? &std::cerr : nullptr);
+  server.Start();
+  std::cout << "consentkit: serving " << forms.size() << " forms from " << s.forms_dir
+            << ", storing in " << s.data_dir << "/consentkit.db\n"
+            << "consentkit: open http://" << HostForUrl(s.bind) << ":" << server.port() << "/\n"
+            << std::flush;
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  std::cout << "consentkit: stopping (" << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+            << "); letting requests in flight finish\n"
+            << std::flush;
+  server.Stop();
+  std::cout << "consentkit: stopped\n";
+  return kExitOk;
+}
+
+}  // namespace consentkit

@@ -1,0 +1,249 @@
+// RenderFormPage: one form definition as the tablet page. The markup is the
+// contract with web/consentkit.js: every answer lives in an element with
+// class ck-field, data-field (the model's field id), data-type (its
+// FieldType name), data-required, and data-when/data-equals for conditions.
+#include <type_traits>
+#include <variant>
+
+#include "html/html.h"
+#include "html/page.h"
+
+namespace consentkit {
+namespace {
+
+// Mirrors the server's limit on one text answer (src/submission).
+constexpr char kMaxLength[] = " maxlength=\"2000\"";
+
+constexpr char kSignatureHelp[] =
+    "Sign in the box with your finger, a stylus or a mouse. A signature cannot be drawn with "
+    "the keyboard: if signing is hard for you, please ask a member of staff for help.";
+
+// Element ids get one prefix per role, because sections, risks and fields
+// share one id namespace in a definition: "f-" a field's control, "h-" its
+// hint, "e-" its error message, "l-" and "s-" a signature's label and
+// state, "t-" a risk's title. Options add "." and their value: ids have no ".".
+std::string ControlId(const Field& f) { return "f-" + f.id; }
+std::string HintId(const Field& f) { return "h-" + f.id; }
+std::string ErrorId(const Field& f) { return "e-" + f.id; }
+
+std::string Required(const Field& f) { return f.required ? " required" : ""; }
+
+std::string DescribedBy(const Field& f) {
+  return HtmlAttr("aria-describedby", (f.hint.empty() ? "" : HintId(f) + " ") + ErrorId(f));
+}
+
+// The label's text with, when `tag` asks for it, a visible "required" mark.
+std::string LabelText(const Field& f, bool tag) {
+  return HtmlEscape(f.label) + (tag && f.required ? "<span class=\"ck-req\">required</span>" : "");
+}
+
+std::string HintParagraph(const Field& f, std::string_view text) {
+  return "<p class=\"ck-hint\"" + HtmlAttr("id", HintId(f)) + ">" + HtmlEscape(text) + "</p>\n";
+}
+
+std::string Hint(const Field& f) { return f.hint.empty() ? "" : HintParagraph(f, f.hint); }
+
+// Filled in by consentkit.js; aria-describedby already points here.
+std::string ErrorSlot(const Field& f) {
+  return "<p class=\"ck-error\"" + HtmlAttr("id", ErrorId(f)) + "></p>\n";
+}
+
+// `<tag class="ck-field" data-…`, left open for the caller's attributes. A
+// conditional field starts hidden: with nothing answered yet, no condition
+// holds; consentkit.js shows it when its answer arrives.
+std::string BoxOpen(std::string_view tag, const Field& f) {
+  std::string out = "<" + std::string(tag) + " class=\"ck-field\"" + HtmlAttr("data-field", f.id) +
+                    HtmlAttr("data-type", ToString(f.type));
+  if (f.required) out += " data-required";
+  if (f.condition) {
+    out += HtmlAttr("data-when", f.condition->field_id) +
+           HtmlAttr("data-equals", f.condition->equals) + " hidden";
+  }
+  return out;
+}
+
+std::string InputType(FieldType type) {
+  switch (type) {
+    case FieldType::kDate:
+      return " type=\"date\"";  // the browser's picker posts YYYY-MM-DD
+    case FieldType::kEmail:
+      return std::string(" type=\"email\" autocapitalize=\"off\" spellcheck=\"false\"") +
+             kMaxLength;
+    case FieldType::kPhone:
+      return std::string(" type=\"tel\"") + kMaxLength;
+    case FieldType::kInitials:
+      return " type=\"text\" maxlength=\"4\" autocapitalize=\"characters\" spellcheck=\"false\"";
+    default:
+      return std::string(" type=\"text\"") + kMaxLength;
+  }
+}
+
+std::string TextControl(const Field& f) {
+  std::string attrs =
+      HtmlAttr("id", ControlId(f)) + HtmlAttr("name", f.id) + Required(f) + DescribedBy(f);
+  if (f.type == FieldType::kTextArea) {
+    return "<textarea rows=\"4\"" + std::string(kMaxLength) + attrs + "></textarea>\n";
+  }
+  return "<input" + InputType(f.type) + attrs + ">\n";
+}
+
+// text, textarea, date, email, phone and initials.
+std::string TextField(const Field& f, bool required_tag) {
+  return BoxOpen("div", f) + ">\n<label" + HtmlAttr("for", ControlId(f)) + ">" +
+         LabelText(f, required_tag) + "</label>\n" + Hint(f) + TextControl(f) + ErrorSlot(f) +
+         "</div>\n";
+}
+
+std::string OptionInput(const Field& f, const Option& option, const char* input_type) {
+  // HTML's required on a checkbox would demand every box: the group's
+  // requirement is data-required on the fieldset instead.
+  bool radio = std::string_view(input_type) == "radio";
+  return "<label class=\"ck-opt\"><input" + HtmlAttr("type", input_type) +
+         HtmlAttr("id", ControlId(f) + "." + option.value) + HtmlAttr("name", f.id) +
+         HtmlAttr("value", option.value) + (radio ? Required(f) : "") + "> <span>" +
+         HtmlEscape(option.label) + "</span></label>\n";
+}
+
+// yesno and choice as radio buttons, multichoice as checkboxes.
+std::string OptionsField(const Field& f) {
+  bool yes_no = f.type == FieldType::kYesNo;
+  std::vector<Option> options =
+      yes_no ? std::vector<Option>{{"yes", "Yes"}, {"no", "No"}} : f.options;
+  const char* input_type = f.type == FieldType::kMultiChoice ? "checkbox" : "radio";
+  std::string out = BoxOpen("fieldset", f) + DescribedBy(f) + ">\n<legend>" + LabelText(f, true) +
+                    "</legend>\n" + Hint(f);
+  out += yes_no ? "<div class=\"ck-opts ck-yn\">\n" : "<div class=\"ck-opts\">\n";
+  for (const Option& option : options) out += OptionInput(f, option, input_type);
+  return out + "</div>\n" + ErrorSlot(f) + "</fieldset>\n";
+}
+
+// A risk's "I understand" box (and any other single checkbox).
+std::string CheckboxField(const Field& f) {
+  return BoxOpen("div", f) + ">\n<label class=\"ck-check\"><input type=\"checkbox\"" +
+         HtmlAttr("id", ControlId(f)) + HtmlAttr("name", f.id) + " value=\"true\"" + Required(f) +
+         DescribedBy(f) + "> <span>" + HtmlEscape(f.label) + "</span></label>\n" + ErrorSlot(f) +
+         "</div>\n";
+}
+
+std::string PadButton(const char* action, const char* text, const std::string& label_id) {
+  return "<button type=\"button\" class=\"ck-btn2\"" + HtmlAttr("data-pad", action) +
+         HtmlAttr("aria-describedby", label_id) + ">" + text + "</button>\n";
+}
+
+// A canvas cannot take a <label>: it is named by aria-labelledby instead,
+// and focusable so that an error can move focus to it.
+std::string SignatureField(const Field& f) {
+  std::string label_id = "l-" + f.id, state_id = "s-" + f.id;
+  std::string hint = f.hint.empty() ? kSignatureHelp : f.hint + " " + kSignatureHelp;
+  std::string out = BoxOpen("div", f) + ">\n<p class=\"ck-label\"" + HtmlAttr("id", label_id) +
+                    ">" + LabelText(f, true) + "</p>\n";
+  out += HintParagraph(f, hint);
+  out += "<div class=\"ck-pad\"><canvas tabindex=\"0\" role=\"img\"" +
+         HtmlAttr("id", ControlId(f)) + HtmlAttr("aria-labelledby", label_id) +
+         HtmlAttr("aria-describedby", HintId(f) + " " + state_id + " " + ErrorId(f)) +
+         "></canvas></div>\n";
+  out += "<div class=\"ck-pad-tools\"><span class=\"ck-pad-state\" aria-live=\"polite\"" +
+         HtmlAttr("id", state_id) + ">Not signed yet</span>\n" +
+         PadButton("undo", "Undo", label_id) + PadButton("clear", "Clear", label_id) + "</div>\n";
+  return out + ErrorSlot(f) + "</div>\n";
+}
+
+std::string FieldMarkup(const Field& f, bool required_tag = true) {
+  switch (f.type) {
+    case FieldType::kYesNo:
+    case FieldType::kChoice:
+    case FieldType::kMultiChoice:
+      return OptionsField(f);
+    case FieldType::kCheckbox:
+      return CheckboxField(f);
+    case FieldType::kSignature:
+      return SignatureField(f);
+    default:
+      return TextField(f, required_tag);
+  }
+}
+
+// A card: title, description, then the risk's two derived fields. The card
+// is a named group so "I understand" is announced with the risk's title.
+std::string RiskCard(const FormDefinition& form, const Risk& risk) {
+  std::string title_id = "t-" + risk.id;
+  std::string out = "<div class=\"ck-risk\" role=\"group\"" +
+                    HtmlAttr("aria-labelledby", title_id) + ">\n<h3" + HtmlAttr("id", title_id) +
+                    ">" + HtmlEscape(risk.title) + "</h3>\n" +
+                    HtmlElement("p", "", risk.description);
+  out += "<div class=\"ck-ack\">\n";
+  // Every risk's fields are required: a "required" mark on each would be noise.
+  for (const std::string& id : {risk.UnderstoodFieldId(), risk.InitialsFieldId()}) {
+    if (const Field* field = form.FindField(id)) out += FieldMarkup(*field, false);
+  }
+  return out + "</div>\n</div>\n";
+}
+
+std::string BlockMarkup(const FormDefinition& form, const Block& block) {
+  return std::visit(
+      [&form](const auto& b) -> std::string {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, Paragraph>) {
+          return HtmlElement("p", "", b.text);
+        } else if constexpr (std::is_same_v<T, BulletList>) {
+          std::string out = "<ul>\n";
+          for (const std::string& item : b.items) out += HtmlElement("li", "", item);
+          return out + "</ul>\n";
+        } else if constexpr (std::is_same_v<T, Risk>) {
+          return RiskCard(form, b);
+        } else {
+          return FieldMarkup(b);
+        }
+      },
+      block);
+}
+
+std::string FormOpen(const FormDefinition& form) {
+  std::string submit_url = "/api/v1/forms/" + form.id + "/submissions";
+  // autocomplete off: a clinic tablet is shared, so the browser must not
+  // offer one patient's answers to the next. method and action only matter
+  // if the script is missing, and then the send button stays disabled.
+  std::string out = "<form class=\"ck-form\" method=\"post\"" + HtmlAttr("action", submit_url) +
+                    " novalidate autocomplete=\"off\"" + HtmlAttr("data-form-id", form.id) +
+                    HtmlAttr("data-form-version", form.version) +
+                    HtmlAttr("data-form-sha256", form.sha256_hex) +
+                    HtmlAttr("data-submit-url", submit_url);
+  // Tells the script the screening outcome means something for this form.
+  if (!form.rules.empty()) out += " data-screening";
+  return out + ">\n";
+}
+
+std::string FormClose() {
+  return "<div class=\"ck-actions\">\n<div class=\"ck-banner\" id=\"ck-banner\" "
+         "role=\"alert\"></div>\n<button type=\"submit\" class=\"ck-btn ck-submit\" disabled>Send "
+         "the form</button>\n</div>\n</form>\n<section class=\"ck-receipt\" id=\"ck-receipt\" "
+         "tabindex=\"-1\" hidden></section>\n";
+}
+
+std::string Introduction(const FormDefinition& form) {
+  std::string out = "<h1>" + HtmlEscape(form.title) + "</h1>\n";
+  if (!form.summary.empty()) out += HtmlElement("p", "ck-summary", form.summary);
+  out +=
+      "<noscript><p class=\"ck-banner\">This page needs JavaScript to send the form. Please ask "
+      "a member of staff for a paper copy.</p></noscript>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic) {
+  std::string out = HtmlPageStart({form.lang, form.title, true}, clinic) + Introduction(form);
+  out += FormOpen(form);
+  for (const Section& section : form.sections) {
+    out += "<section class=\"ck-section\">\n" + HtmlElement("h2", "", section.heading);
+    for (const Block& block : section.blocks) out += BlockMarkup(form, block);
+    out += "</section>\n";
+  }
+  out += FormClose();
+  // As in the PDF footer: staff can match the page to the exact definition.
+  out += HtmlElement("p", "ck-foot",
+                     form.id + " · version " + form.version + " · definition " + form.ShortHash());
+  return out + HtmlPageEnd();
+}
+
+}  // namespace consentkit

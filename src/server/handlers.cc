@@ -1,0 +1,255 @@
+#include "server/handlers.h"
+
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/URI.h>
+
+#include <iostream>
+#include <vector>
+
+#include "api/api.h"
+#include "html/html.h"
+
+namespace consentkit {
+namespace {
+
+using Poco::Net::HTTPRequest;
+using Poco::Net::HTTPResponse;
+
+constexpr char kProblemType[] = "application/problem+json";
+constexpr char kJsonType[] = "application/json; charset=utf-8";
+constexpr char kHtmlType[] = "text/html; charset=utf-8";
+constexpr char kPdfType[] = "application/pdf";
+// Pages load only our own script and styles and talk only to us.
+constexpr char kPagePolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+void Send(Exchange& ex, int status, const std::string& content_type, const std::string& body) {
+  Poco::Net::HTTPServerResponse& r = ex.response;
+  r.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+  r.setContentType(content_type);
+  r.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  r.set("X-Content-Type-Options", "nosniff");
+  r.set("Referrer-Policy", "no-referrer");
+  if (!r.has("Cache-Control")) r.set("Cache-Control", "no-store");
+  r.send().write(body.data(), static_cast<std::streamsize>(body.size()));
+  ex.status = status;
+  ex.bytes = body.size();
+}
+
+void SendProblem(Exchange& ex, int status, const std::string& title, const std::string& detail,
+                 const std::vector<FieldError>& fields = {}) {
+  Send(ex, status, kProblemType, ProblemJson(status, title, detail, fields));
+}
+
+void SendHtml(Exchange& ex, int status, const std::string& html) {
+  ex.response.set("Content-Security-Policy", kPagePolicy);
+  Send(ex, status, kHtmlType, html);
+}
+
+void NotFound(Exchange& ex) {
+  SendProblem(ex, 404, "Not found", "nothing is served at " + ex.path);
+}
+
+bool IsGet(const Exchange& ex) {
+  const std::string& m = ex.request.getMethod();
+  return m == HTTPRequest::HTTP_GET || m == HTTPRequest::HTTP_HEAD;
+}
+
+void MethodNotAllowed(Exchange& ex, const std::string& allowed) {
+  ex.response.set("Allow", allowed);
+  SendProblem(ex, 405, "Method not allowed",
+              ex.request.getMethod() + " is not allowed on " + ex.path + "; use " + allowed);
+}
+
+// The part of `path` after `prefix` and before `suffix`, if it has both
+// and holds no further slash.
+bool Segment(const std::string& path, const std::string& prefix, const std::string& suffix,
+             std::string& out) {
+  if (path.size() <= prefix.size() + suffix.size()) return false;
+  if (path.compare(0, prefix.size(), prefix) != 0) return false;
+  if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+  out = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+  return out.find('/') == std::string::npos;
+}
+
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void ServePdf(Exchange& ex, const std::string& pdf, const std::string& filename) {
+  ex.response.set("Content-Disposition", "inline; filename=\"" + filename + "\"");
+  Send(ex, 200, kPdfType, pdf);
+}
+
+void ServeAsset(Exchange& ex) {
+  const Asset* asset = FindAsset(ex.path);
+  if (!asset) return NotFound(ex);
+  if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+  ex.response.set("Cache-Control", "public, max-age=300");
+  Send(ex, 200, std::string(asset->content_type), std::string(asset->body));
+}
+
+// GET /forms/{id} and /forms/{id}.pdf
+void ServeFormPage(Site& site, Exchange& ex, const std::string& name) {
+  bool pdf = EndsWith(name, ".pdf");
+  std::string id = pdf ? name.substr(0, name.size() - 4) : name;
+  auto& pages = pdf ? site.blank_pdf : site.form_html;
+  auto found = pages.find(id);
+  if (found == pages.end()) return SendProblem(ex, 404, "Unknown form", "no form \"" + id + "\"");
+  if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+  if (pdf) return ServePdf(ex, found->second, id + ".pdf");
+  SendHtml(ex, 200, found->second);
+}
+
+// Reads the body unless it is over the limit; false when a 413 was sent.
+bool ReadBody(Site& site, Exchange& ex, std::string& body) {
+  const std::size_t limit = site.settings.max_body_bytes;
+  Poco::Int64 declared = ex.request.getContentLength64();
+  std::istream& in = ex.request.stream();
+  char buffer[16384];
+  while (declared < 0 || static_cast<std::size_t>(declared) <= limit) {
+    in.read(buffer, sizeof buffer);
+    if (in.gcount() <= 0) break;
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (body.size() > limit) break;
+  }
+  if (body.size() <= limit && (declared < 0 || static_cast<std::size_t>(declared) <= limit)) {
+    return true;
+  }
+  // The rest of the body is not read, so this connection cannot be reused.
+  ex.response.setKeepAlive(false);
+  SendProblem(ex, 413, "Request body too large",
+              "the body is over the limit of " + std::to_string(limit) + " bytes");
+  return false;
+}
+
+bool IsJsonContentType(const std::string& content_type) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (type != "application/json") return false;
+  std::string lower = content_type;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::size_t charset = lower.find("charset=");
+  return charset == std::string::npos || lower.compare(charset + 8, 5, "utf-8") == 0 ||
+         lower.compare(charset + 8, 7, "\"utf-8\"") == 0;
+}
+
+void SendSubmitResult(Exchange& ex, const SubmitResult& result) {
+  switch (result.status) {
+    case SubmitStatus::kStored:
+      ex.response.set("Location", "/api/v1/submissions/" + result.record.id);
+      return Send(ex, 201, kJsonType, ReceiptJson(result.record));
+    case SubmitStatus::kDuplicate:
+      return Send(ex, 200, kJsonType, ReceiptJson(result.record));
+    case SubmitStatus::kConflict:
+      return SendProblem(ex, 409, "Submission id already used", result.detail,
+                         {{"id", result.detail}});
+    case SubmitStatus::kUnknownForm:
+      return SendProblem(ex, 404, "Unknown form", result.detail);
+    case SubmitStatus::kMalformed:
+      return SendProblem(ex, 400, "Malformed JSON", result.detail);
+    case SubmitStatus::kInvalid:
+      break;
+  }
+  std::size_t n = result.errors.size();
+  SendProblem(ex, 422, "Submission is not valid",
+              std::to_string(n) + (n == 1 ? " field is" : " fields are") + " not valid",
+              result.errors);
+}
+
+// POST /api/v1/forms/{id}/submissions
+void Submit(Site& site, Exchange& ex, const std::string& form_id) {
+  if (!site.service.FindForm(form_id)) {
+    return SendProblem(ex, 404, "Unknown form", "no form \"" + form_id + "\"");
+  }
+  if (ex.request.getMethod() != HTTPRequest::HTTP_POST) return MethodNotAllowed(ex, "POST");
+  if (!IsJsonContentType(ex.request.getContentType())) {
+    return SendProblem(
+        ex, 415, "Unsupported media type",
+        "the body is \"" + ex.request.getContentType() + "\"; expected application/json (UTF-8)");
+  }
+  std::string body;
+  if (!ReadBody(site, ex, body)) return;
+  SendSubmitResult(ex, site.service.Submit(form_id, body));
+}
+
+// GET /api/v1/submissions/{id} and /api/v1/submissions/{id}.pdf
+void ServeSubmission(Site& site, Exchange& ex, const std::string& name) {
+  bool pdf = EndsWith(name, ".pdf");
+  std::string id = pdf ? name.substr(0, name.size() - 4) : name;
+  if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+  if (!IsUuid(id))
+    return SendProblem(ex, 404, "Unknown submission", "no submission \"" + id + "\"");
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (pdf) {
+    auto bytes = site.service.store().FindPdf(id);
+    if (!bytes) return SendProblem(ex, 404, "Unknown submission", "no submission " + id);
+    return ServePdf(ex, *bytes, id + ".pdf");
+  }
+  auto record = site.service.store().Find(id);
+  if (!record) return SendProblem(ex, 404, "Unknown submission", "no submission " + id);
+  Send(ex, 200, kJsonType, SubmissionRecordJson(*record));
+}
+
+void ServeApi(Site& site, Exchange& ex) {
+  const std::string& path = ex.path;
+  std::string name;
+  if (path == "/api/v1/forms") {
+    if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+    return Send(ex, 200, kJsonType, DescribeFormsJson(site.service.forms()));
+  }
+  if (Segment(path, "/api/v1/forms/", "/submissions", name)) return Submit(site, ex, name);
+  if (Segment(path, "/api/v1/forms/", "", name)) {
+    const FormDefinition* form = site.service.FindForm(name);
+    if (!form) return SendProblem(ex, 404, "Unknown form", "no form \"" + name + "\"");
+    if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+    return Send(ex, 200, kJsonType, DescribeFormJson(*form));
+  }
+  if (Segment(path, "/api/v1/submissions/", "", name)) return ServeSubmission(site, ex, name);
+  NotFound(ex);
+}
+
+void Route(Site& site, Exchange& ex) {
+  const std::string& path = ex.path;
+  std::string name;
+  if (path.compare(0, 5, "/api/") == 0) return ServeApi(site, ex);
+  if (path == "/healthz") {
+    if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+    return Send(ex, 200, kJsonType, "{\"status\":\"ok\"}");
+  }
+  if (path == "/") {
+    if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+    return SendHtml(ex, 200, site.index_html);
+  }
+  if (path.compare(0, 8, "/assets/") == 0) return ServeAsset(ex);
+  if (Segment(path, "/forms/", "", name)) return ServeFormPage(site, ex, name);
+  NotFound(ex);
+}
+
+}  // namespace
+
+void HandleRequest(Site& site, Exchange& ex) {
+  try {
+    try {
+      ex.path = Poco::URI(ex.request.getURI()).getPath();
+    } catch (const Poco::Exception&) {
+      ex.path = "(malformed)";
+      return SendProblem(ex, 400, "Malformed request", "the request target is not a valid URI");
+    }
+    Route(site, ex);
+  } catch (const std::exception& e) {
+    // Only the server's own failures get here (a full disk, a broken
+    // database); the message names no patient data.
+    std::cerr << "consentkit serve: " << ex.request.getMethod() << " " << ex.path << ": "
+              << e.what() << "\n";
+    if (!ex.response.sent()) {
+      SendProblem(ex, 500, "Internal error",
+                  "the server could not complete this request; nothing was stored");
+    }
+  }
+}
+
+}  // namespace consentkit

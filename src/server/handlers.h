@@ -1,0 +1,41 @@
+// Private to the server module: routing and the handlers behind each route.
+#ifndef CONSENTKIT_SERVER_HANDLERS_H_
+#define CONSENTKIT_SERVER_HANDLERS_H_
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <map>
+#include <string>
+
+#include "config/config.h"
+#include "service/intake.h"
+
+namespace consentkit {
+
+// What every handler may read. Pages and blank PDFs are rendered once at
+// start: forms never change while the server runs.
+struct Site {
+  IntakeService& service;
+  ServerSettings settings;
+  std::string index_html;
+  std::map<std::string, std::string> form_html;  // by form id
+  std::map<std::string, std::string> blank_pdf;  // by form id
+};
+
+// One request and what was answered, for the access log.
+struct Exchange {
+  Poco::Net::HTTPServerRequest& request;
+  Poco::Net::HTTPServerResponse& response;
+  std::string path;  // decoded, without the query
+  int status = 0;
+  std::size_t bytes = 0;
+};
+
+// Answers `ex.request`; never throws for anything a client sends. A
+// failure of the server itself becomes a 500 problem.
+void HandleRequest(Site& site, Exchange& ex);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_SERVER_HANDLERS_H_

@@ -1,0 +1,195 @@
+#include "service/intake.h"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+
+#include "api/api.h"
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::vector<std::string> XmlFilesIn(const std::string& dir) {
+  DIR* handle = opendir(dir.c_str());
+  if (!handle) throw ServiceError("cannot read forms folder " + dir + ": " + std::strerror(errno));
+  std::vector<std::string> files;
+  while (const dirent* entry = readdir(handle)) {
+    std::string name = entry->d_name;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".xml") == 0 && name[0] != '.') {
+      files.push_back(dir + "/" + name);
+    }
+  }
+  closedir(handle);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Fields whose value failed to parse were left out of the submission, so
+// the validator would also call them missing; one message per field is
+// clearer.
+void MergeErrors(std::vector<FieldError>& into, const std::vector<FieldError>& more) {
+  for (const FieldError& e : more) {
+    bool known = std::any_of(into.begin(), into.end(),
+                             [&](const FieldError& x) { return x.field_id == e.field_id; });
+    if (!known) into.push_back(e);
+  }
+}
+
+SubmitResult Invalid(std::vector<FieldError> errors) {
+  SubmitResult result;
+  result.status = SubmitStatus::kInvalid;
+  result.errors = std::move(errors);
+  return result;
+}
+
+}  // namespace
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::vector<FormPtr> LoadFormsDirectory(const std::string& dir) {
+  std::vector<FormPtr> forms;
+  std::string problems;
+  std::map<std::string, std::string> file_of;
+  for (const std::string& path : XmlFilesIn(dir)) {
+    LoadResult loaded = LoadFormFile(path);
+    for (const Diagnostic& d : loaded.errors) problems += "\n  " + d.ToString();
+    if (!loaded.ok()) continue;
+    auto [clash, inserted] = file_of.emplace(loaded.form->id, path);
+    if (!inserted) {
+      problems += "\n  " + path + ": form id \"" + loaded.form->id + "\" is also used by " +
+                  clash->second + "; expected one file per form id";
+      continue;
+    }
+    forms.push_back(loaded.form);
+  }
+  if (!problems.empty()) throw ServiceError("the forms in " + dir + " have problems:" + problems);
+  if (forms.empty()) throw ServiceError("no form definitions (*.xml) in " + dir);
+  return forms;
+}
+
+IntakeService::IntakeService(std::vector<FormPtr> forms, consentkit::Store& store,
+                             ClinicSettings clinic, RenderOptions render)
+    : forms_(std::move(forms)), store_(store), clinic_(std::move(clinic)), render_(render) {
+  std::string problems;
+  for (const FormPtr& form : forms_) {
+    by_id_[form->id] = form;
+    auto pinned = store_.PinnedDefinitionHash(form->id, form->version);
+    if (pinned && *pinned != form->sha256_hex) {
+      problems += "\n  " + form->source + ": form \"" + form->id + "\" version \"" + form->version +
+                  "\" has changed (sha256 " + form->ShortHash() +
+                  ", but submissions were stored against " + pinned->substr(0, 12) +
+                  "); expected a new version number for new wording";
+    }
+  }
+  if (!problems.empty()) throw ServiceError("refusing to start:" + problems);
+}
+
+const FormDefinition* IntakeService::FindForm(const std::string& id) const {
+  auto found = by_id_.find(id);
+  return found == by_id_.end() ? nullptr : found->second.get();
+}
+
+SubmitResult IntakeService::Submit(const std::string& form_id, const std::string& body,
+                                   SubmitTimings* timings) {
+  Clock::time_point start = Clock::now();
+  const FormDefinition* form = FindForm(form_id);
+  if (!form) return {SubmitStatus::kUnknownForm, {}, {}, "no form \"" + form_id + "\""};
+  ParsedSubmission parsed;
+  try {
+    parsed = ParseSubmission(body);
+  } catch (const JsonSyntaxError& e) {
+    return {SubmitStatus::kMalformed, {}, {}, e.what()};
+  }
+  if (!parsed.submission.uuid.empty() && IsUuid(parsed.submission.uuid)) {
+    // A retry must get its first receipt even if the form changed since.
+    std::string content = CanonicalSubmissionJson(parsed.submission);
+    if (parsed.errors.empty()) {
+      SubmitResult earlier = CheckAgainstStore(parsed.submission, Sha256Hex(content));
+      if (earlier.status != SubmitStatus::kInvalid) return earlier;
+    }
+  }
+  std::vector<FieldError> errors = parsed.errors;
+  const Submission& submission = parsed.submission;
+  if (!submission.language.empty() && submission.language != form->lang) {
+    errors.push_back({"language", "is \"" + submission.language + "\"; this form is shown in \"" +
+                                      form->lang + "\" only"});
+  }
+  MergeErrors(errors, ValidateSubmission(*form, submission));
+  if (timings) timings->validate_ms = MsSince(start);
+  if (!errors.empty()) return Invalid(std::move(errors));
+  return Commit(*form, submission, CanonicalSubmissionJson(submission), timings);
+}
+
+SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
+                                              const std::string& content_sha256) {
+  SubmitResult result;
+  auto existing = store_.Find(submission.uuid);
+  if (!existing) return result;  // kInvalid stands for "not stored yet" here
+  result.record = *existing;
+  result.status = existing->content_sha256 == content_sha256 ? SubmitStatus::kDuplicate
+                                                             : SubmitStatus::kConflict;
+  if (result.status == SubmitStatus::kConflict) {
+    result.detail = "submission " + submission.uuid +
+                    " was already received with other content; make a new id for a new submission";
+  }
+  return result;
+}
+
+SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission& submission,
+                                   const std::string& content_json, SubmitTimings* timings) {
+  Clock::time_point start = Clock::now();
+  SubmissionRecord record;
+  record.id = submission.uuid;
+  record.form_id = form.id;
+  record.form_version = form.version;
+  record.form_sha256 = form.sha256_hex;
+  record.language = submission.language;
+  record.received_at = UtcNow();
+  ScreeningResult screening = Screen(form, submission);
+  record.outcome = screening.outcome;
+  record.reasons = screening.reasons;
+  record.content_json = content_json;
+  record.content_sha256 = Sha256Hex(content_json);
+  std::string pdf = RenderSubmission(form, submission, screening, {record.id, record.received_at},
+                                     clinic_, render_);
+  record.pdf_sha256 = Sha256Hex(pdf);
+  if (timings) timings->render_ms = MsSince(start);
+  start = Clock::now();
+  PutResult put = store_.Put(record, pdf, form);
+  if (timings) timings->commit_ms = MsSince(start);
+  SubmitResult result;
+  result.record = put.record;
+  switch (put.status) {
+    case PutStatus::kStored:
+      result.status = SubmitStatus::kStored;
+      break;
+    case PutStatus::kDuplicate:  // a concurrent retry won the race
+      result.status = SubmitStatus::kDuplicate;
+      break;
+    case PutStatus::kConflict:
+      result.status = SubmitStatus::kConflict;
+      result.detail = "submission " + record.id + " was already received with other content";
+      break;
+  }
+  return result;
+}
+
+}  // namespace consentkit

@@ -1,0 +1,91 @@
+// The intake service: what happens to a submitted form, independent of
+// HTTP. Parse → check against the exact definition version → screen →
+// render the filled, flattened PDF → commit record and PDF together →
+// receipt. The HTTP handlers and the benchmarks both drive this.
+#ifndef CONSENTKIT_SERVICE_INTAKE_H_
+#define CONSENTKIT_SERVICE_INTAKE_H_
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "form/form.h"
+#include "pdf/pdf.h"
+#include "store/store.h"
+#include "submission/submission.h"
+
+namespace consentkit {
+
+// The service cannot start: forms that do not load, clash, or change
+// wording without a new version. The message lists every problem.
+class ServiceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class SubmitStatus {
+  kStored,       // new: committed; `record` is the receipt
+  kDuplicate,    // a retry of a stored submission; `record` is its receipt
+  kConflict,     // the id is taken by other content; nothing stored
+  kUnknownForm,  // no form with that id
+  kMalformed,    // not JSON; `detail` says where
+  kInvalid,      // `errors` lists every failing field; nothing stored
+};
+
+struct SubmitResult {
+  SubmitStatus status = SubmitStatus::kInvalid;
+  SubmissionRecord record;
+  std::vector<FieldError> errors;
+  std::string detail;
+};
+
+// Time spent in each stage of a stored submission, for the benchmarks.
+struct SubmitTimings {
+  double validate_ms = 0;
+  double render_ms = 0;
+  double commit_ms = 0;
+};
+
+// Every *.xml definition in `dir`, sorted by file name. Throws
+// ServiceError listing every diagnostic if any fails to load, or if two
+// files share a form id.
+std::vector<FormPtr> LoadFormsDirectory(const std::string& dir);
+
+class IntakeService {
+ public:
+  // Throws ServiceError if a form's wording changed since a submission was
+  // stored under the same id and version: the archive must keep showing
+  // the text each patient was given, so a new wording needs a new version.
+  IntakeService(std::vector<FormPtr> forms, Store& store, ClinicSettings clinic,
+                RenderOptions render = {});
+
+  const std::vector<FormPtr>& forms() const { return forms_; }
+  const FormDefinition* FindForm(const std::string& id) const;
+  const ClinicSettings& clinic() const { return clinic_; }
+  Store& store() { return store_; }
+
+  // Thread-safe. Never throws for bad input; throws StoreError or PdfError
+  // when the server itself fails (then nothing was stored).
+  SubmitResult Submit(const std::string& form_id, const std::string& body,
+                      SubmitTimings* timings = nullptr);
+
+ private:
+  SubmitResult CheckAgainstStore(const Submission& submission, const std::string& content_sha256);
+  SubmitResult Commit(const FormDefinition& form, const Submission& submission,
+                      const std::string& content_json, SubmitTimings* timings);
+
+  std::vector<FormPtr> forms_;
+  std::map<std::string, FormPtr> by_id_;
+  Store& store_;
+  ClinicSettings clinic_;
+  RenderOptions render_;
+};
+
+// Now, as UTC ISO 8601 to the second: "2026-11-23T10:15:02Z".
+std::string UtcNow();
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_SERVICE_INTAKE_H_

@@ -1,0 +1,210 @@
+// The JSON wire formats: parsing submissions, their canonical form, form
+// descriptions and problem bodies. JSON written by us is read back with
+// Poco's parser, so the tests judge it by an independent reader.
+#include "api/api.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <doctest/doctest.h>
+
+#include "api/json_writer.h"
+#include "support/filled.h"
+#include "support/support.h"
+
+namespace consentkit {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+constexpr char kUuid[] = "0b6f3c9e-6a8e-4b8e-9a57-6c1e2f0d9a41";
+
+Object::Ptr ParseObject(const std::string& json) {
+  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
+}
+
+FormPtr Consent() {
+  LoadResult r = LoadFormFile(test::SourcePath("forms/microneedling-consent.xml"));
+  REQUIRE(r.ok());
+  return r.form;
+}
+
+std::string Envelope(const std::string& values, const std::string& extra = "") {
+  return std::string("{\"id\":\"") + kUuid +
+         "\",\"form\":{\"id\":\"f\",\"version\":\"1\",\"sha256\":\"ab\"},\"language\":\"en\"," +
+         extra + "\"values\":" + values + "}";
+}
+
+std::vector<std::string> ErrorIds(const ParsedSubmission& p) {
+  std::vector<std::string> ids;
+  for (const FieldError& e : p.errors) ids.push_back(e.field_id + ": " + e.message);
+  return ids;
+}
+
+TEST_CASE("a submission payload is read into typed values") {
+  ParsedSubmission p = ParseSubmission(
+      Envelope(R"({"name":"Zoë","ok":true,"areas":["face","neck"],"skip":null,)"
+               R"("sig":{"width":600,"height":200.5,"strokes":[[[1,2,0],[3.25,4,16]]]}})"));
+  REQUIRE(p.errors.empty());
+  const Submission& s = p.submission;
+  CHECK(s.uuid == kUuid);
+  CHECK(s.form_id == "f");
+  CHECK(s.form_version == "1");
+  CHECK(s.form_sha256 == "ab");
+  CHECK(s.language == "en");
+  CHECK(std::get<std::string>(s.values.at("name")) == "Zoë");
+  CHECK(std::get<bool>(s.values.at("ok")));
+  CHECK(std::get<std::vector<std::string>>(s.values.at("areas")) ==
+        std::vector<std::string>{"face", "neck"});
+  CHECK(s.values.count("skip") == 0);  // null is the same as leaving it out
+  const auto& sig = std::get<Signature>(s.values.at("sig"));
+  CHECK(sig.pad_width == 600);
+  CHECK(sig.pad_height == 200.5f);
+  REQUIRE(sig.strokes.size() == 1);
+  REQUIRE(sig.strokes[0].size() == 2);
+  CHECK(sig.strokes[0][1].x == 3.25f);
+  CHECK(sig.strokes[0][1].t_ms == 16);
+}
+
+TEST_CASE("an upper-case UUID is stored in lower case") {
+  std::string body = Envelope("{}");
+  body.replace(body.find(kUuid), 36, "0B6F3C9E-6A8E-4B8E-9A57-6C1E2F0D9A41");
+  ParsedSubmission p = ParseSubmission(body);
+  CHECK(p.errors.empty());
+  CHECK(p.submission.uuid == kUuid);
+}
+
+TEST_CASE("malformed JSON is a syntax error, not a shape error") {
+  CHECK_THROWS_AS(ParseSubmission("{\"id\": "), JsonSyntaxError);
+  CHECK_THROWS_AS(ParseSubmission(""), JsonSyntaxError);
+  CHECK_THROWS_AS(ParseSubmission("{'id': 1}"), JsonSyntaxError);
+  // Deep nesting is refused by the parser's depth bound, not the stack.
+  CHECK_THROWS_AS(ParseSubmission(std::string(100000, '[')), JsonSyntaxError);
+}
+
+TEST_CASE("each envelope problem is named") {
+  CHECK(ErrorIds(ParseSubmission("[1]")) ==
+        std::vector<std::string>{": the body is JSON but not an object; expected a submission"});
+  ParsedSubmission p = ParseSubmission("{\"extra\":1}");
+  CHECK(ErrorIds(p) ==
+        std::vector<std::string>{
+            "extra: is not part of a submission; expected id, form, language, values",
+            "id: is missing", "language: is missing",
+            "form: is missing; expected {\"id\", \"version\", \"sha256\"} of the definition the "
+            "page was made from",
+            "values: is missing; expected an object of values by field id"});
+  std::string bad_id = Envelope("{}");
+  bad_id.replace(bad_id.find(kUuid), 36, "not-a-uuid");
+  CHECK(ErrorIds(ParseSubmission(bad_id)) ==
+        std::vector<std::string>{"id: is not a UUID; expected 8-4-4-4-12 hex digits"});
+  CHECK(ErrorIds(ParseSubmission("{\"id\":\"" + std::string(kUuid) +
+                                 "\",\"form\":{\"id\":1},\"language\":\"en\",\"values\":{}}")) ==
+        std::vector<std::string>{"form.id: is not text", "form.version: is missing",
+                                 "form.sha256: is missing"});
+}
+
+TEST_CASE("values of a JSON type no field takes are refused by field id") {
+  ParsedSubmission p = ParseSubmission(Envelope(
+      R"({"age":42,"areas":["face",3],"sig":{"width":600,"height":200,"strokes":[[[1,2]]]},)"
+      R"("sig2":{"width":"600","height":200,"strokes":[]},"sig3":{"w":1})"
+      "}"));
+  CHECK(ErrorIds(p) ==
+        std::vector<std::string>{
+            "age: is a number; expected text, true/false, a list of option values or a "
+            "signature object",
+            "areas: has a list entry that is not text; expected option values",
+            "sig: has stroke 1 that is not a list of [x, y, t] points (numbers; t in whole ms)",
+            "sig2: needs the pad size as numbers \"width\" and \"height\"",
+            "sig3: has \"w\"; expected only width, height and strokes"});
+  CHECK(p.submission.values.empty());
+}
+
+TEST_CASE("the canonical form ignores formatting and key order, not content") {
+  std::string a = Envelope(R"({"b":"x","a":["1","2"],"s":{"width":600,"height":200,)"
+                           R"("strokes":[[[0.1,2,0]]]}})");
+  std::string b =
+      "{ \"values\" : {\"s\":{\"strokes\":[[[0.100000,2.0,0]]],\"height\":200,\"width\":6e2},"
+      "\"a\":[\"1\",\"2\"], \"b\":\"x\"},\n\"language\":\"en\",\"form\":{\"sha256\":\"ab\","
+      "\"version\":\"1\",\"id\":\"f\"},\"id\":\"" +
+      std::string(kUuid) + "\"}";
+  std::string canonical_a = CanonicalSubmissionJson(ParseSubmission(a).submission);
+  CHECK(canonical_a == CanonicalSubmissionJson(ParseSubmission(b).submission));
+  CHECK(canonical_a ==
+        std::string("{\"form\":{\"id\":\"f\",\"sha256\":\"ab\",\"version\":\"1\"},\"id\":\"") +
+            kUuid +
+            "\",\"language\":\"en\",\"values\":{\"a\":[\"1\",\"2\"],\"b\":\"x\",\"s\":{\"height\":"
+            "200,\"strokes\":[[[0.1,2,0]]],\"width\":600}}}");
+  std::string c = Envelope(R"({"b":"y","a":["1","2"]})");
+  CHECK(canonical_a != CanonicalSubmissionJson(ParseSubmission(c).submission));
+  // Reading the canonical text back gives the same canonical text.
+  CHECK(CanonicalSubmissionJson(ParseSubmission(canonical_a).submission) == canonical_a);
+}
+
+TEST_CASE("a filled submission survives the round trip through its canonical JSON") {
+  FormPtr form = Consent();
+  Submission s = test::FilledSubmission(*form, kUuid);
+  REQUIRE(ValidateSubmission(*form, s).empty());
+  ParsedSubmission back = ParseSubmission(CanonicalSubmissionJson(s));
+  REQUIRE(back.errors.empty());
+  CHECK(ValidateSubmission(*form, back.submission).empty());
+  CHECK(CanonicalSubmissionJson(back.submission) == CanonicalSubmissionJson(s));
+}
+
+TEST_CASE("a form description lists every field a submission carries") {
+  FormPtr form = Consent();
+  Object::Ptr d = ParseObject(DescribeFormJson(*form));
+  CHECK(d->getValue<std::string>("id") == form->id);
+  CHECK(d->getValue<std::string>("version") == form->version);
+  CHECK(d->getValue<std::string>("sha256") == form->sha256_hex);
+  CHECK(d->getValue<std::string>("submit_url") == "/api/v1/forms/" + form->id + "/submissions");
+  Array::Ptr fields = d->getArray("fields");
+  REQUIRE(fields->size() == form->fields.size());
+  for (std::size_t i = 0; i < form->fields.size(); ++i) {
+    const Field& field = form->fields[i];
+    Object::Ptr f = fields->getObject(static_cast<unsigned>(i));
+    CAPTURE(field.id);
+    CHECK(f->getValue<std::string>("id") == field.id);
+    CHECK(f->getValue<std::string>("type") == ToString(field.type));
+    CHECK(f->getValue<bool>("required") == field.required);
+    CHECK(f->has("condition") == field.condition.has_value());
+    if (field.type == FieldType::kChoice || field.type == FieldType::kMultiChoice) {
+      CHECK(f->getArray("options")->size() == field.options.size());
+    }
+  }
+  for (const Risk* risk : form->Risks()) {
+    for (const std::string& id : {risk->UnderstoodFieldId(), risk->InitialsFieldId()}) {
+      const Field* field = form->FindField(id);
+      REQUIRE(field);
+      std::size_t index = static_cast<std::size_t>(field - form->fields.data());
+      Object::Ptr f = fields->getObject(static_cast<unsigned>(index));
+      CHECK(f->getValue<std::string>("risk") == risk->id);
+      CHECK(f->getValue<bool>("required"));
+    }
+  }
+}
+
+TEST_CASE("a problem body carries type, title, status, detail and the field ids") {
+  Object::Ptr p = ParseObject(ProblemJson(422, "Submission is not valid", "2 fields are not valid",
+                                          {{"a", "is required"}, {"b\"<", "bad\n"}}));
+  CHECK(p->getValue<std::string>("type") == "https://consentkit.example/problems/validation");
+  CHECK(p->getValue<int>("status") == 422);
+  CHECK(p->getValue<std::string>("detail") == "2 fields are not valid");
+  Array::Ptr fields = p->getArray("fields");
+  REQUIRE(fields->size() == 2);
+  CHECK(fields->getObject(1)->getValue<std::string>("id") == "b\"<");
+  CHECK(fields->getObject(1)->getValue<std::string>("message") == "bad\n");
+}
+
+TEST_CASE("JSON strings escape controls and replace invalid UTF-8") {
+  CHECK(JsonQuote("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
+  CHECK(JsonQuote("Zoë") == "\"Zoë\"");
+  CHECK(JsonQuote("bad\xff\xfe!") == "\"bad\xef\xbf\xbd\xef\xbf\xbd!\"");
+  CHECK(JsonQuote("cut\xc3") == "\"cut\xef\xbf\xbd\"");
+  JsonWriter w;
+  w.BeginArray().Float(0.1f).Float(600).Float(1e-7f).Int(-3).Null().EndArray();
+  CHECK(w.str() == "[0.1,600,1e-07,-3,null]");
+}
+
+}  // namespace
+}  // namespace consentkit

@@ -1,0 +1,155 @@
+// The SQLite store: all-or-nothing puts, retries and conflicts, schema
+// migrations, and nothing lost across a reopen. The database is inspected
+// through its own SQL where a claim is about the file.
+#include "store/store.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <doctest/doctest.h>
+
+#include "support/support.h"
+
+namespace consentkit {
+namespace {
+
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+
+FormPtr Consent() {
+  LoadResult r = LoadFormFile(test::SourcePath("forms/microneedling-consent.xml"));
+  REQUIRE(r.ok());
+  return r.form;
+}
+
+SubmissionRecord Record(const FormDefinition& form, const std::string& id,
+                        const std::string& content) {
+  SubmissionRecord r;
+  r.id = id;
+  r.form_id = form.id;
+  r.form_version = form.version;
+  r.form_sha256 = form.sha256_hex;
+  r.language = "en";
+  r.received_at = "2026-11-23T10:15:02Z";
+  r.outcome = Outcome::kPractitionerReview;
+  r.reasons = {"Recent isotretinoin: practitioner to review", "Second reason"};
+  r.content_json = content;
+  r.content_sha256 = "hash-of-" + content;
+  r.pdf_sha256 = "pdfhash";
+  return r;
+}
+
+// Binary PDF bytes, NULs and high bytes included.
+std::string Pdf() { return std::string("%PDF-1.7\n\0\xff\xfe body", 17); }
+
+Poco::Data::Session Inspect(const test::TempDir& dir) {
+  Poco::Data::SQLite::Connector::registerConnector();
+  return Poco::Data::Session("SQLite", dir.File("consentkit.db"));
+}
+
+TEST_CASE("a put is stored whole and read back exactly") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  SubmissionRecord record = Record(*form, "id-1", "{\"a\":1}");
+  PutResult put = store->Put(record, Pdf(), *form);
+  CHECK(put.status == PutStatus::kStored);
+  auto found = store->Find("id-1");
+  REQUIRE(found);
+  CHECK(found->form_sha256 == form->sha256_hex);
+  CHECK(found->outcome == Outcome::kPractitionerReview);
+  CHECK(found->reasons == record.reasons);
+  CHECK(found->content_json == "{\"a\":1}");
+  CHECK(store->FindPdf("id-1") == Pdf());
+  CHECK_FALSE(store->Find("id-2"));
+  CHECK_FALSE(store->FindPdf("id-2"));
+  CHECK(store->CountSubmissions() == 1);
+  // The exact definition text is kept with the first submission against it.
+  auto session = Inspect(dir);
+  std::string sha;
+  Poco::Data::BLOB xml;
+  session << "SELECT sha256, xml FROM definitions", into(sha), into(xml), now;
+  CHECK(sha == form->sha256_hex);
+  CHECK(std::string(reinterpret_cast<const char*>(xml.rawContent()), xml.size()) == form->xml);
+  CHECK(store->PinnedDefinitionHash(form->id, form->version) == form->sha256_hex);
+  CHECK_FALSE(store->PinnedDefinitionHash(form->id, "1999.1"));
+}
+
+TEST_CASE("the same id again is a duplicate or a conflict, and stores nothing") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  REQUIRE(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form).status == PutStatus::kStored);
+  SubmissionRecord retry = Record(*form, "id-1", "{}");
+  retry.received_at = "2026-11-23T11:00:00Z";
+  PutResult again = store->Put(retry, "other pdf", *form);
+  CHECK(again.status == PutStatus::kDuplicate);
+  CHECK(again.record.received_at == "2026-11-23T10:15:02Z");  // the first receipt
+  PutResult conflict = store->Put(Record(*form, "id-1", "{\"x\":2}"), "other", *form);
+  CHECK(conflict.status == PutStatus::kConflict);
+  CHECK(store->CountSubmissions() == 1);
+  CHECK(store->FindPdf("id-1") == Pdf());
+}
+
+TEST_CASE("a failed put leaves no row behind, not even the definition") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  {
+    auto session = Inspect(dir);
+    session << "CREATE TRIGGER refuse BEFORE INSERT ON submissions "
+               "BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
+        now;
+  }
+  CHECK_THROWS_WITH_AS(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form),
+                       doctest::Contains("storing submission id-1"), StoreError);
+  auto session = Inspect(dir);
+  int definitions = -1;
+  session << "SELECT COUNT(*) FROM definitions", into(definitions), now;
+  CHECK(definitions == 0);
+  CHECK(store->CountSubmissions() == 0);
+}
+
+TEST_CASE("the database is WAL, migrated, and survives a reopen") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  {
+    auto store = OpenSqliteStore(dir.path());
+    store->Put(Record(*form, "id-1", "{}"), Pdf(), *form);
+  }
+  auto store = OpenSqliteStore(dir.path());
+  CHECK(store->FindPdf("id-1") == Pdf());
+  auto session = Inspect(dir);
+  std::string mode;
+  int version = 0;
+  session << "PRAGMA journal_mode", into(mode), now;
+  session << "PRAGMA user_version", into(version), now;
+  CHECK(mode == "wal");
+  CHECK(version == 1);
+}
+
+TEST_CASE("a database from a newer consentkit is refused, not damaged") {
+  test::TempDir dir;
+  OpenSqliteStore(dir.path());
+  {
+    auto session = Inspect(dir);
+    session << "PRAGMA user_version=99", now;
+  }
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
+                       doctest::Contains("schema version 99 is newer than this consentkit "
+                                         "understands (1); upgrade consentkit"),
+                       StoreError);
+}
+
+TEST_CASE("an unopenable database names its path") {
+  CHECK_THROWS_WITH_AS(OpenSqliteStore("/nonexistent-folder"),
+                       "data folder /nonexistent-folder does not exist; expected a folder for "
+                       "consentkit.db",
+                       StoreError);
+  test::TempDir dir;
+  dir.Write("consentkit.db", "this is not a database, just text long enough to be read");
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()), doctest::Contains("consentkit.db: "),
+                       StoreError);
+}
+
+}  // namespace
+}  // namespace consentkit
