@@ -3,6 +3,23 @@
 // checks mirror src/submission only to help: the server checks again and
 // decides. Plain ES2017, no dependencies: the page must work offline.
 'use strict';
+
+// The sign-in page: a link "/pair#<token>" fills in and sends the token, so
+// the secret travels in the fragment (never logged) and then a cookie.
+(() => {
+  const pair = document.querySelector('form.ck-pair');
+  if (!pair) return;
+  const signIn = () => {
+    if (location.hash.length < 2) return;
+    pair.elements.token.value = decodeURIComponent(location.hash.slice(1));
+    history.replaceState(null, '', location.pathname);
+    pair.submit();
+  };
+  // A link opened on this very page only changes the fragment.
+  window.addEventListener('hashchange', signIn);
+  if (!document.querySelector('.ck-pair-error')) signIn();
+})();
+
 (() => {
   const form = document.querySelector('form[data-form-id]');
   if (!form) return;

@@ -9,7 +9,7 @@
 #include <regex>
 #include <set>
 
-#include "api/json_writer.h"
+#include "util/json_writer.h"
 
 namespace consentkit {
 namespace {

@@ -141,6 +141,7 @@ std::string MainHelp() {
          "  render FORM.xml -o OUT.pdf     blank fillable PDF of one form\n"
          "  packet FORM.xml... -o OUT.pdf  several forms in one printable PDF\n"
          "  serve [--config FILE]          tablet forms and the submission API\n"
+         "  tokens create|list|revoke      API tokens and their roles\n"
          "\n"
          "Run 'consentkit COMMAND --help' for a command's options.\n";
 }
@@ -157,6 +158,7 @@ int RunCommand(const std::string& command, const std::vector<std::string>& args)
   if (command == "validate") return Validate(args);
   if (command == "render" || command == "packet") return Render(command, args);
   if (command == "serve") return Serve(args);
+  if (command == "tokens") return Tokens(args);
   std::cerr << "consentkit: unknown command '" << command << "'\n\n" << MainHelp();
   return kExitUsage;
 }

@@ -9,6 +9,7 @@ namespace consentkit {
 
 bool WantsHelp(const std::vector<std::string>& args);
 int Serve(const std::vector<std::string>& args);
+int Tokens(const std::vector<std::string>& args);
 
 }  // namespace consentkit
 

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
@@ -29,12 +30,15 @@ const char kServeHelp[] =
     "                 on the clinic network)\n"
     "  --data DIR     where the database lives (default ./data; created if missing)\n"
     "  --forms DIR    the form definitions to serve (default ./forms)\n"
+    "  --pair ROLE    make a token of ROLE (tablet, staff or compliance) and print a\n"
+    "                 link that signs a browser in with it (for trying it out; a\n"
+    "                 clinic makes tokens with `consentkit tokens create`)\n"
     "\n"
     "Flags override the configuration file.\n";
 
 struct ServeArgs {
   std::string config;
-  std::string port, bind, data, forms;
+  std::string port, bind, data, forms, pair;
 };
 
 ServeArgs ParseServeArgs(const std::vector<std::string>& args) {
@@ -46,6 +50,7 @@ ServeArgs ParseServeArgs(const std::vector<std::string>& args) {
                           : a == "--bind"  ? &parsed.bind
                           : a == "--data"  ? &parsed.data
                           : a == "--forms" ? &parsed.forms
+                          : a == "--pair"  ? &parsed.pair
                                            : nullptr;
     if (!target) throw UsageError("serve", "unknown option " + a);
     if (i + 1 >= args.size()) throw UsageError("serve", a + " needs a value");
@@ -98,6 +103,17 @@ std::string HostForUrl(const std::string& bind) {
   return bind;
 }
 
+// The path to print after the server's URL: /pair#<secret> for --pair.
+std::string PairingPath(Store& store, const std::string& role_name) {
+  if (role_name.empty()) return "";
+  std::optional<Role> role = ParseRole(role_name);
+  if (!role)
+    throw UsageError("serve", "--pair \"" + role_name + "\" is not tablet, staff or compliance");
+  NewToken made = MakeToken(*role, "serve --pair " + UtcNow());
+  store.AddToken(made.token, "cli");
+  return "pair#" + made.secret;
+}
+
 }  // namespace
 
 int Serve(const std::vector<std::string>& args) {
@@ -105,7 +121,11 @@ int Serve(const std::vector<std::string>& args) {
     std::cout << kServeHelp;
     return kExitOk;
   }
-  Settings settings = SettingsFor(ParseServeArgs(args));
+  ServeArgs parsed = ParseServeArgs(args);
+  if (!parsed.pair.empty() && !ParseRole(parsed.pair)) {
+    throw UsageError("serve", "--pair \"" + parsed.pair + "\" is not tablet, staff or compliance");
+  }
+  Settings settings = SettingsFor(parsed);
   const ServerSettings& s = settings.server;
   sigset_t stop = BlockStopSignals();
   std::vector<FormPtr> forms = LoadFormsDirectory(s.forms_dir);
@@ -113,10 +133,12 @@ int Serve(const std::vector<std::string>& args) {
   std::unique_ptr<Store> store = OpenSqliteStore(s.data_dir);
   IntakeService service(forms, *store, settings.clinic);
   HttpServer server(s, service, s.access_log ? &std::cerr : nullptr);
+  std::string pairing = PairingPath(*store, parsed.pair);
   server.Start();
   std::cout << "consentkit: serving " << forms.size() << " forms from " << s.forms_dir
             << ", storing in " << s.data_dir << "/consentkit.db\n"
-            << "consentkit: open http://" << HostForUrl(s.bind) << ":" << server.port() << "/\n"
+            << "consentkit: open http://" << HostForUrl(s.bind) << ":" << server.port() << "/"
+            << pairing << "\n"
             << std::flush;
   int signal_number = 0;
   sigwait(&stop, &signal_number);

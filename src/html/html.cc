@@ -75,6 +75,22 @@ std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSetti
   return out + "</ul>\n" + HtmlPageEnd();
 }
 
+std::string RenderPairPage(const ClinicSettings& clinic, const std::string& error) {
+  std::string out = HtmlPageStart({"en", "Sign in this device", true}, clinic);
+  out += "<h1>Sign in this device</h1>\n";
+  out +=
+      "<p class=\"ck-note\">Paste the token a clinic administrator made with "
+      "<code>consentkit tokens create</code>. This device then stays signed in.</p>\n";
+  if (!error.empty()) out += HtmlElement("p", "ck-banner ck-pair-error", error) + "\n";
+  out +=
+      "<form class=\"ck-pair\" method=\"post\" action=\"/pair\">\n"
+      "<div class=\"ck-field\"><label class=\"ck-label\" for=\"f-token\">Token</label>\n"
+      "<input type=\"password\" id=\"f-token\" name=\"token\" required "
+      "autocomplete=\"off\" spellcheck=\"false\"></div>\n"
+      "<button type=\"submit\" class=\"ck-btn\">Sign in</button>\n</form>\n";
+  return out + HtmlPageEnd();
+}
+
 const Asset* FindAsset(std::string_view path) {
   // Built on first use (thread-safe); they hold only views of static bytes,
   // so nothing is destroyed at exit while a late caller might still use them.

@@ -36,6 +36,12 @@ std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSetti
 // the answers and posts the JSON submission.
 std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic);
 
+// Signs a browser in: a form to paste an API token, posted to /pair, which
+// keeps it in an HttpOnly cookie so the tablet pages can load and submit.
+// The script fills it in from a link's #fragment (never sent to a server,
+// never in a log). `error` (may be empty) says why the last try failed.
+std::string RenderPairPage(const ClinicSettings& clinic, const std::string& error);
+
 // A static file embedded in the binary at build time.
 struct Asset {
   std::string_view content_type;  // e.g. "text/css; charset=utf-8"

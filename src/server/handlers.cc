@@ -1,13 +1,18 @@
 #include "server/handlers.h"
 
+#include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NameValueCollection.h>
 #include <Poco/URI.h>
 
 #include <iostream>
+#include <limits>
 #include <vector>
 
 #include "api/api.h"
+#include "auth/auth.h"
 #include "html/html.h"
+#include "util/json_writer.h"
 
 namespace consentkit {
 namespace {
@@ -83,6 +88,83 @@ void ServePdf(Exchange& ex, const std::string& pdf, const std::string& filename)
   Send(ex, 200, kPdfType, pdf);
 }
 
+constexpr char kTokenCookie[] = "ck_token";
+
+// The bearer token from the Authorization header, else from the cookie a
+// browser got at /pair (browsers cannot add headers to page loads).
+std::string Credential(const Exchange& ex) {
+  const std::string& header = ex.request.get("Authorization", "");
+  if (header.compare(0, 7, "Bearer ") == 0) return header.substr(7);
+  Poco::Net::NameValueCollection cookies;
+  ex.request.getCookies(cookies);
+  return cookies.get(kTokenCookie, "");
+}
+
+bool IsPage(const std::string& path) { return path.compare(0, 5, "/api/") != 0; }
+
+void Unauthorized(Exchange& ex, const std::string& detail) {
+  if (IsPage(ex.path) && IsGet(ex)) {
+    ex.response.set("Location", "/pair");
+    return Send(ex, 303, kHtmlType, "<p>Please <a href=\"/pair\">sign in this device</a>.</p>");
+  }
+  ex.response.set("WWW-Authenticate", "Bearer realm=\"consentkit\"");
+  SendProblem(ex, 401, "Unauthorized", detail);
+}
+
+// True when the caller may do `permission`; otherwise answers 401 or 403.
+// Bad credentials and refusals are audit events; a request with no
+// credential at all is not (browsers probe pages before signing in).
+bool Authorize(Site& site, Exchange& ex, Permission permission) {
+  std::string credential = Credential(ex);
+  if (credential.empty()) {
+    Unauthorized(ex, "no credentials; expected Authorization: Bearer <token>");
+    return false;
+  }
+  AuthResult auth = Authenticate(site.service.store(), credential);
+  if (!auth.token) {
+    std::string actor = auth.claimed_id.empty() ? "anonymous" : auth.claimed_id;
+    site.service.store().RecordEvent(actor, "auth.failed", ex.path, auth.failure);
+    Unauthorized(ex, auth.failure);
+    return false;
+  }
+  ex.actor = auth.token->id;
+  if (!Allows(auth.token->role, permission)) {
+    site.service.store().RecordEvent(ex.actor, "access.denied", ex.path, ToString(permission));
+    SendProblem(
+        ex, 403, "Forbidden",
+        std::string("a ") + ToString(auth.token->role) + " token may not " + ToString(permission));
+    return false;
+  }
+  return true;
+}
+
+// GET /pair: the sign-in page. POST /pair: check the pasted token and keep
+// it in an HttpOnly cookie for this browser.
+void Pair(Site& site, Exchange& ex) {
+  const ClinicSettings& clinic = site.service.clinic();
+  if (IsGet(ex)) return SendHtml(ex, 200, RenderPairPage(clinic, ""));
+  if (ex.request.getMethod() != HTTPRequest::HTTP_POST) return MethodNotAllowed(ex, "GET, POST");
+  Poco::Net::HTMLForm form;
+  form.setFieldLimit(4);
+  try {
+    form.load(ex.request, ex.request.stream());
+  } catch (const Poco::Exception&) {
+    return SendHtml(ex, 400, RenderPairPage(clinic, "That was not a sign-in form."));
+  }
+  std::string token = form.get("token", "");
+  AuthResult auth = Authenticate(site.service.store(), token);
+  if (!auth.token) {
+    std::string actor = auth.claimed_id.empty() ? "anonymous" : auth.claimed_id;
+    site.service.store().RecordEvent(actor, "auth.failed", ex.path, auth.failure);
+    return SendHtml(ex, 401, RenderPairPage(clinic, "That token is not valid: " + auth.failure));
+  }
+  ex.actor = auth.token->id;
+  ex.response.set("Set-Cookie", std::string(kTokenCookie) + "=" + token +
+                                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
+  ex.response.set("Location", "/");
+  Send(ex, 303, kHtmlType, "<p>Signed in. <a href=\"/\">Continue</a>.</p>");
+}
+
 void ServeAsset(Exchange& ex) {
   const Asset* asset = FindAsset(ex.path);
   if (!asset) return NotFound(ex);
@@ -99,6 +181,7 @@ void ServeFormPage(Site& site, Exchange& ex, const std::string& name) {
   auto found = pages.find(id);
   if (found == pages.end()) return SendProblem(ex, 404, "Unknown form", "no form \"" + id + "\"");
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+  if (!Authorize(site, ex, Permission::kLoadForms)) return;
   if (pdf) return ServePdf(ex, found->second, id + ".pdf");
   SendHtml(ex, 200, found->second);
 }
@@ -166,6 +249,7 @@ void Submit(Site& site, Exchange& ex, const std::string& form_id) {
     return SendProblem(ex, 404, "Unknown form", "no form \"" + form_id + "\"");
   }
   if (ex.request.getMethod() != HTTPRequest::HTTP_POST) return MethodNotAllowed(ex, "POST");
+  if (!Authorize(site, ex, Permission::kSubmit)) return;
   if (!IsJsonContentType(ex.request.getContentType())) {
     return SendProblem(
         ex, 415, "Unsupported media type",
@@ -173,7 +257,7 @@ void Submit(Site& site, Exchange& ex, const std::string& form_id) {
   }
   std::string body;
   if (!ReadBody(site, ex, body)) return;
-  SendSubmitResult(ex, site.service.Submit(form_id, body));
+  SendSubmitResult(ex, site.service.Submit(ex.actor, form_id, body));
 }
 
 // GET /api/v1/submissions/{id} and /api/v1/submissions/{id}.pdf
@@ -181,17 +265,64 @@ void ServeSubmission(Site& site, Exchange& ex, const std::string& name) {
   bool pdf = EndsWith(name, ".pdf");
   std::string id = pdf ? name.substr(0, name.size() - 4) : name;
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
-  if (!IsUuid(id))
+  if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
+  if (!IsUuid(id)) {
     return SendProblem(ex, 404, "Unknown submission", "no submission \"" + id + "\"");
+  }
   for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  Store& store = site.service.store();
   if (pdf) {
-    auto bytes = site.service.store().FindPdf(id);
+    auto bytes = store.FindPdf(id);
     if (!bytes) return SendProblem(ex, 404, "Unknown submission", "no submission " + id);
+    store.RecordEvent(ex.actor, "pdf.read", id);  // every read of a PDF is on record
     return ServePdf(ex, *bytes, id + ".pdf");
   }
-  auto record = site.service.store().Find(id);
+  auto record = store.Find(id);
   if (!record) return SendProblem(ex, 404, "Unknown submission", "no submission " + id);
+  store.RecordEvent(ex.actor, "submission.read", id);
   Send(ex, 200, kJsonType, SubmissionRecordJson(*record));
+}
+
+// A query parameter as a whole number within [min, max], else `fallback`.
+std::int64_t QueryNumber(const Exchange& ex, const std::string& key, std::int64_t fallback,
+                         std::int64_t min, std::int64_t max) {
+  Poco::URI uri(ex.request.getURI());
+  for (const auto& [name, value] : uri.getQueryParameters()) {
+    if (name != key) continue;
+    std::size_t used = 0;
+    try {
+      long long number = std::stoll(value, &used);
+      if (used == value.size() && number >= min && number <= max) return number;
+    } catch (const std::exception&) {
+    }
+    throw std::invalid_argument(key + "=\"" + value + "\" is not a whole number from " +
+                                std::to_string(min) + " to " + std::to_string(max));
+  }
+  return fallback;
+}
+
+// GET /api/v1/audit?after=SEQ&limit=N: events after SEQ, oldest first.
+void ServeAudit(Site& site, Exchange& ex) {
+  if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+  if (!Authorize(site, ex, Permission::kReadAudit)) return;
+  std::int64_t after = 0, limit = 0;
+  try {
+    after = QueryNumber(ex, "after", 0, 0, std::numeric_limits<std::int64_t>::max() - 1000);
+    limit = QueryNumber(ex, "limit", 100, 1, 1000);
+  } catch (const std::invalid_argument& e) {
+    return SendProblem(ex, 400, "Bad query", e.what());
+  }
+  Store& store = site.service.store();
+  store.RecordEvent(ex.actor, "audit.read", "", "after=" + std::to_string(after));
+  JsonWriter w;
+  w.BeginObject().Key("events").BeginArray();
+  store.ForEachAuditEvent(after + 1, after + limit, [&w](const AuditEvent& e) {
+    w.BeginObject().Key("seq").Int(e.seq).Field("at", e.at).Field("actor", e.actor);
+    w.Field("action", e.action).Field("object", e.object).Field("detail", e.detail);
+    w.Field("prev_hash", e.prev_hash).Field("hash", e.hash).EndObject();
+  });
+  w.EndArray().Key("last_seq").Int(store.LastAuditSeq()).EndObject();
+  Send(ex, 200, kJsonType, w.str());
 }
 
 void ServeApi(Site& site, Exchange& ex) {
@@ -199,6 +330,7 @@ void ServeApi(Site& site, Exchange& ex) {
   std::string name;
   if (path == "/api/v1/forms") {
     if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+    if (!Authorize(site, ex, Permission::kLoadForms)) return;
     return Send(ex, 200, kJsonType, DescribeFormsJson(site.service.forms()));
   }
   if (Segment(path, "/api/v1/forms/", "/submissions", name)) return Submit(site, ex, name);
@@ -206,9 +338,11 @@ void ServeApi(Site& site, Exchange& ex) {
     const FormDefinition* form = site.service.FindForm(name);
     if (!form) return SendProblem(ex, 404, "Unknown form", "no form \"" + name + "\"");
     if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+    if (!Authorize(site, ex, Permission::kLoadForms)) return;
     return Send(ex, 200, kJsonType, DescribeFormJson(*form));
   }
   if (Segment(path, "/api/v1/submissions/", "", name)) return ServeSubmission(site, ex, name);
+  if (path == "/api/v1/audit") return ServeAudit(site, ex);
   NotFound(ex);
 }
 
@@ -222,8 +356,10 @@ void Route(Site& site, Exchange& ex) {
   }
   if (path == "/") {
     if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+    if (!Authorize(site, ex, Permission::kLoadForms)) return;
     return SendHtml(ex, 200, site.index_html);
   }
+  if (path == "/pair") return Pair(site, ex);
   if (path.compare(0, 8, "/assets/") == 0) return ServeAsset(ex);
   if (Segment(path, "/forms/", "", name)) return ServeFormPage(site, ex, name);
   NotFound(ex);

@@ -25,9 +25,12 @@ struct Site {
 
 // One request and what was answered, for the access log.
 struct Exchange {
+  Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp)
+      : request(req), response(resp) {}
   Poco::Net::HTTPServerRequest& request;
   Poco::Net::HTTPServerResponse& response;
-  std::string path;  // decoded, without the query
+  std::string path;                 // decoded, without the query
+  std::string actor = "anonymous";  // the token id once authenticated
   int status = 0;
   std::size_t bytes = 0;
 };

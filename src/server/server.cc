@@ -11,9 +11,10 @@
 #include <chrono>
 #include <mutex>
 
-#include "api/json_writer.h"
 #include "html/html.h"
 #include "server/handlers.h"
+#include "util/json_writer.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -50,7 +51,7 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
     Clock::time_point start = Clock::now();
-    Exchange ex{request, response, "", 0, 0};
+    Exchange ex{request, response};
     HandleRequest(site_, ex);
     log_.Write(ex, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }

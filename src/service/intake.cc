@@ -55,15 +55,6 @@ SubmitResult Invalid(std::vector<FieldError> errors) {
 
 }  // namespace
 
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 std::vector<FormPtr> LoadFormsDirectory(const std::string& dir) {
   std::vector<FormPtr> forms;
   std::string problems;
@@ -107,8 +98,8 @@ const FormDefinition* IntakeService::FindForm(const std::string& id) const {
   return found == by_id_.end() ? nullptr : found->second.get();
 }
 
-SubmitResult IntakeService::Submit(const std::string& form_id, const std::string& body,
-                                   SubmitTimings* timings) {
+SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_id,
+                                   const std::string& body, SubmitTimings* timings) {
   Clock::time_point start = Clock::now();
   const FormDefinition* form = FindForm(form_id);
   if (!form) return {SubmitStatus::kUnknownForm, {}, {}, "no form \"" + form_id + "\""};
@@ -135,7 +126,7 @@ SubmitResult IntakeService::Submit(const std::string& form_id, const std::string
   MergeErrors(errors, ValidateSubmission(*form, submission));
   if (timings) timings->validate_ms = MsSince(start);
   if (!errors.empty()) return Invalid(std::move(errors));
-  return Commit(*form, submission, CanonicalSubmissionJson(submission), timings);
+  return Commit(*form, submission, CanonicalSubmissionJson(submission), actor, timings);
 }
 
 SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
@@ -154,7 +145,8 @@ SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
 }
 
 SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission& submission,
-                                   const std::string& content_json, SubmitTimings* timings) {
+                                   const std::string& content_json, const Actor& actor,
+                                   SubmitTimings* timings) {
   Clock::time_point start = Clock::now();
   SubmissionRecord record;
   record.id = submission.uuid;
@@ -173,7 +165,7 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
   record.pdf_sha256 = Sha256Hex(pdf);
   if (timings) timings->render_ms = MsSince(start);
   start = Clock::now();
-  PutResult put = store_.Put(record, pdf, form);
+  PutResult put = store_.Put(record, pdf, form, actor);
   if (timings) timings->commit_ms = MsSince(start);
   SubmitResult result;
   result.record = put.record;

@@ -68,13 +68,14 @@ class IntakeService {
 
   // Thread-safe. Never throws for bad input; throws StoreError or PdfError
   // when the server itself fails (then nothing was stored).
-  SubmitResult Submit(const std::string& form_id, const std::string& body,
+  // `actor` (a token id) is recorded in the audit event of a stored submission.
+  SubmitResult Submit(const Actor& actor, const std::string& form_id, const std::string& body,
                       SubmitTimings* timings = nullptr);
 
  private:
   SubmitResult CheckAgainstStore(const Submission& submission, const std::string& content_sha256);
   SubmitResult Commit(const FormDefinition& form, const Submission& submission,
-                      const std::string& content_json, SubmitTimings* timings);
+                      const std::string& content_json, const Actor& actor, SubmitTimings* timings);
 
   std::vector<FormPtr> forms_;
   std::map<std::string, FormPtr> by_id_;
@@ -82,9 +83,6 @@ class IntakeService {
   ClinicSettings clinic_;
   RenderOptions render_;
 };
-
-// Now, as UTC ISO 8601 to the second: "2026-11-23T10:15:02Z".
-std::string UtcNow();
 
 }  // namespace consentkit
 

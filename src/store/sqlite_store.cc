@@ -9,9 +9,11 @@
 #include <Poco/Exception.h>
 #include <sys/stat.h>
 
+#include <limits>
 #include <mutex>
 
 #include "store/store.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -48,6 +50,27 @@ CREATE TABLE submissions (
   FOREIGN KEY (form_id, form_version) REFERENCES definitions (form_id, version)
 );
 CREATE INDEX submissions_by_time ON submissions (received_at);
+)sql",
+    R"sql(
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_by_time ON audit (at);
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  secret_sha256 TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT ''
+);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -88,33 +111,101 @@ std::string FromBlob(const Poco::Data::BLOB& blob) {
   return std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
 }
 
+// BEGIN IMMEDIATE takes the write lock up front, so appending to the audit
+// chain (read the last hash, write the next) cannot race another process
+// (export, tokens) between its read and its write.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Poco::Data::Session& session) : session_(session) {
+    session_ << "BEGIN IMMEDIATE", now;
+  }
+  ~WriteTransaction() {
+    if (open_) {
+      try {
+        session_ << "ROLLBACK", now;
+      } catch (...) {  // nothing more to do: the connection reports it next time
+      }
+    }
+  }
+  void Commit() {
+    session_ << "COMMIT", now;
+    open_ = false;
+  }
+
+ private:
+  Poco::Data::Session& session_;
+  bool open_ = true;
+};
+
+const char kSubmissionColumns[] =
+    "id, form_id, form_version, form_sha256, language, received_at, outcome, reasons, "
+    "content_json, content_sha256, pdf_sha256";
+
+// One row of `submissions` as bound variables, turned into a record.
+struct SubmissionRow {
+  SubmissionRecord r;
+  std::string outcome, reasons;
+  SubmissionRecord Take() {
+    r.outcome = ParseOutcome(outcome);
+    r.reasons = SplitReasons(reasons);
+    return r;
+  }
+};
+
+void BindSubmissionRow(Poco::Data::Statement& select, SubmissionRow& row) {
+  SubmissionRecord& r = row.r;
+  select, into(r.id), into(r.form_id), into(r.form_version), into(r.form_sha256), into(r.language),
+      into(r.received_at), into(row.outcome), into(row.reasons), into(r.content_json),
+      into(r.content_sha256), into(r.pdf_sha256);
+}
+
 class SqliteStore : public Store {
  public:
-  explicit SqliteStore(const std::string& path) : path_(path), session_(Open(path)) { Migrate(); }
+  SqliteStore(const std::string& path, const SqliteOptions& options)
+      : path_(path), options_(options), session_(Open(path, options)) {
+    Migrate();
+  }
 
-  PutResult Put(const SubmissionRecord& record, const std::string& pdf,
-                const FormDefinition& form) override;
+  PutResult Put(const SubmissionRecord& record, const std::string& pdf, const FormDefinition& form,
+                const Actor& actor) override;
   std::optional<SubmissionRecord> Find(const std::string& id) override;
   std::optional<std::string> FindPdf(const std::string& id) override;
+  AuditEvent RecordEvent(const Actor& actor, const std::string& action, const std::string& object,
+                         const std::string& detail) override;
+  void ForEachSubmission(const std::string& from, const std::string& to,
+                         const SubmissionVisitor& visit) override;
+  void ForEachAuditEvent(std::int64_t first_seq, std::int64_t last_seq,
+                         const std::function<void(const AuditEvent&)>& visit) override;
+  std::int64_t LastAuditSeq() override;
+  std::optional<std::string> DefinitionXml(const std::string& form_id,
+                                           const std::string& version) override;
   std::optional<std::string> PinnedDefinitionHash(const std::string& form_id,
                                                   const std::string& version) override;
   std::size_t CountSubmissions() override;
+  void AddToken(const Token& token, const Actor& actor) override;
+  std::optional<Token> FindToken(const std::string& id) override;
+  std::vector<Token> Tokens() override;
+  bool RevokeToken(const std::string& id, const Actor& actor) override;
 
  private:
-  static Poco::Data::Session Open(const std::string& path);
+  static Poco::Data::Session Open(const std::string& path, const SqliteOptions& options);
   void Migrate();
   std::optional<SubmissionRecord> FindLocked(const std::string& id);
   void Insert(const SubmissionRecord& record, const std::string& pdf, const FormDefinition& form);
+  AuditEvent AppendEventLocked(const Actor& actor, const std::string& action,
+                               const std::string& object, const std::string& detail);
+  std::vector<Token> SelectTokens(const std::string& where, const std::string& id);
   [[noreturn]] void Fail(const std::string& doing, const Poco::Exception& e) const {
     throw StoreError(path_ + ": " + doing + ": " + e.displayText());
   }
 
   std::string path_;
+  SqliteOptions options_;
   std::mutex mutex_;
   Poco::Data::Session session_;
 };
 
-Poco::Data::Session SqliteStore::Open(const std::string& path) {
+Poco::Data::Session SqliteStore::Open(const std::string& path, const SqliteOptions& options) {
   static std::once_flag registered;
   std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   try {
@@ -123,7 +214,8 @@ Poco::Data::Session SqliteStore::Open(const std::string& path) {
     Poco::Data::Session session("SQLite", path, /*timeout_s=*/2);
     std::string mode;
     session << "PRAGMA journal_mode=WAL", into(mode), now;
-    session << "PRAGMA synchronous=FULL", now;
+    session << (options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF"),
+        now;
     session << "PRAGMA foreign_keys=ON", now;
     session << "PRAGMA busy_timeout=10000", now;
     if (mode != "wal") throw StoreError(path + ": cannot switch to WAL journal (got " + mode + ")");
@@ -143,35 +235,33 @@ void SqliteStore::Migrate() {
                        std::to_string(kSchemaVersion) + "); upgrade consentkit");
     }
     for (int next = version; next < kSchemaVersion; ++next) {
-      session_.begin();
+      WriteTransaction transaction(session_);
       session_ << kMigrations[next], now;
       session_ << "PRAGMA user_version=" + std::to_string(next + 1), now;
-      session_.commit();
+      transaction.Commit();
     }
   } catch (const Poco::Exception& e) {
-    if (session_.isTransaction()) session_.rollback();
     Fail("applying schema migrations", e);
   }
 }
 
 PutResult SqliteStore::Put(const SubmissionRecord& record, const std::string& pdf,
-                           const FormDefinition& form) {
+                           const FormDefinition& form, const Actor& actor) {
   std::lock_guard<std::mutex> lock(mutex_);
   try {
+    WriteTransaction transaction(session_);
     if (auto existing = FindLocked(record.id)) {
       bool same = existing->content_sha256 == record.content_sha256;
       return {same ? PutStatus::kDuplicate : PutStatus::kConflict, *existing};
     }
-    session_.begin();
     Insert(record, pdf, form);
-    session_.commit();
+    AppendEventLocked(
+        actor, "submission.stored", record.id,
+        "pdf_sha256=" + record.pdf_sha256 + ";content_sha256=" + record.content_sha256);
+    transaction.Commit();
     return {PutStatus::kStored, record};
   } catch (const Poco::Exception& e) {
-    if (session_.isTransaction()) session_.rollback();
     Fail("storing submission " + record.id, e);
-  } catch (...) {
-    if (session_.isTransaction()) session_.rollback();
-    throw;
   }
 }
 
@@ -193,21 +283,48 @@ void SqliteStore::Insert(const SubmissionRecord& r, const std::string& pdf,
       useRef(r.content_json), useRef(r.content_sha256), useRef(pdf_blob), useRef(r.pdf_sha256), now;
 }
 
+AuditEvent SqliteStore::AppendEventLocked(const Actor& actor, const std::string& action,
+                                          const std::string& object, const std::string& detail) {
+  AuditEvent e;
+  e.prev_hash = kGenesisHash;
+  Poco::Data::Statement last(session_);
+  last << "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", into(e.seq), into(e.prev_hash);
+  last.execute();
+  e.seq += 1;
+  e.at = UtcNow();
+  e.actor = actor;
+  e.action = action;
+  e.object = object;
+  e.detail = detail;
+  e.hash = AuditHash(e.prev_hash, e);
+  session_ << "INSERT INTO audit (seq, at, actor, action, object, detail, prev_hash, hash) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      useRef(e.seq), useRef(e.at), useRef(e.actor), useRef(e.action), useRef(e.object),
+      useRef(e.detail), useRef(e.prev_hash), useRef(e.hash), now;
+  return e;
+}
+
+AuditEvent SqliteStore::RecordEvent(const Actor& actor, const std::string& action,
+                                    const std::string& object, const std::string& detail) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    AuditEvent event = AppendEventLocked(actor, action, object, detail);
+    transaction.Commit();
+    return event;
+  } catch (const Poco::Exception& e) {
+    Fail("recording audit event " + action, e);
+  }
+}
+
 std::optional<SubmissionRecord> SqliteStore::FindLocked(const std::string& id) {
-  SubmissionRecord r;
-  std::string outcome, reasons;
-  std::size_t rows = 0;
+  SubmissionRow row;
   Poco::Data::Statement select(session_);
-  select << "SELECT id, form_id, form_version, form_sha256, language, received_at, outcome, "
-            "reasons, content_json, content_sha256, pdf_sha256 FROM submissions WHERE id = ?",
-      into(r.id), into(r.form_id), into(r.form_version), into(r.form_sha256), into(r.language),
-      into(r.received_at), into(outcome), into(reasons), into(r.content_json),
-      into(r.content_sha256), into(r.pdf_sha256), useRef(id);
-  rows = select.execute();
-  if (rows == 0) return std::nullopt;
-  r.outcome = ParseOutcome(outcome);
-  r.reasons = SplitReasons(reasons);
-  return r;
+  select << std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE id = ?";
+  BindSubmissionRow(select, row);
+  select, useRef(id);
+  if (select.execute() == 0) return std::nullopt;
+  return row.Take();
 }
 
 std::optional<SubmissionRecord> SqliteStore::Find(const std::string& id) {
@@ -229,6 +346,82 @@ std::optional<std::string> SqliteStore::FindPdf(const std::string& id) {
     return FromBlob(pdf);
   } catch (const Poco::Exception& e) {
     Fail("reading the PDF of submission " + id, e);
+  }
+}
+
+// Streaming reads use their own connection in one read transaction: the
+// export sees one consistent snapshot, and the server's connection stays
+// free for submissions while a long export runs (WAL allows both).
+void SqliteStore::ForEachSubmission(const std::string& from, const std::string& to,
+                                    const SubmissionVisitor& visit) {
+  try {
+    Poco::Data::Session reader = Open(path_, options_);
+    reader << "BEGIN", now;
+    std::string low = from, high = to.empty() ? std::string("\x7f") : to;
+    SubmissionRow row;
+    Poco::Data::BLOB pdf;
+    Poco::Data::Statement select(reader);
+    select << std::string("SELECT ") + kSubmissionColumns +
+                  ", pdf FROM submissions WHERE received_at >= ? AND received_at < ? "
+                  "ORDER BY received_at, id";
+    BindSubmissionRow(select, row);
+    select, into(pdf), useRef(low), useRef(high), Poco::Data::Keywords::limit(1);
+    while (!select.done()) {
+      if (select.execute() == 0) break;
+      visit(row.Take(), FromBlob(pdf));
+    }
+    reader << "COMMIT", now;
+  } catch (const Poco::Exception& e) {
+    Fail("reading submissions for export", e);
+  }
+}
+
+void SqliteStore::ForEachAuditEvent(std::int64_t first_seq, std::int64_t last_seq,
+                                    const std::function<void(const AuditEvent&)>& visit) {
+  try {
+    Poco::Data::Session reader = Open(path_, options_);
+    reader << "BEGIN", now;
+    std::int64_t high = last_seq > 0 ? last_seq : std::numeric_limits<std::int64_t>::max();
+    AuditEvent e;
+    Poco::Data::Statement select(reader);
+    select << "SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit "
+              "WHERE seq >= ? AND seq <= ? ORDER BY seq",
+        into(e.seq), into(e.at), into(e.actor), into(e.action), into(e.object), into(e.detail),
+        into(e.prev_hash), into(e.hash), useRef(first_seq), useRef(high),
+        Poco::Data::Keywords::limit(1);
+    while (!select.done()) {
+      if (select.execute() == 0) break;
+      visit(e);
+    }
+    reader << "COMMIT", now;
+  } catch (const Poco::Exception& e) {
+    Fail("reading the audit log", e);
+  }
+}
+
+std::int64_t SqliteStore::LastAuditSeq() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    std::int64_t seq = 0;
+    session_ << "SELECT COALESCE(MAX(seq), 0) FROM audit", into(seq), now;
+    return seq;
+  } catch (const Poco::Exception& e) {
+    Fail("reading the audit log", e);
+  }
+}
+
+std::optional<std::string> SqliteStore::DefinitionXml(const std::string& form_id,
+                                                      const std::string& version) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    Poco::Data::BLOB xml;
+    Poco::Data::Statement select(session_);
+    select << "SELECT xml FROM definitions WHERE form_id = ? AND version = ?", into(xml),
+        useRef(form_id), useRef(version);
+    if (select.execute() == 0) return std::nullopt;
+    return FromBlob(xml);
+  } catch (const Poco::Exception& e) {
+    Fail("reading definition " + form_id + " " + version, e);
   }
 }
 
@@ -258,15 +451,88 @@ std::size_t SqliteStore::CountSubmissions() {
   }
 }
 
+void SqliteStore::AddToken(const Token& t, const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    std::string role = ToString(t.role);
+    session_ << "INSERT INTO tokens (id, name, role, secret_sha256, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+        useRef(t.id), useRef(t.name), useRef(role), useRef(t.secret_sha256), useRef(t.created_at),
+        now;
+    AppendEventLocked(actor, "token.created", t.id, "role=" + role);
+    transaction.Commit();
+  } catch (const Poco::Exception& e) {
+    Fail("creating token " + t.id, e);
+  }
+}
+
+std::vector<Token> SqliteStore::SelectTokens(const std::string& where, const std::string& id) {
+  std::vector<Token> tokens;
+  Token t;
+  std::string role;
+  Poco::Data::Statement select(session_);
+  select << "SELECT id, name, role, secret_sha256, created_at, revoked_at FROM tokens " + where +
+                " ORDER BY created_at, id",
+      into(t.id), into(t.name), into(role), into(t.secret_sha256), into(t.created_at),
+      into(t.revoked_at), Poco::Data::Keywords::limit(1);
+  if (!id.empty()) select, useRef(id);
+  while (!select.done()) {
+    if (select.execute() == 0) break;
+    auto parsed = ParseRole(role);
+    if (!parsed) throw StoreError(path_ + ": token " + t.id + " has unknown role " + role);
+    t.role = *parsed;
+    tokens.push_back(t);
+  }
+  return tokens;
+}
+
+std::optional<Token> SqliteStore::FindToken(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    std::vector<Token> found = SelectTokens("WHERE id = ?", id);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+  } catch (const Poco::Exception& e) {
+    Fail("reading token " + id, e);
+  }
+}
+
+std::vector<Token> SqliteStore::Tokens() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    return SelectTokens("", "");
+  } catch (const Poco::Exception& e) {
+    Fail("listing tokens", e);
+  }
+}
+
+bool SqliteStore::RevokeToken(const std::string& id, const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    std::string at = UtcNow();
+    Poco::Data::Statement update(session_);
+    update << "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''", useRef(at),
+        useRef(id);
+    if (update.execute() == 0) return false;
+    AppendEventLocked(actor, "token.revoked", id, "");
+    transaction.Commit();
+    return true;
+  } catch (const Poco::Exception& e) {
+    Fail("revoking token " + id, e);
+  }
+}
+
 }  // namespace
 
-std::unique_ptr<Store> OpenSqliteStore(const std::string& data_dir) {
+std::unique_ptr<Store> OpenSqliteStore(const std::string& data_dir, const SqliteOptions& options) {
   struct stat info {};
   if (stat(data_dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
     throw StoreError("data folder " + data_dir + " does not exist; expected a folder for " +
                      "consentkit.db");
   }
-  return std::make_unique<SqliteStore>(data_dir + "/consentkit.db");
+  return std::make_unique<SqliteStore>(data_dir + "/consentkit.db", options);
 }
 
 }  // namespace consentkit

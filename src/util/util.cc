@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -87,6 +88,15 @@ void WriteFileAtomically(const std::string& path, const std::string& data) {
     throw FileError(OsError("cannot write", path, err));
   }
   SyncDirectory(DirectoryOf(path));
+}
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
 }
 
 void MakeDirectories(const std::string& path, unsigned mode) {

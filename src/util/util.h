@@ -31,6 +31,9 @@ void WriteFileAtomically(const std::string& path, const std::string& data);
 // left as they are). Throws FileError naming the folder that failed.
 void MakeDirectories(const std::string& path, unsigned mode);
 
+// Now, as UTC ISO 8601 to the second: "2026-11-23T10:15:02Z".
+std::string UtcNow();
+
 // Collapses every run of XML white space to one space and trims both ends.
 std::string CollapseWhitespace(const std::string& text);
 

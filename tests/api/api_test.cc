@@ -8,7 +8,7 @@
 #include <Poco/JSON/Parser.h>
 #include <doctest/doctest.h>
 
-#include "api/json_writer.h"
+#include "util/json_writer.h"
 #include "support/filled.h"
 #include "support/support.h"
 

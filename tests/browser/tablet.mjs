@@ -30,11 +30,11 @@ function check(ok, message) {
 
 async function startServer(dataDir) {
   const server = spawn(binary, ['serve', '--port', '0', '--data', dataDir, '--forms',
-    join(source, 'forms'), '--config', join(source, 'samples/consentkit.conf')],
+    join(source, 'forms'), '--config', join(source, 'samples/consentkit.conf'), '--pair', 'staff'],
   {stdio: ['ignore', 'pipe', 'inherit']});
   for await (const line of createInterface({input: server.stdout})) {
-    const match = line.match(/open (http:\/\/127\.0\.0\.1:\d+)\//);
-    if (match) return {server, base: match[1]};
+    const match = line.match(/open (http:\/\/127\.0\.0\.1:\d+)\/(pair#\S+)/);
+    if (match) return {server, base: match[1], pairUrl: `${match[1]}/${match[2]}`};
   }
   throw new Error('consentkit serve printed no URL');
 }
@@ -122,7 +122,8 @@ async function fillConsent(page, patientName) {
 
 async function consentJourney(browser, base, viewport) {
   const tag = `${viewport.width}x${viewport.height}`;
-  const page = await browser.newPage({viewport, deviceScaleFactor: 1, hasTouch: true});
+  const page = await browser.newPage();
+  await page.setViewportSize(viewport);
   const seen = watch(page, base);
   await page.goto(`${base}/forms/microneedling-consent`);
   await checkLayout(page, `consent ${tag}`);
@@ -175,7 +176,8 @@ async function consentJourney(browser, base, viewport) {
 }
 
 async function intakeConditions(browser, base) {
-  const page = await browser.newPage({viewport: {width: 390, height: 844}, hasTouch: true});
+  const page = await browser.newPage();
+  await page.setViewportSize({width: 390, height: 844});
   const seen = watch(page, base);
   await page.goto(`${base}/forms/microneedling-intake`);
   await checkLayout(page, 'intake 390x844');
@@ -199,11 +201,32 @@ async function intakeConditions(browser, base) {
   await page.close();
 }
 
+// Before signing in, a page sends the browser to /pair; the printed link
+// signs it in (the token rides in the #fragment into an HttpOnly cookie).
+async function signIn(browser, base, pairUrl) {
+  const page = await browser.newPage();
+  await page.goto(`${base}/forms/microneedling-consent`);
+  check(new URL(page.url()).pathname === '/pair', `unsigned browser is sent to /pair (${page.url()})`);
+  await page.screenshot({path: join(outDir, 'pair.png')});
+  await page.goto(pairUrl);
+  await page.waitForURL(`${base}/`);
+  check(await page.locator('a[href="/forms/microneedling-consent"]').count() >= 1,
+      'after signing in, the form list shows');
+  const cookies = await page.context().cookies();
+  check(cookies.some(c => c.name === 'ck_token' && c.httpOnly && c.sameSite === 'Strict'),
+      'the token is kept in an HttpOnly, SameSite=Strict cookie');
+  await page.close();
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'ck-browser-'));
-const {server, base} = await startServer(dataDir);
-const browser = await chromium.launch({executablePath: '/usr/bin/chromium',
+const {server, base, pairUrl} = await startServer(dataDir);
+const chrome = await chromium.launch({executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu']});
+// One browser profile for the whole run, like a clinic tablet: it signs in
+// once and keeps its cookie.
+const browser = await chrome.newContext({hasTouch: true, deviceScaleFactor: 1});
 try {
+  await signIn(browser, base, pairUrl);
   for (const viewport of [{width: 390, height: 844}, {width: 768, height: 1024}]) {
     await consentJourney(browser, base, viewport);
   }
@@ -212,7 +235,7 @@ try {
   failures.push(String(error.stack || error));
   console.error(error);
 } finally {
-  await browser.close();
+  await chrome.close();
   server.kill('SIGTERM');
   rmSync(dataDir, {recursive: true, force: true});
 }

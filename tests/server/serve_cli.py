@@ -17,6 +17,7 @@ import uuid
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
 failures = []
+TOKEN = ""
 
 
 def check(condition, message):
@@ -29,7 +30,7 @@ def start(data_dir):
     proc = subprocess.Popen(
         [BINARY, "serve", "--port", "0", "--data", data_dir, "--forms",
          os.path.join(SOURCE, "forms"), "--config",
-         os.path.join(SOURCE, "samples", "consentkit.conf")],
+         os.path.join(SOURCE, "samples", "consentkit.conf"), "--pair", "staff"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 20
     lines = []
@@ -38,8 +39,10 @@ def start(data_dir):
         if not line:
             break
         lines.append(line)
-        match = re.search(r"open http://127\.0\.0\.1:(\d+)/", line)
+        match = re.search(r"open http://127\.0\.0\.1:(\d+)/pair#(\S+)", line)
         if match:
+            global TOKEN
+            TOKEN = match.group(2)
             return proc, int(match.group(1))
     proc.kill()
     sys.exit("serve printed no URL: " + "".join(lines) + proc.stderr.read())
@@ -48,6 +51,7 @@ def start(data_dir):
 def request(port, method, path, body=b"", content_type="application/json"):
     with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
         head = (f"{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                f"Authorization: Bearer {TOKEN}\r\n"
                 f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n")
         s.sendall(head.encode() + body)
         return read_reply(s)
@@ -106,6 +110,7 @@ def main():
         # must finish this request before it exits.
         s = socket.create_connection(("127.0.0.1", port), timeout=20)
         head = (f"POST /api/v1/forms/microneedling-consent/submissions HTTP/1.1\r\nHost: x\r\n"
+                f"Authorization: Bearer {TOKEN}\r\n"
                 f"Connection: close\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n")
         s.sendall(head.encode() + body[: len(body) // 2])
@@ -131,6 +136,33 @@ def main():
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=20)
         check(proc.returncode == 0, "serve exits 0 on SIGINT")
+
+    # Tokens: create prints the secret once; list shows no secret; revoke ends it.
+    with tempfile.TemporaryDirectory() as data_dir:
+        made = subprocess.run([BINARY, "tokens", "create", "--data", data_dir, "--role", "tablet",
+                               "--name", "Front desk iPad"], capture_output=True, text=True)
+        check(made.returncode == 0, "tokens create: " + made.stderr)
+        secret = re.search(r"ckt_[0-9a-f]+\.[0-9a-f]+", made.stdout)
+        token_id = re.search(r"created (tok_[0-9a-f]+)", made.stdout)
+        check(secret and token_id, "tokens create prints the id and the secret: " + made.stdout)
+        listed = subprocess.run([BINARY, "tokens", "list", "--data", data_dir],
+                                capture_output=True, text=True)
+        check(token_id and token_id.group(1) in listed.stdout and "Front desk iPad" in listed.stdout,
+              "tokens list shows it: " + listed.stdout)
+        check(secret and secret.group(0) not in listed.stdout, "tokens list shows no secret")
+        revoked = subprocess.run([BINARY, "tokens", "revoke", "--data", data_dir,
+                                  token_id.group(1) if token_id else "x"],
+                                 capture_output=True, text=True)
+        check(revoked.returncode == 0, "tokens revoke: " + revoked.stderr)
+        again = subprocess.run([BINARY, "tokens", "revoke", "--data", data_dir,
+                                token_id.group(1) if token_id else "x"],
+                               capture_output=True, text=True)
+        check(again.returncode == 1 and "no valid token" in again.stderr,
+              "revoking twice is an error: " + again.stderr)
+        bad = subprocess.run([BINARY, "tokens", "create", "--data", data_dir, "--role", "admin",
+                              "--name", "x"], capture_output=True, text=True)
+        check(bad.returncode == 2 and "is not tablet, staff or compliance" in bad.stderr,
+              "a bad role is a usage error: " + bad.stderr)
 
     # Bad starts explain themselves and exit non-zero.
     bad = subprocess.run([BINARY, "serve", "--port", "99999"], capture_output=True, text=True)

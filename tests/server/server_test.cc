@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "api/api.h"
+#include "auth/auth.h"
 #include "support/filled.h"
 #include "support/support.h"
 #include "util/util.h"
@@ -38,10 +39,12 @@ struct Reply {
   std::string policy;  // Content-Security-Policy
 };
 
-Reply Send(std::uint16_t port, const std::string& method, const std::string& path,
-           const std::string& body = "", const std::string& type = "application/json") {
+Reply Send(std::uint16_t port, const std::string& token, const std::string& method,
+           const std::string& path, const std::string& body = "",
+           const std::string& type = "application/json") {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!token.empty()) request.set("Authorization", "Bearer " + token);
   if (method == "POST" || method == "PUT") {
     request.setContentType(type);
     request.setContentLength64(static_cast<Poco::Int64>(body.size()));
@@ -93,6 +96,18 @@ class TestServer {
         clinic);
     http_ = std::make_unique<HttpServer>(settings, *service_, &log_);
     http_->Start();
+    for (Role role : {Role::kTablet, Role::kStaff, Role::kCompliance}) {
+      NewToken made = MakeToken(role, ToString(role));
+      store_->AddToken(made.token, "test");
+      tokens_[role] = made.secret;
+    }
+  }
+
+  const std::string& token(Role role) { return tokens_[role]; }
+  // A request with the staff token, which may load, submit and read.
+  Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
+             const std::string& type = "application/json") {
+    return Send(port(), token(Role::kStaff), method, path, body, type);
   }
   ~TestServer() { http_->Stop(); }
 
@@ -109,6 +124,7 @@ class TestServer {
   std::unique_ptr<Store> store_;
   std::unique_ptr<IntakeService> service_;
   std::unique_ptr<HttpServer> http_;
+  std::map<Role, std::string> tokens_;
 };
 
 std::string ConsentBody(const TestServer& server, const std::string& uuid,
@@ -135,24 +151,24 @@ void CheckQpdf(const std::string& pdf) {
 TEST_CASE("health, index, form pages and blank PDFs are served") {
   test::TempDir data;
   TestServer server(data.path());
-  Reply health = Send(server.port(), "GET", "/healthz");
+  Reply health = server.Call("GET", "/healthz");
   CHECK(health.status == 200);
   CHECK(health.body == "{\"status\":\"ok\"}");
-  Reply index = Send(server.port(), "GET", "/");
+  Reply index = server.Call("GET", "/");
   CHECK(index.status == 200);
   CHECK(index.content_type == "text/html; charset=utf-8");
   for (const char* id :
        {"microneedling-consent", "microneedling-intake", "microneedling-aftercare"}) {
     CHECK(test::CountOf(index.body, std::string("/forms/") + id) >= 1);
   }
-  Reply page = Send(server.port(), "GET", "/forms/microneedling-consent");
+  Reply page = server.Call("GET", "/forms/microneedling-consent");
   CHECK(page.status == 200);
   CHECK(page.policy.find("script-src 'self'") != std::string::npos);
   CHECK(page.body.find(server.form("microneedling-consent").sha256_hex) != std::string::npos);
-  Reply css = Send(server.port(), "GET", "/assets/consentkit.css");
+  Reply css = server.Call("GET", "/assets/consentkit.css");
   CHECK(css.status == 200);
   CHECK(css.content_type.rfind("text/css", 0) == 0);
-  Reply pdf = Send(server.port(), "GET", "/forms/microneedling-consent.pdf");
+  Reply pdf = server.Call("GET", "/forms/microneedling-consent.pdf");
   CHECK(pdf.status == 200);
   CHECK(pdf.content_type == "application/pdf");
   CheckQpdf(pdf.body);
@@ -162,21 +178,21 @@ TEST_CASE("health, index, form pages and blank PDFs are served") {
 TEST_CASE("the form API describes every form") {
   test::TempDir data;
   TestServer server(data.path());
-  Reply list = Send(server.port(), "GET", "/api/v1/forms");
+  Reply list = server.Call("GET", "/api/v1/forms");
   CHECK(list.status == 200);
   CHECK(Json(list.body)->getArray("forms")->size() == 3);
-  Reply one = Send(server.port(), "GET", "/api/v1/forms/microneedling-consent");
+  Reply one = server.Call("GET", "/api/v1/forms/microneedling-consent");
   REQUIRE(one.status == 200);
   Object::Ptr form = Json(one.body);
   CHECK(form->getValue<std::string>("sha256") == server.form("microneedling-consent").sha256_hex);
   CHECK(form->getArray("fields")->size() == server.form("microneedling-consent").fields.size());
-  CHECK(Send(server.port(), "GET", "/api/v1/forms/nope").status == 404);
+  CHECK(server.Call("GET", "/api/v1/forms/nope").status == 404);
 }
 
 TEST_CASE("a signed consent is stored with its flattened PDF and a receipt") {
   test::TempDir data;
   TestServer server(data.path());
-  Reply reply = Send(server.port(), "POST", kConsentSubmit, ConsentBody(server, kUuid));
+  Reply reply = server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid));
   REQUIRE_MESSAGE(reply.status == 201, reply.body);
   CHECK(reply.location == std::string("/api/v1/submissions/") + kUuid);
   Object::Ptr receipt = Json(reply.body);
@@ -194,7 +210,7 @@ TEST_CASE("a signed consent is stored with its flattened PDF and a receipt") {
   CHECK(row->received_at == received_at);
 
   // The PDF, as a client downloads it.
-  Reply pdf = Send(server.port(), "GET", PdfUrl(kUuid));
+  Reply pdf = server.Call("GET", PdfUrl(kUuid));
   REQUIRE(pdf.status == 200);
   CHECK(Sha256Hex(pdf.body) == receipt->getValue<std::string>("pdf_sha256"));
   CheckQpdf(pdf.body);
@@ -210,7 +226,7 @@ TEST_CASE("a signed consent is stored with its flattened PDF and a receipt") {
   CHECK(test::CountOf(text, "Understood") >=
         static_cast<int>(server.form("microneedling-consent").Risks().size()));
 
-  Reply record = Send(server.port(), "GET", std::string("/api/v1/submissions/") + kUuid);
+  Reply record = server.Call("GET", std::string("/api/v1/submissions/") + kUuid);
   REQUIRE(record.status == 200);
   Object::Ptr stored = Json(record.body);
   CHECK(
@@ -222,7 +238,7 @@ TEST_CASE("the README's sample submission is accepted as it is") {
   test::TempDir data;
   TestServer server(data.path());
   std::string sample = ReadFile(test::SourcePath("samples/submission-microneedling-consent.json"));
-  Reply reply = Send(server.port(), "POST", kConsentSubmit, sample);
+  Reply reply = server.Call("POST", kConsentSubmit, sample);
   CHECK_MESSAGE(reply.status == 201, reply.body);
 }
 
@@ -234,14 +250,14 @@ TEST_CASE("an intake's screening outcome and reasons reach the receipt and the P
   const Rule& rule = intake.rules.front();
   std::string body = CanonicalSubmissionJson(
       test::FilledSubmission(intake, kUuid, {{rule.when.field_id, std::string(rule.when.equals)}}));
-  Reply reply = Send(server.port(), "POST", "/api/v1/forms/microneedling-intake/submissions", body);
+  Reply reply = server.Call("POST", "/api/v1/forms/microneedling-intake/submissions", body);
   REQUIRE_MESSAGE(reply.status == 201, reply.body);
   Object::Ptr receipt = Json(reply.body);
   CHECK(receipt->getValue<std::string>("outcome") != "suitable");
   Array::Ptr reasons = receipt->getArray("reasons");
   REQUIRE(reasons->size() >= 1);
   CHECK(reasons->getElement<std::string>(0) == rule.reason);
-  std::string text = PdfText(Send(server.port(), "GET", PdfUrl(kUuid)).body);
+  std::string text = PdfText(server.Call("GET", PdfUrl(kUuid)).body);
   std::string first_words = rule.reason.substr(0, 30);
   CHECK_MESSAGE(text.find(first_words) != std::string::npos, first_words);
 }
@@ -250,17 +266,17 @@ TEST_CASE("a retry returns the first receipt; other content under the same id is
   test::TempDir data;
   TestServer server(data.path());
   std::string body = ConsentBody(server, kUuid);
-  Reply first = Send(server.port(), "POST", kConsentSubmit, body);
+  Reply first = server.Call("POST", kConsentSubmit, body);
   REQUIRE(first.status == 201);
   // Same content, other formatting: still the same submission.
   std::string reformatted = body;
   reformatted.insert(1, "\n  ");
-  Reply retry = Send(server.port(), "POST", kConsentSubmit, reformatted);
+  Reply retry = server.Call("POST", kConsentSubmit, reformatted);
   CHECK(retry.status == 200);
   CHECK(retry.body == first.body);
   Reply conflict =
-      Send(server.port(), "POST", kConsentSubmit,
-           ConsentBody(server, kUuid, {{"patient-name", std::string("Someone Else")}}));
+      server.Call("POST", kConsentSubmit,
+                  ConsentBody(server, kUuid, {{"patient-name", std::string("Someone Else")}}));
   CHECK(conflict.status == 409);
   CHECK(conflict.content_type == "application/problem+json");
   CHECK(ProblemFieldIds(conflict) == std::vector<std::string>{"id"});
@@ -273,25 +289,25 @@ TEST_CASE("each bad request gets its status, stores nothing, and the server keep
   ServerSettings settings = TestSettings();
   settings.max_body_bytes = 4096;
   TestServer server(data.path(), "", settings);
-  std::uint16_t port = server.port();
   std::string good = ConsentBody(server, kUuid);
 
-  Reply malformed = Send(port, "POST", kConsentSubmit, "{\"id\": ");
+  Reply malformed = server.Call("POST", kConsentSubmit, "{\"id\": ");
   CHECK(malformed.status == 400);
   CHECK(Json(malformed.body)->getValue<std::string>("title") == "Malformed JSON");
-  CHECK(Send(port, "POST", "/api/v1/forms/nope/submissions", good).status == 404);
-  CHECK(Send(port, "GET", "/api/v1/submissions/" + std::string(kUuid2)).status == 404);
-  CHECK(Send(port, "GET", "/api/v1/submissions/not-an-id.pdf").status == 404);
-  CHECK(Send(port, "GET", "/nothing-here").status == 404);
-  Reply wrong_method = Send(port, "GET", kConsentSubmit);
+  CHECK(server.Call("POST", "/api/v1/forms/nope/submissions", good).status == 404);
+  CHECK(server.Call("GET", "/api/v1/submissions/" + std::string(kUuid2)).status == 404);
+  CHECK(server.Call("GET", "/api/v1/submissions/not-an-id.pdf").status == 404);
+  CHECK(server.Call("GET", "/nothing-here").status == 404);
+  Reply wrong_method = server.Call("GET", kConsentSubmit);
   CHECK(wrong_method.status == 405);
   CHECK(wrong_method.allow == "POST");
-  CHECK(Send(port, "PUT", "/healthz", "x").status == 405);
-  Reply too_large = Send(port, "POST", kConsentSubmit, std::string(5000, ' ') + good);
+  CHECK(server.Call("PUT", "/healthz", "x").status == 405);
+  Reply too_large = server.Call("POST", kConsentSubmit, std::string(5000, ' ') + good);
   CHECK(too_large.status == 413);
-  Reply wrong_type = Send(port, "POST", kConsentSubmit, good, "text/plain");
+  Reply wrong_type = server.Call("POST", kConsentSubmit, good, "text/plain");
   CHECK(wrong_type.status == 415);
-  CHECK(Send(port, "POST", kConsentSubmit, good, "application/json; charset=latin1").status == 415);
+  CHECK(server.Call("POST", kConsentSubmit, good, "application/json; charset=latin1").status ==
+        415);
 
   // 422 lists every failing field, risk acknowledgements and signature included.
   const FormDefinition& consent = server.form("microneedling-consent");
@@ -305,7 +321,7 @@ TEST_CASE("each bad request gets its status, stores nothing, and the server keep
                                            {"patient-signature", dot},
                                            {"no-such-field", std::string("x")}});
   bad.values.erase(risk->InitialsFieldId());
-  Reply invalid = Send(port, "POST", kConsentSubmit, CanonicalSubmissionJson(bad));
+  Reply invalid = server.Call("POST", kConsentSubmit, CanonicalSubmissionJson(bad));
   REQUIRE(invalid.status == 422);
   std::vector<std::string> ids = ProblemFieldIds(invalid);
   std::sort(ids.begin(), ids.end());
@@ -317,14 +333,14 @@ TEST_CASE("each bad request gets its status, stores nothing, and the server keep
   // An outdated definition version is named, with what to do.
   Submission old = test::FilledSubmission(consent, kUuid2);
   old.form_version = "2020.1";
-  Reply outdated = Send(port, "POST", kConsentSubmit, CanonicalSubmissionJson(old));
+  Reply outdated = server.Call("POST", kConsentSubmit, CanonicalSubmissionJson(old));
   CHECK(outdated.status == 422);
   CHECK(ProblemFieldIds(outdated) == std::vector<std::string>{"form_version"});
   CHECK(outdated.body.find("reload the form") != std::string::npos);
 
   CHECK(server.store().CountSubmissions() == 0);
-  CHECK(Send(port, "GET", "/healthz").status == 200);
-  CHECK(Send(port, "POST", kConsentSubmit, good).status == 201);
+  CHECK(server.Call("GET", "/healthz").status == 200);
+  CHECK(server.Call("POST", kConsentSubmit, good).status == 201);
 }
 
 TEST_CASE("nothing is lost across a restart, and the access log holds no patient data") {
@@ -332,7 +348,7 @@ TEST_CASE("nothing is lost across a restart, and the access log holds no patient
   std::string receipt, pdf_sha;
   {
     TestServer server(data.path());
-    Reply reply = Send(server.port(), "POST", kConsentSubmit, ConsentBody(server, kUuid));
+    Reply reply = server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid));
     REQUIRE(reply.status == 201);
     receipt = reply.body;
     std::string log = server.StopAndReadLog();
@@ -343,10 +359,10 @@ TEST_CASE("nothing is lost across a restart, and the access log holds no patient
     CHECK(log.find("Muñoz") == std::string::npos);
   }
   TestServer restarted(data.path());
-  Reply retry = Send(restarted.port(), "POST", kConsentSubmit, ConsentBody(restarted, kUuid));
+  Reply retry = restarted.Call("POST", kConsentSubmit, ConsentBody(restarted, kUuid));
   CHECK(retry.status == 200);
   CHECK(retry.body == receipt);
-  Reply pdf = Send(restarted.port(), "GET", PdfUrl(kUuid));
+  Reply pdf = restarted.Call("GET", PdfUrl(kUuid));
   CHECK(pdf.status == 200);
   CHECK(Sha256Hex(pdf.body) == Json(receipt)->getValue<std::string>("pdf_sha256"));
 }
@@ -360,25 +376,25 @@ TEST_CASE("script in a definition or a value stays text") {
   xml.insert(at + title_open.size(), "&lt;script&gt;alert(1)&lt;/script&gt; ");
   forms.Write("consent.xml", xml);
   TestServer server(data.path(), forms.path());
-  Reply page = Send(server.port(), "GET", "/forms/microneedling-consent");
+  Reply page = server.Call("GET", "/forms/microneedling-consent");
   REQUIRE(page.status == 200);
   CHECK(page.body.find("<script>alert") == std::string::npos);
   CHECK(page.body.find("&lt;script&gt;alert(1)") != std::string::npos);
-  Reply index = Send(server.port(), "GET", "/");
+  Reply index = server.Call("GET", "/");
   CHECK(index.body.find("<script>alert") == std::string::npos);
 
   std::string script = "<script>alert(2)</script>";
-  Reply stored = Send(server.port(), "POST", kConsentSubmit,
-                      ConsentBody(server, kUuid, {{"patient-name", script}}));
+  Reply stored =
+      server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid, {{"patient-name", script}}));
   REQUIRE(stored.status == 201);
-  Reply record = Send(server.port(), "GET", std::string("/api/v1/submissions/") + kUuid);
+  Reply record = server.Call("GET", std::string("/api/v1/submissions/") + kUuid);
   CHECK(record.content_type == "application/json; charset=utf-8");
   CHECK(Json(record.body)
             ->getObject("submission")
             ->getObject("values")
             ->getValue<std::string>("patient-name") == script);
   // In the PDF it is printed as the text it is.
-  CHECK(PdfText(Send(server.port(), "GET", PdfUrl(kUuid)).body).find(script) != std::string::npos);
+  CHECK(PdfText(server.Call("GET", PdfUrl(kUuid)).body).find(script) != std::string::npos);
 }
 
 TEST_CASE("a form whose wording changed without a new version is refused at start") {
@@ -387,12 +403,128 @@ TEST_CASE("a form whose wording changed without a new version is refused at star
   forms.Write("consent.xml", xml);
   {
     TestServer server(data.path(), forms.path());
-    REQUIRE(Send(server.port(), "POST", kConsentSubmit, ConsentBody(server, kUuid)).status == 201);
+    REQUIRE(server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid)).status == 201);
   }
   std::size_t at = xml.find("<title>") + 7;
   forms.Write("consent.xml", xml.insert(at, "Changed "));
   CHECK_THROWS_WITH_AS(TestServer(data.path(), forms.path()),
                        doctest::Contains("has changed (sha256"), ServiceError);
+}
+
+}  // namespace
+}  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+struct Endpoint {
+  std::string method, path;
+  Permission needs;
+  bool page = false;  // a browser page: without credentials it redirects to /pair
+};
+
+TEST_CASE("every endpoint enforces the role matrix") {
+  test::TempDir data;
+  TestServer server(data.path());
+  REQUIRE(server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid)).status == 201);
+  const std::string sub = std::string("/api/v1/submissions/") + kUuid;
+  std::vector<Endpoint> endpoints = {
+      {"GET", "/", Permission::kLoadForms, true},
+      {"GET", "/forms/microneedling-consent", Permission::kLoadForms, true},
+      {"GET", "/forms/microneedling-consent.pdf", Permission::kLoadForms, true},
+      {"GET", "/api/v1/forms", Permission::kLoadForms},
+      {"GET", "/api/v1/forms/microneedling-consent", Permission::kLoadForms},
+      {"POST", kConsentSubmit, Permission::kSubmit},
+      {"GET", sub, Permission::kReadSubmissions},
+      {"GET", sub + ".pdf", Permission::kReadSubmissions},
+      {"GET", "/api/v1/audit", Permission::kReadAudit},
+  };
+  std::string retry = ConsentBody(server, kUuid);  // a retry: 200 and nothing new
+  for (const Endpoint& e : endpoints) {
+    CAPTURE(e.path);
+    std::string body = e.method == "POST" ? retry : "";
+    Reply anonymous = Send(server.port(), "", e.method, e.path, body);
+    CHECK(anonymous.status == (e.page ? 303 : 401));
+    CHECK(Send(server.port(), "ckt_0000.forged", e.method, e.path, body).status ==
+          (e.page ? 303 : 401));
+    for (Role role : {Role::kTablet, Role::kStaff, Role::kCompliance}) {
+      CAPTURE(ToString(role));
+      int status = Send(server.port(), server.token(role), e.method, e.path, body).status;
+      if (Allows(role, e.needs)) {
+        CHECK(status == 200);
+      } else {
+        CHECK(status == 403);
+      }
+    }
+  }
+  // Public: health, assets and the sign-in page.
+  CHECK(Send(server.port(), "", "GET", "/healthz").status == 200);
+  CHECK(Send(server.port(), "", "GET", "/assets/consentkit.js").status == 200);
+  CHECK(Send(server.port(), "", "GET", "/pair").status == 200);
+}
+
+TEST_CASE("a revoked token stops working, and failures are audited") {
+  test::TempDir data;
+  TestServer server(data.path());
+  NewToken made = MakeToken(Role::kStaff, "temp");
+  server.store().AddToken(made.token, "test");
+  CHECK(Send(server.port(), made.secret, "GET", "/api/v1/forms").status == 200);
+  REQUIRE(server.store().RevokeToken(made.token.id, "test"));
+  Reply revoked = Send(server.port(), made.secret, "GET", "/api/v1/forms");
+  CHECK(revoked.status == 401);
+  CHECK(revoked.body.find("revoked") != std::string::npos);
+  std::string wrong_secret = made.secret;
+  wrong_secret.back() = wrong_secret.back() == 'a' ? 'b' : 'a';
+  CHECK(Send(server.port(), wrong_secret, "GET", "/api/v1/forms").status == 401);
+
+  std::vector<AuditEvent> events;
+  server.store().ForEachAuditEvent(1, 0, [&](const AuditEvent& e) { events.push_back(e); });
+  std::vector<std::string> failures;
+  for (const AuditEvent& e : events) {
+    if (e.action == "auth.failed") failures.push_back(e.actor + " " + e.object);
+  }
+  CHECK(failures == std::vector<std::string>{made.token.id + " /api/v1/forms",
+                                             made.token.id + " /api/v1/forms"});
+  for (const AuditEvent& e : events) {
+    CHECK(e.detail.find(made.secret) == std::string::npos);  // never a secret
+  }
+}
+
+TEST_CASE("the audit log chains submission, reads and tokens, and compliance can read it") {
+  test::TempDir data;
+  TestServer server(data.path());
+  Reply stored = server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid));
+  REQUIRE(stored.status == 201);
+  REQUIRE(server.Call("GET", PdfUrl(kUuid)).status == 200);
+  Reply log = Send(server.port(), server.token(Role::kCompliance), "GET", "/api/v1/audit?limit=50");
+  REQUIRE(log.status == 200);
+  Array::Ptr events = Json(log.body)->getArray("events");
+  std::string prev = kGenesisHash;
+  std::vector<std::string> actions;
+  for (std::size_t i = 0; i < events->size(); ++i) {
+    Object::Ptr o = events->getObject(static_cast<unsigned>(i));
+    AuditEvent e;
+    e.seq = o->getValue<std::int64_t>("seq");
+    e.at = o->getValue<std::string>("at");
+    e.actor = o->getValue<std::string>("actor");
+    e.action = o->getValue<std::string>("action");
+    e.object = o->getValue<std::string>("object");
+    e.detail = o->getValue<std::string>("detail");
+    CHECK(e.seq == static_cast<std::int64_t>(i + 1));
+    CHECK(o->getValue<std::string>("prev_hash") == prev);
+    CHECK(o->getValue<std::string>("hash") == AuditHash(prev, e));
+    prev = AuditHash(prev, e);
+    actions.push_back(e.action);
+    if (e.action == "submission.stored") {
+      CHECK(e.object == kUuid);
+      CHECK(e.detail.find("pdf_sha256=" + Json(stored.body)->getValue<std::string>("pdf_sha256")) ==
+            0);
+    }
+  }
+  CHECK(actions == std::vector<std::string>{"token.created", "token.created", "token.created",
+                                            "submission.stored", "pdf.read", "audit.read"});
+  Reply bad = Send(server.port(), server.token(Role::kCompliance), "GET", "/api/v1/audit?limit=x");
+  CHECK(bad.status == 400);
 }
 
 }  // namespace

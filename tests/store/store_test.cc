@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include "support/support.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -51,7 +52,7 @@ TEST_CASE("a put is stored whole and read back exactly") {
   FormPtr form = Consent();
   auto store = OpenSqliteStore(dir.path());
   SubmissionRecord record = Record(*form, "id-1", "{\"a\":1}");
-  PutResult put = store->Put(record, Pdf(), *form);
+  PutResult put = store->Put(record, Pdf(), *form, "test");
   CHECK(put.status == PutStatus::kStored);
   auto found = store->Find("id-1");
   REQUIRE(found);
@@ -78,13 +79,14 @@ TEST_CASE("the same id again is a duplicate or a conflict, and stores nothing") 
   test::TempDir dir;
   FormPtr form = Consent();
   auto store = OpenSqliteStore(dir.path());
-  REQUIRE(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form).status == PutStatus::kStored);
+  REQUIRE(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "test").status ==
+          PutStatus::kStored);
   SubmissionRecord retry = Record(*form, "id-1", "{}");
   retry.received_at = "2026-11-23T11:00:00Z";
-  PutResult again = store->Put(retry, "other pdf", *form);
+  PutResult again = store->Put(retry, "other pdf", *form, "test");
   CHECK(again.status == PutStatus::kDuplicate);
   CHECK(again.record.received_at == "2026-11-23T10:15:02Z");  // the first receipt
-  PutResult conflict = store->Put(Record(*form, "id-1", "{\"x\":2}"), "other", *form);
+  PutResult conflict = store->Put(Record(*form, "id-1", "{\"x\":2}"), "other", *form, "test");
   CHECK(conflict.status == PutStatus::kConflict);
   CHECK(store->CountSubmissions() == 1);
   CHECK(store->FindPdf("id-1") == Pdf());
@@ -100,7 +102,7 @@ TEST_CASE("a failed put leaves no row behind, not even the definition") {
                "BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
         now;
   }
-  CHECK_THROWS_WITH_AS(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form),
+  CHECK_THROWS_WITH_AS(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "test"),
                        doctest::Contains("storing submission id-1"), StoreError);
   auto session = Inspect(dir);
   int definitions = -1;
@@ -114,7 +116,7 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   FormPtr form = Consent();
   {
     auto store = OpenSqliteStore(dir.path());
-    store->Put(Record(*form, "id-1", "{}"), Pdf(), *form);
+    store->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "test");
   }
   auto store = OpenSqliteStore(dir.path());
   CHECK(store->FindPdf("id-1") == Pdf());
@@ -124,7 +126,7 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   session << "PRAGMA journal_mode", into(mode), now;
   session << "PRAGMA user_version", into(version), now;
   CHECK(mode == "wal");
-  CHECK(version == 1);
+  CHECK(version == 2);
 }
 
 TEST_CASE("a database from a newer consentkit is refused, not damaged") {
@@ -136,7 +138,7 @@ TEST_CASE("a database from a newer consentkit is refused, not damaged") {
   }
   CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
                        doctest::Contains("schema version 99 is newer than this consentkit "
-                                         "understands (1); upgrade consentkit"),
+                                         "understands (2); upgrade consentkit"),
                        StoreError);
 }
 
@@ -149,6 +151,106 @@ TEST_CASE("an unopenable database names its path") {
   dir.Write("consentkit.db", "this is not a database, just text long enough to be read");
   CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()), doctest::Contains("consentkit.db: "),
                        StoreError);
+}
+
+}  // namespace
+}  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+TEST_CASE("every change is a link in the audit chain, in the same transaction") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  SubmissionRecord record = Record(*form, "id-1", "{}");
+  store->Put(record, Pdf(), *form, "tok_tablet");
+  store->RecordEvent("tok_staff", "pdf.read", "id-1");
+  Token token;
+  token.id = "tok_1";
+  token.name = "Front desk";
+  token.role = Role::kStaff;
+  token.secret_sha256 = "abc";
+  token.created_at = "2026-11-23T10:00:00Z";
+  store->AddToken(token, "cli");
+  CHECK(store->RevokeToken("tok_1", "cli"));
+  CHECK_FALSE(store->RevokeToken("tok_1", "cli"));  // already revoked: nothing written
+  CHECK_FALSE(store->RevokeToken("tok_none", "cli"));
+  std::vector<AuditEvent> events;
+  store->ForEachAuditEvent(1, 0, [&](const AuditEvent& e) { events.push_back(e); });
+  REQUIRE(events.size() == 4);
+  std::string prev = kGenesisHash;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i].seq == static_cast<std::int64_t>(i + 1));
+    CHECK(events[i].prev_hash == prev);
+    CHECK(events[i].hash == AuditHash(prev, events[i]));
+    prev = events[i].hash;
+  }
+  CHECK(events[0].action == "submission.stored");
+  CHECK(events[0].actor == "tok_tablet");
+  CHECK(events[0].detail == "pdf_sha256=pdfhash;content_sha256=hash-of-{}");
+  CHECK(events[2].action == "token.created");
+  CHECK(events[3].action == "token.revoked");
+  CHECK(store->LastAuditSeq() == 4);
+  CHECK(store->FindToken("tok_1")->revoked_at.size() == 20);
+  // A rolled-back put leaves no audit event either.
+  {
+    auto session = Inspect(dir);
+    session << "CREATE TRIGGER refuse BEFORE INSERT ON submissions "
+               "BEGIN SELECT RAISE(ABORT, 'no'); END",
+        now;
+  }
+  CHECK_THROWS_AS(store->Put(Record(*form, "id-2", "{}"), Pdf(), *form, "t"), StoreError);
+  CHECK(store->LastAuditSeq() == 4);
+}
+
+TEST_CASE("the audit hash covers every field of an event") {
+  AuditEvent e;
+  e.seq = 7;
+  e.at = "2026-11-23T10:00:00Z";
+  e.actor = "tok_1";
+  e.action = "pdf.read";
+  e.object = "id";
+  e.detail = "d";
+  CHECK(CanonicalAuditEvent(e) ==
+        "{\"seq\":7,\"at\":\"2026-11-23T10:00:00Z\",\"actor\":\"tok_1\",\"action\":\"pdf.read\","
+        "\"object\":\"id\",\"detail\":\"d\"}");
+  std::string base = AuditHash(kGenesisHash, e);
+  CHECK(base == Sha256Hex(std::string(kGenesisHash) + CanonicalAuditEvent(e)));
+  for (std::string AuditEvent::*field : {&AuditEvent::at, &AuditEvent::actor, &AuditEvent::action,
+                                         &AuditEvent::object, &AuditEvent::detail}) {
+    AuditEvent changed = e;
+    changed.*field += "x";
+    CHECK(AuditHash(kGenesisHash, changed) != base);
+  }
+  AuditEvent moved = e;
+  moved.seq = 8;
+  CHECK(AuditHash(kGenesisHash, moved) != base);
+  CHECK(AuditHash(std::string(64, '1'), e) != base);
+}
+
+TEST_CASE("submissions stream in time order within a range, with their PDFs") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  for (const char* at : {"2026-11-03T09:00:00Z", "2026-10-31T23:59:59Z", "2026-11-01T00:00:00Z",
+                         "2026-12-01T00:00:00Z"}) {
+    SubmissionRecord r = Record(*form, std::string("id-") + at, "{}");
+    r.received_at = at;
+    store->Put(r, std::string("pdf of ") + at, *form, "t");
+  }
+  std::vector<std::string> seen;
+  store->ForEachSubmission("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z",
+                           [&](const SubmissionRecord& r, const std::string& pdf) {
+                             CHECK(pdf == "pdf of " + r.received_at);
+                             seen.push_back(r.received_at);
+                           });
+  CHECK(seen == std::vector<std::string>{"2026-11-01T00:00:00Z", "2026-11-03T09:00:00Z"});
+  std::size_t all = 0;
+  store->ForEachSubmission("", "", [&](const SubmissionRecord&, const std::string&) { ++all; });
+  CHECK(all == 4);
+  CHECK(store->DefinitionXml(form->id, form->version) == form->xml);
+  CHECK_FALSE(store->DefinitionXml(form->id, "0"));
 }
 
 }  // namespace

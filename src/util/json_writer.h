@@ -2,8 +2,8 @@
 // in the order written, strings escaped per RFC 8259 with UTF-8 passed
 // through. The fixed form is what makes a submission's canonical text (and
 // so its content hash) independent of how the client formatted it.
-#ifndef CONSENTKIT_API_JSON_WRITER_H_
-#define CONSENTKIT_API_JSON_WRITER_H_
+#ifndef CONSENTKIT_UTIL_JSON_WRITER_H_
+#define CONSENTKIT_UTIL_JSON_WRITER_H_
 
 #include <string>
 #include <string_view>
@@ -45,4 +45,4 @@ std::string JsonQuote(std::string_view text);
 
 }  // namespace consentkit
 
-#endif  // CONSENTKIT_API_JSON_WRITER_H_
+#endif  // CONSENTKIT_UTIL_JSON_WRITER_H_

@@ -1,0 +1,41 @@
+// The audit chain's hashing and the role names: shared by every Store
+// implementation and by verify, so all of them agree on every byte hashed.
+#include "store/store.h"
+#include "util/json_writer.h"
+#include "util/util.h"
+
+namespace consentkit {
+
+const char kGenesisHash[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+std::string CanonicalAuditEvent(const AuditEvent& e) {
+  JsonWriter w;
+  w.BeginObject().Key("seq").Int(e.seq).Field("at", e.at).Field("actor", e.actor);
+  w.Field("action", e.action).Field("object", e.object).Field("detail", e.detail).EndObject();
+  return w.str();
+}
+
+std::string AuditHash(const std::string& prev_hash, const AuditEvent& event) {
+  return Sha256Hex(prev_hash + CanonicalAuditEvent(event));
+}
+
+const char* ToString(Role role) {
+  switch (role) {
+    case Role::kTablet:
+      return "tablet";
+    case Role::kStaff:
+      return "staff";
+    case Role::kCompliance:
+      return "compliance";
+  }
+  return "tablet";
+}
+
+std::optional<Role> ParseRole(const std::string& text) {
+  for (Role role : {Role::kTablet, Role::kStaff, Role::kCompliance}) {
+    if (text == ToString(role)) return role;
+  }
+  return std::nullopt;
+}
+
+}  // namespace consentkit
