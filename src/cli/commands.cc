@@ -142,6 +142,9 @@ std::string MainHelp() {
          "  packet FORM.xml... -o OUT.pdf  several forms in one printable PDF\n"
          "  serve [--config FILE]          tablet forms and the submission API\n"
          "  tokens create|list|revoke      API tokens and their roles\n"
+         "  keys init --data DIR           a self-signed sealing certificate\n"
+         "  export --data DIR -o OUT.zip   a date range as one verifiable archive\n"
+         "  verify DIR|ARCHIVE.zip         check seals, hashes and the audit chain\n"
          "\n"
          "Run 'consentkit COMMAND --help' for a command's options.\n";
 }
@@ -159,6 +162,9 @@ int RunCommand(const std::string& command, const std::vector<std::string>& args)
   if (command == "render" || command == "packet") return Render(command, args);
   if (command == "serve") return Serve(args);
   if (command == "tokens") return Tokens(args);
+  if (command == "keys") return Keys(args);
+  if (command == "export") return Export(args);
+  if (command == "verify") return Verify(args);
   std::cerr << "consentkit: unknown command '" << command << "'\n\n" << MainHelp();
   return kExitUsage;
 }

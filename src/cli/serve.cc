@@ -1,6 +1,7 @@
 // consentkit serve: the tablet pages and submission API until SIGINT/SIGTERM.
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "seal/seal.h"
 #include "server/server.h"
 #include "service/intake.h"
 #include "store/store.h"
@@ -97,6 +99,26 @@ sigset_t BlockStopSignals() {
   return stop;
 }
 
+bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+// The clinic's sealing identity: the [seal] files when configured;
+// otherwise the data folder's, made self-signed on first start so that
+// trying consentkit out needs no certificate work.
+SigningIdentity LoadSealIdentity(const Settings& settings) {
+  const SealSettings& seal = settings.seal;
+  if (!seal.certificate_path.empty())
+    return SigningIdentity::Load(seal.certificate_path, seal.key_path);
+  const std::string& dir = settings.server.data_dir;
+  std::string cert = dir + "/" + kSealCertFile, key = dir + "/" + kSealKeyFile;
+  if (!Exists(cert) && !Exists(key)) {
+    CreateSelfSignedIdentity(dir, settings.clinic.name);
+    std::cout << "consentkit: made a self-signed sealing certificate for trying consentkit out: "
+              << cert << "\n"
+              << "consentkit: for real records, name the clinic's certificate in [seal]\n";
+  }
+  return SigningIdentity::Load(cert, key);
+}
+
 std::string HostForUrl(const std::string& bind) {
   if (bind == "0.0.0.0" || bind == "::") return "127.0.0.1";
   if (bind.find(':') != std::string::npos) return "[" + bind + "]";
@@ -131,12 +153,15 @@ int Serve(const std::vector<std::string>& args) {
   std::vector<FormPtr> forms = LoadFormsDirectory(s.forms_dir);
   MakeDirectories(s.data_dir, 0700);  // patient data: owner only
   std::unique_ptr<Store> store = OpenSqliteStore(s.data_dir);
-  IntakeService service(forms, *store, settings.clinic);
+  SigningIdentity seal = LoadSealIdentity(settings);
+  IntakeService service(forms, *store, settings.clinic, &seal);
   HttpServer server(s, service, s.access_log ? &std::cerr : nullptr);
   std::string pairing = PairingPath(*store, parsed.pair);
   server.Start();
   std::cout << "consentkit: serving " << forms.size() << " forms from " << s.forms_dir
             << ", storing in " << s.data_dir << "/consentkit.db\n"
+            << "consentkit: sealing with \"" << seal.common_name() << "\" (certificate sha256 "
+            << seal.fingerprint_sha256() << ")\n"
             << "consentkit: open http://" << HostForUrl(s.bind) << ":" << server.port() << "/"
             << pairing << "\n"
             << std::flush;

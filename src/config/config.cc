@@ -38,6 +38,7 @@ class Parser {
   std::map<std::string, Setter> Setters();
   std::map<std::string, Setter> ClinicSetters();
   std::map<std::string, Setter> ServerSetters();
+  std::map<std::string, Setter> SealSetters();
   std::string ResolvePath(const std::string& path) const;
   int ParseInt(const std::string& key, const std::string& value, int min, int max) const;
   std::size_t ParseSize(const std::string& value) const;
@@ -48,6 +49,7 @@ class Parser {
   Settings settings_;
   int line_ = 0;         // of the setting being applied
   int clinic_line_ = 1;  // of the [clinic] header
+  int seal_line_ = 0;    // of the [seal] header, 0 if none
 };
 
 void Parser::Fail(int line, const std::string& what, const std::string& expected) const {
@@ -67,6 +69,9 @@ Settings Parser::Parse(const std::string& text) {
   if (settings_.clinic.name.empty()) {
     Fail(clinic_line_, "no clinic name", "\"name = ...\" in the [clinic] section");
   }
+  if (settings_.seal.certificate_path.empty() != settings_.seal.key_path.empty()) {
+    Fail(seal_line_, "[seal] names only one of certificate and key", "both, or neither");
+  }
   return settings_;
 }
 
@@ -76,9 +81,10 @@ void Parser::ParseLine(const std::string& raw, int line) {
   if (text.front() == '[') {
     if (text.back() != ']') Fail(line, "unclosed section header \"" + text + "\"", "[section]");
     section_ = Trim(text.substr(1, text.size() - 2));
-    if (section_ != "clinic" && section_ != "server") {
-      Fail(line, "unknown section [" + section_ + "]", "[clinic] or [server]");
+    if (section_ != "clinic" && section_ != "server" && section_ != "seal") {
+      Fail(line, "unknown section [" + section_ + "]", "[clinic], [server] or [seal]");
     }
+    if (section_ == "seal") seal_line_ = line;
     if (section_ == "clinic") clinic_line_ = line;
     return;
   }
@@ -101,6 +107,7 @@ void Parser::Set(const std::string& key, const std::string& value, int line) {
 }
 
 std::map<std::string, Parser::Setter> Parser::Setters() {
+  if (section_ == "seal") return SealSetters();
   return section_ == "server" ? ServerSetters() : ClinicSetters();
 }
 
@@ -159,6 +166,14 @@ std::map<std::string, Parser::Setter> Parser::ServerSetters() {
            Fail(line_, "invalid access-log \"" + v + "\"", "stderr or off");
          s.access_log = v == "stderr";
        }},
+  };
+}
+
+std::map<std::string, Parser::Setter> Parser::SealSetters() {
+  SealSettings& s = settings_.seal;
+  return {
+      {"certificate", [this, &s](const std::string& v) { s.certificate_path = ResolvePath(v); }},
+      {"key", [this, &s](const std::string& v) { s.key_path = ResolvePath(v); }},
   };
 }
 

@@ -19,6 +19,12 @@
 //   keepalive-timeout = 10   ; seconds an idle connection stays open
 //   access-log = stderr      ; stderr or off
 //
+//   [seal]                   ; optional: the clinic's own certificate
+//   certificate = seal-cert.pem  ; PEM certificate, then its chain; relative to this file
+//   key = seal-key.pem           ; PEM private key, mode 600
+//   ; without [seal]: <data-dir>/seal-cert.pem and seal-key.pem, made on first
+//   ; start (self-signed) or by `consentkit keys init`
+//
 // Loading is all-or-nothing: unknown sections or keys, bad values and
 // missing required keys throw ConfigError naming file:line.
 #ifndef CONSENTKIT_CONFIG_CONFIG_H_
@@ -58,9 +64,15 @@ struct ServerSettings {
   bool access_log = true;  // one JSON line per request on stderr, no patient data
 };
 
+struct SealSettings {
+  std::string certificate_path;  // both empty, or both set
+  std::string key_path;
+};
+
 struct Settings {
   ClinicSettings clinic;
   ServerSettings server;
+  SealSettings seal;
 };
 
 // Reads and checks `path`. Throws ConfigError ("file:line: what; expected

@@ -112,6 +112,16 @@ void AcroForm::AddTextString(HPDF_Dict dict, const char* key, const std::string&
                                 static_cast<HPDF_UINT>(utf16.size())));
 }
 
+// Hex (<...>) even when the text is ASCII: text such as a clinic's name
+// then never appears verbatim in the file, so it cannot pass for the
+// signature placeholder SealPdf looks for.
+void AcroForm::AddHexTextString(HPDF_Dict dict, const char* key, const std::string& utf8) {
+  std::string bytes = IsAscii(utf8) ? utf8 : Utf16BigEndian(utf8);
+  HPDF_Dict_Add(dict, key,
+                HPDF_Binary_New(mmgr_, reinterpret_cast<HPDF_BYTE*>(bytes.data()),
+                                static_cast<HPDF_UINT>(bytes.size())));
+}
+
 void AcroForm::Attach(HPDF_Dict field, FieldNode parent) {
   if (!parent.dict) {
     HPDF_Array_Add(fields_, field);
@@ -168,7 +178,8 @@ HPDF_Dict AcroForm::NewWidget(HPDF_Page page, const PdfRect& rect) {
   return widget;
 }
 
-HPDF_Dict AcroForm::AppearanceStream(const PdfRect& rect, const std::string& content) {
+HPDF_Dict AcroForm::AppearanceStream(const PdfRect& rect, const std::string& content,
+                                     HPDF_Dict resources) {
   HPDF_Dict stream = HPDF_DictStream_New(mmgr_, xref_);
   AddName(stream, "Type", "XObject");
   AddName(stream, "Subtype", "Form");
@@ -178,7 +189,7 @@ HPDF_Dict AcroForm::AppearanceStream(const PdfRect& rect, const std::string& con
   HPDF_Array_AddReal(bbox, rect.width);
   HPDF_Array_AddReal(bbox, rect.height);
   HPDF_Dict_Add(stream, "BBox", bbox);
-  HPDF_Dict_Add(stream, "Resources", HPDF_Dict_New(mmgr_));
+  HPDF_Dict_Add(stream, "Resources", resources ? resources : HPDF_Dict_New(mmgr_));
   HPDF_Stream_WriteStr(stream->stream, content.c_str());
   return stream;
 }
@@ -279,6 +290,47 @@ void AcroForm::AddSignatureField(HPDF_Page page, const PdfRect& rect, const std:
   HPDF_Dict_Add(ap, "N", AppearanceStream(rect, ""));
   HPDF_Dict_Add(field, "AP", ap);
   doc_.Check(("adding signature field " + name).c_str());
+}
+
+HPDF_Dict AcroForm::FontResources(const std::vector<std::pair<std::string, HPDF_Font>>& fonts) {
+  HPDF_Dict names = HPDF_Dict_New(mmgr_);
+  for (const auto& [name, font] : fonts) HPDF_Dict_Add(names, name.c_str(), font);
+  HPDF_Dict resources = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(resources, "Font", names);
+  return resources;
+}
+
+// An indirect object, so that nothing else shares its line of the file.
+HPDF_Dict AcroForm::SignaturePlaceholder(const SealFieldSpec& spec) {
+  HPDF_Dict sig = HPDF_Dict_New(mmgr_);
+  HPDF_Xref_Add(xref_, sig);
+  AddName(sig, "Type", "Sig");
+  AddName(sig, "Filter", "Adobe.PPKLite");
+  AddName(sig, "SubFilter", "adbe.pkcs7.detached");
+  HPDF_Array range = HPDF_Array_New(mmgr_);
+  HPDF_Array_AddNumber(range, 0);
+  for (int i = 0; i < 3; ++i) HPDF_Array_AddNumber(range, HPDF_LIMIT_MAX_INT);
+  HPDF_Dict_Add(sig, "ByteRange", range);
+  std::string zeros(spec.contents_bytes, '\0');
+  HPDF_Dict_Add(sig, "Contents",
+                HPDF_Binary_New(mmgr_, reinterpret_cast<HPDF_BYTE*>(zeros.data()),
+                                static_cast<HPDF_UINT>(zeros.size())));
+  HPDF_Dict_Add(sig, "M", HPDF_String_New(mmgr_, spec.pdf_date.c_str(), nullptr));
+  AddHexTextString(sig, "Name", spec.signer_name);
+  AddHexTextString(sig, "Reason", spec.reason);
+  return sig;
+}
+
+void AcroForm::AddSealField(HPDF_Page page, const PdfRect& rect, const SealFieldSpec& spec) {
+  HPDF_Dict field = NewField(spec.name, "Sig", 0, "", {});
+  AddHexTextString(field, "TU", spec.tooltip);
+  MakeWidgetOf(field, page, rect);
+  HPDF_Dict ap = HPDF_Dict_New(mmgr_);
+  HPDF_Dict_Add(ap, "N", AppearanceStream(rect, spec.appearance, FontResources(spec.fonts)));
+  HPDF_Dict_Add(field, "AP", ap);
+  HPDF_Dict_Add(field, "V", SignaturePlaceholder(spec));
+  HPDF_Dict_AddNumber(acroform_, "SigFlags", 3);  // SignaturesExist | AppendOnly
+  doc_.Check(("adding seal field " + spec.name).c_str());
 }
 
 }  // namespace consentkit

@@ -25,6 +25,8 @@
 #include <hpdf_objects.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace consentkit {
 
@@ -67,6 +69,27 @@ struct TextFieldSpec {
   float font_size = 10;
 };
 
+// A signature field that holds a visible stamp and an unsigned signature:
+// the placeholder SealPdf (seal/seal.h) fills in once the file is saved.
+// The signature covers every byte but its own /Contents value (/ByteRange,
+// PDF 32000-1:2008 12.8.1), so filling in must not move a byte: /ByteRange
+// holds 0 and three times 2147483647, wide enough for the real offsets of
+// any file libharu can write, and /Contents `contents_bytes` zero bytes, in
+// hex.
+struct SealFieldSpec {
+  std::string name;         // partial name /T
+  std::string tooltip;      // /TU
+  std::string signer_name;  // /Name
+  std::string reason;       // /Reason
+  std::string pdf_date;     // /M, e.g. "D:20261123101502Z"
+  // The stamp: the content of the widget's /AP /N, in its own coordinates
+  // (origin at the rect's lower-left corner), and the fonts it selects by
+  // resource name with Tf.
+  std::string appearance;
+  std::vector<std::pair<std::string, HPDF_Font>> fonts;
+  unsigned contents_bytes = 0;
+};
+
 class AcroForm {
  public:
   // Creates the /AcroForm dictionary with its /DR fonts (Helvetica for text
@@ -88,6 +111,9 @@ class AcroForm {
                       const std::string& export_value);
   void AddSignatureField(HPDF_Page page, const PdfRect& rect, const std::string& name,
                          const std::string& tooltip, bool required, FieldNode parent = {});
+  // A top-level signature field with a signature placeholder as its value,
+  // and /SigFlags 3 (signed, append only) on the AcroForm.
+  void AddSealField(HPDF_Page page, const PdfRect& rect, const SealFieldSpec& spec);
 
  private:
   HPDF_Dict NewField(const std::string& name, const char* type, unsigned flags,
@@ -96,11 +122,15 @@ class AcroForm {
   void MakeWidgetOf(HPDF_Dict dict, HPDF_Page page, const PdfRect& rect);
   void Attach(HPDF_Dict field, FieldNode parent);
   void AttachToPage(HPDF_Dict widget, HPDF_Page page);
-  HPDF_Dict AppearanceStream(const PdfRect& rect, const std::string& content);
+  HPDF_Dict AppearanceStream(const PdfRect& rect, const std::string& content,
+                             HPDF_Dict resources = nullptr);
+  HPDF_Dict SignaturePlaceholder(const SealFieldSpec& spec);
+  HPDF_Dict FontResources(const std::vector<std::pair<std::string, HPDF_Font>>& fonts);
   HPDF_Dict OnOffAppearance(const PdfRect& rect, const std::string& on_state,
                             const std::string& on_content);
   HPDF_Dict DateActions();
   void AddTextString(HPDF_Dict dict, const char* key, const std::string& utf8);
+  void AddHexTextString(HPDF_Dict dict, const char* key, const std::string& utf8);
   void AddName(HPDF_Dict dict, const char* key, const std::string& name);
 
   Document& doc_;

@@ -33,6 +33,8 @@ class Canvas {
   // Throws PdfError if either is missing or unreadable.
   Canvas(Document& doc, const std::string& font_dir);
 
+  // The embedded font of `face`, for appearance streams that name it.
+  HPDF_Font FontOf(Face face) const { return face == Face::kBold ? bold_ : regular_; }
   float TextWidth(Face face, float size, const std::string& utf8) const;
   // Greedy word wrap to `width`; a word longer than a line is broken
   // between characters. Always returns at least one line.
@@ -63,7 +65,6 @@ class Canvas {
   float DrawImage(HPDF_Page page, HPDF_Image image, float x, float y, float height);
 
  private:
-  HPDF_Font FontOf(Face face) const { return face == Face::kBold ? bold_ : regular_; }
   void BreakLongWord(Face face, float size, const std::string& word, float width,
                      std::vector<std::string>& lines) const;
 

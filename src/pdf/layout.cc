@@ -8,6 +8,7 @@
 #include "pdf/canvas.h"
 #include "pdf/document.h"
 #include "pdf/filled.h"
+#include "pdf/seal_stamp.h"
 #include "util/util.h"
 
 namespace consentkit {
@@ -209,6 +210,7 @@ struct PacketLayout::Members {
   void OutcomeReason(const std::string& reason, bool bullet, Tone tone);
   void OutcomePanel(HPDF_Page page, float top, float height, Tone tone);
   void RecordBlock();
+  void SealStamp();
   struct RecordRow {
     std::string key;
     std::vector<std::string> lines;
@@ -263,7 +265,8 @@ struct PacketLayout::Members {
   const ClinicSettings& clinic;
   Geometry g;
   Canvas canvas;
-  std::optional<AcroForm> acroform;  // fillable mode only
+  std::optional<AcroForm> acroform;   // fillable mode only
+  std::optional<AcroForm> seal_form;  // a sealed record's, made with its stamp
   HPDF_Image logo = nullptr;
   std::vector<PageInfo> pages;
   std::vector<Atom> atoms;
@@ -307,6 +310,7 @@ void PacketLayout::Members::LayOut(const FormDefinition& f) {
   if (!f.rules.empty() && Filling()) OutcomeBox();
   if (!f.rules.empty() && !Filling()) ClinicUseBox();
   if (Filling()) RecordBlock();
+  if (filled.seal) SealStamp();
   NewPage();
   Place(atoms);
   doc.Check(("laying out form " + f.id).c_str());
@@ -1018,6 +1022,22 @@ void PacketLayout::Members::RecordBlock() {
       }
       y -= 2;
     }
+  };
+  atoms.push_back(atom);
+}
+
+// The seal's stamp, kept on one page with the record it seals. The page
+// draws nothing there: the stamp is the signature field's appearance, so
+// that it is part of the seal rather than of the page under it.
+void PacketLayout::Members::SealStamp() {
+  SealFieldSpec spec = SealField(canvas, *filled.seal, Width());  // throws before any drawing
+  atoms.back().keep_with_next = true;
+  Atom atom;
+  atom.height = kSealStampHeight;
+  atom.space_before = 12;
+  atom.draw = [this, spec](HPDF_Page p, float top) {
+    if (!seal_form) seal_form.emplace(doc);
+    seal_form->AddSealField(p, {g.left, top - kSealStampHeight, Width(), kSealStampHeight}, spec);
   };
   atoms.push_back(atom);
 }

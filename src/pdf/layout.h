@@ -10,7 +10,8 @@
 // One layout engine serves both outputs: a blank form, where every field is
 // an AcroForm widget, and a filled one, where the same atoms print a
 // submission's values instead (text in the boxes, ticks, dots, signatures)
-// and no AcroForm exists at all. Not thread-safe.
+// and no AcroForm exists at all, unless the record is to be sealed: then
+// its one field is the seal's signature. Not thread-safe.
 #ifndef CONSENTKIT_PDF_LAYOUT_H_
 #define CONSENTKIT_PDF_LAYOUT_H_
 
@@ -30,12 +31,13 @@ class Document;
 // one submission's values, with no AcroForm (nothing left to edit).
 enum class LayoutMode { kFillable, kFilled };
 
-// What a filled form prints besides the form itself. Not owned: all three
-// must outlive the PacketLayout they are given to.
+// What a filled form prints besides the form itself. Not owned: all of it
+// must outlive the PacketLayout it is given to.
 struct FilledValues {
   const Submission* submission = nullptr;
   const ScreeningResult* screening = nullptr;
   const SubmissionStamp* stamp = nullptr;
+  const SealAppearance* seal = nullptr;  // null: not sealed
 };
 
 class PacketLayout {

@@ -83,6 +83,7 @@ void MustBeValid(const FormDefinition& form, const Submission& submission) {
 std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
                          const RenderOptions& options) {
   if (forms.empty()) throw PdfError("nothing to render: no forms given");
+  if (options.seal) throw PdfError("cannot seal a blank form: seal submission records only");
   Document doc;
   SetInfo(doc, CreationTime(options));
   SetLanguage(doc, forms.front()->lang);
@@ -100,7 +101,8 @@ std::string RenderSubmission(const FormDefinition& form, const Submission& submi
   SetInfo(doc, CreationTime(options));
   SetLanguage(doc, form.lang);
   PacketLayout layout(doc, clinic, FontDir(options), LayoutMode::kFilled);
-  layout.AddFilledForm(form, {&submission, &screening, &stamp});
+  layout.AddFilledForm(form,
+                       {&submission, &screening, &stamp, options.seal ? &*options.seal : nullptr});
   layout.Finish();
   return doc.Save();
 }

@@ -26,6 +26,13 @@ class PdfError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What the visible seal stamp on a submission record says.
+struct SealAppearance {
+  std::string clinic_name;    // who seals: the holder of the signing certificate
+  std::string signed_at_utc;  // ISO 8601 UTC, "2026-11-23T10:15:02Z"; also the signature's /M
+  std::string submission_id;
+};
+
 struct RenderOptions {
   // Folder holding ConsentKitSans.ttf and ConsentKitSans-Bold.ttf. Empty:
   // $CONSENTKIT_FONT_DIR if set, else the folder the build made them in.
@@ -33,6 +40,13 @@ struct RenderOptions {
   // Written as the document's creation date. Unset: now, or
   // $SOURCE_DATE_EPOCH when set, so that builds can be reproducible.
   std::optional<std::time_t> creation_time;
+  // Set: the record is made ready for SealPdf (seal/seal.h). It gets one
+  // signature field, shown as a stamp under the submission record on the
+  // last page, whose value is a signature with an empty /Contents for
+  // SealPdf to fill in; until then viewers call the signature invalid.
+  // Unset: no AcroForm at all. RenderSubmission only: RenderPacket throws
+  // PdfError, since a blank form has nothing to seal.
+  std::optional<SealAppearance> seal;
 };
 
 // A packet: forms in visit order (intake, consent, aftercare, then general
@@ -58,7 +72,9 @@ struct SubmissionStamp {
 // "Not asked", the screening outcome and its reasons where the blank form has
 // its "for clinic use" box (forms with rules only), and a closing record block
 // (submission id, received time, definition id, version and full SHA-256,
-// language shown). Every page footer also names the submission id.
+// language shown). Every page footer also names the submission id. With
+// options.seal, the record ends with the seal stamp and its signature
+// field, the only AcroForm field.
 // REQUIRES: ValidateSubmission(form, submission) is empty and `screening` is
 // Screen(form, submission); a submission that fails validation throws
 // PdfError rather than print a record of something the patient did not sign.

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "api/api.h"
+#include "archive/archive.h"
 #include "auth/auth.h"
 #include "html/html.h"
 #include "util/json_writer.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -325,6 +327,54 @@ void ServeAudit(Site& site, Exchange& ex) {
   Send(ex, 200, kJsonType, w.str());
 }
 
+std::string QueryText(const Exchange& ex, const std::string& key) {
+  for (const auto& [name, value] : Poco::URI(ex.request.getURI()).getQueryParameters()) {
+    if (name == key) return value;
+  }
+  return "";
+}
+
+// GET /api/v1/archive?from=…&to=…: a zip streamed as it is made (chunked),
+// so a year of records needs no more memory than one.
+void ServeArchive(Site& site, Exchange& ex) {
+  if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+  if (!Authorize(site, ex, Permission::kExport)) return;
+  ExportRequest request;
+  for (auto [key, bound] : {std::pair{"from", &request.from}, std::pair{"to", &request.to}}) {
+    std::string text = QueryText(ex, key);
+    std::optional<std::string> normal = NormalizeTimeBound(text);
+    if (!text.empty() && !normal) {
+      return SendProblem(ex, 400, "Bad query",
+                         std::string(key) + "=\"" + text +
+                             "\" is not a date; expected YYYY-MM-DD or 2026-11-23T10:15:02Z");
+    }
+    *bound = normal.value_or("");
+  }
+  if (!request.from.empty() && !request.to.empty() && request.from >= request.to) {
+    return SendProblem(ex, 400, "Bad query",
+                       "from=" + request.from + " is not before to=" + request.to);
+  }
+  const SigningIdentity* seal = site.service.seal();
+  if (!seal) {
+    return SendProblem(ex, 503, "No sealing certificate",
+                       "this server does not seal PDFs, so it cannot make a verifiable archive");
+  }
+  request.certificate_pem = seal->certificate_pem();
+  request.clinic_name = site.service.clinic().name;
+  request.exported_at = UtcNow();
+  request.actor = ex.actor;
+  HTTPResponse& r = ex.response;
+  r.setStatusAndReason(HTTPResponse::HTTP_OK);
+  r.setContentType("application/zip");
+  r.setChunkedTransferEncoding(true);
+  r.set("Content-Disposition", "attachment; filename=\"consentkit-archive.zip\"");
+  r.set("Cache-Control", "no-store");
+  r.set("X-Content-Type-Options", "nosniff");
+  ex.status = 200;
+  ExportSummary summary = ExportArchive(site.service.store(), request, ex.response.send());
+  RecordExport(site.service.store(), request, summary);
+}
+
 void ServeApi(Site& site, Exchange& ex) {
   const std::string& path = ex.path;
   std::string name;
@@ -343,6 +393,7 @@ void ServeApi(Site& site, Exchange& ex) {
   }
   if (Segment(path, "/api/v1/submissions/", "", name)) return ServeSubmission(site, ex, name);
   if (path == "/api/v1/audit") return ServeAudit(site, ex);
+  if (path == "/api/v1/archive") return ServeArchive(site, ex);
   NotFound(ex);
 }
 

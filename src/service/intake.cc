@@ -76,9 +76,13 @@ std::vector<FormPtr> LoadFormsDirectory(const std::string& dir) {
   return forms;
 }
 
-IntakeService::IntakeService(std::vector<FormPtr> forms, consentkit::Store& store,
-                             ClinicSettings clinic, RenderOptions render)
-    : forms_(std::move(forms)), store_(store), clinic_(std::move(clinic)), render_(render) {
+IntakeService::IntakeService(std::vector<FormPtr> forms, Store& store, ClinicSettings clinic,
+                             const SigningIdentity* seal, RenderOptions render)
+    : forms_(std::move(forms)),
+      store_(store),
+      clinic_(std::move(clinic)),
+      seal_(seal),
+      render_(std::move(render)) {
   std::string problems;
   for (const FormPtr& form : forms_) {
     by_id_[form->id] = form;
@@ -160,10 +164,15 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
   record.reasons = screening.reasons;
   record.content_json = content_json;
   record.content_sha256 = Sha256Hex(content_json);
+  RenderOptions options = render_;
+  if (seal_) options.seal = SealAppearance{clinic_.name, record.received_at, record.id};
   std::string pdf = RenderSubmission(form, submission, screening, {record.id, record.received_at},
-                                     clinic_, render_);
-  record.pdf_sha256 = Sha256Hex(pdf);
+                                     clinic_, options);
   if (timings) timings->render_ms = MsSince(start);
+  start = Clock::now();
+  if (seal_) pdf = SealPdf(std::move(pdf), *seal_);
+  if (timings) timings->seal_ms = MsSince(start);
+  record.pdf_sha256 = Sha256Hex(pdf);
   start = Clock::now();
   PutResult put = store_.Put(record, pdf, form, actor);
   if (timings) timings->commit_ms = MsSince(start);

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "form/form.h"
 #include "pdf/pdf.h"
+#include "seal/seal.h"
 #include "store/store.h"
 #include "submission/submission.h"
 
@@ -45,6 +46,7 @@ struct SubmitResult {
 struct SubmitTimings {
   double validate_ms = 0;
   double render_ms = 0;
+  double seal_ms = 0;
   double commit_ms = 0;
 };
 
@@ -58,12 +60,18 @@ class IntakeService {
   // Throws ServiceError if a form's wording changed since a submission was
   // stored under the same id and version: the archive must keep showing
   // the text each patient was given, so a new wording needs a new version.
+  //
+  // With `seal` (which must outlive the service), every stored PDF is sealed
+  // with it; without, PDFs are stored unsealed (tests of other parts only:
+  // `consentkit serve` always seals).
   IntakeService(std::vector<FormPtr> forms, Store& store, ClinicSettings clinic,
-                RenderOptions render = {});
+                const SigningIdentity* seal, RenderOptions render = {});
 
   const std::vector<FormPtr>& forms() const { return forms_; }
   const FormDefinition* FindForm(const std::string& id) const;
   const ClinicSettings& clinic() const { return clinic_; }
+  // The identity PDFs are sealed with; null when they are not sealed.
+  const SigningIdentity* seal() const { return seal_; }
   Store& store() { return store_; }
 
   // Thread-safe. Never throws for bad input; throws StoreError or PdfError
@@ -81,6 +89,7 @@ class IntakeService {
   std::map<std::string, FormPtr> by_id_;
   Store& store_;
   ClinicSettings clinic_;
+  const SigningIdentity* seal_;
   RenderOptions render_;
 };
 

@@ -44,7 +44,7 @@ TEST_CASE("UnknownKey") {
 
 TEST_CASE("UnknownSection") {
   CHECK(ErrorOf("[clinik]\n") ==
-        "c.conf:1: unknown section [clinik]; expected [clinic] or [server]");
+        "c.conf:1: unknown section [clinik]; expected [clinic], [server] or [seal]");
 }
 
 TEST_CASE("ReadsServerSettings") {
@@ -86,6 +86,15 @@ TEST_CASE("BadServerValues") {
         "c.conf:4: invalid access-log \"yes\"; expected stderr or off");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\ndata-dir =\n") ==
         "c.conf:4: an empty path; expected a file or folder path");
+}
+
+TEST_CASE("ReadsSealSettings") {
+  Settings s = ParseSettings("[clinic]\nname = A\n[seal]\ncertificate = c.pem\nkey = /k/k.pem\n",
+                             "c.conf", "/etc/ck");
+  CHECK(s.seal.certificate_path == "/etc/ck/c.pem");
+  CHECK(s.seal.key_path == "/k/k.pem");
+  CHECK(ErrorOf("[clinic]\nname = A\n[seal]\ncertificate = c.pem\n") ==
+        "c.conf:3: [seal] names only one of certificate and key; expected both, or neither");
 }
 
 TEST_CASE("BadPageSize") {

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <sstream>
@@ -356,11 +357,16 @@ Box BoxBelowLabel(const std::string& pdf, const std::string& first_word,
 
 // Pixels in the given region whose colour is the blue of a filled value:
 // not the grey of the printed box and line, nor the teal of the headings.
-int BluePixels(const std::string& pdf, const Box& box, int width, int height,
-               const test::TempDir& dir) {
+struct Rgb {
+  int r, g, b;
+};
+
+// The pixels of a region of a page at 72 dpi; `flags` go to pdftoppm.
+std::vector<Rgb> PixelsOf(const std::string& pdf, const Box& box, int width, int height,
+                          const test::TempDir& dir, const std::string& flags = "") {
   std::string out = dir.File("crop");
   auto result =
-      Run("pdftoppm -r 72 -singlefile -f " + std::to_string(box.page) + " -l " +
+      Run("pdftoppm -r 72 -singlefile " + flags + " -f " + std::to_string(box.page) + " -l " +
           std::to_string(box.page) + " -x " + std::to_string(static_cast<int>(box.x)) + " -y " +
           std::to_string(static_cast<int>(box.y)) + " -W " + std::to_string(width) + " -H " +
           std::to_string(height) + " " + ShellQuote(pdf) + " " + ShellQuote(out));
@@ -371,12 +377,21 @@ int BluePixels(const std::string& pdf, const Box& box, int width, int height,
   ppm >> magic >> w >> h >> max;
   ppm.get();
   REQUIRE(magic == "P6");
-  int blue = 0;
+  std::vector<Rgb> pixels;
   for (int i = 0; i < w * h; ++i) {
     int r = ppm.get(), g = ppm.get(), b = ppm.get();
-    if (b > g + 50 && b > r + 80) ++blue;
+    pixels.push_back({r, g, b});
   }
-  return blue;
+  return pixels;
+}
+
+// Pixels in the given region whose colour is the blue of a filled value:
+// not the grey of the printed box and line, nor the teal of the headings.
+int BluePixels(const std::string& pdf, const Box& box, int width, int height,
+               const test::TempDir& dir) {
+  std::vector<Rgb> pixels = PixelsOf(pdf, box, width, height, dir);
+  return static_cast<int>(std::count_if(
+      pixels.begin(), pixels.end(), [](const Rgb& p) { return p.b > p.g + 50 && p.b > p.r + 80; }));
 }
 
 TEST_CASE("SignatureIsDrawnInItsBox") {
@@ -444,6 +459,129 @@ TEST_CASE("RenderingASubmissionIsReproducibleWithAFixedDate") {
   ScreeningResult screening = Screen(*intake, submission);
   CHECK(RenderSubmission(*intake, submission, screening, Stamp(), Clinic(), options) ==
         RenderSubmission(*intake, submission, screening, Stamp(), Clinic(), options));
+}
+
+// --- Sealed records (RenderOptions::seal) -------------------------------
+
+RenderOptions SealOptions(const std::string& clinic_name = "Clínica Muñoz") {
+  RenderOptions options;
+  options.seal = SealAppearance{clinic_name, kReceived, kUuid};
+  return options;
+}
+
+std::string RenderSealed(const FormDefinition& form, const Submission& submission,
+                         const test::TempDir& dir, const RenderOptions& options = SealOptions()) {
+  return dir.Write("sealed.pdf", RenderSubmission(form, submission, Screen(form, submission),
+                                                  Stamp(), Clinic(), options));
+}
+
+TEST_CASE("SealedRecordHasOneSignatureFieldOnItsLastPage") {
+  test::TempDir dir;
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
+  for (const std::string& pdf : {RenderSealed(*consent, ConsentSubmission(*consent), dir),
+                                 RenderSealed(*intake, Fill(*intake, IntakeAnswers()), dir)}) {
+    auto check = Run("qpdf --check " + ShellQuote(pdf));
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find("WARNING") == std::string::npos);
+    std::string json = Run("qpdf --json --json-key=acroform " + ShellQuote(pdf)).out;
+    CHECK(test::CountOf(json, "\"fullname\":") == 1);
+    CHECK(json.find("\"fieldtype\": \"/Sig\"") != std::string::npos);
+    CHECK(json.find("\"fullname\": \"seal\"") != std::string::npos);
+    CHECK(json.find("\"pageposfrom1\": " + std::to_string(PageCount(pdf)) + ",") !=
+          std::string::npos);
+    std::string bytes = ReadFile(pdf);
+    for (const std::string& part :
+         {std::string("/SigFlags 3"), std::string("/Type /Sig"),
+          std::string("/SubFilter /adbe.pkcs7.detached"), std::string("/M (D:20261123101502Z)"),
+          std::string("/ByteRange [ 0 2147483647 2147483647 2147483647 ]"),
+          "/Contents <" + std::string(2 * 16384, '0') + ">"}) {
+      CHECK_MESSAGE(test::CountOf(bytes, part) == 1, "not once: " << part.substr(0, 60));
+    }
+  }
+}
+
+// The y (from the page's top) of the lower edge of `word` on the last page.
+double WordBottom(const std::string& pdf, const std::string& word) {
+  std::string html = TextOf(pdf, "-bbox");
+  std::string last = html.substr(html.rfind("<page "));
+  std::smatch m;
+  REQUIRE(std::regex_search(last, m, std::regex("yMax=\"([0-9.]+)\">" + word + "</word>")));
+  return std::stod(m[1]);
+}
+
+TEST_CASE("SealStampSitsUnderTheRecordAboveTheFooter") {
+  test::TempDir dir;
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  std::string pdf = RenderSealed(*consent, ConsentSubmission(*consent), dir);
+  auto rect = Run(std::string(CK_PYTHON) +
+                  " -c 'import sys, pypdf; p = pypdf.PdfReader(sys.argv[1]).pages[-1]; "
+                  "r = p[\"/Annots\"][0].get_object()[\"/Rect\"]; "
+                  "print(*[float(v) for v in r], float(p.mediabox.height))' " +
+                  ShellQuote(pdf));
+  REQUIRE_MESSAGE(rect.exit_code == 0, rect.err);
+  std::istringstream numbers(rect.out);
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0, height = 0;
+  numbers >> x0 >> y0 >> x1 >> y1 >> height;
+  // Below "Language shown", the record's last row, with the record's own
+  // padding and a gap between; above the footer rule (44 pt up).
+  CHECK(height - y1 > WordBottom(pdf, "shown") + 12);
+  CHECK(y0 >= 60);
+  CHECK(x0 == doctest::Approx(50));
+  CHECK(x1 == doctest::Approx(545.28));
+  CHECK(WordBottom(pdf, "Electronically") > height - y1);
+  // The stamp is the field's appearance: without annotations, the page
+  // shows nothing there.
+  Box stamp{PageCount(pdf), x0, height - y1};
+  auto width = static_cast<int>(x1 - x0), tall = static_cast<int>(y1 - y0);
+  auto not_white = [](const Rgb& p) { return p.r < 250 || p.g < 250 || p.b < 250; };
+  std::vector<Rgb> shown = PixelsOf(pdf, stamp, width, tall, dir);
+  std::vector<Rgb> hidden = PixelsOf(pdf, stamp, width, tall, dir, "-hide-annotations");
+  CHECK(std::count_if(shown.begin(), shown.end(), not_white) > width * tall / 2);
+  CHECK(std::count_if(hidden.begin(), hidden.end(), not_white) == 0);
+}
+
+TEST_CASE("SealStampCutsALongClinicName") {
+  test::TempDir dir;
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  std::string name = "The Very Long Name of a Clinic";
+  while (name.size() < 120) name += " and Partners";
+  std::string text =
+      TextOf(RenderSealed(*consent, ConsentSubmission(*consent), dir, SealOptions(name)));
+  std::string line = Between(text, "Electronically sealed by", "\n");
+  CHECK(line.size() > 60);
+  CHECK(line.substr(line.size() - 3) == "…");
+}
+
+// SealPdf finds the placeholder by its keys, so no text from a clinic or a
+// patient may ever spell them out in the file.
+TEST_CASE("UserTextCannotPassForTheSignaturePlaceholder") {
+  test::TempDir dir;
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  std::string hostile = "/ByteRange [0 1 2 3] /Contents <00>";
+  Submission submission = ConsentSubmission(*consent);
+  submission.values["patient-name"] = hostile;
+  std::string bytes = ReadFile(RenderSealed(*consent, submission, dir, SealOptions(hostile)));
+  CHECK(test::CountOf(bytes, "/ByteRange") == 1);
+  CHECK(test::CountOf(bytes, "/Contents <") == 1);
+}
+
+TEST_CASE("BlankFormsCannotBeSealed") {
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  CHECK_THROWS_WITH_AS(RenderPacket({consent}, Clinic(), SealOptions()),
+                       "cannot seal a blank form: seal submission records only", PdfError);
+}
+
+TEST_CASE("SealTimeMustBeUtcIso8601") {
+  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
+  Submission submission = ConsentSubmission(*consent);
+  RenderOptions options = SealOptions();
+  options.seal->signed_at_utc = "2026-11-23 10:15";
+  CHECK_THROWS_WITH_AS(
+      RenderSubmission(*consent, submission, Screen(*consent, submission), Stamp(), Clinic(),
+                       options),
+      "seal time \"2026-11-23 10:15\" is not UTC ISO 8601; expected 2026-11-23T10:15:02Z",
+      PdfError);
 }
 
 }  // namespace

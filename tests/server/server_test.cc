@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "api/api.h"
+#include "archive/archive.h"
 #include "auth/auth.h"
 #include "support/filled.h"
 #include "support/support.h"
@@ -83,6 +84,16 @@ ServerSettings TestSettings() {
   return s;
 }
 
+// One sealing identity for every test (an RSA key takes a while to make).
+const SigningIdentity& TestSeal() {
+  static test::TempDir dir;
+  static SigningIdentity identity = [] {
+    CreateSelfSignedIdentity(dir.File("keys"), "Harbourview Skin Clinic");
+    return SigningIdentity::Load(dir.File("keys/seal-cert.pem"), dir.File("keys/seal-key.pem"));
+  }();
+  return identity;
+}
+
 // A server over a fresh (or given) data folder, serving `forms_dir`.
 class TestServer {
  public:
@@ -93,7 +104,7 @@ class TestServer {
     clinic.name = "Harbourview Skin Clinic";
     service_ = std::make_unique<IntakeService>(
         LoadFormsDirectory(forms_dir.empty() ? test::SourcePath("forms") : forms_dir), *store_,
-        clinic);
+        clinic, &TestSeal());
     http_ = std::make_unique<HttpServer>(settings, *service_, &log_);
     http_->Start();
     for (Role role : {Role::kTablet, Role::kStaff, Role::kCompliance}) {
@@ -214,6 +225,15 @@ TEST_CASE("a signed consent is stored with its flattened PDF and a receipt") {
   REQUIRE(pdf.status == 200);
   CHECK(Sha256Hex(pdf.body) == receipt->getValue<std::string>("pdf_sha256"));
   CheckQpdf(pdf.body);
+  // Sealed with the clinic's certificate: poppler and our own check agree.
+  SealCheck seal = VerifySealedPdf(pdf.body, TestSeal().certificate_pem());
+  CHECK_MESSAGE(seal.valid, seal.problem);
+  {
+    test::TempDir dir;
+    test::CommandResult sig = test::Run("pdfsig " + test::ShellQuote(dir.Write("s.pdf", pdf.body)));
+    CHECK(sig.out.find("Signature is Valid.") != std::string::npos);
+    CHECK(sig.out.find("Total document signed") != std::string::npos);
+  }
   std::string text = PdfText(pdf.body);
   CHECK(text.find("Zoë Muñoz") != std::string::npos);
   CHECK(text.find(kUuid) != std::string::npos);
@@ -438,6 +458,7 @@ TEST_CASE("every endpoint enforces the role matrix") {
       {"GET", sub, Permission::kReadSubmissions},
       {"GET", sub + ".pdf", Permission::kReadSubmissions},
       {"GET", "/api/v1/audit", Permission::kReadAudit},
+      {"GET", "/api/v1/archive?from=2000-01-01&to=2100-01-01", Permission::kExport},
   };
   std::string retry = ConsentBody(server, kUuid);  // a retry: 200 and nothing new
   for (const Endpoint& e : endpoints) {
@@ -525,6 +546,36 @@ TEST_CASE("the audit log chains submission, reads and tokens, and compliance can
                                             "submission.stored", "pdf.read", "audit.read"});
   Reply bad = Send(server.port(), server.token(Role::kCompliance), "GET", "/api/v1/audit?limit=x");
   CHECK(bad.status == 400);
+}
+
+}  // namespace
+}  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+TEST_CASE("compliance exports a streamed archive over HTTP that verifies offline") {
+  test::TempDir data;
+  TestServer server(data.path());
+  REQUIRE(server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid)).status == 201);
+  REQUIRE(server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid2)).status == 201);
+  const std::string& compliance = server.token(Role::kCompliance);
+  Reply zip =
+      Send(server.port(), compliance, "GET", "/api/v1/archive?from=2000-01-01&to=2100-01-01");
+  REQUIRE(zip.status == 200);
+  CHECK(zip.content_type == "application/zip");
+  test::TempDir copy;  // another machine: only the zip
+  std::string path = copy.Write("archive.zip", zip.body);
+  VerifyReport report = VerifyArchive(path, TestSeal().certificate_pem());
+  CHECK_MESSAGE(report.ok, report.first_problem);
+  // The export itself is on record.
+  bool recorded = false;
+  server.store().ForEachAuditEvent(
+      1, 0, [&](const AuditEvent& e) { recorded = recorded || e.action == "archive.exported"; });
+  CHECK(recorded);
+  CHECK(Send(server.port(), compliance, "GET", "/api/v1/archive?from=yesterday").status == 400);
+  CHECK(Send(server.port(), compliance, "GET", "/api/v1/archive?from=2026-12-01&to=2026-11-01")
+            .status == 400);
 }
 
 }  // namespace

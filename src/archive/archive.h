@@ -1,0 +1,126 @@
+// Compliance archives: export a date range of submissions as one zip, and
+// verify a data folder or an exported archive years later, offline.
+//
+// An archive holds the sealed PDFs exactly as stored, the exact XML of every
+// definition version they were made against, the slice of the audit hash
+// chain that anchors each PDF's SHA-256, the sealing certificate and a
+// manifest tying them together (layout: see ExportArchive). Verifying checks
+// every link: each PDF's seal and hash, the chain, and that nothing in the
+// range was left out.
+//
+// All functions are thread-safe as far as the Store is; none keeps state.
+#ifndef CONSENTKIT_ARCHIVE_ARCHIVE_H_
+#define CONSENTKIT_ARCHIVE_ARCHIVE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace consentkit {
+
+// An export could not be written: the store failed, a temporary file could
+// not be made, or the output stream broke. The message says which.
+class ArchiveError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ExportRequest {
+  // UTC ISO 8601 bounds on received_at ("2026-11-01T00:00:00Z"): `from`
+  // inclusive, `to` exclusive; empty is unbounded. See NormalizeTimeBound.
+  std::string from, to;
+  // The clinic's sealing certificate (PEM), included so the archive
+  // verifies offline.
+  std::string certificate_pem;
+  std::string clinic_name;
+  std::string exported_at;  // UTC ISO 8601; also the zip entries' time
+  Actor actor;              // who exports, for RecordExport
+};
+
+struct ExportSummary {
+  std::size_t submissions = 0;
+  std::size_t definitions = 0;
+  // The audit slice in the archive; first_seq > last_seq when it is empty.
+  std::int64_t first_seq = 0, last_seq = 0;
+  std::string last_hash;
+  std::string manifest_sha256;  // of manifest.json as written
+};
+
+// Streams a zip to `out`, which may be non-seekable (an HTTP chunked
+// response): memory stays flat however many submissions there are, since
+// every entry's size and CRC are known before its header is written and the
+// zip's central directory and the manifest's submission list are spooled
+// to temporary files in $TMPDIR (removed when done, also on error).
+//
+// Layout:
+//   pdfs/<submission-id>.pdf          every submission received in
+//                                     [from, to), plus any whose
+//                                     "submission.stored" event falls in
+//                                     that range (see below), as stored
+//   definitions/<form-id>@<version>.xml  the exact XML of each definition
+//                                     version those submissions used
+//   audit.jsonl                       the audit slice, one event per line
+//   certificate.pem                   request.certificate_pem
+//   manifest.json                     "consentkit-archive/1": what is where,
+//                                     with SHA-256s; written last
+// The audit slice runs from the first event at or after `from` (seq 1 when
+// `from` is empty) to the last event once the submissions have been read,
+// so it holds the "submission.stored" event of every exported PDF. Any
+// stored event in the slice timed within [from, to) whose submission was
+// not read (received just before `from`, or stored while the export ran)
+// has its PDF added too, so an archive verifies as complete by its own
+// audit slice.
+// Throws StoreError or ArchiveError; `out` then holds a partial zip.
+ExportSummary ExportArchive(Store& store, const ExportRequest& request, std::ostream& out);
+
+// Appends the "archive.exported" event for a finished export (actor
+// request.actor; detail "from=…;to=…;submissions=N;last_seq=…;
+// manifest_sha256=…"). Call it once the last byte is written: the live
+// audit chain then anchors the archive's manifest.
+AuditEvent RecordExport(Store& store, const ExportRequest& request, const ExportSummary& summary);
+
+// "2026-11-23" (the start of that UTC day), "2026-11-23T10:15:02Z" or
+// "2026-11-23T11:15:02+01:00" as "2026-11-23T10:15:02Z"; nullopt for
+// anything else (fractions of a second included).
+std::optional<std::string> NormalizeTimeBound(const std::string& text);
+
+struct VerifyReport {
+  bool ok = false;
+  // One paragraph: what was checked and found, with the certificate's and
+  // the chain's fingerprints to compare with the clinic's records.
+  std::string summary;
+  std::string first_problem;  // empty when ok
+  // The problems in the order found, at most kMaxProblems of them;
+  // problem_count counts them all.
+  std::vector<std::string> problems;
+  std::size_t problem_count = 0;
+  static constexpr std::size_t kMaxProblems = 50;
+};
+
+// Checks a live data folder: the whole audit chain from seq 1 (no gaps,
+// each prev_hash the previous hash, each hash recomputing), and for every
+// submission row its PDF's and content's SHA-256 against the row and its
+// one "submission.stored" event, its seal against `certificate_pem`, and
+// its definition's kept XML; every stored event must have its row.
+// Opens the store as the server does (applying pending migrations) but
+// changes no row. Throws StoreError if the database cannot be read at all.
+VerifyReport VerifyDataDir(const std::string& data_dir, const std::string& certificate_pem);
+
+// Checks an exported archive offline: the manifest, the audit slice chained
+// from its anchor to its last hash, each PDF's SHA-256 against the manifest
+// and its stored event, each seal against `pinned_certificate_pem` (empty:
+// the archive's own certificate.pem, and the summary says it was not
+// pinned), each definition's canonical SHA-256, that every submission
+// stored in the range is present, and that the zip holds nothing else.
+// An unreadable zip is a problem, not an exception.
+VerifyReport VerifyArchive(const std::string& zip_path, const std::string& pinned_certificate_pem);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_ARCHIVE_ARCHIVE_H_

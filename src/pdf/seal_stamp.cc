@@ -1,0 +1,137 @@
+#include "pdf/seal_stamp.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+// The layout's palette (layout.cc): ink, muted text, the accent teal and
+// its tint.
+constexpr Color kInk{0.12f, 0.14f, 0.17f};
+constexpr Color kMuted{0.38f, 0.41f, 0.46f};
+constexpr Color kAccent{0.05f, 0.36f, 0.45f};
+constexpr Color kTint{0.94f, 0.97f, 0.97f};
+constexpr Color kWhite{1, 1, 1};
+
+constexpr float kTextLeft = 64;  // right of the seal icon
+constexpr double kPi = 3.14159265358979323846;
+
+// PDF numbers: the process never calls setlocale(), so '.' is the decimal mark.
+std::string Num(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f", value);
+  return buffer;
+}
+
+std::string Rgb(Color c, const char* op) {
+  return Num(c.r) + " " + Num(c.g) + " " + Num(c.b) + " " + op + "\n";
+}
+
+// libharu's UTF-8 fonts take each character as its 2-byte code point
+// (document.cc), so a string for Tj is those code points in hex. The fonts
+// hold no glyphs past U+FFFF; such characters print as "?".
+std::string HexText(const std::string& utf8) {
+  std::u32string codes;
+  DecodeUtf8(utf8, codes);
+  std::string hex = "<";
+  for (char32_t code : codes) {
+    char unit[8];
+    std::snprintf(unit, sizeof unit, "%04X", code > 0xFFFF ? 0x3Fu : static_cast<unsigned>(code));
+    hex += unit;
+  }
+  return hex + ">";
+}
+
+std::string TextOp(const char* font, float size, Color color, float x, float baseline,
+                   const std::string& utf8) {
+  return Rgb(color, "rg") + "BT /" + font + " " + Num(size) + " Tf " + Num(x) + " " +
+         Num(baseline) + " Td " + HexText(utf8) + " Tj ET\n";
+}
+
+std::string Box(float width, float height) {
+  return "q\n" + Rgb(kTint, "rg") + Rgb(kAccent, "RG") + "0.9 w 0.45 0.45 " + Num(width - 0.9) +
+         " " + Num(height - 0.9) + " re B\n" + Rgb(kAccent, "rg") + "0.45 0.45 3 " +
+         Num(height - 0.9) + " re f\nQ\n";
+}
+
+// A seal: a toothed rosette, a white ring and a white tick, centred on
+// (cx, cy) with outer radius r.
+std::string SealIcon(float cx, float cy, float r) {
+  std::string path;
+  constexpr int kPoints = 48;  // 24 teeth
+  for (int i = 0; i < kPoints; ++i) {
+    double angle = 2 * kPi * i / kPoints;
+    double radius = i % 2 == 0 ? r : 0.88 * r;
+    path += Num(cx + radius * std::cos(angle)) + " " + Num(cy + radius * std::sin(angle)) +
+            (i == 0 ? " m\n" : " l\n");
+  }
+  float ring = 0.7f * r, s = 0.3f * r;
+  std::string circle = Num(cx + ring) + " " + Num(cy) + " m\n";
+  for (int i = 1; i <= 36; ++i) {
+    double angle = 2 * kPi * i / 36;
+    circle += Num(cx + ring * std::cos(angle)) + " " + Num(cy + ring * std::sin(angle)) + " l\n";
+  }
+  return "q\n" + Rgb(kAccent, "rg") + path + "h f\n" + Rgb(kWhite, "RG") + "0.9 w\n" + circle +
+         "h S\n2 w 1 J 1 j\n" + Num(cx - s) + " " + Num(cy + 0.05 * r) + " m " +
+         Num(cx - 0.25 * s) + " " + Num(cy - 0.7 * s) + " l " + Num(cx + 1.05 * s) + " " +
+         Num(cy + 0.85 * s) + " l S\nQ\n";
+}
+
+bool DigitsAt(const std::string& text, std::size_t at, std::size_t count) {
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+// "2026-11-23T10:15:02Z" as a PDF date, "D:20261123101502Z".
+std::string PdfDate(const std::string& iso) {
+  bool ok = iso.size() == 20 && DigitsAt(iso, 0, 4) && iso[4] == '-' && DigitsAt(iso, 5, 2) &&
+            iso[7] == '-' && DigitsAt(iso, 8, 2) && iso[10] == 'T' && DigitsAt(iso, 11, 2) &&
+            iso[13] == ':' && DigitsAt(iso, 14, 2) && iso[16] == ':' && DigitsAt(iso, 17, 2) &&
+            iso[19] == 'Z';
+  if (!ok) {
+    throw PdfError("seal time \"" + iso + "\" is not UTC ISO 8601; expected 2026-11-23T10:15:02Z");
+  }
+  std::string digits;
+  for (char c : iso.substr(0, 19)) {
+    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+  }
+  return "D:" + digits + "Z";
+}
+
+std::string StampContent(const Canvas& canvas, const SealAppearance& seal, float width) {
+  const float h = kSealStampHeight, room = width - kTextLeft - 10;
+  std::string sealed_by =
+      canvas.Ellipsize(Face::kBold, 10.5f, "Electronically sealed by " + seal.clinic_name, room);
+  std::string when = seal.signed_at_utc.substr(0, 10) + " " + seal.signed_at_utc.substr(11, 8);
+  return Box(width, h) + SealIcon(33, h / 2, 22) +
+         TextOp("F2", 10.5f, kInk, kTextLeft, h - 18, sealed_by) +
+         TextOp("F1", 8.5f, kInk, kTextLeft, h - 32, "Sealed " + when + " UTC") +
+         TextOp("F1", 8.5f, kInk, kTextLeft, h - 44,
+                canvas.Ellipsize(Face::kRegular, 8.5f, "Submission " + seal.submission_id, room)) +
+         TextOp(
+             "F1", 7, kMuted, kTextLeft, h - 57,
+             "Digital signature: any change made to this file after sealing invalidates the seal.");
+}
+
+}  // namespace
+
+SealFieldSpec SealField(const Canvas& canvas, const SealAppearance& seal, float width) {
+  SealFieldSpec spec;
+  spec.pdf_date = PdfDate(seal.signed_at_utc);
+  spec.name = "seal";
+  spec.tooltip = "Electronic seal of " + seal.clinic_name;
+  spec.signer_name = seal.clinic_name;
+  spec.reason = "Record of consent submission " + seal.submission_id;
+  spec.appearance = StampContent(canvas, seal, width);
+  spec.fonts = {{"F1", canvas.FontOf(Face::kRegular)}, {"F2", canvas.FontOf(Face::kBold)}};
+  spec.contents_bytes = kSealContentsBytes;
+  return spec;
+}
+
+}  // namespace consentkit

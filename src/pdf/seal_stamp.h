@@ -1,0 +1,31 @@
+// The seal of a submission record as the PDF shows it: a stamp (a seal
+// icon, who sealed, when, which submission) drawn as the appearance of the
+// signature field that SealPdf (seal/seal.h) later signs. The layout only
+// decides where the stamp goes.
+#ifndef CONSENTKIT_PDF_SEAL_STAMP_H_
+#define CONSENTKIT_PDF_SEAL_STAMP_H_
+
+#include <string>
+
+#include "pdf/acroform.h"
+#include "pdf/canvas.h"
+#include "pdf/pdf.h"
+
+namespace consentkit {
+
+// Room for the CMS signature, in bytes (twice that in hex in the file). A
+// detached CMS with a three-certificate chain (RSA 4096 root and
+// intermediate, RSA 3072 leaf, with CRL, OCSP and policy extensions)
+// measured 5.4 KB; 16 KiB leaves room for longer chains and for an RFC 3161
+// timestamp token (about 5 KB with its own chain) without re-rendering.
+constexpr unsigned kSealContentsBytes = 16384;
+constexpr float kSealStampHeight = 66;
+
+// The field for `seal`: a stamp `width` points wide and kSealStampHeight
+// high in `canvas`'s fonts, and the signature's /Name, /Reason and /M.
+// Throws PdfError if seal.signed_at_utc is not "YYYY-MM-DDTHH:MM:SSZ".
+SealFieldSpec SealField(const Canvas& canvas, const SealAppearance& seal, float width);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_PDF_SEAL_STAMP_H_

@@ -1,0 +1,106 @@
+#include "seal/placeholder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+namespace consentkit {
+namespace {
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+}
+
+std::size_t SkipSpace(const std::string& pdf, std::size_t at) {
+  while (at < pdf.size() && IsSpace(pdf[at])) ++at;
+  return at;
+}
+
+// Where each `key` is followed, after white space, by `opening` (and, for
+// "<", not by a second "<", which would open a dictionary): the positions
+// of those openings.
+std::vector<std::size_t> ValuesOf(const std::string& pdf, const std::string& key, char opening) {
+  std::vector<std::size_t> found;
+  for (std::size_t at = pdf.find(key); at != std::string::npos; at = pdf.find(key, at + 1)) {
+    std::size_t value = SkipSpace(pdf, at + key.size());
+    if (value >= pdf.size() || pdf[value] != opening) continue;
+    if (opening == '<' && value + 1 < pdf.size() && pdf[value + 1] == '<') continue;
+    found.push_back(value);
+  }
+  return found;
+}
+
+std::string CountProblem(std::size_t count, const char* what) {
+  if (count == 0) return std::string("the PDF has no signature (no ") + what + ")";
+  return "the PDF has " + std::to_string(count) + " signatures (" + what +
+         " values); expected exactly one";
+}
+
+bool OnlyHexDigits(const std::string& pdf, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to; ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(pdf[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string FindByteRange(const std::string& pdf, SignatureSlots& slots) {
+  std::vector<std::size_t> ranges = ValuesOf(pdf, "/ByteRange", '[');
+  if (ranges.size() != 1) return CountProblem(ranges.size(), "/ByteRange");
+  slots.range_begin = ranges[0];
+  slots.range_end = pdf.find(']', ranges[0]);
+  if (slots.range_end == std::string::npos) return "the /ByteRange array is cut short";
+  ++slots.range_end;
+  return "";
+}
+
+std::string FindSignatureSlots(const std::string& pdf, SignatureSlots& slots) {
+  std::string problem = FindByteRange(pdf, slots);
+  if (!problem.empty()) return problem;
+  std::vector<std::size_t> contents = ValuesOf(pdf, "/Contents", '<');
+  if (contents.size() != 1) return CountProblem(contents.size(), "/Contents string");
+  slots.contents_begin = contents[0];
+  slots.contents_end = pdf.find('>', contents[0]);
+  if (slots.contents_end == std::string::npos) return "the signature value is cut short";
+  ++slots.contents_end;
+  if (!OnlyHexDigits(pdf, slots.contents_begin + 1, slots.contents_end - 1)) {
+    return "the signature value is not a hex string";
+  }
+  std::size_t first = std::min(slots.range_begin, slots.contents_begin);
+  std::size_t last = std::max(slots.range_begin, slots.contents_begin);
+  if (pdf.find("endobj", first) < last) {
+    return "the /ByteRange and the signature value are in different objects";
+  }
+  return "";
+}
+
+bool IsUnfilled(const std::string& pdf, const SignatureSlots& slots) {
+  for (std::size_t i = slots.contents_begin + 1; i + 1 < slots.contents_end; ++i) {
+    if (pdf[i] != '0') return false;
+  }
+  return true;
+}
+
+bool IsHexString(const std::string& pdf, std::size_t begin, std::size_t end) {
+  return end >= begin + 2 && end <= pdf.size() && pdf[begin] == '<' && pdf[end - 1] == '>' &&
+         OnlyHexDigits(pdf, begin + 1, end - 1);
+}
+
+bool ParseByteRange(const std::string& pdf, const SignatureSlots& slots,
+                    std::array<std::size_t, 4>& range) {
+  std::size_t at = slots.range_begin + 1, end = slots.range_end - 1;  // inside [ ]
+  for (std::size_t& number : range) {
+    at = SkipSpace(pdf, at);
+    std::size_t digits = 0;
+    number = 0;
+    while (at < end && std::isdigit(static_cast<unsigned char>(pdf[at])) && digits < 11) {
+      number = number * 10 + static_cast<std::size_t>(pdf[at++] - '0');
+      ++digits;
+    }
+    if (digits == 0 || digits > 10) return false;
+  }
+  return SkipSpace(pdf, at) == end;
+}
+
+}  // namespace consentkit
