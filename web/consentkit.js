@@ -96,6 +96,9 @@
 
   const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
   const EMAIL = /^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$/;
+  // Characters the signed PDF's font lacks (fonts/subset.sh; the server's
+  // IsInRecordFont): they would print as blanks, so the server refuses them.
+  const UNPRINTABLE = /[^\t\n\r\x20-\x7e\xa0-\u024f\u02c6-\u02dd\u0394\u03a9\u03bc\u2010-\u2027\u2030-\u203a\u2044\u20ac\u2116\u2122\u2190-\u2193\u2212\u2264\u2265\u25a0\u25a1\u25cb\u25cf\u2610-\u2612\u2713\u2714\u2717]/u;
 
   function isDate(text) {
     const m = DATE.exec(text);
@@ -127,6 +130,10 @@
     const value = answer(box);
     if (isEmpty(value)) {
       return 'required' in box.dataset ? REQUIRED[type] || 'Please fill this in.' : '';
+    }
+    if (typeof value === 'string' && UNPRINTABLE.test(value)) {
+      return 'Please use Latin letters only: "' + value.match(UNPRINTABLE)[0] +
+             '" cannot be printed on the signed form.';
     }
     if (type === 'date' && !isDate(value)) return 'Please enter a date as YYYY-MM-DD.';
     if (type === 'email' && !(value.length <= 254 && EMAIL.test(value))) {
@@ -390,6 +397,13 @@
     const body = await response.json().catch(() => ({}));
     if (response.status === 201 || response.status === 200) return showReceipt(body);
     if (response.status === 422 && Array.isArray(body.fields)) return showFieldErrors(body);
+    if (response.status === 409) {
+      // An earlier send under this id reached the server (its answer was
+      // lost) and the answers have changed since: send these as a new one.
+      submissionId = uuid();
+      return say('An earlier copy of this form was already received. Your answers have ' +
+                 'changed since, so press the button again to send them as a new form.');
+    }
     const text = [body.title, body.detail].filter(Boolean).join(': ');
     say(text || `The server answered ${response.status} ${response.statusText}.`);
   }

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <cmath>
 #include <map>
 #include <regex>
 #include <set>
@@ -25,6 +26,16 @@ constexpr std::size_t kMaxJsonDepth = 8;
 bool IsObject(const Var& v) { return v.type() == typeid(JsonObject); }
 bool IsArray(const Var& v) { return v.type() == typeid(JsonArray); }
 bool IsNumber(const Var& v) { return !v.isBoolean() && !v.isString() && v.isNumeric(); }
+
+// A JSON number as a float, if it is one and fits: 1e300 is refused here
+// rather than overflowing into infinity (or a RangeException) later.
+bool ToFloat(const Var& v, float& out) {
+  if (!IsNumber(v)) return false;
+  double d = v.convert<double>();
+  if (!std::isfinite(d) || std::fabs(d) > 1e7) return false;
+  out = static_cast<float>(d);
+  return true;
+}
 
 Var ParseJson(const std::string& body) {
   Poco::JSON::Parser parser;
@@ -82,12 +93,10 @@ class ValueReader {
         return Fail(id, "has \"" + key + "\"; expected only width, height and strokes");
       }
     }
-    Var width = object->get("width"), height = object->get("height");
-    if (!IsNumber(width) || !IsNumber(height)) {
+    if (!ToFloat(object->get("width"), signature.pad_width) ||
+        !ToFloat(object->get("height"), signature.pad_height)) {
       return Fail(id, "needs the pad size as numbers \"width\" and \"height\"");
     }
-    signature.pad_width = width.convert<float>();
-    signature.pad_height = height.convert<float>();
     Var strokes = object->get("strokes");
     if (!IsArray(strokes)) return Fail(id, "needs \"strokes\": a list of strokes");
     JsonArray stroke_list = strokes.extract<JsonArray>();
@@ -111,11 +120,15 @@ class ValueReader {
       if (!IsArray(point)) return false;
       JsonArray xyt = point.extract<JsonArray>();
       if (xyt->size() != 3) return false;
-      Var x = xyt->get(0), y = xyt->get(1), t = xyt->get(2);
-      if (!IsNumber(x) || !IsNumber(y) || !IsNumber(t)) return false;
-      double t_ms = t.convert<double>();
-      if (!(t_ms >= 0 && t_ms <= 86'400'000)) return false;
-      stroke.push_back({x.convert<float>(), y.convert<float>(), static_cast<int>(t_ms)});
+      StrokePoint p;
+      float t_ms = 0;
+      if (!ToFloat(xyt->get(0), p.x) || !ToFloat(xyt->get(1), p.y) || !ToFloat(xyt->get(2), t_ms)) {
+        return false;
+      }
+      // Whole milliseconds only, so what is stored is exactly what was sent.
+      if (!(t_ms >= 0 && t_ms <= 3'600'000) || t_ms != std::floor(t_ms)) return false;
+      p.t_ms = static_cast<int>(t_ms);
+      stroke.push_back(p);
     }
     return true;
   }
@@ -308,7 +321,7 @@ void WriteReceiptFields(JsonWriter& w, const SubmissionRecord& r) {
 const char* ProblemSlug(int status) {
   switch (status) {
     case 400:
-      return "malformed-json";
+      return "bad-request";
     case 401:
       return "unauthenticated";
     case 403:
@@ -345,7 +358,12 @@ ParsedSubmission ParseSubmission(const std::string& body) {
     parsed.errors.push_back({"", "the body is JSON but not an object; expected a submission"});
     return parsed;
   }
-  ReadEnvelope(root.extract<JsonObject>(), parsed.submission, parsed.errors);
+  try {
+    ReadEnvelope(root.extract<JsonObject>(), parsed.submission, parsed.errors);
+  } catch (const Poco::Exception& e) {
+    // A value Poco cannot convert: still the client's input, never a 500.
+    parsed.errors.push_back({"", "the submission has a value that cannot be read: " + e.message()});
+  }
   return parsed;
 }
 

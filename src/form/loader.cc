@@ -239,8 +239,8 @@ std::string Loader::Text(const XMLElement* e, bool takes_attributes) {
   return text;
 }
 
-// Text must be valid UTF-8 in the Basic Multilingual Plane (the embedded
-// font has nothing beyond it), and short enough to lay out: a label or
+// Text must be valid UTF-8 the embedded font can print (anything else would
+// come out as blanks in every PDF), and short enough to lay out: a label or
 // title must fit on a page next to its box.
 void Loader::CheckPrintable(const XMLElement* e, const std::string& text) {
   std::u32string codes;
@@ -249,11 +249,11 @@ void Loader::CheckPrintable(const XMLElement* e, const std::string& text) {
     return;
   }
   for (char32_t code : codes) {
-    if (code <= 0xFFFF) continue;
+    if (code < 0x20 || IsInRecordFont(code)) continue;
     char hex[16];
-    std::snprintf(hex, sizeof hex, "U+%X", static_cast<unsigned>(code));
+    std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(code));
     Error(e, std::string("character ") + hex + " cannot be printed",
-          "characters up to U+FFFF (letters, punctuation; no emoji)");
+          "characters the embedded font has (Latin letters, digits, punctuation; no emoji)");
     return;
   }
   static const std::set<std::string> kLongText = {"p", "item", "description", "summary", "rule"};

@@ -7,6 +7,7 @@
 
 #include <iostream>
 #include <limits>
+#include <sstream>
 #include <vector>
 
 #include "api/api.h"
@@ -102,6 +103,18 @@ std::string Credential(const Exchange& ex) {
   return cookies.get(kTokenCookie, "");
 }
 
+// Records a failed sign-in without letting the client choose what is
+// written: the actor is "anonymous" (a claimed token id goes in the detail),
+// the path is cut short, and each address gets kPerMinute events a minute.
+void RecordAuthFailure(Site& site, Exchange& ex, const AuthResult& auth) {
+  int suppressed = 0;
+  if (!site.auth_failures.Admit(ex.request.clientAddress().host().toString(), suppressed)) return;
+  std::string detail = auth.failure;
+  if (!auth.claimed_id.empty()) detail = "claimed " + auth.claimed_id.substr(0, 40) + ": " + detail;
+  if (suppressed > 0) detail += " (" + std::to_string(suppressed) + " more not recorded)";
+  site.service.store().RecordEvent("anonymous", "auth.failed", ex.path.substr(0, 200), detail);
+}
+
 bool IsPage(const std::string& path) { return path.compare(0, 5, "/api/") != 0; }
 
 void Unauthorized(Exchange& ex, const std::string& detail) {
@@ -124,8 +137,7 @@ bool Authorize(Site& site, Exchange& ex, Permission permission) {
   }
   AuthResult auth = Authenticate(site.service.store(), credential);
   if (!auth.token) {
-    std::string actor = auth.claimed_id.empty() ? "anonymous" : auth.claimed_id;
-    site.service.store().RecordEvent(actor, "auth.failed", ex.path, auth.failure);
+    RecordAuthFailure(site, ex, auth);
     Unauthorized(ex, auth.failure);
     return false;
   }
@@ -140,24 +152,68 @@ bool Authorize(Site& site, Exchange& ex, Permission permission) {
   return true;
 }
 
+// Reads the body unless it is over the limit; false when a 413 was sent.
+bool ReadBody(Exchange& ex, std::size_t limit, std::string& body) {
+  Poco::Int64 declared = ex.request.getContentLength64();
+  std::istream& in = ex.request.stream();
+  char buffer[16384];
+  while (declared < 0 || static_cast<std::size_t>(declared) <= limit) {
+    in.read(buffer, sizeof buffer);
+    if (in.gcount() <= 0) break;
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (body.size() > limit) break;
+  }
+  if (body.size() <= limit && (declared < 0 || static_cast<std::size_t>(declared) <= limit)) {
+    return true;
+  }
+  // The rest of the body is not read, so this connection cannot be reused.
+  ex.response.setKeepAlive(false);
+  SendProblem(ex, 413, "Request body too large",
+              "the body is over the limit of " + std::to_string(limit) + " bytes");
+  return false;
+}
+
+// Whether a browser sent this from one of our own pages. Browsers say so in
+// Sec-Fetch-Site; our pages' no-referrer policy makes their Origin "null",
+// so Origin is only judged when it names some other site.
+bool SameOrigin(const Exchange& ex) {
+  std::string site = ex.request.get("Sec-Fetch-Site", "");
+  if (!site.empty()) return site == "same-origin" || site == "none";
+  std::string origin = ex.request.get("Origin", "");
+  const std::string& host = ex.request.getHost();
+  return origin.empty() || origin == "null" || origin == "http://" + host ||
+         origin == "https://" + host;
+}
+
 // GET /pair: the sign-in page. POST /pair: check the pasted token and keep
 // it in an HttpOnly cookie for this browser.
 void Pair(Site& site, Exchange& ex) {
   const ClinicSettings& clinic = site.service.clinic();
   if (IsGet(ex)) return SendHtml(ex, 200, RenderPairPage(clinic, ""));
   if (ex.request.getMethod() != HTTPRequest::HTTP_POST) return MethodNotAllowed(ex, "GET, POST");
+  // Only this page may sign a browser in: another site must not be able to
+  // switch a clinic tablet to a token of its choosing.
+  if (!SameOrigin(ex))
+    return SendHtml(ex, 403, RenderPairPage(clinic, "Sign in from this page only."));
+  std::string body;
+  if (ex.request.getContentType().rfind("application/x-www-form-urlencoded", 0) != 0 ||
+      ex.request.getContentLength64() > 4096) {
+    ex.response.setKeepAlive(false);
+    return SendHtml(ex, 400, RenderPairPage(clinic, "That was not a sign-in form."));
+  }
+  if (!ReadBody(ex, 4096, body)) return;
   Poco::Net::HTMLForm form;
   form.setFieldLimit(4);
   try {
-    form.load(ex.request, ex.request.stream());
+    std::istringstream in(body);
+    form.load(ex.request, in);
   } catch (const Poco::Exception&) {
     return SendHtml(ex, 400, RenderPairPage(clinic, "That was not a sign-in form."));
   }
   std::string token = form.get("token", "");
   AuthResult auth = Authenticate(site.service.store(), token);
   if (!auth.token) {
-    std::string actor = auth.claimed_id.empty() ? "anonymous" : auth.claimed_id;
-    site.service.store().RecordEvent(actor, "auth.failed", ex.path, auth.failure);
+    RecordAuthFailure(site, ex, auth);
     return SendHtml(ex, 401, RenderPairPage(clinic, "That token is not valid: " + auth.failure));
   }
   ex.actor = auth.token->id;
@@ -186,28 +242,6 @@ void ServeFormPage(Site& site, Exchange& ex, const std::string& name) {
   if (!Authorize(site, ex, Permission::kLoadForms)) return;
   if (pdf) return ServePdf(ex, found->second, id + ".pdf");
   SendHtml(ex, 200, found->second);
-}
-
-// Reads the body unless it is over the limit; false when a 413 was sent.
-bool ReadBody(Site& site, Exchange& ex, std::string& body) {
-  const std::size_t limit = site.settings.max_body_bytes;
-  Poco::Int64 declared = ex.request.getContentLength64();
-  std::istream& in = ex.request.stream();
-  char buffer[16384];
-  while (declared < 0 || static_cast<std::size_t>(declared) <= limit) {
-    in.read(buffer, sizeof buffer);
-    if (in.gcount() <= 0) break;
-    body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (body.size() > limit) break;
-  }
-  if (body.size() <= limit && (declared < 0 || static_cast<std::size_t>(declared) <= limit)) {
-    return true;
-  }
-  // The rest of the body is not read, so this connection cannot be reused.
-  ex.response.setKeepAlive(false);
-  SendProblem(ex, 413, "Request body too large",
-              "the body is over the limit of " + std::to_string(limit) + " bytes");
-  return false;
 }
 
 bool IsJsonContentType(const std::string& content_type) {
@@ -258,7 +292,7 @@ void Submit(Site& site, Exchange& ex, const std::string& form_id) {
         "the body is \"" + ex.request.getContentType() + "\"; expected application/json (UTF-8)");
   }
   std::string body;
-  if (!ReadBody(site, ex, body)) return;
+  if (!ReadBody(ex, site.settings.max_body_bytes, body)) return;
   SendSubmitResult(ex, site.service.Submit(ex.actor, form_id, body));
 }
 
@@ -267,21 +301,26 @@ void ServeSubmission(Site& site, Exchange& ex, const std::string& name) {
   bool pdf = EndsWith(name, ".pdf");
   std::string id = pdf ? name.substr(0, name.size() - 4) : name;
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
-  if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
+  // Shape first: a malformed id is answered without touching the store.
   if (!IsUuid(id)) {
-    return SendProblem(ex, 404, "Unknown submission", "no submission \"" + id + "\"");
+    return SendProblem(ex, 404, "Unknown submission", "no submission \"" + id.substr(0, 64) + "\"");
   }
+  if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
   for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   Store& store = site.service.store();
   if (pdf) {
     auto bytes = store.FindPdf(id);
     if (!bytes) return SendProblem(ex, 404, "Unknown submission", "no submission " + id);
-    store.RecordEvent(ex.actor, "pdf.read", id);  // every read of a PDF is on record
+    // Every read of a PDF is on record; a HEAD sends no PDF, so reads none.
+    if (ex.request.getMethod() != HTTPRequest::HTTP_HEAD)
+      store.RecordEvent(ex.actor, "pdf.read", id);
     return ServePdf(ex, *bytes, id + ".pdf");
   }
   auto record = store.Find(id);
   if (!record) return SendProblem(ex, 404, "Unknown submission", "no submission " + id);
-  store.RecordEvent(ex.actor, "submission.read", id);
+  if (ex.request.getMethod() != HTTPRequest::HTTP_HEAD) {
+    store.RecordEvent(ex.actor, "submission.read", id);
+  }
   Send(ex, 200, kJsonType, SubmissionRecordJson(*record));
 }
 
@@ -371,6 +410,10 @@ void ServeArchive(Site& site, Exchange& ex) {
   r.set("Cache-Control", "no-store");
   r.set("X-Content-Type-Options", "nosniff");
   ex.status = 200;
+  if (ex.request.getMethod() == HTTPRequest::HTTP_HEAD) {
+    ex.response.send();  // headers only: no archive is made, so none is recorded
+    return;
+  }
   ExportSummary summary = ExportArchive(site.service.store(), request, ex.response.send());
   RecordExport(site.service.store(), request, summary);
 }
@@ -418,10 +461,29 @@ void Route(Site& site, Exchange& ex) {
 
 }  // namespace
 
+bool FailureLimiter::Admit(const std::string& address, int& suppressed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto now = std::chrono::steady_clock::now();
+  if (windows_.size() >= kMaxAddresses && !windows_.count(address)) windows_.clear();
+  Window& w = windows_[address];
+  if (now - w.start >= std::chrono::minutes(1)) {
+    suppressed = w.suppressed;
+    w = Window{now, 0, 0};
+  }
+  if (w.recorded >= kPerMinute) {
+    ++w.suppressed;
+    return false;
+  }
+  ++w.recorded;
+  return true;
+}
+
 void HandleRequest(Site& site, Exchange& ex) {
   try {
     try {
-      ex.path = Poco::URI(ex.request.getURI()).getPath();
+      Poco::URI uri(ex.request.getURI());
+      ex.path = uri.getPath();
+      uri.getQueryParameters();  // a bad %-escape in the query is the client's error too
     } catch (const Poco::Exception&) {
       ex.path = "(malformed)";
       return SendProblem(ex, 400, "Malformed request", "the request target is not a valid URI");

@@ -5,7 +5,9 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "config/config.h"
@@ -13,14 +15,37 @@
 
 namespace consentkit {
 
+// Bounds how many auth.failed events one client address can add to the
+// audit chain: the chain can never be pruned, so an unauthenticated
+// client must not be able to grow it without limit.
+class FailureLimiter {
+ public:
+  // True if a failure from `address` should be recorded now; `suppressed`
+  // then holds how many from it went unrecorded since the last one.
+  bool Admit(const std::string& address, int& suppressed);
+
+ private:
+  struct Window {
+    std::chrono::steady_clock::time_point start;
+    int recorded = 0;
+    int suppressed = 0;
+  };
+  static constexpr int kPerMinute = 10;
+  static constexpr std::size_t kMaxAddresses = 10000;
+  std::mutex mutex_;
+  std::map<std::string, Window> windows_;
+};
+
 // What every handler may read. Pages and blank PDFs are rendered once at
 // start: forms never change while the server runs.
 struct Site {
+  Site(IntakeService& s, const ServerSettings& config) : service(s), settings(config) {}
   IntakeService& service;
   ServerSettings settings;
   std::string index_html;
   std::map<std::string, std::string> form_html;  // by form id
   std::map<std::string, std::string> blank_pdf;  // by form id
+  FailureLimiter auth_failures;
 };
 
 // One request and what was answered, for the access log.

@@ -104,7 +104,7 @@ Poco::Net::HTTPServerParams::Ptr ParamsFor(const ServerSettings& settings) {
 
 struct HttpServer::Impl {
   Impl(const ServerSettings& settings, IntakeService& service, std::ostream* log)
-      : site{service, settings, {}, {}, {}},
+      : site(service, settings),
         access_log(log),
         pool(2, settings.threads, 60),
         socket(Listen(settings)) {}

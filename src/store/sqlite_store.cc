@@ -7,8 +7,12 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <mutex>
 
@@ -212,12 +216,13 @@ Poco::Data::Session SqliteStore::Open(const std::string& path, const SqliteOptio
     // Poco retries a failed open for the whole connection timeout (60 s by
     // default); a database that cannot open now will not open in a minute.
     Poco::Data::Session session("SQLite", path, /*timeout_s=*/2);
+    // Wait for another process's lock (first of all: switching to WAL takes one).
+    session << "PRAGMA busy_timeout=10000", now;
     std::string mode;
     session << "PRAGMA journal_mode=WAL", into(mode), now;
     session << (options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF"),
         now;
     session << "PRAGMA foreign_keys=ON", now;
-    session << "PRAGMA busy_timeout=10000", now;
     if (mode != "wal") throw StoreError(path + ": cannot switch to WAL journal (got " + mode + ")");
     return session;
   } catch (const Poco::Exception& e) {
@@ -234,11 +239,15 @@ void SqliteStore::Migrate() {
                        " is newer than this consentkit understands (" +
                        std::to_string(kSchemaVersion) + "); upgrade consentkit");
     }
-    for (int next = version; next < kSchemaVersion; ++next) {
+    while (version < kSchemaVersion) {
       WriteTransaction transaction(session_);
-      session_ << kMigrations[next], now;
-      session_ << "PRAGMA user_version=" + std::to_string(next + 1), now;
+      // Read again under the write lock: another process may have migrated.
+      session_ << "PRAGMA user_version", into(version), now;
+      if (version >= kSchemaVersion) break;
+      session_ << kMigrations[version], now;
+      session_ << "PRAGMA user_version=" + std::to_string(version + 1), now;
       transaction.Commit();
+      ++version;
     }
   } catch (const Poco::Exception& e) {
     Fail("applying schema migrations", e);
@@ -532,7 +541,13 @@ std::unique_ptr<Store> OpenSqliteStore(const std::string& data_dir, const Sqlite
     throw StoreError("data folder " + data_dir + " does not exist; expected a folder for " +
                      "consentkit.db");
   }
-  return std::make_unique<SqliteStore>(data_dir + "/consentkit.db", options);
+  // Patient records: create the file owner-only before SQLite does, so it
+  // and its -wal and -shm files (which copy its mode) are never world-readable.
+  std::string path = data_dir + "/consentkit.db";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw StoreError(path + ": cannot open database: " + std::strerror(errno));
+  close(fd);
+  return std::make_unique<SqliteStore>(path, options);
 }
 
 }  // namespace consentkit

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <regex>
 #include <set>
 
@@ -84,6 +85,13 @@ std::string CheckText(const Field& field, const std::string& text) {
   for (char32_t c : codes) {
     bool newline_ok = field.type == FieldType::kTextArea && (c == '\n' || c == '\r');
     if (c < 0x20 && c != '\t' && !newline_ok) return "contains a control character";
+    if (c >= 0x20 && !IsInRecordFont(c)) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+      return std::string("contains ") + code +
+             ", which the signed record cannot print; expected Latin letters, digits and "
+             "punctuation";
+    }
   }
   switch (field.type) {
     case FieldType::kDate:
@@ -117,8 +125,14 @@ std::string CheckChoices(const Field& field, const std::vector<std::string>& tic
 }
 
 std::string CheckSignature(const Signature& signature) {
-  if (!(signature.pad_width > 0 && signature.pad_height > 0)) {
-    return "has no pad size; expected pad_width and pad_height above 0";
+  // A real pad is tens to thousands of CSS pixels; a pad of 1e-38 would
+  // scale strokes past float range when the PDF draws them.
+  auto sane = [](float size) { return std::isfinite(size) && size >= 10 && size <= 10000; };
+  if (!sane(signature.pad_width) || !sane(signature.pad_height)) {
+    char size[64];
+    std::snprintf(size, sizeof size, "%g x %g", static_cast<double>(signature.pad_width),
+                  static_cast<double>(signature.pad_height));
+    return std::string("has a pad size of ") + size + "; expected 10 to 10000 pixels each way";
   }
   float min_x = signature.pad_width, max_x = 0, min_y = signature.pad_height, max_y = 0;
   std::size_t points = 0;

@@ -34,6 +34,13 @@ void MakeDirectories(const std::string& path, unsigned mode);
 // Now, as UTC ISO 8601 to the second: "2026-11-23T10:15:02Z".
 std::string UtcNow();
 
+// Whether the fonts embedded in every PDF (fonts/subset.sh: Latin, Latin-1,
+// Latin Extended-A and -B, typographic punctuation, a few symbols) have a
+// glyph for `c`. Text outside them would print as nothing, so a record
+// could silently differ from what a patient typed: validators refuse it.
+// Keep in step with fonts/subset.sh (a test compares the two).
+bool IsInRecordFont(char32_t c);
+
 // Collapses every run of XML white space to one space and trims both ends.
 std::string CollapseWhitespace(const std::string& text);
 

@@ -8,9 +8,9 @@
 #include <Poco/JSON/Parser.h>
 #include <doctest/doctest.h>
 
-#include "util/json_writer.h"
 #include "support/filled.h"
 #include "support/support.h"
+#include "util/json_writer.h"
 
 namespace consentkit {
 namespace {
@@ -118,6 +118,16 @@ TEST_CASE("values of a JSON type no field takes are refused by field id") {
             "sig2: needs the pad size as numbers \"width\" and \"height\"",
             "sig3: has \"w\"; expected only width, height and strokes"});
   CHECK(p.submission.values.empty());
+  // Numbers past float range or with fractional milliseconds are refused, not overflowed.
+  ParsedSubmission huge =
+      ParseSubmission(Envelope(R"({"a":{"width":1e300,"height":200,"strokes":[]},)"
+                               R"("b":{"width":600,"height":200,"strokes":[[[1e300,2,0]]]},)"
+                               R"("c":{"width":600,"height":200,"strokes":[[[1,2,0.5]]]}})"));
+  CHECK(ErrorIds(huge) ==
+        std::vector<std::string>{
+            "a: needs the pad size as numbers \"width\" and \"height\"",
+            "b: has stroke 1 that is not a list of [x, y, t] points (numbers; t in whole ms)",
+            "c: has stroke 1 that is not a list of [x, y, t] points (numbers; t in whole ms)"});
 }
 
 TEST_CASE("the canonical form ignores formatting and key order, not content") {

@@ -141,6 +141,13 @@ async function consentJourney(browser, base, viewport) {
   const focused = await page.evaluate(() => document.activeElement.name || document.activeElement.id);
   check(focused === 'irritation-understood', `consent ${tag}: focus moves to the first problem (${focused})`);
 
+  // Text the signed PDF could not print is caught before sending.
+  await page.fill('input[name=patient-name]', 'Иван');
+  await page.click('button[type=submit]');
+  const unprintable = await page.locator('#e-patient-name').textContent();
+  check(/cannot be printed/.test(unprintable), `consent ${tag}: Cyrillic is flagged (${unprintable})`);
+  check(seen.posts === 0, `consent ${tag}: nothing is sent while it is`);
+
   // Undo and clear work on the pad.
   await sign(page, 'patient-signature', 3);
   await page.locator('[data-field=patient-signature] [data-pad=clear]').click();

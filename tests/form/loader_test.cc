@@ -2,8 +2,11 @@
 // the message and where it points.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "form/form.h"
 #include "support/support.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -410,7 +413,40 @@ TEST_CASE("CharacterOutsideTheFont") {
       Replace(kValid, "Your skin may go red.", "Your skin may go red \xF0\x9F\x98\x80.");
   CHECK(MatchError(xml,
                    "t.xml:8:7: <description>: character U+1F600 cannot be printed; expected "
-                   "characters up to U+FFFF (letters, punctuation; no emoji)") == "OK");
+                   "characters the embedded font has (Latin letters, digits, punctuation; no "
+                   "emoji)") == "OK");
+  // Inside the BMP but not in the font: Cyrillic would print as blanks.
+  std::string cyrillic =
+      Replace(kValid, "Your skin may go red.", "\xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD.");
+  CHECK(MatchError(cyrillic,
+                   "t.xml:8:7: <description>: character U+0418 cannot be printed; expected "
+                   "characters the embedded font has (Latin letters, digits, punctuation; no "
+                   "emoji)") == "OK");
+}
+
+TEST_CASE("RecordFontMatchesTheSubsetScript") {
+  // fonts/subset.sh decides which glyphs exist; IsInRecordFont must agree.
+  std::string script = ReadFile(test::SourcePath("fonts/subset.sh"));
+  std::size_t start = script.find("unicodes=\"") + 10;
+  std::string list = script.substr(start, script.find('"', start) - start);
+  std::set<char32_t> in_script;
+  std::size_t at = 0;
+  while ((at = list.find("U+", at)) != std::string::npos) {
+    std::size_t end = list.find_first_of(",\\", at);
+    std::string item = list.substr(at + 2, end == std::string::npos ? end : end - at - 2);
+    std::size_t dash = item.find('-');
+    char32_t first = static_cast<char32_t>(std::stoul(item.substr(0, dash), nullptr, 16));
+    char32_t last = dash == std::string::npos
+                        ? first
+                        : static_cast<char32_t>(std::stoul(item.substr(dash + 1), nullptr, 16));
+    for (char32_t c = first; c <= last; ++c) in_script.insert(c);
+    at += 2;
+  }
+  REQUIRE(in_script.size() > 500);
+  for (char32_t c = 0x20; c < 0x3000; ++c) {
+    CAPTURE(static_cast<unsigned>(c));
+    CHECK(IsInRecordFont(c) == (in_script.count(c) == 1));
+  }
 }
 
 TEST_CASE("LabelTooLong") {

@@ -502,10 +502,20 @@ TEST_CASE("a revoked token stops working, and failures are audited") {
   server.store().ForEachAuditEvent(1, 0, [&](const AuditEvent& e) { events.push_back(e); });
   std::vector<std::string> failures;
   for (const AuditEvent& e : events) {
-    if (e.action == "auth.failed") failures.push_back(e.actor + " " + e.object);
+    if (e.action == "auth.failed") failures.push_back(e.actor + " " + e.object + " " + e.detail);
   }
-  CHECK(failures == std::vector<std::string>{made.token.id + " /api/v1/forms",
-                                             made.token.id + " /api/v1/forms"});
+  // The actor is never taken from the client; the id it claimed is detail.
+  CHECK(
+      failures ==
+      std::vector<std::string>{
+          "anonymous /api/v1/forms claimed " + made.token.id + ": the token was revoked at " +
+              server.store().FindToken(made.token.id)->revoked_at,
+          "anonymous /api/v1/forms claimed " + made.token.id + ": unknown token or wrong secret"});
+  // One address cannot grow the chain without bound: 10 a minute are recorded.
+  for (int i = 0; i < 30; ++i) Send(server.port(), "ckt_0000.forged", "GET", "/api/v1/forms");
+  std::int64_t before = server.store().LastAuditSeq();
+  for (int i = 0; i < 30; ++i) Send(server.port(), "ckt_0000.forged", "GET", "/api/v1/forms");
+  CHECK(server.store().LastAuditSeq() == before);
   for (const AuditEvent& e : events) {
     CHECK(e.detail.find(made.secret) == std::string::npos);  // never a secret
   }
@@ -576,6 +586,46 @@ TEST_CASE("compliance exports a streamed archive over HTTP that verifies offline
   CHECK(Send(server.port(), compliance, "GET", "/api/v1/archive?from=yesterday").status == 400);
   CHECK(Send(server.port(), compliance, "GET", "/api/v1/archive?from=2026-12-01&to=2026-11-01")
             .status == 400);
+}
+
+}  // namespace
+}  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+TEST_CASE("review findings stay fixed: odd input is a 4xx, HEAD reads nothing") {
+  test::TempDir data;
+  TestServer server(data.path());
+  const std::string& compliance = server.token(Role::kCompliance);
+  CHECK(Send(server.port(), compliance, "GET", "/api/v1/audit?after=%zz").status == 400);
+  CHECK(Send(server.port(), compliance, "GET", "/api/v1/archive?from=%zz").status == 400);
+  // Numbers past float range are the client's error, not the server's.
+  std::string body = ConsentBody(server, kUuid);
+  std::size_t at = body.find("\"height\":200");
+  REQUIRE(at != std::string::npos);
+  body.replace(at, 12, "\"height\":1e300");
+  Reply huge = server.Call("POST", kConsentSubmit, body);
+  CHECK(huge.status == 422);
+  CHECK(ProblemFieldIds(huge) == std::vector<std::string>{"patient-signature"});
+  // HEAD sends no PDF, so it records no read.
+  REQUIRE(server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid)).status == 201);
+  std::int64_t before = server.store().LastAuditSeq();
+  CHECK(server.Call("HEAD", PdfUrl(kUuid)).status == 200);
+  CHECK(server.store().LastAuditSeq() == before);
+  // Another site cannot sign a browser in.
+  Poco::Net::HTTPClientSession session("127.0.0.1", server.port());
+  Poco::Net::HTTPRequest pair("POST", "/pair", Poco::Net::HTTPMessage::HTTP_1_1);
+  std::string form = "token=" + server.token(Role::kTablet);
+  pair.setContentType("application/x-www-form-urlencoded");
+  pair.setContentLength64(static_cast<Poco::Int64>(form.size()));
+  pair.set("Origin", "https://evil.example");
+  pair.set("Sec-Fetch-Site", "cross-site");
+  session.sendRequest(pair) << form;
+  Poco::Net::HTTPResponse response;
+  session.receiveResponse(response);
+  CHECK(response.getStatus() == 403);
+  CHECK_FALSE(response.has("Set-Cookie"));
 }
 
 }  // namespace

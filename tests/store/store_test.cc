@@ -6,6 +6,7 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include "support/support.h"
 #include "util/util.h"
@@ -127,6 +128,11 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   session << "PRAGMA user_version", into(version), now;
   CHECK(mode == "wal");
   CHECK(version == 2);
+  struct stat info {};
+  REQUIRE(stat(dir.File("consentkit.db").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);  // patient records: owner only
+  REQUIRE(stat(dir.File("consentkit.db-wal").c_str(), &info) == 0);
+  CHECK((info.st_mode & 077) == 0);
 }
 
 TEST_CASE("a database from a newer consentkit is refused, not damaged") {

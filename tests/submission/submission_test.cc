@@ -223,6 +223,20 @@ TEST_CASE("SignatureThatIsADot") {
   CHECK(MatchError(s, "sig", "is too small to be a signature; please sign again") == "OK");
 }
 
+TEST_CASE("TextTheRecordCannotPrint") {
+  Submission s = Valid();
+  s.values["redness-initials"] = std::string("\xD0\x98\xD0\xB2");  // Cyrillic
+  CHECK(MatchError(s, "redness-initials",
+                   "contains U+0418, which the signed record cannot print; expected Latin "
+                   "letters, digits and punctuation") == "OK");
+  s.values["redness-initials"] = std::string("Z\xF0\x9F\x98\x80");  // an emoji
+  CHECK(MatchError(s, "redness-initials",
+                   "contains U+1F600, which the signed record cannot print; expected Latin "
+                   "letters, digits and punctuation") == "OK");
+  s.values["redness-initials"] = std::string("ZŁ\xE2\x80\x9C");
+  CHECK(ValidateSubmission(*Form(), s).empty());
+}
+
 TEST_CASE("SignatureOutsideItsPad") {
   Submission s = Valid();
   Signature wild = Drawn();
@@ -236,7 +250,19 @@ TEST_CASE("SignatureWithoutPadSize") {
   Signature unsized = Drawn();
   unsized.pad_width = 0;
   s.values["sig"] = unsized;
-  CHECK(MatchError(s, "sig", "has no pad size; expected pad_width and pad_height above 0") == "OK");
+  CHECK(MatchError(s, "sig",
+                   "has a pad size of 0 x " + std::to_string(int(unsized.pad_height)) +
+                       "; expected 10 to 10000 pixels each way") == "OK");
+  // A pad so small its strokes would scale past float range in the PDF.
+  Signature tiny = Drawn();
+  tiny.pad_width = tiny.pad_height = 1e-38f;
+  for (auto& stroke : tiny.strokes) {
+    for (auto& p : stroke) p.x = p.y = 0;
+  }
+  s.values["sig"] = tiny;
+  CHECK(MatchError(s, "sig",
+                   "has a pad size of 1e-38 x 1e-38; expected 10 to 10000 pixels each way") ==
+        "OK");
 }
 
 TEST_CASE("SignatureTimeRunsBackwards") {
