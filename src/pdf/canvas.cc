@@ -9,9 +9,7 @@
 namespace consentkit {
 
 Canvas::Canvas(Document& doc, const std::string& font_dir)
-    : doc_(doc),
-      regular_(doc.LoadFont(font_dir + "/ConsentKitSans.ttf")),
-      bold_(doc.LoadFont(font_dir + "/ConsentKitSans-Bold.ttf")) {}
+    : doc_(doc), regular_(doc.LoadFont(font_dir + "/ConsentKitSans.ttf")) {}
 
 float Canvas::TextWidth(Face face, float size, const std::string& utf8) const {
   HPDF_TextWidth width =
@@ -80,11 +78,18 @@ void Canvas::BreakLongWord(Face face, float size, const std::string& word, float
 
 void Canvas::Text(HPDF_Page page, float x, float baseline, Face face, float size,
                   const std::string& utf8, Color color) {
+  HPDF_Page_GSave(page);
   HPDF_Page_SetRGBFill(page, color.r, color.g, color.b);
+  if (face == Face::kBold) {
+    HPDF_Page_SetRGBStroke(page, color.r, color.g, color.b);
+    HPDF_Page_SetLineWidth(page, size * kBoldStroke);
+  }
   HPDF_Page_BeginText(page);
+  if (face == Face::kBold) HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
   HPDF_Page_SetFontAndSize(page, FontOf(face), size);
   HPDF_Page_TextOut(page, x, baseline, utf8.c_str());
   HPDF_Page_EndText(page);
+  HPDF_Page_GRestore(page);
 }
 
 void Canvas::TextRight(HPDF_Page page, float right, float baseline, Face face, float size,

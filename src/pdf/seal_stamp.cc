@@ -48,8 +48,12 @@ std::string HexText(const std::string& utf8) {
 
 std::string TextOp(const char* font, float size, Color color, float x, float baseline,
                    const std::string& utf8) {
-  return Rgb(color, "rg") + "BT /" + font + " " + Num(size) + " Tf " + Num(x) + " " +
-         Num(baseline) + " Td " + HexText(utf8) + " Tj ET\n";
+  // F2 is the bold face: the regular outline filled and stroked (Canvas).
+  bool bold = std::string(font) == "F2";
+  std::string stroke =
+      bold ? Rgb(color, "RG") + Num(size * Canvas::kBoldStroke) + " w 2 Tr " : std::string();
+  return "q " + Rgb(color, "rg") + stroke + "BT /" + font + " " + Num(size) + " Tf " + Num(x) +
+         " " + Num(baseline) + " Td " + HexText(utf8) + " Tj ET Q\n";
 }
 
 std::string Box(float width, float height) {
