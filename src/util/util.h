@@ -21,6 +21,10 @@ std::string Sha256Hex(const std::string& data);
 // Whole file as bytes. Throws FileError naming the path and the OS reason.
 std::string ReadFile(const std::string& path);
 
+// Writes all of `data` to the open file `fd`, retrying short writes and
+// EINTR. False on any other failure, with errno set.
+bool WriteAll(int fd, const std::string& data);
+
 // Writes `data` to `path` so that readers see either the old file or the
 // complete new one, never a partial file: writes a temporary file in the
 // same directory, fsyncs it, then renames it over `path`. On failure the
