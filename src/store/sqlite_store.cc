@@ -76,6 +76,13 @@ CREATE TABLE tokens (
   revoked_at TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // Export reads in (received_at, id) order; without id in the index,
+    // SQLite sorted each second's rows, PDFs and all, in a temporary B-tree
+    // (306 MB for 100,000 rows stored within half a minute).
+    R"sql(
+DROP INDEX submissions_by_time;
+CREATE INDEX submissions_by_time ON submissions (received_at, id);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

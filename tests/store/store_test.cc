@@ -127,7 +127,7 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   session << "PRAGMA journal_mode", into(mode), now;
   session << "PRAGMA user_version", into(version), now;
   CHECK(mode == "wal");
-  CHECK(version == 2);
+  CHECK(version == 3);
   struct stat info {};
   REQUIRE(stat(dir.File("consentkit.db").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);  // patient records: owner only
@@ -144,7 +144,7 @@ TEST_CASE("a database from a newer consentkit is refused, not damaged") {
   }
   CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
                        doctest::Contains("schema version 99 is newer than this consentkit "
-                                         "understands (2); upgrade consentkit"),
+                                         "understands (3); upgrade consentkit"),
                        StoreError);
 }
 
