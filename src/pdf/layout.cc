@@ -8,18 +8,19 @@
 #include "pdf/canvas.h"
 #include "pdf/document.h"
 #include "pdf/filled.h"
+#include "pdf/palette.h"
 #include "pdf/seal_stamp.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
 
-constexpr Color kInk{0.12f, 0.14f, 0.17f};
-constexpr Color kMuted{0.38f, 0.41f, 0.46f};
-constexpr Color kAccent{0.05f, 0.36f, 0.45f};
+using palette::kAccent;
+using palette::kInk;
+using palette::kMuted;
+using palette::kTint;
 constexpr Color kRequired{0.70f, 0.16f, 0.14f};
 constexpr Color kRule{0.78f, 0.81f, 0.84f};
-constexpr Color kTint{0.94f, 0.97f, 0.97f};
 constexpr Color kBox{0.32f, 0.35f, 0.40f};
 constexpr Color kBoxFill{0.99f, 0.99f, 1.0f};
 // Filled forms: what the patient gave is dark blue, so that it never reads

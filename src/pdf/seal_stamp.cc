@@ -4,18 +4,17 @@
 #include <cmath>
 #include <cstdio>
 
+#include "pdf/palette.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
 
-// The layout's palette (layout.cc): ink, muted text, the accent teal and
-// its tint.
-constexpr Color kInk{0.12f, 0.14f, 0.17f};
-constexpr Color kMuted{0.38f, 0.41f, 0.46f};
-constexpr Color kAccent{0.05f, 0.36f, 0.45f};
-constexpr Color kTint{0.94f, 0.97f, 0.97f};
-constexpr Color kWhite{1, 1, 1};
+using palette::kAccent;
+using palette::kInk;
+using palette::kMuted;
+using palette::kTint;
+using palette::kWhite;
 
 constexpr float kTextLeft = 64;  // right of the seal icon
 constexpr double kPi = 3.14159265358979323846;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "form/form.h"
+#include "support/forms.h"
 #include "support/support.h"
 #include "util/util.h"
 
@@ -17,17 +18,9 @@ namespace consentkit {
 namespace {
 
 using test::CountOf;
-
-FormPtr MustLoadShipped(const std::string& name) {
-  LoadResult result = LoadFormFile(test::SourcePath("forms/" + name));
-  REQUIRE(result.ok());
-  return result.form;
-}
-
-std::vector<FormPtr> ShippedForms() {
-  return {MustLoadShipped("microneedling-consent.xml"), MustLoadShipped("microneedling-intake.xml"),
-          MustLoadShipped("microneedling-aftercare.xml")};
-}
+using test::MustLoadShipped;
+using test::MustLoadXml;
+using test::ShippedForms;
 
 ClinicSettings Clinic() {
   ClinicSettings clinic;
@@ -35,13 +28,6 @@ ClinicSettings Clinic() {
   clinic.address = "1 Main Street";
   clinic.phone = "555-0100";
   return clinic;
-}
-
-FormPtr MustLoadXml(const std::string& xml) {
-  LoadResult result = LoadFormFromMemory(xml, "test.xml");
-  for (const auto& d : result.errors) FAIL_CHECK(d.ToString());
-  REQUIRE(result.ok());
-  return result.form;
 }
 
 struct Tag {

@@ -12,12 +12,14 @@
 #include "form/form.h"
 #include "pdf/pdf.h"
 #include "submission/submission.h"
+#include "support/forms.h"
 #include "support/support.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
 
+using test::MustLoadShipped;
 using test::Run;
 using test::ShellQuote;
 
@@ -28,12 +30,6 @@ const std::string kAllergies =
     "Penicillin gives me hives across my chest and arms within an hour. Lidocaine numbing cream "
     "once made my lips swell and tingle for most of an afternoon. Latex gloves leave an itchy red "
     "rash wherever they touch my skin, and fresh strawberries make my mouth itch.";
-
-FormPtr MustLoadShipped(const std::string& name) {
-  LoadResult result = LoadFormFile(test::SourcePath("forms/" + name));
-  REQUIRE(result.ok());
-  return result.form;
-}
 
 ClinicSettings Clinic() {
   ClinicSettings clinic;

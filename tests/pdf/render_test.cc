@@ -6,25 +6,18 @@
 
 #include "form/form.h"
 #include "pdf/pdf.h"
+#include "support/forms.h"
 #include "support/support.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
 
+using test::MustLoadShipped;
+using test::MustLoadXml;
 using test::Run;
 using test::ShellQuote;
-
-FormPtr MustLoadShipped(const std::string& name) {
-  LoadResult result = LoadFormFile(test::SourcePath("forms/" + name));
-  REQUIRE(result.ok());
-  return result.form;
-}
-
-std::vector<FormPtr> ShippedForms() {
-  return {MustLoadShipped("microneedling-consent.xml"), MustLoadShipped("microneedling-intake.xml"),
-          MustLoadShipped("microneedling-aftercare.xml")};
-}
+using test::ShippedForms;
 
 ClinicSettings Clinic() {
   ClinicSettings clinic;
@@ -32,13 +25,6 @@ ClinicSettings Clinic() {
   clinic.address = "1 Main Street";
   clinic.phone = "555-0100";
   return clinic;
-}
-
-FormPtr MustLoadXml(const std::string& xml) {
-  LoadResult result = LoadFormFromMemory(xml, "test.xml");
-  for (const auto& d : result.errors) FAIL_CHECK(d.ToString());
-  REQUIRE(result.ok());
-  return result.form;
 }
 
 std::string TextOf(const std::string& pdf_path) {
