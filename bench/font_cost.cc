@@ -1,22 +1,32 @@
-// bench_font_cost: what libharu spends per document on one embedded
-// TrueType face, apart from everything else consentkit draws: the median
-// time of a one-page document with a line of text in that face (loaded as
-// consentkit loads its fonts: embedded, UTF-8 encoder), minus that of the
-// same page without it. Prints one JSON line.
+// bench_font_cost: what one embedded font costs per document, apart from
+// everything else consentkit draws. Two ways, each the median time of a
+// one-page document with a line of text in the font minus that of the same
+// page without it:
+//   - consentkit's EmbeddedFont (src/pdf/font.h): the font parsed once per
+//     process, glyph ids as text, a per-document glyph subset;
+//   - libharu's own UTF-8 TrueType embedding (HPDF_LoadTTFontFromFile +
+//     the UTF-8 encoder), which consentkit used before: kept as the
+//     reference for bench/README.md's before/after.
+// Prints one JSON line.
 //
-//   bench_font_cost FONT.ttf [--docs N]
+//   bench_font_cost FONT_DIR [--docs N]
 #include <hpdf.h>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench_util.h"
+#include "pdf/canvas.h"
+#include "pdf/document.h"
 
 namespace consentkit::bench {
 namespace {
+
+const char kLine[] = "Zoë Muñoz signed the “consent” form.";
 
 void OnError(HPDF_STATUS error, HPDF_STATUS detail, void*) {
   std::ostringstream message;
@@ -24,8 +34,9 @@ void OnError(HPDF_STATUS error, HPDF_STATUS detail, void*) {
   throw std::runtime_error(message.str());
 }
 
-// One A4 page; with `font`, a line of text in it. Returns the PDF's size.
-std::size_t OnePage(const std::string& font) {
+// One A4 page made with libharu alone; with `font`, a line of text in it
+// through libharu's UTF-8 TrueType font. Returns the PDF's size.
+std::size_t LibharuPage(const std::string& font) {
   HPDF_Doc doc = HPDF_New(&OnError, nullptr);
   HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(doc);
@@ -37,7 +48,7 @@ std::size_t OnePage(const std::string& font) {
     const char* name = HPDF_LoadTTFontFromFile(doc, font.c_str(), HPDF_TRUE);
     HPDF_Page_BeginText(page);
     HPDF_Page_SetFontAndSize(page, HPDF_GetFont(doc, name, "UTF-8"), 10);
-    HPDF_Page_TextOut(page, 50, 780, "Zoë Muñoz signed the “consent” form.");
+    HPDF_Page_TextOut(page, 50, 780, kLine);
     HPDF_Page_EndText(page);
   }
   HPDF_SaveToStream(doc);
@@ -46,11 +57,22 @@ std::size_t OnePage(const std::string& font) {
   return size;
 }
 
-double MedianMs(const std::string& font, int docs, std::size_t* bytes) {
+// The same page made as consentkit makes its documents; with `font_dir`,
+// the line drawn through Canvas in the embedded font.
+std::size_t ConsentkitPage(const std::string& font_dir) {
+  Document doc;
+  HPDF_Page page = doc.AddPage(595.28f, 841.89f);
+  if (font_dir.empty()) return doc.Save().size();
+  Canvas canvas(doc, font_dir);
+  canvas.Text(page, 50, 780, Face::kRegular, 10, kLine, {0, 0, 0});
+  return doc.Save().size();
+}
+
+double MedianMs(const std::function<std::size_t()>& make, int docs, std::size_t* bytes) {
   std::vector<double> ms;
   for (int i = -10; i < docs; ++i) {
     Clock::time_point start = Clock::now();
-    *bytes = OnePage(font);
+    *bytes = make();
     if (i >= 0) ms.push_back(MsSince(start));
   }
   return Percentile(ms, 50);
@@ -62,18 +84,23 @@ double MedianMs(const std::string& font, int docs, std::size_t* bytes) {
 int main(int argc, char** argv) {
   using namespace consentkit::bench;
   if (argc < 2) {
-    std::cerr << "usage: bench_font_cost FONT.ttf [--docs N]\n";
+    std::cerr << "usage: bench_font_cost FONT_DIR [--docs N]\n";
     return 2;
   }
+  std::string dir = argv[1], font = dir + "/ConsentKitSans.ttf";
   int docs = argc > 3 && std::string(argv[2]) == "--docs" ? std::atoi(argv[3]) : 300;
   try {
-    std::size_t plain_bytes = 0, font_bytes = 0;
-    double plain = MedianMs("", docs, &plain_bytes);
-    double with_font = MedianMs(argv[1], docs, &font_bytes);
+    std::size_t plain = 0, with_font = 0, haru_plain = 0, haru_font = 0;
+    double plain_ms = MedianMs([] { return ConsentkitPage(""); }, docs, &plain);
+    double font_ms = MedianMs([&] { return ConsentkitPage(dir); }, docs, &with_font);
+    double haru_plain_ms = MedianMs([] { return LibharuPage(""); }, docs, &haru_plain);
+    double haru_font_ms = MedianMs([&] { return LibharuPage(font); }, docs, &haru_font);
     std::ostringstream json;
     json.imbue(std::locale::classic());
-    json << "{\"docs\":" << docs << ",\"page_ms\":" << plain << ",\"face_ms\":" << with_font - plain
-         << ",\"face_bytes\":" << font_bytes - plain_bytes << "}";
+    json << "{\"docs\":" << docs << ",\"page_ms\":" << plain_ms
+         << ",\"face_ms\":" << font_ms - plain_ms << ",\"face_bytes\":" << with_font - plain
+         << ",\"libharu_face_ms\":" << haru_font_ms - haru_plain_ms
+         << ",\"libharu_face_bytes\":" << haru_font - haru_plain << "}";
     std::cout << json.str() << std::endl;
     return 0;
   } catch (const std::exception& e) {

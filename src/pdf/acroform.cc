@@ -6,18 +6,11 @@
 #include <cstdio>
 
 #include "pdf/document.h"
+#include "pdf/number.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
-
-// PDF numbers: fixed point, '.' as the decimal mark. The process never
-// calls setlocale(), so printf runs in the "C" locale.
-std::string Num(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.2f", value);
-  return buffer;
-}
 
 // UTF-16BE with a byte-order mark: the PDF text-string form for non-ASCII.
 // REQUIRES: valid UTF-8 (the loader refuses anything else).

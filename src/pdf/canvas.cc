@@ -1,45 +1,106 @@
 #include "pdf/canvas.h"
 
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+
 #include <algorithm>
 #include <cstdio>
 
 #include "pdf/document.h"
+#include "pdf/number.h"
 #include "util/util.h"
 
 namespace consentkit {
 
-Canvas::Canvas(Document& doc, const std::string& font_dir)
-    : doc_(doc), regular_(doc.LoadFont(font_dir + "/ConsentKitSans.ttf")) {}
+namespace {
 
-float Canvas::TextWidth(Face face, float size, const std::string& utf8) const {
-  HPDF_TextWidth width =
-      HPDF_Font_TextWidth(FontOf(face), reinterpret_cast<const HPDF_BYTE*>(utf8.c_str()),
-                          static_cast<HPDF_UINT>(utf8.size()));
-  return static_cast<float>(width.width) * size / 1000.0f;
+void AppendRgb(std::string& out, Color c, const char* op) {
+  AppendNum(out, c.r);
+  out += ' ';
+  AppendNum(out, c.g);
+  out += ' ';
+  AppendNum(out, c.b);
+  out += ' ';
+  out += op;
 }
 
-std::vector<std::string> Canvas::Wrap(Face face, float size, const std::string& utf8,
+// "x y " in content-stream form.
+void AppendPoint(std::string& out, float x, float y) {
+  AppendNum(out, x);
+  out += ' ';
+  AppendNum(out, y);
+  out += ' ';
+}
+
+void AppendRect(std::string& out, const PdfRect& rect) {
+  AppendPoint(out, rect.x, rect.y);
+  AppendPoint(out, rect.width, rect.height);
+  out += "re ";
+}
+
+void AppendStrokeStyle(std::string& out, Color stroke, float line_width) {
+  AppendRgb(out, stroke, "RG ");
+  AppendNum(out, line_width);
+  out += " w ";
+}
+
+// A circle as four Bézier quarter arcs (k = 0.5523 of the radius).
+void AppendCircle(std::string& out, float cx, float cy, float r) {
+  const float k = 0.5523f * r;
+  AppendPoint(out, cx + r, cy);
+  out += "m ";
+  const float arcs[4][6] = {{cx + r, cy + k, cx + k, cy + r, cx, cy + r},
+                            {cx - k, cy + r, cx - r, cy + k, cx - r, cy},
+                            {cx - r, cy - k, cx - k, cy - r, cx, cy - r},
+                            {cx + k, cy - r, cx + r, cy - k, cx + r, cy}};
+  for (const auto& arc : arcs) {
+    for (int i = 0; i < 6; i += 2) AppendPoint(out, arc[i], arc[i + 1]);
+    out += "c ";
+  }
+}
+
+}  // namespace
+
+Canvas::Canvas(Document& doc, const std::string& font_dir)
+    : doc_(doc), font_(doc, FontProgram::Load(font_dir + "/ConsentKitSans.ttf")) {
+  // Registered after the font's hook, so runs after it; both only touch
+  // what they own.
+  doc.BeforeSave([this] { Flush(); });
+}
+
+std::vector<std::string> Canvas::Wrap(Face, float size, const std::string& utf8,
                                       float width) const {
+  // Widths in font units add up (no kerning), so a line's width is kept as
+  // it grows instead of measuring the line again for every word.
+  const float limit = width * 1000.0f / size;
+  const int space = font_.Units(" ");
   std::vector<std::string> lines;
   std::string line;
+  int line_units = 0;
   std::size_t start = 0;
   while (start < utf8.size()) {
     std::size_t end = utf8.find(' ', start);
     if (end == std::string::npos) end = utf8.size();
     std::string word = utf8.substr(start, end - start);
     start = end + 1;
-    std::string candidate = line.empty() ? word : line + " " + word;
-    if (TextWidth(face, size, candidate) <= width) {
-      line = candidate;
+    int word_units = font_.Units(word);
+    int candidate = line.empty() ? word_units : line_units + space + word_units;
+    if (static_cast<float>(candidate) <= limit) {
+      if (!line.empty()) line += ' ';
+      line += word;
+      line_units = candidate;
       continue;
     }
     if (!line.empty()) lines.push_back(line);
     line.clear();
-    if (TextWidth(face, size, word) <= width) {
+    line_units = 0;
+    if (static_cast<float>(word_units) <= limit) {
       line = word;
+      line_units = word_units;
     } else {
-      BreakLongWord(face, size, word, width, lines);
+      BreakLongWord(Face::kRegular, size, word, width, lines);
       line = lines.back();
+      line_units = font_.Units(line);
       lines.pop_back();
     }
   }
@@ -76,20 +137,45 @@ void Canvas::BreakLongWord(Face face, float size, const std::string& word, float
   lines.push_back(piece);
 }
 
+std::string& Canvas::Content(HPDF_Page page) {
+  if (page != pending_page_) Flush();
+  pending_page_ = page;
+  return pending_;
+}
+
+void Canvas::Flush() {
+  if (pending_page_ && !pending_.empty()) {
+    HPDF_Stream_Write(static_cast<HPDF_PageAttr>(pending_page_->attr)->stream,
+                      reinterpret_cast<const HPDF_BYTE*>(pending_.data()),
+                      static_cast<HPDF_UINT>(pending_.size()));
+    doc_.Check("writing a page's content");
+  }
+  pending_.clear();
+  pending_page_ = nullptr;
+}
+
 void Canvas::Text(HPDF_Page page, float x, float baseline, Face face, float size,
                   const std::string& utf8, Color color) {
-  HPDF_Page_GSave(page);
-  HPDF_Page_SetRGBFill(page, color.r, color.g, color.b);
+  // Inside q/Q, so the colour, line width and render mode do not leak.
+  const char* font = HPDF_Page_GetLocalFontName(page, font_.dict());
+  if (!font) throw PdfError("cannot add the embedded font to a page's resources");
+  std::string& ops = Content(page);
+  ops += "q ";
+  AppendRgb(ops, color, "rg ");
   if (face == Face::kBold) {
-    HPDF_Page_SetRGBStroke(page, color.r, color.g, color.b);
-    HPDF_Page_SetLineWidth(page, size * kBoldStroke);
+    AppendRgb(ops, color, "RG ");
+    AppendNum(ops, size * kBoldStroke);
+    ops += " w 2 Tr ";
   }
-  HPDF_Page_BeginText(page);
-  if (face == Face::kBold) HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
-  HPDF_Page_SetFontAndSize(page, FontOf(face), size);
-  HPDF_Page_TextOut(page, x, baseline, utf8.c_str());
-  HPDF_Page_EndText(page);
-  HPDF_Page_GRestore(page);
+  ops += "BT /";
+  ops += font;
+  ops += ' ';
+  AppendNum(ops, size);
+  ops += " Tf ";
+  AppendPoint(ops, x, baseline);
+  ops += "Td ";
+  font_.AppendShowString(ops, utf8);
+  ops += " Tj ET Q\n";
 }
 
 void Canvas::TextRight(HPDF_Page page, float right, float baseline, Face face, float size,
@@ -98,52 +184,56 @@ void Canvas::TextRight(HPDF_Page page, float right, float baseline, Face face, f
 }
 
 void Canvas::FillRect(HPDF_Page page, const PdfRect& rect, Color fill) {
-  HPDF_Page_SetRGBFill(page, fill.r, fill.g, fill.b);
-  HPDF_Page_Rectangle(page, rect.x, rect.y, rect.width, rect.height);
-  HPDF_Page_Fill(page);
+  std::string& ops = Content(page);
+  AppendRgb(ops, fill, "rg ");
+  AppendRect(ops, rect);
+  ops += "f\n";
 }
 
 void Canvas::StrokeRect(HPDF_Page page, const PdfRect& rect, Color stroke, float line_width) {
-  HPDF_Page_SetRGBStroke(page, stroke.r, stroke.g, stroke.b);
-  HPDF_Page_SetLineWidth(page, line_width);
-  HPDF_Page_Rectangle(page, rect.x, rect.y, rect.width, rect.height);
-  HPDF_Page_Stroke(page);
+  std::string& ops = Content(page);
+  AppendStrokeStyle(ops, stroke, line_width);
+  AppendRect(ops, rect);
+  ops += "S\n";
 }
 
 void Canvas::Line(HPDF_Page page, float x1, float y1, float x2, float y2, Color stroke,
                   float line_width) {
-  HPDF_Page_SetRGBStroke(page, stroke.r, stroke.g, stroke.b);
-  HPDF_Page_SetLineWidth(page, line_width);
-  HPDF_Page_MoveTo(page, x1, y1);
-  HPDF_Page_LineTo(page, x2, y2);
-  HPDF_Page_Stroke(page);
+  std::string& ops = Content(page);
+  AppendStrokeStyle(ops, stroke, line_width);
+  AppendPoint(ops, x1, y1);
+  ops += "m ";
+  AppendPoint(ops, x2, y2);
+  ops += "l S\n";
 }
 
 void Canvas::Circle(HPDF_Page page, float cx, float cy, float radius, Color stroke,
                     float line_width) {
-  HPDF_Page_SetRGBStroke(page, stroke.r, stroke.g, stroke.b);
-  HPDF_Page_SetLineWidth(page, line_width);
-  HPDF_Page_Circle(page, cx, cy, radius);
-  HPDF_Page_Stroke(page);
+  std::string& ops = Content(page);
+  AppendStrokeStyle(ops, stroke, line_width);
+  AppendCircle(ops, cx, cy, radius);
+  ops += "S\n";
 }
 
 void Canvas::Polylines(HPDF_Page page, const std::vector<Polyline>& lines, Color stroke,
                        float line_width) {
-  // Saved and restored so that the round caps do not leak into later lines.
-  HPDF_Page_GSave(page);
-  HPDF_Page_SetRGBStroke(page, stroke.r, stroke.g, stroke.b);
-  HPDF_Page_SetLineWidth(page, line_width);
-  HPDF_Page_SetLineCap(page, HPDF_ROUND_END);
-  HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);
+  // Inside q/Q so that the round caps do not leak into later lines.
+  std::string& ops = Content(page);
+  ops += "q ";
+  AppendStrokeStyle(ops, stroke, line_width);
+  ops += "1 J 1 j\n";
   for (const Polyline& line : lines) {
     if (line.empty()) continue;
-    HPDF_Page_MoveTo(page, line.front().x, line.front().y);
+    AppendPoint(ops, line.front().x, line.front().y);
+    ops += "m";
     for (std::size_t i = line.size() > 1 ? 1 : 0; i < line.size(); ++i) {
-      HPDF_Page_LineTo(page, line[i].x, line[i].y);
+      ops += ' ';
+      AppendPoint(ops, line[i].x, line[i].y);
+      ops += 'l';
     }
+    ops += '\n';
   }
-  HPDF_Page_Stroke(page);
-  HPDF_Page_GRestore(page);
+  ops += "S Q\n";
 }
 
 void Canvas::Tick(HPDF_Page page, const PdfRect& box, Color stroke) {
@@ -154,10 +244,11 @@ void Canvas::Tick(HPDF_Page page, const PdfRect& box, Color stroke) {
 }
 
 void Canvas::Dot(HPDF_Page page, const PdfRect& box, Color fill) {
-  HPDF_Page_SetRGBFill(page, fill.r, fill.g, fill.b);
-  HPDF_Page_Circle(page, box.x + box.width / 2, box.y + box.height / 2,
-                   0.27f * std::min(box.width, box.height));
-  HPDF_Page_Fill(page);
+  std::string& ops = Content(page);
+  AppendRgb(ops, fill, "rg ");
+  AppendCircle(ops, box.x + box.width / 2, box.y + box.height / 2,
+               0.27f * std::min(box.width, box.height));
+  ops += "f\n";
 }
 
 HPDF_Image Canvas::LoadPng(const std::string& path) {
@@ -174,6 +265,7 @@ HPDF_Image Canvas::LoadPng(const std::string& path) {
 float Canvas::DrawImage(HPDF_Page page, HPDF_Image image, float x, float y, float height) {
   float width = height * static_cast<float>(HPDF_Image_GetWidth(image)) /
                 static_cast<float>(HPDF_Image_GetHeight(image));
+  Flush();  // libharu writes the image's operators itself
   HPDF_Page_DrawImage(page, image, x, y, width, height);
   return width;
 }

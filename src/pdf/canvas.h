@@ -1,7 +1,7 @@
 // Text measurement and drawing primitives over libharu pages, in points
 // with the origin at the bottom-left of the page.
 //
-// Owns the two embedded fonts of one Document; not thread-safe.
+// Owns the embedded font of one Document; not thread-safe.
 #ifndef CONSENTKIT_PDF_CANVAS_H_
 #define CONSENTKIT_PDF_CANVAS_H_
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pdf/acroform.h"
+#include "pdf/font.h"
 
 namespace consentkit {
 
@@ -29,17 +30,25 @@ using Polyline = std::vector<PdfPoint>;
 
 class Canvas {
  public:
-  // Loads ConsentKitSans.ttf from `font_dir`.
-  // Throws PdfError if either is missing or unreadable.
+  // Embeds ConsentKitSans.ttf from `font_dir` (parsed once per process).
+  // Throws PdfError if it is missing or unreadable.
   Canvas(Document& doc, const std::string& font_dir);
 
   // The embedded font of `face`, for appearance streams that name it.
   // One embedded face for both: bold is the regular outline filled and
   // stroked (kBoldStroke of the size wide). A second embedded face cost
   // 12.9 KB per PDF, a third of a blank consent form.
-  HPDF_Font FontOf(Face) const { return regular_; }
+  HPDF_Dict FontOf(Face) const { return font_.dict(); }
   static constexpr float kBoldStroke = 0.045f;
-  float TextWidth(Face face, float size, const std::string& utf8) const;
+  float TextWidth(Face, float size, const std::string& utf8) const {
+    return font_.TextWidth(utf8, size);
+  }
+  // `utf8` as a string operand for Tj in a font FontOf() names.
+  std::string ShowString(const std::string& utf8) {
+    std::string hex;
+    font_.AppendShowString(hex, utf8);
+    return hex;
+  }
   // Greedy word wrap to `width`; a word longer than a line is broken
   // between characters. Always returns at least one line.
   std::vector<std::string> Wrap(Face face, float size, const std::string& utf8, float width) const;
@@ -71,9 +80,16 @@ class Canvas {
  private:
   void BreakLongWord(Face face, float size, const std::string& word, float width,
                      std::vector<std::string>& lines) const;
+  // Drawing is collected as content-stream text for one page at a time and
+  // handed to libharu in one write (per-operator calls into libharu were
+  // most of the drawing cost). Content() switches pages, Flush() writes.
+  std::string& Content(HPDF_Page page);
+  void Flush();
 
   Document& doc_;
-  HPDF_Font regular_;
+  EmbeddedFont font_;
+  HPDF_Page pending_page_ = nullptr;
+  std::string pending_;
 };
 
 }  // namespace consentkit

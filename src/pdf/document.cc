@@ -1,52 +1,18 @@
 #include "pdf/document.h"
 
 #include <hpdf_streams.h>
+#include <zlib.h>
 
 #include <cstdio>
 #include <new>
+#include <string>
 
 namespace consentkit {
-
-namespace {
-
-// libharu's UTF-8 fonts write each character as its 2-byte Unicode code
-// point (the CIDToGIDMap turns that into a glyph). Their ToUnicode CMap,
-// though, uses "begincidrange", which is only valid in encoding CMaps:
-// poppler warns, and copy-and-paste falls back to guessing. This CMap maps
-// each code to itself, in the 256-code blocks bfrange requires, for the
-// blocks where fonts/subset.sh keeps glyphs (keep the two in step).
-std::string IdentityToUnicodeCMap() {
-  static const unsigned kBlocks[] = {0x00, 0x01, 0x02, 0x03, 0x20, 0x21, 0x22, 0x25, 0x26, 0x27};
-  std::string ranges;
-  int count = 0;
-  std::string cmap =
-      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-  auto flush = [&]() {  // one bfrange block: at most 100 entries
-    cmap += std::to_string(count) + " beginbfrange\n" + ranges + "endbfrange\n";
-    ranges.clear();
-    count = 0;
-  };
-  for (unsigned high : kBlocks) {
-    char line[32];
-    std::snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", high, high, high);
-    ranges += line;
-    ++count;
-  }
-  flush();
-  return cmap + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-}
-
-}  // namespace
 
 Document::Document() {
   doc_ = HPDF_New(&Document::OnError, this);
   if (!doc_) throw std::bad_alloc();
   HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL);
-  HPDF_UseUTFEncodings(doc_);
-  HPDF_SetCurrentEncoder(doc_, "UTF-8");
   Check("setting up the PDF document");
 }
 
@@ -75,31 +41,6 @@ void Document::Check(const char* what) {
   throw PdfError(std::string(what) + ": " + code);
 }
 
-HPDF_Font Document::LoadFont(const std::string& path) {
-  if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
-    std::fclose(probe);
-  } else {
-    throw PdfError("cannot open font " + path +
-                   " (build the 'fonts' target or set CONSENTKIT_FONT_DIR)");
-  }
-  const char* name = HPDF_LoadTTFontFromFile(doc_, path.c_str(), HPDF_TRUE);
-  HPDF_Font font = name ? HPDF_GetFont(doc_, name, "UTF-8") : nullptr;
-  Check(("loading font " + path).c_str());
-  ReplaceToUnicode(font);
-  return font;
-}
-
-void Document::ReplaceToUnicode(HPDF_Font font) {
-  auto* cmap = static_cast<HPDF_Dict>(
-      HPDF_Dict_GetItem(static_cast<HPDF_Dict>(font), "ToUnicode", HPDF_OCLASS_DICT));
-  if (!cmap) throw PdfError("libharu made a UTF-8 font without a ToUnicode CMap");
-  static const std::string kCMap = IdentityToUnicodeCMap();
-  HPDF_MemStream_FreeData(cmap->stream);
-  HPDF_Stream_WriteStr(cmap->stream, kCMap.c_str());
-  cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  Check("replacing the font's ToUnicode CMap");
-}
-
 HPDF_Page Document::AddPage(float width, float height) {
   HPDF_Page page = HPDF_AddPage(doc_);
   HPDF_Page_SetWidth(page, width);
@@ -109,6 +50,9 @@ HPDF_Page Document::AddPage(float width, float height) {
 }
 
 std::string Document::Save() {
+  for (const auto& write : before_save_) write();
+  before_save_.clear();
+  DeflateStreams();
   HPDF_SaveToStream(doc_);
   Check("writing the PDF");
   std::string bytes(HPDF_GetStreamSize(doc_), '\0');
@@ -120,6 +64,65 @@ std::string Document::Save() {
   HPDF_ResetError(doc_);
   Check("reading the PDF back from memory");
   return bytes;
+}
+
+namespace {
+
+// libharu drops a /Filter entry from a stream it does not filter itself,
+// so the entry is written from the dictionary's write hook instead.
+HPDF_STATUS WriteFlateFilter(HPDF_Dict, HPDF_Stream stream) {
+  return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+}  // namespace
+
+void Document::SetDeflatedStream(HPDF_Dict dict, const char* deflated, std::size_t size) {
+  HPDF_MemStream_FreeData(dict->stream);
+  HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(deflated),
+                    static_cast<HPDF_UINT>(size));
+  dict->filter = HPDF_STREAM_FILTER_NONE;
+  dict->write_fn = &WriteFlateFilter;
+}
+
+void Document::DeflateStreams() {
+  // libharu would deflate each stream itself at zlib's default level, with
+  // a new zlib state (a 256 KB allocation, partly cleared) per stream: that
+  // was 40 % of a blank consent form's render. One state, reset between
+  // streams, at level kLevel instead; libharu then writes the bytes as
+  // they are.
+  constexpr int kLevel = 1;
+  z_stream zlib{};
+  if (deflateInit(&zlib, kLevel) != Z_OK) throw std::bad_alloc();
+  std::string raw, packed;
+  HPDF_List entries = doc_->xref->entries;
+  for (HPDF_UINT i = 0; i < entries->count; ++i) {
+    auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
+    if (!entry || !entry->obj) continue;
+    auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
+    if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
+    auto dict = static_cast<HPDF_Dict>(entry->obj);
+    if (!dict->stream || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn) {
+      continue;
+    }
+    raw.resize(HPDF_Stream_Size(dict->stream));
+    HPDF_UINT size = static_cast<HPDF_UINT>(raw.size());
+    HPDF_Stream_Seek(dict->stream, 0, HPDF_SEEK_SET);
+    if (size) HPDF_Stream_Read(dict->stream, reinterpret_cast<HPDF_BYTE*>(raw.data()), &size);
+    deflateReset(&zlib);
+    packed.resize(deflateBound(&zlib, size));
+    zlib.next_in = reinterpret_cast<Bytef*>(raw.data());
+    zlib.avail_in = size;
+    zlib.next_out = reinterpret_cast<Bytef*>(packed.data());
+    zlib.avail_out = static_cast<uInt>(packed.size());
+    int status = deflate(&zlib, Z_FINISH);
+    if (status != Z_STREAM_END) {
+      deflateEnd(&zlib);
+      throw PdfError("cannot compress a PDF stream (zlib " + std::to_string(status) + ")");
+    }
+    SetDeflatedStream(dict, packed.data(), zlib.total_out);
+  }
+  deflateEnd(&zlib);
+  Check("compressing the PDF's streams");
 }
 
 }  // namespace consentkit

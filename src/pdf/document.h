@@ -8,7 +8,10 @@
 
 #include <hpdf.h>
 
+#include <cstddef>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "pdf/pdf.h"
 
@@ -27,19 +30,27 @@ class Document {
   // call since the last Check() failed, and resets the error state.
   void Check(const char* what);
 
-  // Loads a TrueType file for UTF-8 text. Throws PdfError naming the path.
-  HPDF_Font LoadFont(const std::string& path);
+  // Runs `write` when the document is saved, before libharu writes it:
+  // for objects whose content is known only once every page is drawn,
+  // such as an embedded font's glyph subset. What `write` uses must live
+  // until Save().
+  void BeforeSave(std::function<void()> write) { before_save_.push_back(std::move(write)); }
   HPDF_Page AddPage(float width, float height);
+  // Makes `size` bytes of zlib data the content of stream `dict`, which
+  // libharu then writes as they are, marked /FlateDecode.
+  // REQUIRES: `dict` has no write hook of its own.
+  static void SetDeflatedStream(HPDF_Dict dict, const char* deflated, std::size_t size);
   // Serialises the document. Throws PdfError.
   std::string Save();
 
  private:
-  void ReplaceToUnicode(HPDF_Font font);
+  void DeflateStreams();
   static void OnError(HPDF_STATUS error, HPDF_STATUS detail, void* self);
 
   HPDF_Doc doc_ = nullptr;
   HPDF_STATUS error_ = HPDF_OK;
   HPDF_STATUS detail_ = 0;
+  std::vector<std::function<void()>> before_save_;
 };
 
 }  // namespace consentkit

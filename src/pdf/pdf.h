@@ -34,8 +34,8 @@ struct SealAppearance {
 };
 
 struct RenderOptions {
-  // Folder holding ConsentKitSans.ttf and ConsentKitSans-Bold.ttf. Empty:
-  // $CONSENTKIT_FONT_DIR if set, else the folder the build made them in.
+  // Folder holding ConsentKitSans.ttf. Empty: $CONSENTKIT_FONT_DIR if set,
+  // else the folder the build made it in.
   std::string font_dir;
   // Written as the document's creation date. Unset: now, or
   // $SOURCE_DATE_EPOCH when set, so that builds can be reproducible.

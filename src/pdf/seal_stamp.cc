@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "pdf/number.h"
 #include "pdf/palette.h"
 #include "util/util.h"
 
@@ -19,40 +20,18 @@ using palette::kWhite;
 constexpr float kTextLeft = 64;  // right of the seal icon
 constexpr double kPi = 3.14159265358979323846;
 
-// PDF numbers: the process never calls setlocale(), so '.' is the decimal mark.
-std::string Num(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.2f", value);
-  return buffer;
-}
-
 std::string Rgb(Color c, const char* op) {
   return Num(c.r) + " " + Num(c.g) + " " + Num(c.b) + " " + op + "\n";
 }
 
-// libharu's UTF-8 fonts take each character as its 2-byte code point
-// (document.cc), so a string for Tj is those code points in hex. The fonts
-// hold no glyphs past U+FFFF; such characters print as "?".
-std::string HexText(const std::string& utf8) {
-  std::u32string codes;
-  DecodeUtf8(utf8, codes);
-  std::string hex = "<";
-  for (char32_t code : codes) {
-    char unit[8];
-    std::snprintf(unit, sizeof unit, "%04X", code > 0xFFFF ? 0x3Fu : static_cast<unsigned>(code));
-    hex += unit;
-  }
-  return hex + ">";
-}
-
-std::string TextOp(const char* font, float size, Color color, float x, float baseline,
-                   const std::string& utf8) {
+std::string TextOp(Canvas& canvas, const char* font, float size, Color color, float x,
+                   float baseline, const std::string& utf8) {
   // F2 is the bold face: the regular outline filled and stroked (Canvas).
   bool bold = std::string(font) == "F2";
   std::string stroke =
       bold ? Rgb(color, "RG") + Num(size * Canvas::kBoldStroke) + " w 2 Tr " : std::string();
   return "q " + Rgb(color, "rg") + stroke + "BT /" + font + " " + Num(size) + " Tf " + Num(x) +
-         " " + Num(baseline) + " Td " + HexText(utf8) + " Tj ET Q\n";
+         " " + Num(baseline) + " Td " + canvas.ShowString(utf8) + " Tj ET Q\n";
 }
 
 std::string Box(float width, float height) {
@@ -107,24 +86,24 @@ std::string PdfDate(const std::string& iso) {
   return "D:" + digits + "Z";
 }
 
-std::string StampContent(const Canvas& canvas, const SealAppearance& seal, float width) {
+std::string StampContent(Canvas& canvas, const SealAppearance& seal, float width) {
   const float h = kSealStampHeight, room = width - kTextLeft - 10;
   std::string sealed_by =
       canvas.Ellipsize(Face::kBold, 10.5f, "Electronically sealed by " + seal.clinic_name, room);
   std::string when = seal.signed_at_utc.substr(0, 10) + " " + seal.signed_at_utc.substr(11, 8);
   return Box(width, h) + SealIcon(33, h / 2, 22) +
-         TextOp("F2", 10.5f, kInk, kTextLeft, h - 18, sealed_by) +
-         TextOp("F1", 8.5f, kInk, kTextLeft, h - 32, "Sealed " + when + " UTC") +
-         TextOp("F1", 8.5f, kInk, kTextLeft, h - 44,
+         TextOp(canvas, "F2", 10.5f, kInk, kTextLeft, h - 18, sealed_by) +
+         TextOp(canvas, "F1", 8.5f, kInk, kTextLeft, h - 32, "Sealed " + when + " UTC") +
+         TextOp(canvas, "F1", 8.5f, kInk, kTextLeft, h - 44,
                 canvas.Ellipsize(Face::kRegular, 8.5f, "Submission " + seal.submission_id, room)) +
          TextOp(
-             "F1", 7, kMuted, kTextLeft, h - 57,
+             canvas, "F1", 7, kMuted, kTextLeft, h - 57,
              "Digital signature: any change made to this file after sealing invalidates the seal.");
 }
 
 }  // namespace
 
-SealFieldSpec SealField(const Canvas& canvas, const SealAppearance& seal, float width) {
+SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width) {
   SealFieldSpec spec;
   spec.pdf_date = PdfDate(seal.signed_at_utc);
   spec.name = "seal";

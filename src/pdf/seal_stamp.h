@@ -22,9 +22,9 @@ constexpr unsigned kSealContentsBytes = 16384;
 constexpr float kSealStampHeight = 66;
 
 // The field for `seal`: a stamp `width` points wide and kSealStampHeight
-// high in `canvas`'s fonts, and the signature's /Name, /Reason and /M.
+// high in `canvas`'s font, and the signature's /Name, /Reason and /M.
 // Throws PdfError if seal.signed_at_utc is not "YYYY-MM-DDTHH:MM:SSZ".
-SealFieldSpec SealField(const Canvas& canvas, const SealAppearance& seal, float width);
+SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width);
 
 }  // namespace consentkit
 
