@@ -12,12 +12,12 @@ namespace {
 const char kKeysHelp[] =
     "usage: consentkit keys init --data DIR [--config FILE]\n"
     "\n"
-    "Makes a new RSA key and a self-signed certificate for sealing submission\n"
-    "PDFs: DIR/seal-key.pem (mode 600) and DIR/seal-cert.pem, named after the\n"
-    "clinic in --config. Never replaces existing files. For real records, name\n"
-    "the clinic's own certificate (with its chain) and key in the [seal]\n"
-    "section of the configuration instead; `consentkit serve` makes this pair\n"
-    "itself on first start when there is neither.\n";
+    "Makes a new ECDSA P-256 key and a self-signed certificate for sealing\n"
+    "submission PDFs: DIR/seal-key.pem (mode 600) and DIR/seal-cert.pem, named\n"
+    "after the clinic in --config. Never replaces existing files. For real\n"
+    "records, name the clinic's own certificate (with its chain) and key in the\n"
+    "[seal] section of the configuration instead (RSA or EC); `consentkit serve`\n"
+    "makes this pair itself on first start when there is neither.\n";
 
 }  // namespace
 
