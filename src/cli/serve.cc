@@ -154,7 +154,7 @@ int Serve(const std::vector<std::string>& args) {
   MakeDirectories(s.data_dir, 0700);  // patient data: owner only
   std::unique_ptr<Store> store = OpenSqliteStore(s.data_dir);
   SigningIdentity seal = LoadSealIdentity(settings);
-  IntakeService service(forms, *store, settings.clinic, &seal);
+  IntakeService service(forms, *store, settings.clinic, &seal, {}, s.workers);
   HttpServer server(s, service, s.access_log ? &std::cerr : nullptr);
   std::string pairing = PairingPath(*store, parsed.pair);
   server.Start();

@@ -152,6 +152,7 @@ std::map<std::string, Parser::Setter> Parser::ServerSetters() {
       {"max-body", [this, &s](const std::string& v) { s.max_body_bytes = ParseSize(v); }},
       {"threads", [this, &s](const std::string& v) { s.threads = ParseInt("threads", v, 1, 256); }},
       {"queue", [this, &s](const std::string& v) { s.queue = ParseInt("queue", v, 1, 4096); }},
+      {"workers", [this, &s](const std::string& v) { s.workers = ParseInt("workers", v, 0, 256); }},
       {"request-timeout",
        [this, &s](const std::string& v) {
          s.request_timeout_s = ParseInt("request-timeout", v, 1, 600);

@@ -13,8 +13,10 @@
 //   data-dir = data          ; database and keys; relative to this file
 //   forms-dir = forms        ; form definitions; relative to this file
 //   max-body = 2M            ; largest request body (bytes, or with K or M)
-//   threads = 16             ; requests handled at once
+//   threads = 64             ; connections served at once (one thread each)
 //   queue = 64               ; connections waiting beyond those
+//   workers = 0              ; submissions rendered and sealed at once, first
+//                            ; come first served; 0: one per CPU core
 //   request-timeout = 30     ; seconds a client may take to send a request
 //   keepalive-timeout = 10   ; seconds an idle connection stays open
 //   access-log = stderr      ; stderr or off
@@ -57,8 +59,13 @@ struct ServerSettings {
   std::string data_dir = "data";
   std::string forms_dir = "forms";
   std::size_t max_body_bytes = 2 * 1024 * 1024;
-  int threads = 16;
+  // A thread per open connection (Poco keeps a keep-alive connection on its
+  // thread), so more connections than threads wait for one to close.
+  int threads = 64;
   int queue = 64;
+  // Submissions validated, rendered and sealed at once, in arrival order;
+  // 0: one per CPU core.
+  int workers = 0;
   int request_timeout_s = 30;
   int keepalive_timeout_s = 10;
   bool access_log = true;  // one JSON line per request on stderr, no patient data

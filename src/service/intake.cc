@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <thread>
 
 #include "api/api.h"
 #include "util/util.h"
@@ -77,12 +78,13 @@ std::vector<FormPtr> LoadFormsDirectory(const std::string& dir) {
 }
 
 IntakeService::IntakeService(std::vector<FormPtr> forms, Store& store, ClinicSettings clinic,
-                             const SigningIdentity* seal, RenderOptions render)
+                             const SigningIdentity* seal, RenderOptions render, int workers)
     : forms_(std::move(forms)),
       store_(store),
       clinic_(std::move(clinic)),
       seal_(seal),
-      render_(std::move(render)) {
+      render_(std::move(render)),
+      gate_(workers > 0 ? workers : static_cast<int>(std::thread::hardware_concurrency())) {
   std::string problems;
   for (const FormPtr& form : forms_) {
     by_id_[form->id] = form;
@@ -104,6 +106,7 @@ const FormDefinition* IntakeService::FindForm(const std::string& id) const {
 
 SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_id,
                                    const std::string& body, SubmitTimings* timings) {
+  FairGate::Pass pass = gate_.Enter();
   Clock::time_point start = Clock::now();
   const FormDefinition* form = FindForm(form_id);
   if (!form) return {SubmitStatus::kUnknownForm, {}, {}, "no form \"" + form_id + "\""};
@@ -130,7 +133,7 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
   MergeErrors(errors, ValidateSubmission(*form, submission));
   if (timings) timings->validate_ms = MsSince(start);
   if (!errors.empty()) return Invalid(std::move(errors));
-  return Commit(*form, submission, CanonicalSubmissionJson(submission), actor, timings);
+  return Commit(*form, submission, CanonicalSubmissionJson(submission), actor, pass, timings);
 }
 
 SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
@@ -150,7 +153,7 @@ SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
 
 SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission& submission,
                                    const std::string& content_json, const Actor& actor,
-                                   SubmitTimings* timings) {
+                                   FairGate::Pass& pass, SubmitTimings* timings) {
   Clock::time_point start = Clock::now();
   SubmissionRecord record;
   record.id = submission.uuid;
@@ -173,6 +176,7 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
   if (seal_) pdf = SealPdf(std::move(pdf), *seal_);
   if (timings) timings->seal_ms = MsSince(start);
   record.pdf_sha256 = Sha256Hex(pdf);
+  pass.Leave();  // the store serialises commits itself
   start = Clock::now();
   PutResult put = store_.Put(record, pdf, form, actor);
   if (timings) timings->commit_ms = MsSince(start);

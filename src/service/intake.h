@@ -16,6 +16,7 @@
 #include "seal/seal.h"
 #include "store/store.h"
 #include "submission/submission.h"
+#include "util/fair_gate.h"
 
 namespace consentkit {
 
@@ -64,8 +65,11 @@ class IntakeService {
   // With `seal` (which must outlive the service), every stored PDF is sealed
   // with it; without, PDFs are stored unsealed (tests of other parts only:
   // `consentkit serve` always seals).
+  //
+  // At most `workers` submissions (0: one per CPU core) are parsed,
+  // rendered and sealed at once, in arrival order (see util/fair_gate.h).
   IntakeService(std::vector<FormPtr> forms, Store& store, ClinicSettings clinic,
-                const SigningIdentity* seal, RenderOptions render = {});
+                const SigningIdentity* seal, RenderOptions render = {}, int workers = 0);
 
   const std::vector<FormPtr>& forms() const { return forms_; }
   const FormDefinition* FindForm(const std::string& id) const;
@@ -83,7 +87,8 @@ class IntakeService {
  private:
   SubmitResult CheckAgainstStore(const Submission& submission, const std::string& content_sha256);
   SubmitResult Commit(const FormDefinition& form, const Submission& submission,
-                      const std::string& content_json, const Actor& actor, SubmitTimings* timings);
+                      const std::string& content_json, const Actor& actor, FairGate::Pass& pass,
+                      SubmitTimings* timings);
 
   std::vector<FormPtr> forms_;
   std::map<std::string, FormPtr> by_id_;
@@ -91,6 +96,7 @@ class IntakeService {
   ClinicSettings clinic_;
   const SigningIdentity* seal_;
   RenderOptions render_;
+  FairGate gate_;
 };
 
 }  // namespace consentkit

@@ -39,7 +39,7 @@ TEST_CASE("UnknownKey") {
         "page-size, phone");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nname = B\n") ==
         "c.conf:4: unknown key \"name\" in [server]; expected one of access-log, bind, data-dir, "
-        "forms-dir, keepalive-timeout, max-body, port, queue, request-timeout, threads");
+        "forms-dir, keepalive-timeout, max-body, port, queue, request-timeout, threads, workers");
 }
 
 TEST_CASE("UnknownSection") {
@@ -50,7 +50,8 @@ TEST_CASE("UnknownSection") {
 TEST_CASE("ReadsServerSettings") {
   Settings s = ParseSettings(
       "[server]\nbind = 0.0.0.0\nport = 0\ndata-dir = ../data\nforms-dir = /srv/forms\n"
-      "max-body = 512K\nthreads = 4\nqueue = 8\nrequest-timeout = 5\nkeepalive-timeout = 2\n"
+      "max-body = 512K\nthreads = 4\nqueue = 8\nworkers = 3\nrequest-timeout = 5\n"
+      "keepalive-timeout = 2\n"
       "access-log = off\n[clinic]\nname = A\n",
       "c.conf", "/etc/ck");
   CHECK(s.server.bind == "0.0.0.0");
@@ -60,6 +61,7 @@ TEST_CASE("ReadsServerSettings") {
   CHECK(s.server.max_body_bytes == 512 * 1024);
   CHECK(s.server.threads == 4);
   CHECK(s.server.queue == 8);
+  CHECK(s.server.workers == 3);
   CHECK(s.server.request_timeout_s == 5);
   CHECK(s.server.keepalive_timeout_s == 2);
   CHECK_FALSE(s.server.access_log);
@@ -70,6 +72,8 @@ TEST_CASE("ServerDefaults") {
   CHECK(s.server.bind == "127.0.0.1");
   CHECK(s.server.port == 8080);
   CHECK(s.server.max_body_bytes == 2 * 1024 * 1024);
+  CHECK(s.server.threads == 64);
+  CHECK(s.server.workers == 0);  // one per core
   CHECK(s.server.access_log);
 }
 
@@ -78,6 +82,8 @@ TEST_CASE("BadServerValues") {
         "c.conf:4: invalid port \"70000\"; expected a whole number from 0 to 65535");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nthreads = 4x\n") ==
         "c.conf:4: invalid threads \"4x\"; expected a whole number from 1 to 256");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nworkers = -1\n") ==
+        "c.conf:4: invalid workers \"-1\"; expected a whole number from 0 to 256");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nmax-body = 2G\n") ==
         "c.conf:4: invalid max-body \"2G\"; expected a size from 1K to 64M, such as 2M");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nmax-body = 100\n") ==
