@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <mutex>
 
@@ -202,6 +204,21 @@ class SqliteStore : public Store {
   static Poco::Data::Session Open(const std::string& path, const SqliteOptions& options);
   void Migrate();
   std::optional<SubmissionRecord> FindLocked(const std::string& id);
+  // One waiting Put of a group commit.
+  struct PendingPut {
+    PendingPut(const SubmissionRecord& r, const std::string& p, const FormDefinition& f,
+               const Actor& a)
+        : record(r), pdf(p), form(f), actor(a) {}
+    const SubmissionRecord& record;
+    const std::string& pdf;
+    const FormDefinition& form;
+    const Actor& actor;
+    PutResult result{PutStatus::kStored, {}};
+    std::exception_ptr error;
+    bool done = false;
+  };
+  void CommitGroup(const std::vector<PendingPut*>& group);
+  PutResult PutLocked(const PendingPut& put);
   void Insert(const SubmissionRecord& record, const std::string& pdf, const FormDefinition& form);
   AuditEvent AppendEventLocked(const Actor& actor, const std::string& action,
                                const std::string& object, const std::string& detail);
@@ -212,8 +229,13 @@ class SqliteStore : public Store {
 
   std::string path_;
   SqliteOptions options_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // the connection
   Poco::Data::Session session_;
+
+  std::mutex queue_mutex_;  // the group commit's queue
+  std::condition_variable committed_;
+  std::vector<PendingPut*> queue_;
+  bool committing_ = false;
 };
 
 Poco::Data::Session SqliteStore::Open(const std::string& path, const SqliteOptions& options) {
@@ -261,24 +283,80 @@ void SqliteStore::Migrate() {
   }
 }
 
+// Group commit: each fsync costs the same for one submission as for
+// thirty, so the Puts that arrive while one transaction commits wait and
+// go together in the next, each in its own savepoint. Whoever finds no
+// commit running leads it; every caller returns only after the COMMIT that
+// holds its record, so each receipt stays as durable as with one
+// transaction per submission.
 PutResult SqliteStore::Put(const SubmissionRecord& record, const std::string& pdf,
                            const FormDefinition& form, const Actor& actor) {
+  PendingPut mine{record, pdf, form, actor};
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (committing_) {
+      committed_.wait(lock);
+      continue;
+    }
+    committing_ = true;
+    std::vector<PendingPut*> group;
+    group.swap(queue_);
+    lock.unlock();
+    CommitGroup(group);  // never throws: errors are left in each PendingPut
+    lock.lock();
+    for (PendingPut* put : group) put->done = true;
+    committing_ = false;
+    committed_.notify_all();
+  }
+  if (mine.error) std::rethrow_exception(mine.error);
+  return mine.result;
+}
+
+void SqliteStore::CommitGroup(const std::vector<PendingPut*>& group) {
   std::lock_guard<std::mutex> lock(mutex_);
   try {
     WriteTransaction transaction(session_);
-    if (auto existing = FindLocked(record.id)) {
-      bool same = existing->content_sha256 == record.content_sha256;
-      return {same ? PutStatus::kDuplicate : PutStatus::kConflict, *existing};
+    for (PendingPut* put : group) {
+      // A put that fails leaves nothing behind and does not sink the others.
+      session_ << "SAVEPOINT put", now;
+      try {
+        put->result = PutLocked(*put);
+        session_ << "RELEASE put", now;
+      } catch (const Poco::Exception& e) {
+        session_ << "ROLLBACK TO put", now;
+        session_ << "RELEASE put", now;
+        try {
+          Fail("storing submission " + put->record.id, e);
+        } catch (const StoreError&) {
+          put->error = std::current_exception();
+        }
+      }
     }
-    Insert(record, pdf, form);
-    AppendEventLocked(
-        actor, "submission.stored", record.id,
-        "pdf_sha256=" + record.pdf_sha256 + ";content_sha256=" + record.content_sha256);
     transaction.Commit();
-    return {PutStatus::kStored, record};
   } catch (const Poco::Exception& e) {
-    Fail("storing submission " + record.id, e);
+    // Nothing in the group was stored.
+    for (PendingPut* put : group) {
+      if (put->error) continue;
+      try {
+        Fail("storing submission " + put->record.id, e);
+      } catch (const StoreError&) {
+        put->error = std::current_exception();
+      }
+    }
   }
+}
+
+PutResult SqliteStore::PutLocked(const PendingPut& put) {
+  const SubmissionRecord& record = put.record;
+  if (auto existing = FindLocked(record.id)) {
+    bool same = existing->content_sha256 == record.content_sha256;
+    return {same ? PutStatus::kDuplicate : PutStatus::kConflict, *existing};
+  }
+  Insert(record, put.pdf, put.form);
+  AppendEventLocked(put.actor, "submission.stored", record.id,
+                    "pdf_sha256=" + record.pdf_sha256 + ";content_sha256=" + record.content_sha256);
+  return {PutStatus::kStored, record};
 }
 
 void SqliteStore::Insert(const SubmissionRecord& r, const std::string& pdf,

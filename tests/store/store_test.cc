@@ -8,6 +8,10 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "support/support.h"
 #include "util/util.h"
 
@@ -110,6 +114,60 @@ TEST_CASE("a failed put leaves no row behind, not even the definition") {
   session << "SELECT COUNT(*) FROM definitions", into(definitions), now;
   CHECK(definitions == 0);
   CHECK(store->CountSubmissions() == 0);
+}
+
+TEST_CASE("puts from many threads commit in groups, each whole or not at all") {
+  // Group commit puts concurrent puts in one transaction, each in its own
+  // savepoint: one that fails must not take the others with it, and the
+  // audit chain must hold exactly one link per stored submission.
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  {
+    auto session = Inspect(dir);
+    session << "CREATE TRIGGER refuse BEFORE INSERT ON submissions WHEN NEW.id LIKE 'bad-%' "
+               "BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        now;
+  }
+  constexpr int kThreads = 8, kEach = 25;
+  std::atomic<int> stored{0}, duplicates{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Every fifth is refused by the trigger; "shared-i" is sent by all.
+        std::string id = i % 5 == 0   ? "bad-" + std::to_string(t) + "-" + std::to_string(i)
+                         : i % 5 == 1 ? "shared-" + std::to_string(i)
+                                      : "id-" + std::to_string(t) + "-" + std::to_string(i);
+        try {
+          PutResult put = store->Put(Record(*form, id, "{}"), Pdf(), *form, "t");
+          (put.status == PutStatus::kStored ? stored : duplicates)++;
+        } catch (const StoreError& e) {
+          CHECK(std::string(e.what()).find("storing submission " + id) != std::string::npos);
+          failed++;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  constexpr int kShared = kEach / 5;  // one "shared-i" id per i % 5 == 1
+  CHECK(failed == kThreads * kShared);
+  CHECK(stored == kThreads * (kEach - 2 * kShared) + kShared);
+  CHECK(duplicates == (kThreads - 1) * kShared);
+  CHECK(store->CountSubmissions() == static_cast<std::size_t>(stored.load()));
+  std::vector<AuditEvent> events;
+  store->ForEachAuditEvent(1, 0, [&](const AuditEvent& e) { events.push_back(e); });
+  CHECK(events.size() == static_cast<std::size_t>(stored.load()));
+  std::string prev = kGenesisHash;
+  std::set<std::string> objects;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i].seq == static_cast<std::int64_t>(i + 1));
+    CHECK(events[i].hash == AuditHash(prev, events[i]));
+    CHECK(store->FindPdf(events[i].object) == Pdf());
+    objects.insert(events[i].object);
+    prev = events[i].hash;
+  }
+  CHECK(objects.size() == events.size());
 }
 
 TEST_CASE("the database is WAL, migrated, and survives a reopen") {
