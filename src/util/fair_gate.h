@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 
 namespace consentkit {
@@ -46,8 +47,11 @@ class FairGate {
   // once fewer than `slots` of tickets 0..t-1 are still inside.
   Pass Enter() {
     std::unique_lock<std::mutex> lock(mutex_);
-    std::uint64_t ticket = next_ticket_++;
-    turn_.wait(lock, [&] { return ticket < left_ + slots_; });
+    Waiter me{next_ticket_++, {}};
+    if (!Admitted(me.ticket)) {
+      waiting_.push_back(&me);
+      me.turn.wait(lock, [&] { return Admitted(me.ticket); });
+    }
     return Pass(this);
   }
 
@@ -55,22 +59,35 @@ class FairGate {
   // Threads waiting in Enter() now.
   int Waiting() {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::uint64_t admitted = left_ + slots_;
-    return next_ticket_ > admitted ? static_cast<int>(next_ticket_ - admitted) : 0;
+    return static_cast<int>(waiting_.size());
   }
 
  private:
+  // Each waiter sleeps on its own condition variable, and a leaving holder
+  // wakes only the one waiter it lets in: with one shared variable, every
+  // departure woke all 30 waiters of a busy server to find 29 still queued.
+  struct Waiter {
+    std::uint64_t ticket;
+    std::condition_variable turn;
+  };
+
+  bool Admitted(std::uint64_t ticket) const { return ticket < left_ + slots_; }
+
   void Release() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++left_;
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++left_;
+    // Notified under the lock: the waiter's Waiter lives on its stack and
+    // must not return (and vanish) before this call is done with it.
+    if (!waiting_.empty() && Admitted(waiting_.front()->ticket)) {
+      Waiter* next = waiting_.front();
+      waiting_.pop_front();
+      next->turn.notify_one();
     }
-    turn_.notify_all();
   }
 
   const std::uint64_t slots_;
   std::mutex mutex_;
-  std::condition_variable turn_;
+  std::deque<Waiter*> waiting_;  // in ticket order
   std::uint64_t next_ticket_ = 0;
   std::uint64_t left_ = 0;  // holders that have left
 };
