@@ -372,11 +372,18 @@ def main():
     parser.add_argument("--max-seconds", type=float, default=0)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--out")
+    parser.add_argument("--one-face", action="store_true",
+                        help="draw bold text in the regular face, so only one font is "
+                             "embedded, as consentkit does (it strokes the outline for bold)")
     args = parser.parse_args()
+    if args.one_face:
+        global BOLD
+        BOLD = REGULAR
     with open(args.form, encoding="utf-8") as f:
         form = json.load(f)
     pdfmetrics.registerFont(TTFont(REGULAR, FONT_DIR + "/DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont(BOLD, FONT_DIR + "/DejaVuSans-Bold.ttf"))
+    if BOLD != REGULAR:
+        pdfmetrics.registerFont(TTFont(BOLD, FONT_DIR + "/DejaVuSans-Bold.ttf"))
     for _ in range(args.warmup):
         pdf = render(form)
     ms = []
