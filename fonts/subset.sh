@@ -1,8 +1,9 @@
 #!/bin/sh
 # Makes the embedded font: a subset of DejaVu Sans (Debian fonts-dejavu-core)
-# holding the characters our forms and patients' names need. libharu embeds
-# the whole TrueType file it is given, so the subset keeps PDFs small and
-# documents fast to build (see bench/README.md).
+# holding the characters our forms and patients' names need: the set
+# consentkit accepts in a submission (IsInRecordFont in src/util/util.cc,
+# kept in step by a test). Each PDF then embeds only the glyphs it shows
+# (src/pdf/font.h).
 # Usage: subset.sh SOURCE.ttf OUTPUT.ttf
 set -eu
 src=$1
