@@ -52,6 +52,16 @@ Poco::Data::Session Inspect(const test::TempDir& dir) {
   return Poco::Data::Session("SQLite", dir.File("consentkit.db"));
 }
 
+// Makes the database refuse to insert submissions (those matching `when`,
+// an SQL condition on NEW, or all), as a full disk or a broken file would.
+void RefuseInserts(const test::TempDir& dir, const std::string& when = "") {
+  auto session = Inspect(dir);
+  session << "CREATE TRIGGER refuse BEFORE INSERT ON submissions " +
+                 (when.empty() ? std::string() : "WHEN " + when + " ") +
+                 "BEGIN SELECT RAISE(ABORT, 'refused'); END",
+      now;
+}
+
 TEST_CASE("a put is stored whole and read back exactly") {
   test::TempDir dir;
   FormPtr form = Consent();
@@ -101,12 +111,7 @@ TEST_CASE("a failed put leaves no row behind, not even the definition") {
   test::TempDir dir;
   FormPtr form = Consent();
   auto store = OpenSqliteStore(dir.path());
-  {
-    auto session = Inspect(dir);
-    session << "CREATE TRIGGER refuse BEFORE INSERT ON submissions "
-               "BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
-        now;
-  }
+  RefuseInserts(dir);
   CHECK_THROWS_WITH_AS(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "test"),
                        doctest::Contains("storing submission id-1"), StoreError);
   auto session = Inspect(dir);
@@ -123,12 +128,7 @@ TEST_CASE("puts from many threads commit in groups, each whole or not at all") {
   test::TempDir dir;
   FormPtr form = Consent();
   auto store = OpenSqliteStore(dir.path());
-  {
-    auto session = Inspect(dir);
-    session << "CREATE TRIGGER refuse BEFORE INSERT ON submissions WHEN NEW.id LIKE 'bad-%' "
-               "BEGIN SELECT RAISE(ABORT, 'refused'); END",
-        now;
-  }
+  RefuseInserts(dir, "NEW.id LIKE 'bad-%'");
   constexpr int kThreads = 8, kEach = 25;
   std::atomic<int> stored{0}, duplicates{0}, failed{0};
   std::vector<std::thread> threads;
@@ -258,12 +258,7 @@ TEST_CASE("every change is a link in the audit chain, in the same transaction") 
   CHECK(store->LastAuditSeq() == 4);
   CHECK(store->FindToken("tok_1")->revoked_at.size() == 20);
   // A rolled-back put leaves no audit event either.
-  {
-    auto session = Inspect(dir);
-    session << "CREATE TRIGGER refuse BEFORE INSERT ON submissions "
-               "BEGIN SELECT RAISE(ABORT, 'no'); END",
-        now;
-  }
+  RefuseInserts(dir);
   CHECK_THROWS_AS(store->Put(Record(*form, "id-2", "{}"), Pdf(), *form, "t"), StoreError);
   CHECK(store->LastAuditSeq() == 4);
 }
