@@ -65,7 +65,7 @@ Canvas::Canvas(Document& doc, const std::string& font_dir)
     : doc_(doc), font_(doc, FontProgram::Load(font_dir + "/ConsentKitSans.ttf")) {
   // Registered after the font's hook, so runs after it; both only touch
   // what they own.
-  doc.BeforeSave([this] { Flush(); });
+  doc.BeforeSave([this] { WriteContents(); });
 }
 
 std::vector<std::string> Canvas::Wrap(Face, float size, const std::string& utf8,
@@ -137,21 +137,32 @@ void Canvas::BreakLongWord(Face face, float size, const std::string& word, float
   lines.push_back(piece);
 }
 
-std::string& Canvas::Content(HPDF_Page page) {
-  if (page != pending_page_) Flush();
-  pending_page_ = page;
-  return pending_;
-}
-
-void Canvas::Flush() {
-  if (pending_page_ && !pending_.empty()) {
-    HPDF_Stream_Write(static_cast<HPDF_PageAttr>(pending_page_->attr)->stream,
-                      reinterpret_cast<const HPDF_BYTE*>(pending_.data()),
-                      static_cast<HPDF_UINT>(pending_.size()));
-    doc_.Check("writing a page's content");
+void Canvas::WriteContents() {
+  for (auto& [page, content] : pages_) {
+    HPDF_Stream stream = static_cast<HPDF_PageAttr>(page->attr)->stream;
+    std::string all;
+    if (content.harus.empty()) {
+      all.swap(content.ops);
+    } else {
+      std::string harus(HPDF_Stream_Size(stream), '\0');
+      HPDF_UINT size = static_cast<HPDF_UINT>(harus.size());
+      HPDF_Stream_Seek(stream, 0, HPDF_SEEK_SET);
+      HPDF_Stream_Read(stream, reinterpret_cast<HPDF_BYTE*>(harus.data()), &size);
+      std::size_t done = 0, spliced = 0;
+      for (const PageContent::Splice& splice : content.harus) {
+        spliced += splice.to - splice.from;
+        all.append(content.ops, done, splice.at - done);
+        all.append(harus, splice.from, splice.to - splice.from);
+        done = splice.at;
+      }
+      all.append(content.ops, done, std::string::npos);
+      if (spliced != harus.size()) {
+        throw PdfError("a page's content was written past Canvas; it would be lost");
+      }
+    }
+    doc_.SetContent(static_cast<HPDF_PageAttr>(page->attr)->contents, all);
   }
-  pending_.clear();
-  pending_page_ = nullptr;
+  pages_.clear();
 }
 
 void Canvas::Text(HPDF_Page page, float x, float baseline, Face face, float size,
@@ -265,8 +276,11 @@ HPDF_Image Canvas::LoadPng(const std::string& path) {
 float Canvas::DrawImage(HPDF_Page page, HPDF_Image image, float x, float y, float height) {
   float width = height * static_cast<float>(HPDF_Image_GetWidth(image)) /
                 static_cast<float>(HPDF_Image_GetHeight(image));
-  Flush();  // libharu writes the image's operators itself
+  HPDF_Stream stream = static_cast<HPDF_PageAttr>(page->attr)->stream;
+  PageContent& content = pages_[page];
+  std::size_t from = HPDF_Stream_Size(stream);
   HPDF_Page_DrawImage(page, image, x, y, width, height);
+  content.harus.push_back({content.ops.size(), from, HPDF_Stream_Size(stream)});
   return width;
 }
 

@@ -7,6 +7,7 @@
 
 #include <hpdf.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -80,16 +81,25 @@ class Canvas {
  private:
   void BreakLongWord(Face face, float size, const std::string& word, float width,
                      std::vector<std::string>& lines) const;
-  // Drawing is collected as content-stream text for one page at a time and
-  // handed to libharu in one write (per-operator calls into libharu were
-  // most of the drawing cost). Content() switches pages, Flush() writes.
-  std::string& Content(HPDF_Page page);
-  void Flush();
+  // Each page's drawing is collected here as content-stream text and
+  // written into the PDF once, deflated, when the document is saved:
+  // per-operator calls into libharu were most of the drawing cost, and
+  // libharu copies stream data byte by byte. Images are the one thing
+  // libharu draws itself; `harus` marks where its bytes go.
+  struct PageContent {
+    std::string ops;
+    struct Splice {
+      std::size_t at;        // position in `ops`
+      std::size_t from, to;  // bytes of libharu's stream for the page
+    };
+    std::vector<Splice> harus;
+  };
+  std::string& Content(HPDF_Page page) { return pages_[page].ops; }
+  void WriteContents();
 
   Document& doc_;
   EmbeddedFont font_;
-  HPDF_Page pending_page_ = nullptr;
-  std::string pending_;
+  std::map<HPDF_Page, PageContent> pages_;
 };
 
 }  // namespace consentkit

@@ -119,14 +119,29 @@ class Deflater {
 
 }  // namespace
 
+// Streams too short to gain from deflating (field appearances) stay raw.
+constexpr std::size_t kWorthDeflating = 512;
+
+void Document::SetContent(HPDF_Dict dict, const std::string& raw) {
+  if (raw.size() < kWorthDeflating) {
+    HPDF_MemStream_FreeData(dict->stream);
+    HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(raw.data()),
+                      static_cast<HPDF_UINT>(raw.size()));
+    dict->filter = HPDF_STREAM_FILTER_NONE;
+  } else {
+    thread_local Deflater deflater;
+    thread_local std::string packed;
+    std::size_t size = deflater.Deflate(raw, packed);
+    SetDeflatedStream(dict, packed.data(), size);
+  }
+  Check("writing a stream");
+}
+
 void Document::DeflateStreams() {
   // libharu would deflate each stream itself, at zlib's default level and
   // with a new zlib state per stream: that was 40 % of a blank consent
-  // form's render. Streams too short to gain from it (field appearances)
-  // stay as they are.
-  constexpr std::size_t kWorthDeflating = 512;
-  thread_local Deflater deflater;
-  std::string raw, packed;
+  // form's render.
+  std::string raw;
   HPDF_List entries = doc_->xref->entries;
   for (HPDF_UINT i = 0; i < entries->count; ++i) {
     auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
@@ -137,17 +152,12 @@ void Document::DeflateStreams() {
     if (!dict->stream || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn) {
       continue;
     }
-    if (HPDF_Stream_Size(dict->stream) < kWorthDeflating) {
-      dict->filter = HPDF_STREAM_FILTER_NONE;
-      continue;
-    }
     raw.resize(HPDF_Stream_Size(dict->stream));
     HPDF_UINT size = static_cast<HPDF_UINT>(raw.size());
     HPDF_Stream_Seek(dict->stream, 0, HPDF_SEEK_SET);
-    HPDF_Stream_Read(dict->stream, reinterpret_cast<HPDF_BYTE*>(raw.data()), &size);
+    if (size) HPDF_Stream_Read(dict->stream, reinterpret_cast<HPDF_BYTE*>(raw.data()), &size);
     raw.resize(size);
-    std::size_t packed_size = deflater.Deflate(raw, packed);
-    SetDeflatedStream(dict, packed.data(), packed_size);
+    SetContent(dict, raw);
   }
   Check("compressing the PDF's streams");
 }

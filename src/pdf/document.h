@@ -36,6 +36,8 @@ class Document {
   // until Save().
   void BeforeSave(std::function<void()> write) { before_save_.push_back(std::move(write)); }
   HPDF_Page AddPage(float width, float height);
+  // Makes `raw` the content of stream `dict`, deflated unless it is short.
+  void SetContent(HPDF_Dict dict, const std::string& raw);
   // Makes `size` bytes of zlib data the content of stream `dict`, which
   // libharu then writes as they are, marked /FlateDecode.
   // REQUIRES: `dict` has no write hook of its own.
