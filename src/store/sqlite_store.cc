@@ -217,7 +217,9 @@ class SqliteStore : public Store {
     std::exception_ptr error;
     bool done = false;
   };
-  void CommitGroup(const std::vector<PendingPut*>& group);
+  void CommitGroup(const std::vector<PendingPut*>& group) noexcept;
+  // Inside a catch block: the exception being handled, as a StoreError.
+  std::exception_ptr CurrentErrorAsStoreError(const std::string& doing) const;
   PutResult PutLocked(const PendingPut& put);
   void Insert(const SubmissionRecord& record, const std::string& pdf, const FormDefinition& form);
   AuditEvent AppendEventLocked(const Actor& actor, const std::string& action,
@@ -313,9 +315,12 @@ PutResult SqliteStore::Put(const SubmissionRecord& record, const std::string& pd
   return mine.result;
 }
 
-void SqliteStore::CommitGroup(const std::vector<PendingPut*>& group) {
-  std::lock_guard<std::mutex> lock(mutex_);
+// Whatever goes wrong is left in the put it belongs to: the leader must
+// always get back to hand its group their results, or every later Put
+// would wait for it forever.
+void SqliteStore::CommitGroup(const std::vector<PendingPut*>& group) noexcept {
   try {
+    std::lock_guard<std::mutex> lock(mutex_);
     WriteTransaction transaction(session_);
     for (PendingPut* put : group) {
       // A put that fails leaves nothing behind and does not sink the others.
@@ -323,27 +328,32 @@ void SqliteStore::CommitGroup(const std::vector<PendingPut*>& group) {
       try {
         put->result = PutLocked(*put);
         session_ << "RELEASE put", now;
-      } catch (const Poco::Exception& e) {
+      } catch (...) {
+        put->error = CurrentErrorAsStoreError("storing submission " + put->record.id);
         session_ << "ROLLBACK TO put", now;
         session_ << "RELEASE put", now;
-        try {
-          Fail("storing submission " + put->record.id, e);
-        } catch (const StoreError&) {
-          put->error = std::current_exception();
-        }
       }
     }
     transaction.Commit();
-  } catch (const Poco::Exception& e) {
+  } catch (...) {
     // Nothing in the group was stored.
     for (PendingPut* put : group) {
-      if (put->error) continue;
-      try {
-        Fail("storing submission " + put->record.id, e);
-      } catch (const StoreError&) {
-        put->error = std::current_exception();
+      if (!put->error) {
+        put->error = CurrentErrorAsStoreError("storing submission " + put->record.id);
       }
     }
+  }
+}
+
+std::exception_ptr SqliteStore::CurrentErrorAsStoreError(const std::string& doing) const {
+  try {
+    throw;
+  } catch (const Poco::Exception& e) {
+    return std::make_exception_ptr(StoreError(path_ + ": " + doing + ": " + e.displayText()));
+  } catch (const std::exception& e) {
+    return std::make_exception_ptr(StoreError(path_ + ": " + doing + ": " + e.what()));
+  } catch (...) {
+    return std::make_exception_ptr(StoreError(path_ + ": " + doing + ": unknown error"));
   }
 }
 

@@ -170,6 +170,23 @@ TEST_CASE("puts from many threads commit in groups, each whole or not at all") {
   CHECK(objects.size() == events.size());
 }
 
+TEST_CASE("a put that fails with a non-database error does not stop later puts") {
+  // A stored row the store cannot read back makes the retry's lookup throw
+  // StoreError, not a Poco exception; the group commit must still hand every
+  // waiting put its result and let the next one lead.
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  REQUIRE(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "t").status == PutStatus::kStored);
+  {
+    auto session = Inspect(dir);
+    session << "UPDATE submissions SET outcome = 'bogus' WHERE id = 'id-1'", now;
+  }
+  CHECK_THROWS_WITH_AS(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "t"),
+                       doctest::Contains("storing submission id-1"), StoreError);
+  CHECK(store->Put(Record(*form, "id-2", "{}"), Pdf(), *form, "t").status == PutStatus::kStored);
+}
+
 TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   test::TempDir dir;
   FormPtr form = Consent();
