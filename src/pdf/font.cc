@@ -148,11 +148,21 @@ std::vector<std::uint16_t> ReadCmap(const Reader& file, std::size_t cmap, unsign
     if (code < glyph_of.size() && glyph < glyphs)
       glyph_of[code] = static_cast<std::uint16_t>(glyph);
   };
+  // Groups and segments must be in order and apart, as the spec requires;
+  // that also bounds the work to one pass over the 65,536 code points
+  // whatever the file holds.
+  auto out_of_order = [&where] {
+    return PdfError(where + ": the character map's ranges overlap or are out of order");
+  };
   if (best_format == 12) {
+    std::uint64_t next = 0;  // lowest code the next group may start at
     for (std::uint32_t i = 0, groups = file.U32(best + 12); i < groups; ++i) {
       std::size_t group = best + 16 + 12 * i;
-      std::uint32_t first = file.U32(group),
-                    last = std::min<std::uint32_t>(file.U32(group + 4), 0xFFFF);
+      std::uint32_t first = file.U32(group), end = file.U32(group + 4);
+      if (first < next || end < first) throw out_of_order();
+      if (first > 0xFFFF) break;
+      next = std::uint64_t{end} + 1;
+      std::uint32_t last = std::min<std::uint32_t>(end, 0xFFFF);
       for (std::uint32_t code = first; code <= last; ++code) {
         map(code, file.U32(group + 8) + code - first);
       }
@@ -162,8 +172,11 @@ std::vector<std::uint16_t> ReadCmap(const Reader& file, std::size_t cmap, unsign
   unsigned segments = file.U16(best + 6) / 2;
   std::size_t ends = best + 14, starts = ends + 2 * segments + 2;
   std::size_t deltas = starts + 2 * segments, range_offsets = deltas + 2 * segments;
+  unsigned next = 0;
   for (unsigned s = 0; s < segments; ++s) {
     unsigned end = file.U16(ends + 2 * s), start = file.U16(starts + 2 * s);
+    if (start < next || end < start) throw out_of_order();
+    next = end + 1;
     unsigned delta = file.U16(deltas + 2 * s), range_offset = file.U16(range_offsets + 2 * s);
     for (unsigned code = start; code <= end && code != 0xFFFF; ++code) {
       unsigned glyph = 0;
@@ -264,6 +277,17 @@ void FontProgram::Parse(const std::string& path) {
   };
   Table head = table("head"), hhea = table("hhea"), maxp = table("maxp"), hmtx = table("hmtx");
   Table loca = table("loca"), glyf = table("glyf"), cmap = table("cmap");
+  // Subset() copies and patches these tables, so each must be as long as
+  // the fields read from it, not just lie inside the file.
+  auto need = [&where](const char* tag, const Table& t, std::size_t bytes) {
+    if (t.length < bytes) {
+      throw PdfError(where + ": the '" + tag + "' table is " + std::to_string(t.length) +
+                     " bytes; expected at least " + std::to_string(bytes));
+    }
+  };
+  need("head", head, 54);
+  need("hhea", hhea, 36);
+  need("maxp", maxp, 6);
 
   units_per_em_ = file.U16(head.offset + 18);
   if (units_per_em_ < 16)
@@ -274,11 +298,13 @@ void FontProgram::Parse(const std::string& path) {
     throw PdfError(where + ": " + std::to_string(glyphs) + " glyphs with " +
                    std::to_string(metrics) + " horizontal metrics");
   }
+  need("hmtx", hmtx, 4u * metrics + 2u * (glyphs - metrics));
+  bool long_offsets = file.I16(head.offset + 50) == 1;
+  need("loca", loca, (glyphs + 1u) * (long_offsets ? 4u : 2u));
   for (unsigned g = 0; g < glyphs; ++g) {
     unsigned advance = file.U16(hmtx.offset + 4 * std::min(g, metrics - 1));
     advances_.push_back(PerMille(static_cast<int>(advance), units_per_em_));
   }
-  bool long_offsets = file.I16(head.offset + 50) == 1;
   for (unsigned g = 0; g <= glyphs; ++g) {
     std::uint32_t at =
         long_offsets ? file.U32(loca.offset + 4 * g) : 2u * file.U16(loca.offset + 2 * g);
@@ -390,11 +416,24 @@ std::string FontProgram::Subset(const std::vector<bool>& used) const {
 std::shared_ptr<const FontProgram::CompressedSubset> FontProgram::CompressedSubsetOf(
     const std::vector<bool>& used) const {
   constexpr std::size_t kKept = 16;  // about 16 × 10 KB
+  auto find = [&]() -> std::shared_ptr<const CompressedSubset> {
+    // The most recently used first: a hit moves to the front, so the blank
+    // forms' glyph sets stay while filled records come and go.
+    for (auto entry = cache_.begin(); entry != cache_.end(); ++entry) {
+      if (entry->first != used) continue;
+      std::shared_ptr<const CompressedSubset> subset = entry->second;
+      if (entry != cache_.begin()) {
+        auto hit = std::move(*entry);
+        cache_.erase(entry);  // before push_front, which invalidates `entry`
+        cache_.push_front(std::move(hit));
+      }
+      return subset;
+    }
+    return nullptr;
+  };
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);
-    for (const auto& [glyphs, subset] : cache_) {
-      if (glyphs == used) return subset;
-    }
+    if (auto subset = find()) return subset;
   }
   auto subset = std::make_shared<CompressedSubset>();
   std::string file = Subset(used);
@@ -408,6 +447,7 @@ std::shared_ptr<const FontProgram::CompressedSubset> FontProgram::CompressedSubs
     throw PdfError("cannot compress the embedded font (zlib " + std::to_string(status) + ")");
   subset->deflated.resize(size);
   std::lock_guard<std::mutex> lock(cache_mutex_);
+  if (auto made_meanwhile = find()) return made_meanwhile;  // another thread's
   cache_.emplace_front(used, subset);
   if (cache_.size() > kKept) cache_.pop_back();
   return subset;

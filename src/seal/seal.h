@@ -65,7 +65,7 @@ class SigningIdentity {
   std::unique_ptr<Members> m_;
 };
 
-// For `consentkit keys init`: a new RSA 3072 key and a self-signed X.509 v3
+// For `consentkit keys init`: a new ECDSA P-256 key and a self-signed X.509 v3
 // certificate for it (common name and organisation `clinic_name`, cut to 64
 // characters; valid for 10 years; key usage digital signature and
 // non-repudiation), as `dir`/seal-key.pem (mode 0600 from the moment it

@@ -106,7 +106,6 @@ const FormDefinition* IntakeService::FindForm(const std::string& id) const {
 
 SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_id,
                                    const std::string& body, SubmitTimings* timings) {
-  FairGate::Pass pass = gate_.Enter();
   Clock::time_point start = Clock::now();
   const FormDefinition* form = FindForm(form_id);
   if (!form) return {SubmitStatus::kUnknownForm, {}, {}, "no form \"" + form_id + "\""};
@@ -124,6 +123,9 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
       if (earlier.status != SubmitStatus::kInvalid) return earlier;
     }
   }
+  // After the retry lookup, which may wait for the store's commit: a render
+  // slot is not held idle for it.
+  FairGate::Pass pass = gate_.Enter();
   std::vector<FieldError> errors = parsed.errors;
   const Submission& submission = parsed.submission;
   if (!submission.language.empty() && submission.language != form->lang) {

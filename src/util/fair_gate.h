@@ -6,7 +6,7 @@
 // the median wait was fine but the slowest 1 % took 2.6 times the median.
 // Through a FairGate sized to the cores, submissions run a few at a time in
 // arrival order, each at full speed, so waits are even; and only that many
-// PDFs are in memory at once.
+// PDFs are being rendered at once.
 #ifndef CONSENTKIT_UTIL_FAIR_GATE_H_
 #define CONSENTKIT_UTIL_FAIR_GATE_H_
 

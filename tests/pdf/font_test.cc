@@ -123,6 +123,18 @@ TEST_CASE("SameGlyphsReuseOneCompressedSubset") {
   CHECK(first->length == font->Subset(GlyphsOf(*font, "consent")).size());
 }
 
+TEST_CASE("AGlyphSetInUseStaysCachedWhileOthersComeAndGo") {
+  // Blank forms reuse one glyph set while every filled record brings its
+  // own: a hit moves to the front, so 40 other sets do not evict it.
+  auto font = FontProgram::Load(kFont);
+  auto blank = font->CompressedSubsetOf(GlyphsOf(*font, "a blank consent form"));
+  for (int i = 0; i < 40; ++i) {
+    std::string name = "Zoë " + std::string(1, static_cast<char>('A' + i % 26)) + std::to_string(i);
+    font->CompressedSubsetOf(GlyphsOf(*font, name));
+    CHECK(font->CompressedSubsetOf(GlyphsOf(*font, "a blank consent form")) == blank);
+  }
+}
+
 TEST_CASE("EveryCharacterAPatientMayTypeComesBackOutOfThePdf") {
   // Each character of the record font in a paragraph, space separated; the
   // PDF's ToUnicode map must give every one back to pdftotext.
@@ -175,6 +187,59 @@ TEST_CASE("DamagedFontFilesAreClearErrors") {
       FontProgram::Load(truncated),
       ("font " + truncated + ": the file is truncated or damaged (expected a TrueType font)")
           .c_str(),
+      PdfError);
+}
+
+// Offset of `tag`'s table record (in the table directory) in `font`.
+std::size_t TableRecord(const std::string& font, const char* tag) {
+  auto u16 = [&font](std::size_t at) {
+    return static_cast<std::size_t>(static_cast<unsigned char>(font[at]) << 8 |
+                                    static_cast<unsigned char>(font[at + 1]));
+  };
+  for (std::size_t i = 0, n = u16(4); i < n; ++i) {
+    if (font.compare(12 + 16 * i, 4, tag) == 0) return 12 + 16 * i;
+  }
+  FAIL("no table " << tag);
+  return 0;
+}
+
+std::uint32_t U32At(const std::string& bytes, std::size_t at) {
+  std::uint32_t value = 0;
+  for (std::size_t k = 0; k < 4; ++k)
+    value = value << 8 | static_cast<unsigned char>(bytes[at + k]);
+  return value;
+}
+
+TEST_CASE("TablesShorterThanTheirFieldsAreClearErrors") {
+  // Subset() patches head, maxp and hhea in place and copies hmtx: a table
+  // record claiming fewer bytes than those fields must be refused, not
+  // read past (found by review: a heap overflow under ASan).
+  test::TempDir dir;
+  std::string font = ReadFile(kFont);
+  std::size_t head = TableRecord(font, "head");
+  font[head + 12] = font[head + 13] = font[head + 14] = 0;
+  font[head + 15] = 20;  // length 20
+  std::string path = dir.Write("short-head.ttf", font);
+  CHECK_THROWS_WITH_AS(
+      FontProgram::Load(path),
+      ("font " + path + ": the 'head' table is 20 bytes; expected at least 54").c_str(), PdfError);
+}
+
+TEST_CASE("OverlappingCharacterMapRangesAreRefused") {
+  // Overlapping cmap segments would each be walked over the whole BMP: a
+  // crafted font with 32,000 of them took seconds per load. Make the first
+  // format 4 segment end at U+FFFE, overlapping every later one.
+  test::TempDir dir;
+  std::string font = ReadFile(kFont);
+  std::size_t cmap = U32At(font, TableRecord(font, "cmap") + 8);
+  std::size_t subtable = cmap + U32At(font, cmap + 4 + 4);  // first encoding record
+  REQUIRE(font[subtable + 1] == 4);                         // format 4
+  font[subtable + 14] = '\xFF';
+  font[subtable + 15] = '\xFE';  // endCode[0] = 0xFFFE
+  std::string path = dir.Write("overlap.ttf", font);
+  CHECK_THROWS_WITH_AS(
+      FontProgram::Load(path),
+      ("font " + path + ": the character map's ranges overlap or are out of order").c_str(),
       PdfError);
 }
 
