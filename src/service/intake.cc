@@ -106,6 +106,9 @@ const FormDefinition* IntakeService::FindForm(const std::string& id) const {
 
 SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_id,
                                    const std::string& body, SubmitTimings* timings) {
+  // All of a submission's CPU work is gated, parsing included; the retry
+  // lookup inside reads its own connection, so it does not wait for commits.
+  FairGate::Pass pass = gate_.Enter();
   Clock::time_point start = Clock::now();
   const FormDefinition* form = FindForm(form_id);
   if (!form) return {SubmitStatus::kUnknownForm, {}, {}, "no form \"" + form_id + "\""};
@@ -123,9 +126,6 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
       if (earlier.status != SubmitStatus::kInvalid) return earlier;
     }
   }
-  // After the retry lookup, which may wait for the store's commit: a render
-  // slot is not held idle for it.
-  FairGate::Pass pass = gate_.Enter();
   std::vector<FieldError> errors = parsed.errors;
   const Submission& submission = parsed.submission;
   if (!submission.language.empty() && submission.language != form->lang) {

@@ -177,6 +177,7 @@ class SqliteStore : public Store {
   SqliteStore(const std::string& path, const SqliteOptions& options)
       : path_(path), options_(options), session_(Open(path, options)) {
     Migrate();
+    reader_.emplace(Open(path, options));
   }
 
   PutResult Put(const SubmissionRecord& record, const std::string& pdf, const FormDefinition& form,
@@ -203,7 +204,8 @@ class SqliteStore : public Store {
  private:
   static Poco::Data::Session Open(const std::string& path, const SqliteOptions& options);
   void Migrate();
-  std::optional<SubmissionRecord> FindLocked(const std::string& id);
+  static std::optional<SubmissionRecord> FindIn(Poco::Data::Session& session,
+                                                const std::string& id);
   // One waiting Put of a group commit.
   struct PendingPut {
     PendingPut(const SubmissionRecord& r, const std::string& p, const FormDefinition& f,
@@ -224,7 +226,8 @@ class SqliteStore : public Store {
   void Insert(const SubmissionRecord& record, const std::string& pdf, const FormDefinition& form);
   AuditEvent AppendEventLocked(const Actor& actor, const std::string& action,
                                const std::string& object, const std::string& detail);
-  std::vector<Token> SelectTokens(const std::string& where, const std::string& id);
+  std::vector<Token> SelectTokens(Poco::Data::Session& session, const std::string& where,
+                                  const std::string& id);
   [[noreturn]] void Fail(const std::string& doing, const Poco::Exception& e) const {
     throw StoreError(path_ + ": " + doing + ": " + e.displayText());
   }
@@ -233,6 +236,11 @@ class SqliteStore : public Store {
   SqliteOptions options_;
   std::mutex mutex_;  // the connection
   Poco::Data::Session session_;
+  // Lookups by id (retries, PDFs, every request's token) on a connection of
+  // their own: in WAL mode they read the last commit without waiting for
+  // the writer, which holds session_ through each group's fsync.
+  std::mutex reader_mutex_;
+  std::optional<Poco::Data::Session> reader_;
 
   std::mutex queue_mutex_;  // the group commit's queue
   std::condition_variable committed_;
@@ -359,7 +367,7 @@ std::exception_ptr SqliteStore::CurrentErrorAsStoreError(const std::string& doin
 
 PutResult SqliteStore::PutLocked(const PendingPut& put) {
   const SubmissionRecord& record = put.record;
-  if (auto existing = FindLocked(record.id)) {
+  if (auto existing = FindIn(session_, record.id)) {
     bool same = existing->content_sha256 == record.content_sha256;
     return {same ? PutStatus::kDuplicate : PutStatus::kConflict, *existing};
   }
@@ -421,9 +429,10 @@ AuditEvent SqliteStore::RecordEvent(const Actor& actor, const std::string& actio
   }
 }
 
-std::optional<SubmissionRecord> SqliteStore::FindLocked(const std::string& id) {
+std::optional<SubmissionRecord> SqliteStore::FindIn(Poco::Data::Session& session,
+                                                    const std::string& id) {
   SubmissionRow row;
-  Poco::Data::Statement select(session_);
+  Poco::Data::Statement select(session);
   select << std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE id = ?";
   BindSubmissionRow(select, row);
   select, useRef(id);
@@ -432,19 +441,19 @@ std::optional<SubmissionRecord> SqliteStore::FindLocked(const std::string& id) {
 }
 
 std::optional<SubmissionRecord> SqliteStore::Find(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(reader_mutex_);
   try {
-    return FindLocked(id);
+    return FindIn(*reader_, id);
   } catch (const Poco::Exception& e) {
     Fail("reading submission " + id, e);
   }
 }
 
 std::optional<std::string> SqliteStore::FindPdf(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(reader_mutex_);
   try {
     Poco::Data::BLOB pdf;
-    Poco::Data::Statement select(session_);
+    Poco::Data::Statement select(*reader_);
     select << "SELECT pdf FROM submissions WHERE id = ?", into(pdf), useRef(id);
     if (select.execute() == 0) return std::nullopt;
     return FromBlob(pdf);
@@ -571,11 +580,12 @@ void SqliteStore::AddToken(const Token& t, const Actor& actor) {
   }
 }
 
-std::vector<Token> SqliteStore::SelectTokens(const std::string& where, const std::string& id) {
+std::vector<Token> SqliteStore::SelectTokens(Poco::Data::Session& session, const std::string& where,
+                                             const std::string& id) {
   std::vector<Token> tokens;
   Token t;
   std::string role;
-  Poco::Data::Statement select(session_);
+  Poco::Data::Statement select(session);
   select << "SELECT id, name, role, secret_sha256, created_at, revoked_at FROM tokens " + where +
                 " ORDER BY created_at, id",
       into(t.id), into(t.name), into(role), into(t.secret_sha256), into(t.created_at),
@@ -592,9 +602,9 @@ std::vector<Token> SqliteStore::SelectTokens(const std::string& where, const std
 }
 
 std::optional<Token> SqliteStore::FindToken(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(reader_mutex_);
   try {
-    std::vector<Token> found = SelectTokens("WHERE id = ?", id);
+    std::vector<Token> found = SelectTokens(*reader_, "WHERE id = ?", id);
     if (found.empty()) return std::nullopt;
     return found.front();
   } catch (const Poco::Exception& e) {
@@ -605,7 +615,7 @@ std::optional<Token> SqliteStore::FindToken(const std::string& id) {
 std::vector<Token> SqliteStore::Tokens() {
   std::lock_guard<std::mutex> lock(mutex_);
   try {
-    return SelectTokens("", "");
+    return SelectTokens(session_, "", "");
   } catch (const Poco::Exception& e) {
     Fail("listing tokens", e);
   }
