@@ -187,6 +187,32 @@ TEST_CASE("a put that fails with a non-database error does not stop later puts")
   CHECK(store->Put(Record(*form, "id-2", "{}"), Pdf(), *form, "t").status == PutStatus::kStored);
 }
 
+TEST_CASE("lookups see every commit at once, this process's and another's") {
+  // Find and FindToken read a connection of their own: they must still see
+  // a put or a revocation the moment it is committed, here or by another
+  // process (`consentkit tokens revoke` while the server runs).
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto server = OpenSqliteStore(dir.path());
+  auto cli = OpenSqliteStore(dir.path());
+  Token token;
+  token.id = "tok_1";
+  token.name = "Tablet";
+  token.role = Role::kTablet;
+  token.secret_sha256 = "abc";
+  token.created_at = "2026-11-23T10:00:00Z";
+  cli->AddToken(token, "cli");
+  REQUIRE(server->FindToken("tok_1"));
+  CHECK(server->FindToken("tok_1")->revoked_at.empty());
+  REQUIRE(cli->RevokeToken("tok_1", "cli"));
+  CHECK_FALSE(server->FindToken("tok_1")->revoked_at.empty());
+  CHECK_FALSE(server->Find("id-1"));
+  REQUIRE(server->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "t").status == PutStatus::kStored);
+  CHECK(server->Find("id-1"));
+  CHECK(server->FindPdf("id-1") == Pdf());
+  CHECK(cli->Find("id-1"));
+}
+
 TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   test::TempDir dir;
   FormPtr form = Consent();
