@@ -52,6 +52,16 @@ Poco::Data::Session Inspect(const test::TempDir& dir) {
   return Poco::Data::Session("SQLite", dir.File("consentkit.db"));
 }
 
+Token StoredToken(const std::string& id, Role role) {
+  Token token;
+  token.id = id;
+  token.name = "Front desk";
+  token.role = role;
+  token.secret_sha256 = "abc";
+  token.created_at = "2026-11-23T10:00:00Z";
+  return token;
+}
+
 // Makes the database refuse to insert submissions (those matching `when`,
 // an SQL condition on NEW, or all), as a full disk or a broken file would.
 void RefuseInserts(const test::TempDir& dir, const std::string& when = "") {
@@ -195,13 +205,7 @@ TEST_CASE("lookups see every commit at once, this process's and another's") {
   FormPtr form = Consent();
   auto server = OpenSqliteStore(dir.path());
   auto cli = OpenSqliteStore(dir.path());
-  Token token;
-  token.id = "tok_1";
-  token.name = "Tablet";
-  token.role = Role::kTablet;
-  token.secret_sha256 = "abc";
-  token.created_at = "2026-11-23T10:00:00Z";
-  cli->AddToken(token, "cli");
+  cli->AddToken(StoredToken("tok_1", Role::kTablet), "cli");
   REQUIRE(server->FindToken("tok_1"));
   CHECK(server->FindToken("tok_1")->revoked_at.empty());
   REQUIRE(cli->RevokeToken("tok_1", "cli"));
@@ -273,13 +277,7 @@ TEST_CASE("every change is a link in the audit chain, in the same transaction") 
   SubmissionRecord record = Record(*form, "id-1", "{}");
   store->Put(record, Pdf(), *form, "tok_tablet");
   store->RecordEvent("tok_staff", "pdf.read", "id-1");
-  Token token;
-  token.id = "tok_1";
-  token.name = "Front desk";
-  token.role = Role::kStaff;
-  token.secret_sha256 = "abc";
-  token.created_at = "2026-11-23T10:00:00Z";
-  store->AddToken(token, "cli");
+  store->AddToken(StoredToken("tok_1", Role::kStaff), "cli");
   CHECK(store->RevokeToken("tok_1", "cli"));
   CHECK_FALSE(store->RevokeToken("tok_1", "cli"));  // already revoked: nothing written
   CHECK_FALSE(store->RevokeToken("tok_none", "cli"));
