@@ -141,7 +141,7 @@ void Canvas::WriteContents() {
   for (auto& [page, content] : pages_) {
     HPDF_Stream stream = static_cast<HPDF_PageAttr>(page->attr)->stream;
     std::string all;
-    if (content.harus.empty()) {
+    if (content.harus.empty() && HPDF_Stream_Size(stream) == 0) {
       all.swap(content.ops);
     } else {
       std::string harus(HPDF_Stream_Size(stream), '\0');
