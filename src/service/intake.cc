@@ -118,13 +118,14 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
   } catch (const JsonSyntaxError& e) {
     return {SubmitStatus::kMalformed, {}, {}, e.what()};
   }
-  if (!parsed.submission.uuid.empty() && IsUuid(parsed.submission.uuid)) {
+  // The canonical content and its hash tell a retry from a conflict, and
+  // are what gets stored.
+  std::string content = CanonicalSubmissionJson(parsed.submission);
+  std::string content_sha256 = Sha256Hex(content);
+  if (parsed.errors.empty() && IsUuid(parsed.submission.uuid)) {
     // A retry must get its first receipt even if the form changed since.
-    std::string content = CanonicalSubmissionJson(parsed.submission);
-    if (parsed.errors.empty()) {
-      SubmitResult earlier = CheckAgainstStore(parsed.submission, Sha256Hex(content));
-      if (earlier.status != SubmitStatus::kInvalid) return earlier;
-    }
+    SubmitResult earlier = CheckAgainstStore(parsed.submission, content_sha256);
+    if (earlier.status != SubmitStatus::kInvalid) return earlier;
   }
   std::vector<FieldError> errors = parsed.errors;
   const Submission& submission = parsed.submission;
@@ -135,7 +136,8 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
   MergeErrors(errors, ValidateSubmission(*form, submission));
   if (timings) timings->validate_ms = MsSince(start);
   if (!errors.empty()) return Invalid(std::move(errors));
-  return Commit(*form, submission, CanonicalSubmissionJson(submission), actor, pass, timings);
+  return Commit(*form, submission, std::move(content), std::move(content_sha256), actor, pass,
+                timings);
 }
 
 SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
@@ -154,8 +156,9 @@ SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
 }
 
 SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission& submission,
-                                   const std::string& content_json, const Actor& actor,
-                                   FairGate::Pass& pass, SubmitTimings* timings) {
+                                   std::string content_json, std::string content_sha256,
+                                   const Actor& actor, FairGate::Pass& pass,
+                                   SubmitTimings* timings) {
   Clock::time_point start = Clock::now();
   SubmissionRecord record;
   record.id = submission.uuid;
@@ -167,8 +170,8 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
   ScreeningResult screening = Screen(form, submission);
   record.outcome = screening.outcome;
   record.reasons = screening.reasons;
-  record.content_json = content_json;
-  record.content_sha256 = Sha256Hex(content_json);
+  record.content_json = std::move(content_json);
+  record.content_sha256 = std::move(content_sha256);
   RenderOptions options = render_;
   if (seal_) options.seal = SealAppearance{clinic_.name, record.received_at, record.id};
   std::string pdf = RenderSubmission(form, submission, screening, {record.id, record.received_at},

@@ -87,8 +87,8 @@ class IntakeService {
  private:
   SubmitResult CheckAgainstStore(const Submission& submission, const std::string& content_sha256);
   SubmitResult Commit(const FormDefinition& form, const Submission& submission,
-                      const std::string& content_json, const Actor& actor, FairGate::Pass& pass,
-                      SubmitTimings* timings);
+                      std::string content_json, std::string content_sha256, const Actor& actor,
+                      FairGate::Pass& pass, SubmitTimings* timings);
 
   std::vector<FormPtr> forms_;
   std::map<std::string, FormPtr> by_id_;
