@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <sstream>
 #include <string>
@@ -65,6 +66,18 @@ inline std::string StatsJson(const std::string& key, const std::vector<double>& 
   out << '"' << key << "\":{\"median\":" << Percentile(ms, 50) << ",\"p99\":" << Percentile(ms, 99)
       << ",\"mean\":" << Mean(ms) << ",\"min\":" << Percentile(ms, 0) << '}';
   return out.str();
+}
+
+// A driver's main(): runs `run` on the arguments `parse` makes of the
+// command line; an error is printed as "<name>: <what>" with exit code 1.
+template <typename Parse, typename Run>
+int DriverMain(const char* name, int argc, char** argv, Parse parse, Run run) {
+  try {
+    return run(parse(argc, argv));
+  } catch (const std::exception& e) {
+    std::cerr << name << ": " << e.what() << "\n";
+    return 1;
+  }
 }
 
 }  // namespace consentkit::bench

@@ -99,10 +99,6 @@ int Run(const Args& args) {
 }  // namespace consentkit::bench
 
 int main(int argc, char** argv) {
-  try {
-    return consentkit::bench::Run(consentkit::bench::ParseArgs(argc, argv));
-  } catch (const std::exception& e) {
-    std::cerr << "bench_render: " << e.what() << "\n";
-    return 1;
-  }
+  using namespace consentkit::bench;
+  return DriverMain("bench_render", argc, argv, ParseArgs, Run);
 }

@@ -21,14 +21,7 @@ using test::CountOf;
 using test::MustLoadShipped;
 using test::MustLoadXml;
 using test::ShippedForms;
-
-ClinicSettings Clinic() {
-  ClinicSettings clinic;
-  clinic.name = "Clínica Muñoz";
-  clinic.address = "1 Main Street";
-  clinic.phone = "555-0100";
-  return clinic;
-}
+using test::TestClinic;
 
 struct Tag {
   std::string text;  // e.g. <input type="text" id="f-x" ...>
@@ -133,7 +126,7 @@ TEST_CASE("HtmlEscapeReplacesTheFiveSpecialCharacters") {
 TEST_CASE("EveryFieldIsPostedUnderTheModelsId") {
   for (const FormPtr& form : ShippedForms()) {
     CAPTURE(form->id);
-    std::string page = RenderFormPage(*form, Clinic());
+    std::string page = RenderFormPage(*form, TestClinic());
     auto by_name = ControlsByName(page);
     for (const Field& field : form->fields) {
       CAPTURE(field.id);
@@ -154,7 +147,7 @@ TEST_CASE("EveryFieldIsPostedUnderTheModelsId") {
 
 TEST_CASE("OptionsBecomeRadiosOrCheckboxesWithTheModelsValues") {
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string page = RenderFormPage(*intake, Clinic());
+  std::string page = RenderFormPage(*intake, TestClinic());
   auto by_name = ControlsByName(page);
   for (const Field& field : intake->fields) {
     CAPTURE(field.id);
@@ -175,7 +168,7 @@ TEST_CASE("OptionsBecomeRadiosOrCheckboxesWithTheModelsValues") {
 
 TEST_CASE("EachRiskHasARequiredCheckboxAndInitials") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string page = RenderFormPage(*consent, Clinic());
+  std::string page = RenderFormPage(*consent, TestClinic());
   auto by_name = ControlsByName(page);
   REQUIRE(consent->Risks().size() == 5);
   for (const Risk* risk : consent->Risks()) {
@@ -199,7 +192,7 @@ TEST_CASE("EachRiskHasARequiredCheckboxAndInitials") {
 
 TEST_CASE("TextFieldsGetTheInputTypeOfTheirFieldType") {
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  auto by_name = ControlsByName(RenderFormPage(*intake, Clinic()));
+  auto by_name = ControlsByName(RenderFormPage(*intake, TestClinic()));
   CHECK(AttrOf(by_name.find("date-of-birth")->second, "type") == "date");
   CHECK(AttrOf(by_name.find("phone")->second, "type") == "tel");
   CHECK(AttrOf(by_name.find("email")->second, "type") == "email");
@@ -211,7 +204,7 @@ TEST_CASE("TextFieldsGetTheInputTypeOfTheirFieldType") {
 
 TEST_CASE("RequiredFieldsAreMarkedForTheScript") {
   for (const FormPtr& form : ShippedForms()) {
-    std::string page = RenderFormPage(*form, Clinic());
+    std::string page = RenderFormPage(*form, TestClinic());
     for (const Field& field : form->fields) {
       CAPTURE(field.id);
       CHECK(HasAttr(FieldBox(page, field.id), "data-required") == field.required);
@@ -221,7 +214,7 @@ TEST_CASE("RequiredFieldsAreMarkedForTheScript") {
 
 TEST_CASE("ConditionalFieldsCarryTheirConditionAndStartHidden") {
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string page = RenderFormPage(*intake, Clinic());
+  std::string page = RenderFormPage(*intake, TestClinic());
   int conditional = 0;
   for (const Field& field : intake->fields) {
     CAPTURE(field.id);
@@ -247,7 +240,7 @@ TEST_CASE("NestedConditionsAreRenderedAsAChain") {
       <question id="b" type="yesno" when="a" equals="yes"><label>B?</label></question>
       <field id="c" type="text" when="b" equals="no"><label>C</label></field>
     </section></form>)");
-  std::string page = RenderFormPage(*form, Clinic());
+  std::string page = RenderFormPage(*form, TestClinic());
   CHECK(AttrOf(FieldBox(page, "b"), "data-when") == "a");
   CHECK(AttrOf(FieldBox(page, "c"), "data-when") == "b");
   CHECK(AttrOf(FieldBox(page, "c"), "data-equals") == "no");
@@ -255,7 +248,7 @@ TEST_CASE("NestedConditionsAreRenderedAsAChain") {
 
 TEST_CASE("DefinitionTextIsEscapedEverywhere") {
   FormPtr form = MustLoadXml(kHostileXml);
-  ClinicSettings clinic = Clinic();
+  ClinicSettings clinic = TestClinic();
   clinic.name = "<script>alert('clinic')</script>";
   clinic.address = "\"><script>alert(0)</script>";
   for (const std::string& page : {RenderFormPage(*form, clinic), RenderIndexPage({form}, clinic)}) {
@@ -271,8 +264,8 @@ TEST_CASE("DefinitionTextIsEscapedEverywhere") {
 }
 
 TEST_CASE("PagesReferOnlyToTheServersOwnAssets") {
-  std::vector<std::string> pages = {RenderIndexPage(ShippedForms(), Clinic())};
-  for (const FormPtr& form : ShippedForms()) pages.push_back(RenderFormPage(*form, Clinic()));
+  std::vector<std::string> pages = {RenderIndexPage(ShippedForms(), TestClinic())};
+  for (const FormPtr& form : ShippedForms()) pages.push_back(RenderFormPage(*form, TestClinic()));
   const Asset* css = FindAsset("/assets/consentkit.css");
   const Asset* js = FindAsset("/assets/consentkit.js");
   REQUIRE(css);
@@ -300,7 +293,7 @@ TEST_CASE("PagesReferOnlyToTheServersOwnAssets") {
 
 TEST_CASE("NoInlineScriptsStylesOrEventHandlers") {
   for (const FormPtr& form : ShippedForms()) {
-    std::string page = RenderFormPage(*form, Clinic());
+    std::string page = RenderFormPage(*form, TestClinic());
     CHECK_FALSE(std::regex_search(page, std::regex("\\son[a-z]+=", std::regex::icase)));
     CHECK_FALSE(std::regex_search(page, std::regex("\\sstyle=")));
     CHECK(page.find("<style") == std::string::npos);
@@ -312,7 +305,7 @@ TEST_CASE("NoInlineScriptsStylesOrEventHandlers") {
 TEST_CASE("EveryControlHasALabel") {
   for (const FormPtr& form : ShippedForms()) {
     CAPTURE(form->id);
-    std::string page = RenderFormPage(*form, Clinic());
+    std::string page = RenderFormPage(*form, TestClinic());
     for (const Tag& control : Controls(page)) {
       CAPTURE(control.text);
       std::string id = AttrOf(control.text, "id");
@@ -330,7 +323,7 @@ TEST_CASE("EveryControlHasALabel") {
 TEST_CASE("ElementIdsAreUniqueAndDescriptionsResolve") {
   for (const FormPtr& form : ShippedForms()) {
     CAPTURE(form->id);
-    std::string page = RenderFormPage(*form, Clinic());
+    std::string page = RenderFormPage(*form, TestClinic());
     std::set<std::string> ids;
     std::regex id_attr("\\sid=\"([^\"]*)\"");
     for (auto it = std::sregex_iterator(page.begin(), page.end(), id_attr);
@@ -352,7 +345,7 @@ TEST_CASE("ElementIdsAreUniqueAndDescriptionsResolve") {
 
 TEST_CASE("FormElementCarriesTheDefinitionsIdentity") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string page = RenderFormPage(*consent, Clinic());
+  std::string page = RenderFormPage(*consent, TestClinic());
   std::vector<Tag> forms = TagsNamed(page, "form");
   REQUIRE(forms.size() == 1);
   const std::string& tag = forms[0].text;
@@ -372,7 +365,8 @@ TEST_CASE("FormElementCarriesTheDefinitionsIdentity") {
   CHECK(page.find("<button type=\"submit\" class=\"ck-btn ck-submit\" disabled>") !=
         std::string::npos);
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  CHECK(HasAttr(TagsNamed(RenderFormPage(*intake, Clinic()), "form")[0].text, "data-screening"));
+  CHECK(
+      HasAttr(TagsNamed(RenderFormPage(*intake, TestClinic()), "form")[0].text, "data-screening"));
 }
 
 TEST_CASE("PageLanguageComesFromTheDefinition") {
@@ -381,12 +375,12 @@ TEST_CASE("PageLanguageComesFromTheDefinition") {
     <section id="s" kind="fields"><heading>Datos</heading>
       <field id="nombre" type="text"><label>Nombre</label></field>
     </section></form>)");
-  CHECK(RenderFormPage(*form, Clinic()).find("<html lang=\"es-MX\">") != std::string::npos);
+  CHECK(RenderFormPage(*form, TestClinic()).find("<html lang=\"es-MX\">") != std::string::npos);
 }
 
 TEST_CASE("SignaturePadsHaveUndoClearAndAKeyboardNote") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string page = RenderFormPage(*consent, Clinic());
+  std::string page = RenderFormPage(*consent, TestClinic());
   CHECK(TagsNamed(page, "canvas").size() == 2);
   CHECK(CountOf(page, "data-pad=\"undo\"") == 2);
   CHECK(CountOf(page, "data-pad=\"clear\"") == 2);
@@ -398,7 +392,7 @@ TEST_CASE("SignaturePadsHaveUndoClearAndAKeyboardNote") {
 
 TEST_CASE("ClinicDetailsHeadTheFormPage") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string page = RenderFormPage(*consent, Clinic());
+  std::string page = RenderFormPage(*consent, TestClinic());
   CHECK(page.find("<p class=\"ck-clinic\">Clínica Muñoz</p>") != std::string::npos);
   CHECK(page.find("1 Main Street · 555-0100") != std::string::npos);
   CHECK(page.find("<h1>Microneedling Consent</h1>") != std::string::npos);
@@ -407,7 +401,7 @@ TEST_CASE("ClinicDetailsHeadTheFormPage") {
 
 TEST_CASE("IndexListsEveryFormWithItsPageAndPdf") {
   std::vector<FormPtr> forms = ShippedForms();
-  std::string page = RenderIndexPage(forms, Clinic());
+  std::string page = RenderIndexPage(forms, TestClinic());
   for (const FormPtr& form : forms) {
     CAPTURE(form->id);
     CHECK(page.find(">" + form->title + "</h2>") != std::string::npos);
@@ -422,7 +416,7 @@ TEST_CASE("IndexListsEveryFormWithItsPageAndPdf") {
 }
 
 TEST_CASE("IndexWithNoFormsSaysSo") {
-  std::string page = RenderIndexPage({}, Clinic());
+  std::string page = RenderIndexPage({}, TestClinic());
   CHECK(page.find("No forms are installed") != std::string::npos);
   CHECK(page.find("<ul") == std::string::npos);
 }
@@ -450,7 +444,7 @@ TEST_CASE("UnknownAssetPathsAreNotFound") {
 
 TEST_CASE("ConsentPageStaysWithinItsWeightBudget") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::size_t html = RenderFormPage(*consent, Clinic()).size();
+  std::size_t html = RenderFormPage(*consent, TestClinic()).size();
   std::size_t css = FindAsset("/assets/consentkit.css")->body.size();
   std::size_t js = FindAsset("/assets/consentkit.js")->body.size();
   MESSAGE("consent page: HTML " << html << " B, CSS " << css << " B, JS " << js << " B, total "

@@ -20,8 +20,11 @@ namespace consentkit {
 namespace {
 
 using test::MustLoadShipped;
+using test::PdfPageCount;
+using test::PdfText;
 using test::Run;
 using test::ShellQuote;
+using test::TestClinic;
 
 const std::string kUuid = "5b0d3c1e-6f0a-4b8e-9a57-2f4f3f1c2a10";
 const std::string kReceived = "2026-11-23T10:15:02Z";
@@ -30,14 +33,6 @@ const std::string kAllergies =
     "Penicillin gives me hives across my chest and arms within an hour. Lidocaine numbing cream "
     "once made my lips swell and tingle for most of an afternoon. Latex gloves leave an itchy red "
     "rash wherever they touch my skin, and fresh strawberries make my mouth itch.";
-
-ClinicSettings Clinic() {
-  ClinicSettings clinic;
-  clinic.name = "Clínica Muñoz";
-  clinic.address = "1 Main Street";
-  clinic.phone = "555-0100";
-  return clinic;
-}
 
 // A looping cursive scrawl and an underline on a 600x200 pad, sampled the
 // way a tablet reports a pen.
@@ -126,23 +121,8 @@ SubmissionStamp Stamp() { return {kUuid, kReceived}; }
 std::string RenderToFile(const FormDefinition& form, const Submission& submission,
                          const test::TempDir& dir, const std::string& name = "filled.pdf") {
   REQUIRE(ValidateSubmission(form, submission).empty());
-  return dir.Write(name,
-                   RenderSubmission(form, submission, Screen(form, submission), Stamp(), Clinic()));
-}
-
-std::string TextOf(const std::string& pdf, const std::string& flags = "") {
-  auto result = Run("pdftotext " + flags + " " + ShellQuote(pdf) + " -");
-  REQUIRE(result.exit_code == 0);
-  CHECK_MESSAGE(result.err.empty(), "pdftotext warned: " << result.err);
-  return result.out;
-}
-
-int PageCount(const std::string& pdf) {
-  auto result = Run("pdfinfo " + ShellQuote(pdf));
-  REQUIRE(result.exit_code == 0);
-  std::smatch m;
-  REQUIRE(std::regex_search(result.out, m, std::regex("Pages:\\s+(\\d+)")));
-  return std::stoi(m[1]);
+  return dir.Write(
+      name, RenderSubmission(form, submission, Screen(form, submission), Stamp(), TestClinic()));
 }
 
 // The text from `from` up to the next `to` (or the end); empty if `from`
@@ -199,11 +179,11 @@ TEST_CASE("FilledConsentShowsSignerRisksAndRecord") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
   std::string pdf = RenderToFile(*consent, ConsentSubmission(*consent), dir);
-  std::string text = TextOf(pdf);
+  std::string text = PdfText(pdf);
   CHECK(text.find(kPatient) != std::string::npos);
   CHECK(text.find("Dr Ana Ångström") != std::string::npos);
   // In reading order each risk's row shows the tick's word and the initials.
-  std::string layout = TextOf(pdf, "-layout");
+  std::string layout = PdfText(pdf, "-layout");
   std::vector<const Risk*> risks = consent->Risks();
   for (std::size_t i = 0; i < risks.size(); ++i) {
     std::string card = Between(layout, risks[i]->title,
@@ -218,14 +198,14 @@ TEST_CASE("FilledConsentShowsSignerRisksAndRecord") {
   }
   // A consent has no screening rules, so no outcome is printed (none was reached).
   CHECK(text.find("Screening outcome") == std::string::npos);
-  CHECK(test::CountOf(text, "submission " + kUuid) == PageCount(pdf));
+  CHECK(test::CountOf(text, "submission " + kUuid) == PdfPageCount(pdf));
 }
 
 TEST_CASE("IntakeShowsTheOutcomeAndEveryReason") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
   Submission submission = Fill(*intake, IntakeAnswers());
-  std::string text = Collapsed(TextOf(RenderToFile(*intake, submission, dir)));
+  std::string text = Collapsed(PdfText(RenderToFile(*intake, submission, dir)));
   CHECK(text.find("Screening outcome: Practitioner review") != std::string::npos);
   for (const std::string& reason : Screen(*intake, submission).reasons) {
     CHECK_MESSAGE(text.find("• " + reason) != std::string::npos, "missing " << reason);
@@ -239,7 +219,7 @@ TEST_CASE("DeferOutcomeIsPrinted") {
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
   std::map<std::string, FieldValue> answers = IntakeAnswers();
   answers["pregnant"] = std::string("yes");
-  std::string text = Collapsed(TextOf(RenderToFile(*intake, Fill(*intake, answers), dir)));
+  std::string text = Collapsed(PdfText(RenderToFile(*intake, Fill(*intake, answers), dir)));
   CHECK(text.find("Screening outcome: Deferred") != std::string::npos);
   CHECK(text.find("Pregnant or breastfeeding: defer until after pregnancy and breastfeeding.") !=
         std::string::npos);
@@ -248,7 +228,7 @@ TEST_CASE("DeferOutcomeIsPrinted") {
 TEST_CASE("SuitableOutcomeSaysNoRuleApplies") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string text = Collapsed(TextOf(RenderToFile(*intake, Fill(*intake, {}), dir)));
+  std::string text = Collapsed(PdfText(RenderToFile(*intake, Fill(*intake, {}), dir)));
   CHECK(text.find("Screening outcome: Suitable") != std::string::npos);
   CHECK(text.find("No screening rule applies to these answers.") != std::string::npos);
 }
@@ -256,7 +236,7 @@ TEST_CASE("SuitableOutcomeSaysNoRuleApplies") {
 TEST_CASE("FieldHiddenByItsConditionIsMarkedNotAsked") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string text = TextOf(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  std::string text = PdfText(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
   std::string hidden =
       Collapsed(Between(text, "List your medications", "Do you have any allergies"));
   CHECK(hidden ==
@@ -269,7 +249,7 @@ TEST_CASE("FieldHiddenByItsConditionIsMarkedNotAsked") {
 TEST_CASE("LongTextareaValueWrapsAndIsComplete") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string text = TextOf(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  std::string text = PdfText(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
   CHECK(text.find(kAllergies) == std::string::npos);             // not on one line...
   CHECK(Collapsed(text).find(kAllergies) != std::string::npos);  // ...but all there
   std::string value = Between(text, "Penicillin", "Tell us what you react to");
@@ -282,7 +262,7 @@ TEST_CASE("LongTextareaValueWrapsAndIsComplete") {
 TEST_CASE("UnicodeValuesSurvive") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string text = TextOf(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  std::string text = PdfText(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
   for (const std::string& s : std::vector<std::string>{kPatient, "Łukasz Żółć", "“Harbour View”",
                                                        "zoe.munoz@example.com"}) {
     CHECK_MESSAGE(text.find(s) != std::string::npos, "missing " << s);
@@ -310,7 +290,7 @@ TEST_CASE("HiddenQuestionsAndBlankAnswersAreMarked") {
   test::TempDir dir;
   Submission submission =
       Fill(*loaded.form, {{"acne", std::string("no")}, {"notes", std::string("  ")}});
-  std::string text = Collapsed(TextOf(RenderToFile(*loaded.form, submission, dir)));
+  std::string text = Collapsed(PdfText(RenderToFile(*loaded.form, submission, dir)));
   CHECK(text.find("Where is it? * Only if you answered “Yes” to “Acne?” Not asked") !=
         std::string::npos);
   CHECK(text.find("Face") == std::string::npos);  // a hidden choice lists no options
@@ -329,7 +309,7 @@ struct Box {
 // found by pdftotext's word boxes.
 Box BoxBelowLabel(const std::string& pdf, const std::string& first_word,
                   const std::string& second_word) {
-  std::string html = TextOf(pdf, "-bbox");
+  std::string html = PdfText(pdf, "-bbox");
   std::regex word("<word xMin=\"([0-9.]+)\" yMin=\"[0-9.]+\" xMax=\"[0-9.]+\" yMax=\"([0-9.]+)\">" +
                   first_word + "</word>\\s*<word[^>]*>" + second_word);
   Box box;
@@ -400,7 +380,7 @@ TEST_CASE("SignatureIsDrawnInItsBox") {
   int drawn = BluePixels(filled, box, 300, 40, dir);
   CHECK(drawn > 150);
   // The same region of the blank form holds only the printed line.
-  std::string blank = dir.Write("blank.pdf", RenderPacket({consent}, Clinic()));
+  std::string blank = dir.Write("blank.pdf", RenderPacket({consent}, TestClinic()));
   CHECK(BluePixels(blank, BoxBelowLabel(blank, "Patient", "signature"), 300, 40, dir) == 0);
 }
 
@@ -432,7 +412,7 @@ TEST_CASE("LongestValueWithManyLineBreaksStillFitsOnAPage") {
   answers["allergies-list"] = longest;
   std::string pdf = RenderToFile(*intake, Fill(*intake, answers), dir);
   CHECK(Run("qpdf --check " + ShellQuote(pdf)).exit_code == 0);
-  std::string text = TextOf(pdf);
+  std::string text = PdfText(pdf);
   CHECK(test::CountOf(text, "Ω") == 1000);
 }
 
@@ -440,7 +420,7 @@ TEST_CASE("InvalidSubmissionIsRefused") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
   Submission submission = ConsentSubmission(*consent);
   submission.values.erase("patient-name");
-  CHECK_THROWS_WITH_AS(RenderSubmission(*consent, submission, {}, Stamp(), Clinic()),
+  CHECK_THROWS_WITH_AS(RenderSubmission(*consent, submission, {}, Stamp(), TestClinic()),
                        ("cannot render submission " + kUuid +
                         " of form microneedling-consent: patient-name is required")
                            .c_str(),
@@ -453,8 +433,8 @@ TEST_CASE("RenderingASubmissionIsReproducibleWithAFixedDate") {
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
   Submission submission = Fill(*intake, IntakeAnswers());
   ScreeningResult screening = Screen(*intake, submission);
-  CHECK(RenderSubmission(*intake, submission, screening, Stamp(), Clinic(), options) ==
-        RenderSubmission(*intake, submission, screening, Stamp(), Clinic(), options));
+  CHECK(RenderSubmission(*intake, submission, screening, Stamp(), TestClinic(), options) ==
+        RenderSubmission(*intake, submission, screening, Stamp(), TestClinic(), options));
 }
 
 // --- Sealed records (RenderOptions::seal) -------------------------------
@@ -468,7 +448,7 @@ RenderOptions SealOptions(const std::string& clinic_name = "Clínica Muñoz") {
 std::string RenderSealed(const FormDefinition& form, const Submission& submission,
                          const test::TempDir& dir, const RenderOptions& options = SealOptions()) {
   return dir.Write("sealed.pdf", RenderSubmission(form, submission, Screen(form, submission),
-                                                  Stamp(), Clinic(), options));
+                                                  Stamp(), TestClinic(), options));
 }
 
 TEST_CASE("SealedRecordHasOneSignatureFieldOnItsLastPage") {
@@ -484,7 +464,7 @@ TEST_CASE("SealedRecordHasOneSignatureFieldOnItsLastPage") {
     CHECK(test::CountOf(json, "\"fullname\":") == 1);
     CHECK(json.find("\"fieldtype\": \"/Sig\"") != std::string::npos);
     CHECK(json.find("\"fullname\": \"seal\"") != std::string::npos);
-    CHECK(json.find("\"pageposfrom1\": " + std::to_string(PageCount(pdf)) + ",") !=
+    CHECK(json.find("\"pageposfrom1\": " + std::to_string(PdfPageCount(pdf)) + ",") !=
           std::string::npos);
     std::string bytes = ReadFile(pdf);
     for (const std::string& part :
@@ -499,7 +479,7 @@ TEST_CASE("SealedRecordHasOneSignatureFieldOnItsLastPage") {
 
 // The y (from the page's top) of the lower edge of `word` on the last page.
 double WordBottom(const std::string& pdf, const std::string& word) {
-  std::string html = TextOf(pdf, "-bbox");
+  std::string html = PdfText(pdf, "-bbox");
   std::string last = html.substr(html.rfind("<page "));
   std::smatch m;
   REQUIRE(std::regex_search(last, m, std::regex("yMax=\"([0-9.]+)\">" + word + "</word>")));
@@ -528,7 +508,7 @@ TEST_CASE("SealStampSitsUnderTheRecordAboveTheFooter") {
   CHECK(WordBottom(pdf, "Electronically") > height - y1);
   // The stamp is the field's appearance: without annotations, the page
   // shows nothing there.
-  Box stamp{PageCount(pdf), x0, height - y1};
+  Box stamp{PdfPageCount(pdf), x0, height - y1};
   auto width = static_cast<int>(x1 - x0), tall = static_cast<int>(y1 - y0);
   auto not_white = [](const Rgb& p) { return p.r < 250 || p.g < 250 || p.b < 250; };
   std::vector<Rgb> shown = PixelsOf(pdf, stamp, width, tall, dir);
@@ -543,7 +523,7 @@ TEST_CASE("SealStampCutsALongClinicName") {
   std::string name = "The Very Long Name of a Clinic";
   while (name.size() < 120) name += " and Partners";
   std::string text =
-      TextOf(RenderSealed(*consent, ConsentSubmission(*consent), dir, SealOptions(name)));
+      PdfText(RenderSealed(*consent, ConsentSubmission(*consent), dir, SealOptions(name)));
   std::string line = Between(text, "Electronically sealed by", "\n");
   CHECK(line.size() > 60);
   CHECK(line.substr(line.size() - 3) == "…");
@@ -564,7 +544,7 @@ TEST_CASE("UserTextCannotPassForTheSignaturePlaceholder") {
 
 TEST_CASE("BlankFormsCannotBeSealed") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  CHECK_THROWS_WITH_AS(RenderPacket({consent}, Clinic(), SealOptions()),
+  CHECK_THROWS_WITH_AS(RenderPacket({consent}, TestClinic(), SealOptions()),
                        "cannot seal a blank form: seal submission records only", PdfError);
 }
 
@@ -574,7 +554,7 @@ TEST_CASE("SealTimeMustBeUtcIso8601") {
   RenderOptions options = SealOptions();
   options.seal->signed_at_utc = "2026-11-23 10:15";
   CHECK_THROWS_WITH_AS(
-      RenderSubmission(*consent, submission, Screen(*consent, submission), Stamp(), Clinic(),
+      RenderSubmission(*consent, submission, Screen(*consent, submission), Stamp(), TestClinic(),
                        options),
       "seal time \"2026-11-23 10:15\" is not UTC ISO 8601; expected 2026-11-23T10:15:02Z",
       PdfError);

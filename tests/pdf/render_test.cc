@@ -15,32 +15,12 @@ namespace {
 
 using test::MustLoadShipped;
 using test::MustLoadXml;
+using test::PdfPageCount;
+using test::PdfText;
 using test::Run;
 using test::ShellQuote;
 using test::ShippedForms;
-
-ClinicSettings Clinic() {
-  ClinicSettings clinic;
-  clinic.name = "Clínica Muñoz";
-  clinic.address = "1 Main Street";
-  clinic.phone = "555-0100";
-  return clinic;
-}
-
-std::string TextOf(const std::string& pdf_path) {
-  auto result = Run("pdftotext " + ShellQuote(pdf_path) + " -");
-  REQUIRE(result.exit_code == 0);
-  CHECK_MESSAGE(result.err.empty(), "pdftotext warned: " << result.err);
-  return result.out;
-}
-
-int PageCount(const std::string& pdf_path) {
-  auto result = Run("pdfinfo " + ShellQuote(pdf_path));
-  REQUIRE(result.exit_code == 0);
-  std::smatch m;
-  REQUIRE(std::regex_search(result.out, m, std::regex("Pages:\\s+(\\d+)")));
-  return std::stoi(m[1]);
-}
+using test::TestClinic;
 
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
@@ -119,7 +99,7 @@ std::string CheckAcroForm(const std::string& pdf, const std::vector<FormPtr>& fo
 }
 
 std::string RenderToFile(const std::vector<FormPtr>& forms, const test::TempDir& dir,
-                         const ClinicSettings& clinic = Clinic()) {
+                         const ClinicSettings& clinic = TestClinic()) {
   return dir.Write("out.pdf", RenderPacket(forms, clinic));
 }
 
@@ -160,7 +140,7 @@ TEST_CASE("QpdfSeesTheAcroFormFields") {
 TEST_CASE("PdftotextShowsEveryRiskTitleAndTheClinic") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string text = TextOf(RenderToFile({consent}, dir));
+  std::string text = PdfText(RenderToFile({consent}, dir));
   for (const Risk* risk : consent->Risks()) {
     CHECK_MESSAGE(text.find(risk->title) != std::string::npos, "missing risk " << risk->title);
   }
@@ -176,7 +156,7 @@ TEST_CASE("UnicodeTextIsPrintedAndSearchable") {
       <p>“Typographic quotes” and ‘single ones’ — with an em dash… and café, Ångström, Łódź.</p>
       <field id="name" type="text"><label>Nombre de la paciente</label></field>
     </section></form>)");
-  std::string text = TextOf(RenderToFile({form}, dir));
+  std::string text = PdfText(RenderToFile({form}, dir));
   for (const char* s : {"Consentimiento de Zoë Muñoz", "Señal “aquí”", "“Typographic quotes”",
                         "‘single ones’ — with an em dash…", "Ångström, Łódź", "Clínica Muñoz"}) {
     CHECK_MESSAGE(text.find(s) != std::string::npos, "missing " << s);
@@ -206,9 +186,9 @@ TEST_CASE("LongFormSpansPagesWithPageXOfY") {
   test::TempDir dir;
   FormPtr form = MustLoadXml(LongFormXml(60));
   std::string pdf = RenderToFile({form}, dir);
-  int pages = PageCount(pdf);
+  int pages = PdfPageCount(pdf);
   CHECK(pages >= 5);
-  std::string text = TextOf(pdf);
+  std::string text = PdfText(pdf);
   for (int i = 1; i <= pages; ++i) {
     std::string footer = "Page " + std::to_string(i) + " of " + std::to_string(pages);
     CHECK_MESSAGE(test::CountOf(text, footer) == 1, footer);
@@ -222,14 +202,14 @@ TEST_CASE("PacketNumbersPagesAcrossFormsInVisitOrder") {
   test::TempDir dir;
   std::vector<FormPtr> forms = ShippedForms();
   std::string pdf = RenderToFile(forms, dir);
-  int total = PageCount(pdf);
+  int total = PdfPageCount(pdf);
   int sum = 0;
   for (const FormPtr& f : forms) {
     test::TempDir single;
-    sum += PageCount(RenderToFile({f}, single));
+    sum += PdfPageCount(RenderToFile({f}, single));
   }
   CHECK(total == sum);
-  std::string text = TextOf(pdf);
+  std::string text = PdfText(pdf);
   CHECK(text.find("Page " + std::to_string(total) + " of " + std::to_string(total)) !=
         std::string::npos);
   auto intake = text.find("microneedling-intake · version");
@@ -246,20 +226,20 @@ TEST_CASE("PopplerRendersEveryPage") {
                     " && ls " + ShellQuote(dir.path()) + " | grep -c '^page-.*png$'");
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
-  CHECK(std::stoi(result.out) == PageCount(pdf));
+  CHECK(std::stoi(result.out) == PdfPageCount(pdf));
 }
 
 TEST_CASE("RenderingIsReproducibleWithAFixedDate") {
   RenderOptions options;
   options.creation_time = 1700000000;
   std::vector<FormPtr> forms = ShippedForms();
-  CHECK(RenderPacket(forms, Clinic(), options) == RenderPacket(forms, Clinic(), options));
+  CHECK(RenderPacket(forms, TestClinic(), options) == RenderPacket(forms, TestClinic(), options));
 }
 
 TEST_CASE("MissingFontIsAClearError") {
   RenderOptions options;
   options.font_dir = "/nonexistent/fonts";
-  CHECK_THROWS_WITH_AS(RenderPacket(ShippedForms(), Clinic(), options),
+  CHECK_THROWS_WITH_AS(RenderPacket(ShippedForms(), TestClinic(), options),
                        "cannot open font /nonexistent/fonts/ConsentKitSans.ttf (build the 'fonts' "
                        "target or set CONSENTKIT_FONT_DIR)",
                        PdfError);
@@ -267,7 +247,7 @@ TEST_CASE("MissingFontIsAClearError") {
 
 TEST_CASE("LogoMustBeAPng") {
   test::TempDir dir;
-  ClinicSettings clinic = Clinic();
+  ClinicSettings clinic = TestClinic();
   clinic.logo_path = dir.Write("logo.png", "this is not a PNG");
   CHECK_THROWS_AS(RenderPacket(ShippedForms(), clinic), PdfError);
   try {
@@ -280,7 +260,7 @@ TEST_CASE("LogoMustBeAPng") {
 
 TEST_CASE("LogoIsDrawnInTheHeader") {
   test::TempDir dir;
-  ClinicSettings clinic = Clinic();
+  ClinicSettings clinic = TestClinic();
   clinic.logo_path = test::SourcePath("samples/logo.png");
   std::string pdf = RenderToFile({MustLoadShipped("microneedling-aftercare.xml")}, dir, clinic);
   auto result = Run("pdfimages -list " + ShellQuote(pdf));
@@ -297,7 +277,7 @@ namespace {
 TEST_CASE("SignatureSectionIsNotSplitAcrossPages") {
   test::TempDir dir;
   std::string pdf = RenderToFile({MustLoadShipped("microneedling-consent.xml")}, dir);
-  int pages = PageCount(pdf);
+  int pages = PdfPageCount(pdf);
   int with_patient = 0, with_both = 0;
   for (int i = 1; i <= pages; ++i) {
     auto text = Run("pdftotext -f " + std::to_string(i) + " -l " + std::to_string(i) + " " +
@@ -333,7 +313,7 @@ TEST_CASE("RiskCardsAreNeverSplitFromTheirCheckbox") {
   test::TempDir dir;
   FormPtr form = MustLoadXml(xml);
   std::string pdf = RenderToFile({form}, dir);
-  CHECK(PageCount(pdf) >= 3);
+  CHECK(PdfPageCount(pdf) >= 3);
   CHECK(CheckAcroForm(pdf, {form}, dir) == "OK\n");
 }
 

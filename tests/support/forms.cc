@@ -24,4 +24,12 @@ FormPtr MustLoadXml(const std::string& xml) {
   return result.form;
 }
 
+ClinicSettings TestClinic() {
+  ClinicSettings clinic;
+  clinic.name = "Clínica Muñoz";
+  clinic.address = "1 Main Street";
+  clinic.phone = "555-0100";
+  return clinic;
+}
+
 }  // namespace consentkit::test

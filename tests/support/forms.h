@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "form/form.h"
 
 namespace consentkit::test {
@@ -16,6 +17,9 @@ std::vector<FormPtr> ShippedForms();
 // A definition in memory, named "test.xml" in messages; each diagnostic is
 // reported as a failed check.
 FormPtr MustLoadXml(const std::string& xml);
+// The clinic tests render for: a name with accents, to catch text that
+// only works in ASCII.
+ClinicSettings TestClinic();
 
 }  // namespace consentkit::test
 

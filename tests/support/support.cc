@@ -1,10 +1,12 @@
 #include "support/support.h"
 
+#include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 #include <stdexcept>
 
 #include "util/util.h"
@@ -68,6 +70,21 @@ int CountOf(const std::string& haystack, const std::string& needle) {
     ++count;
   }
   return count;
+}
+
+std::string PdfText(const std::string& path, const std::string& flags) {
+  auto result = Run("pdftotext " + flags + " " + ShellQuote(path) + " -");
+  REQUIRE(result.exit_code == 0);
+  CHECK_MESSAGE(result.err.empty(), "pdftotext warned: " << result.err);
+  return result.out;
+}
+
+int PdfPageCount(const std::string& path) {
+  auto result = Run("pdfinfo " + ShellQuote(path));
+  REQUIRE(result.exit_code == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(result.out, m, std::regex("Pages:\\s+(\\d+)")));
+  return std::stoi(m[1]);
 }
 
 }  // namespace consentkit::test

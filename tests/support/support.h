@@ -42,6 +42,12 @@ std::string SourcePath(const std::string& relative);
 // Number of non-overlapping occurrences of `needle` in `haystack`.
 int CountOf(const std::string& haystack, const std::string& needle);
 
+// The text poppler's pdftotext reads from the PDF at `path` (with `flags`,
+// e.g. "-layout"); a failure or any warning fails the test.
+std::string PdfText(const std::string& path, const std::string& flags = "");
+// The page count pdfinfo reports for the PDF at `path`.
+int PdfPageCount(const std::string& path);
+
 }  // namespace consentkit::test
 
 #endif  // CONSENTKIT_TESTS_SUPPORT_SUPPORT_H_
