@@ -1,5 +1,7 @@
 #include "form/form.h"
 
+#include <algorithm>
+
 #include <type_traits>
 
 namespace consentkit {
@@ -20,6 +22,7 @@ void AppendField(const Field& f, std::string& out) {
   out += std::string(f.screening ? "question " : "field ") + Quoted(f.id) + " " + ToString(f.type) +
          (f.required ? " required" : " optional") + " role=" + ToString(f.role) +
          " label=" + Quoted(f.label) + " hint=" + Quoted(f.hint);
+  if (f.prefill != PatientFact::kNone) out += std::string(" prefill=") + ToString(f.prefill);
   if (f.condition) {
     out += " when=" + Quoted(f.condition->field_id) + " equals=" + Quoted(f.condition->equals);
   }
@@ -53,6 +56,9 @@ std::string CanonicalText(const FormDefinition& form) {
   std::string out = "consentkit-form 1\n";
   out += "form " + Quoted(form.id) + " " + Quoted(form.version) + " " + ToString(form.kind) + " " +
          Quoted(form.lang) + "\n";
+  if (form.countersign != SignerRole::kNone) {
+    out += std::string("countersign ") + ToString(form.countersign) + "\n";
+  }
   out += "title " + Quoted(form.title) + "\nsummary " + Quoted(form.summary) + "\n";
   for (const Section& section : form.sections) {
     out += "section " + Quoted(section.id) + " " + ToString(section.kind) + " " +
@@ -64,6 +70,25 @@ std::string CanonicalText(const FormDefinition& form) {
            ToString(rule.outcome) + " " + Quoted(rule.reason) + "\n";
   }
   return out;
+}
+
+std::vector<FormPtr> PacketOrder(std::vector<FormPtr> forms) {
+  auto rank = [](const FormPtr& f) {
+    switch (f->kind) {
+      case FormKind::kIntake:
+        return 0;
+      case FormKind::kConsent:
+        return 1;
+      case FormKind::kAftercare:
+        return 2;
+      case FormKind::kGeneral:
+        return 3;
+    }
+    return 3;
+  };
+  std::stable_sort(forms.begin(), forms.end(),
+                   [&](const FormPtr& a, const FormPtr& b) { return rank(a) < rank(b); });
+  return forms;
 }
 
 const Field* FormDefinition::FindField(const std::string& field_id) const {
@@ -147,6 +172,20 @@ const char* ToString(FieldType type) {
       return "checkbox";
   }
   return "?";
+}
+
+const char* ToString(PatientFact fact) {
+  switch (fact) {
+    case PatientFact::kNone:
+      return "";
+    case PatientFact::kName:
+      return "patient-name";
+    case PatientFact::kDateOfBirth:
+      return "patient-date-of-birth";
+    case PatientFact::kNumber:
+      return "patient-number";
+  }
+  return "";
 }
 
 const char* ToString(SignerRole role) {

@@ -30,6 +30,9 @@ enum class FieldType {
   kCheckbox,  // only derived from a risk: its "I understand" box
 };
 enum class SignerRole { kNone, kPatient, kPractitioner, kWitness };
+// A fact about the patient a visit already knows, so a field that asks for
+// it is filled in from the visit instead of typed again.
+enum class PatientFact { kNone, kName, kDateOfBirth, kNumber };
 // Ordered from least to most cautious: the screening outcome is the maximum.
 enum class Outcome { kSuitable, kPractitionerReview, kDefer };
 
@@ -54,6 +57,9 @@ struct Field {
   SignerRole role = SignerRole::kNone;
   std::vector<Option> options;  // choice and multichoice only
   std::optional<Condition> condition;
+  // Prefilled from the visit's patient: text fields take kName or kNumber,
+  // date fields kDateOfBirth.
+  PatientFact prefill = PatientFact::kNone;
   int line = 0;  // where it was defined, for messages
 };
 
@@ -97,6 +103,9 @@ struct FormDefinition {
   std::string lang;
   std::string title;
   std::string summary;  // may be empty
+  // kPractitioner: a practitioner countersigns each submission at review
+  // (never on the patient's screen), so every submission waits for review.
+  SignerRole countersign = SignerRole::kNone;
   std::vector<Section> sections;
   std::vector<Rule> rules;
   // Every value a submission carries, in document order: the fields and
@@ -115,6 +124,10 @@ struct FormDefinition {
 };
 
 using FormPtr = std::shared_ptr<const FormDefinition>;
+
+// `forms` in the order a patient meets them in a visit: intake, consent,
+// aftercare, then general forms, keeping the given order within a kind.
+std::vector<FormPtr> PacketOrder(std::vector<FormPtr> forms);
 
 // The serialisation hashed into sha256_hex. Independent of XML formatting,
 // comments and attribute order; any change in wording, ids, options, rules
@@ -153,6 +166,9 @@ const char* ToString(SectionKind kind);
 const char* ToString(FieldType type);
 const char* ToString(SignerRole role);
 const char* ToString(Outcome outcome);
+// "", "patient-name", "patient-date-of-birth", "patient-number": the
+// spelling of the prefill attribute.
+const char* ToString(PatientFact fact);
 
 }  // namespace consentkit
 

@@ -116,6 +116,8 @@ class Loader {
   void ParseSectionChild(const XMLElement* child, Section& section);
   Risk ParseRisk(const XMLElement* e);
   Field ParseField(const XMLElement* e, bool question);
+  // The field's prefill attribute, checked against its type.
+  PatientFact Prefill(const XMLElement* e, FieldType type);
   // `type_known`: false when the type was bad, so options are not judged by it.
   void ParseFieldChildren(const XMLElement* e, Field& field, bool type_known);
   std::optional<Condition> ParseCondition(const XMLElement* e, const char* field_attribute,
@@ -317,7 +319,8 @@ void Loader::ParseForm(const XMLElement* root) {
     Error(root, "unknown root element <" + std::string(root->Name()) + ">", "<form>");
     return;
   }
-  CheckAttributes(root, {"id", "version", "kind", "lang"}, {"id", "version", "kind", "lang"});
+  CheckAttributes(root, {"id", "version", "kind", "lang", "countersign"},
+                  {"id", "version", "kind", "lang"});
   form_.id = Id(root);
   form_.version = root->Attribute("version") ? root->Attribute("version") : "";
   if (root->Attribute("version") && !Matches(form_.version, kVersionPattern)) {
@@ -330,6 +333,8 @@ void Loader::ParseForm(const XMLElement* root) {
                                      {"aftercare", FormKind::kAftercare},
                                      {"general", FormKind::kGeneral}},
                                     FormKind::kGeneral);
+  form_.countersign = Enumerated<SignerRole>(
+      root, "countersign", {{"practitioner", SignerRole::kPractitioner}}, SignerRole::kNone);
   form_.lang = root->Attribute("lang") ? root->Attribute("lang") : "";
   if (root->Attribute("lang") && !Matches(form_.lang, kLangPattern)) {
     AttributeError(root, "lang", "invalid lang \"" + form_.lang + "\"",
@@ -473,7 +478,8 @@ void Loader::AddDerivedFields(const Risk& risk, const XMLElement* at) {
 }
 
 Field Loader::ParseField(const XMLElement* e, bool question) {
-  CheckAttributes(e, {"id", "type", "required", "role", "when", "equals"}, {"id", "type"});
+  CheckAttributes(e, {"id", "type", "required", "role", "when", "equals", "prefill"},
+                  {"id", "type"});
   Field field;
   field.id = Id(e);
   field.line = e->GetLineNum();
@@ -505,10 +511,33 @@ Field Loader::ParseField(const XMLElement* e, bool question) {
     AttributeError(e, "role", "role on a field that is not a signature",
                    "role only on type=\"signature\"");
   }
+  if (field.role == SignerRole::kPractitioner) {
+    AttributeError(e, "role", "a practitioner signature on the patient's form",
+                   "no practitioner fields; put countersign=\"practitioner\" on <form>: the "
+                   "practitioner signs at review, signed in as themselves");
+  }
+  if (type_known) field.prefill = Prefill(e, field.type);
   field.condition = ParseCondition(e, "when", false);
   if (field.condition) pending_.push_back({*field.condition, e, field.id, false});
   ParseFieldChildren(e, field, type_known);
   return field;
+}
+
+PatientFact Loader::Prefill(const XMLElement* e, FieldType type) {
+  std::size_t errors_before = errors_.size();
+  PatientFact fact = Enumerated<PatientFact>(e, "prefill",
+                                             {{"patient-name", PatientFact::kName},
+                                              {"patient-date-of-birth", PatientFact::kDateOfBirth},
+                                              {"patient-number", PatientFact::kNumber}},
+                                             PatientFact::kNone);
+  if (errors_.size() != errors_before || fact == PatientFact::kNone) return fact;
+  bool date = fact == PatientFact::kDateOfBirth;
+  if (date ? type != FieldType::kDate : type != FieldType::kText) {
+    AttributeError(e, "prefill", std::string("prefill=\"") + ToString(fact) + "\" on a " +
+                                     ToString(type) + " field",
+                   date ? "type=\"date\"" : "type=\"text\"");
+  }
+  return fact;
 }
 
 void Loader::ParseFieldChildren(const XMLElement* e, Field& field, bool type_known) {

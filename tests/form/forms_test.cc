@@ -37,7 +37,22 @@ TEST_CASE("ConsentCoversTheFiveRisks") {
     if (f.type == FieldType::kSignature) roles.insert(f.role);
   }
   CHECK(roles.count(SignerRole::kPatient) == 1);
-  CHECK(roles.count(SignerRole::kPractitioner) == 1);
+  // The practitioner countersigns at review, never on the patient's page.
+  CHECK(roles.count(SignerRole::kPractitioner) == 0);
+  CHECK(form->countersign == SignerRole::kPractitioner);
+}
+
+TEST_CASE("PacketFormsPrefillThePatientsNameAndDateOfBirth") {
+  for (const char* file :
+       {"microneedling-intake.xml", "microneedling-consent.xml", "microneedling-aftercare.xml"}) {
+    FormPtr form = MustLoad(file);
+    std::set<PatientFact> facts;
+    for (const Field& f : form->fields) facts.insert(f.prefill);
+    CAPTURE(file);
+    CHECK(facts.count(PatientFact::kName) == 1);
+  }
+  FormPtr intake = MustLoad("microneedling-intake.xml");
+  CHECK(intake->FindField("date-of-birth")->prefill == PatientFact::kDateOfBirth);
 }
 
 TEST_CASE("IntakeScreeningRulesDeferAndRefer") {

@@ -135,7 +135,7 @@ TEST_CASE("UnknownAttribute") {
       Replace(kValid, R"(<field id="sig" type)", R"(<field id="sig" colour="red" type)");
   CHECK(MatchError(xml,
                    "t.xml:20:21: <field id=\"sig\">: unknown attribute \"colour\"; expected one "
-                   "of id, type, required, role, when or equals") == "OK");
+                   "of id, type, required, role, when, equals or prefill") == "OK");
 }
 
 TEST_CASE("MissingRequiredAttribute") {
@@ -529,6 +529,56 @@ TEST_CASE("TooDeeplyNested") {
   LoadResult result = LoadFormFromMemory(xml, "deep.xml");
   REQUIRE(result.errors.size() == 1);
   CHECK(result.errors[0].message == "malformed XML: elements are nested too deeply");
+}
+
+TEST_CASE("PractitionerSignatureOnThePatientsForm") {
+  std::string xml = Replace(kValid, R"(<field id="sig" type="signature" role="patient")",
+                            R"(<field id="sig" type="signature" role="practitioner")");
+  std::string patient = R"(<field id="p" type="signature" role="patient"><label>Me</label></field>)";
+  xml = Replace(xml, "</section>\n</form>", patient + "</section>\n</form>");
+  CHECK(MatchError(xml,
+                   R"(t.xml:20:38: <field id="sig">: a practitioner signature on the patient's )"
+                   R"(form; expected no practitioner fields; put countersign="practitioner" on )"
+                   R"(<form>: the practitioner signs at review, signed in as themselves)") == "OK");
+}
+
+TEST_CASE("CountersignIsLoadedAndHashed") {
+  std::string xml =
+      Replace(kValid, R"(lang="en">)", R"(lang="en" countersign="practitioner">)");
+  LoadResult loaded = LoadFormFromMemory(xml, "t.xml");
+  REQUIRE(loaded.ok());
+  CHECK(loaded.form->countersign == SignerRole::kPractitioner);
+  CHECK(loaded.form->sha256_hex != LoadFormFromMemory(kValid, "t.xml").form->sha256_hex);
+}
+
+TEST_CASE("UnknownCountersignRole") {
+  std::string xml = Replace(kValid, R"(lang="en">)", R"(lang="en" countersign="witness">)");
+  CHECK(MatchError(xml, R"(t.xml:2:51: <form id="t">: invalid countersign "witness"; expected )"
+                        R"(one of practitioner)") == "OK");
+}
+
+TEST_CASE("PrefillOnAFieldOfTheWrongType") {
+  std::string xml = Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+                            R"(<field id="acne-detail" type="textarea" prefill="patient-name")");
+  CHECK(MatchError(xml, R"(t.xml:15:45: <field id="acne-detail">: prefill="patient-name" on a )"
+                        R"(textarea field; expected type="text")") == "OK");
+}
+
+TEST_CASE("UnknownPrefill") {
+  std::string xml = Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+                            R"(<field id="acne-detail" type="textarea" prefill="patient-age")");
+  CHECK(MatchError(xml, R"(t.xml:15:45: <field id="acne-detail">: invalid prefill "patient-age"; )"
+                        R"(expected one of patient-name, patient-date-of-birth, patient-number)") ==
+        "OK");
+}
+
+TEST_CASE("PrefillChangesTheHash") {
+  std::string xml = Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+                            R"(<field id="acne-detail" type="text" prefill="patient-name")");
+  std::string plain = Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+                              R"(<field id="acne-detail" type="text")");
+  CHECK(LoadFormFromMemory(xml, "t.xml").form->sha256_hex !=
+        LoadFormFromMemory(plain, "t.xml").form->sha256_hex);
 }
 
 }  // namespace
