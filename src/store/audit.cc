@@ -25,6 +25,8 @@ const char* ToString(Role role) {
       return "tablet";
     case Role::kStaff:
       return "staff";
+    case Role::kPractitioner:
+      return "practitioner";
     case Role::kCompliance:
       return "compliance";
   }
@@ -32,7 +34,7 @@ const char* ToString(Role role) {
 }
 
 std::optional<Role> ParseRole(const std::string& text) {
-  for (Role role : {Role::kTablet, Role::kStaff, Role::kCompliance}) {
+  for (Role role : {Role::kTablet, Role::kStaff, Role::kPractitioner, Role::kCompliance}) {
     if (text == ToString(role)) return role;
   }
   return std::nullopt;

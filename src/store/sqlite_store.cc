@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -85,18 +86,63 @@ CREATE TABLE tokens (
 DROP INDEX submissions_by_time;
 CREATE INDEX submissions_by_time ON submissions (received_at, id);
 )sql",
+    // Visits, practitioner reviews, phone invites and kiosk hand-offs. A
+    // review keeps the countersigned PDF beside the original, which stays
+    // as first stored (the "submission.stored" event anchors its hash).
+    R"sql(
+ALTER TABLE submissions ADD COLUMN visit_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE submissions ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX submissions_by_visit ON submissions (visit_id, received_at, id);
+CREATE INDEX submissions_awaiting_review ON submissions (received_at, id) WHERE needs_review = 1;
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  patient_name TEXT NOT NULL,
+  patient_dob TEXT NOT NULL,
+  patient_number TEXT NOT NULL,
+  form_ids TEXT NOT NULL
+);
+CREATE INDEX visits_by_time ON visits (created_at, id);
+CREATE TABLE reviews (
+  submission_id TEXT PRIMARY KEY REFERENCES submissions (id),
+  decision TEXT NOT NULL,
+  note TEXT NOT NULL,
+  practitioner TEXT NOT NULL,
+  practitioner_name TEXT NOT NULL,
+  reviewed_at TEXT NOT NULL,
+  pdf BLOB NOT NULL,
+  pdf_sha256 TEXT NOT NULL
+);
+CREATE TABLE invites (
+  id TEXT PRIMARY KEY,
+  visit_id TEXT NOT NULL,
+  secret_sha256 TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX invites_by_visit ON invites (visit_id, created_at, id);
+CREATE TABLE handoffs (
+  tablet_token_id TEXT PRIMARY KEY,
+  visit_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  by TEXT NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
-// Reasons are single lines (the loader collapses white space), so a newline
-// separates them safely.
-std::string JoinReasons(const std::vector<std::string>& reasons) {
+// Reasons are single lines (the loader collapses white space) and form ids
+// have none, so a newline separates them safely.
+std::string JoinLines(const std::vector<std::string>& lines, const char* separator = "\n") {
   std::string out;
-  for (const std::string& r : reasons) out += (out.empty() ? "" : "\n") + r;
+  for (const std::string& line : lines) out += (out.empty() ? "" : separator) + line;
   return out;
 }
 
-std::vector<std::string> SplitReasons(const std::string& joined) {
+std::vector<std::string> SplitLines(const std::string& joined) {
   std::vector<std::string> out;
   std::size_t start = 0;
   while (start < joined.size()) {
@@ -150,26 +196,179 @@ class WriteTransaction {
   bool open_ = true;
 };
 
+// A submission with its review, if any: what BindSubmissionRow reads, and
+// the join it reads from. The review's columns are '' when there is none.
 const char kSubmissionColumns[] =
-    "id, form_id, form_version, form_sha256, language, received_at, outcome, reasons, "
-    "content_json, content_sha256, pdf_sha256";
+    "s.id, s.form_id, s.form_version, s.form_sha256, s.language, s.received_at, s.outcome, "
+    "s.reasons, s.content_json, s.content_sha256, s.pdf_sha256, s.visit_id, s.needs_review, "
+    "COALESCE(r.submission_id, ''), COALESCE(r.decision, ''), COALESCE(r.note, ''), "
+    "COALESCE(r.practitioner, ''), COALESCE(r.practitioner_name, ''), "
+    "COALESCE(r.reviewed_at, ''), COALESCE(r.pdf_sha256, '')";
+const char kSubmissionsWithReviews[] =
+    " FROM submissions s LEFT JOIN reviews r ON r.submission_id = s.id";
+// The PDF reads return: the countersigned one once reviewed.
+const char kCurrentPdf[] = "COALESCE(r.pdf, s.pdf)";
 
 // One row of `submissions` as bound variables, turned into a record.
 struct SubmissionRow {
   SubmissionRecord r;
   std::string outcome, reasons;
+  int needs_review = 0;
+  Review review;
   SubmissionRecord Take() {
     r.outcome = ParseOutcome(outcome);
-    r.reasons = SplitReasons(reasons);
+    r.reasons = SplitLines(reasons);
+    r.needs_review = needs_review != 0;
+    r.review.reset();
+    if (!review.submission_id.empty()) r.review = review;
     return r;
   }
 };
 
 void BindSubmissionRow(Poco::Data::Statement& select, SubmissionRow& row) {
   SubmissionRecord& r = row.r;
+  Review& v = row.review;
   select, into(r.id), into(r.form_id), into(r.form_version), into(r.form_sha256), into(r.language),
       into(r.received_at), into(row.outcome), into(row.reasons), into(r.content_json),
-      into(r.content_sha256), into(r.pdf_sha256);
+      into(r.content_sha256), into(r.pdf_sha256), into(r.visit_id), into(row.needs_review);
+  select, into(v.submission_id), into(v.decision), into(v.note), into(v.practitioner),
+      into(v.practitioner_name), into(v.reviewed_at), into(v.pdf_sha256);
+}
+
+// "SELECT <submission columns><extra> FROM submissions s LEFT JOIN reviews r…<rest>".
+std::string SubmissionSql(const std::string& extra, const std::string& rest) {
+  return std::string("SELECT ") + kSubmissionColumns + extra + kSubmissionsWithReviews + rest;
+}
+
+const char kVisitColumns[] =
+    "id, created_at, created_by, patient_name, patient_dob, patient_number, form_ids";
+
+struct VisitRow {
+  Visit v;
+  std::string form_ids;
+  Visit Take() {
+    v.form_ids = SplitLines(form_ids);
+    return v;
+  }
+};
+
+void BindVisitRow(Poco::Data::Statement& select, VisitRow& row) {
+  Visit& v = row.v;
+  select, into(v.id), into(v.created_at), into(v.created_by), into(v.patient.name),
+      into(v.patient.date_of_birth), into(v.patient.number), into(row.form_ids);
+}
+
+const char kInviteColumns[] =
+    "id, visit_id, secret_sha256, created_at, created_by, expires_at, revoked_at";
+
+void BindInvite(Poco::Data::Statement& select, Invite& i) {
+  select, into(i.id), into(i.visit_id), into(i.secret_sha256), into(i.created_at),
+      into(i.created_by), into(i.expires_at), into(i.revoked_at);
+}
+
+// Runs `select` a row at a time, calling `take` after each row is read into
+// its bound variables.
+template <typename Take>
+void EachRow(Poco::Data::Statement& select, Take take) {
+  select, Poco::Data::Keywords::limit(1);
+  while (!select.done()) {
+    if (select.execute() == 0) break;
+    take();
+  }
+}
+
+// The WHERE clause of a query and its values, bound by reference in order
+// (so the filter must outlive the statement's execution).
+class Filter {
+ public:
+  void Add(const std::string& condition, std::vector<std::string> values = {}) {
+    sql_ += (sql_.empty() ? " WHERE " : " AND ") + condition;
+    values_.insert(values_.end(), values.begin(), values.end());
+  }
+  // received_at or created_at within [from, to).
+  void AddRange(const std::string& column, const std::string& from, const std::string& to) {
+    if (!from.empty()) Add(column + " >= ?", {from});
+    if (!to.empty()) Add(column + " < ?", {to});
+  }
+  const std::string& sql() const { return sql_; }
+  void Bind(Poco::Data::Statement& statement) {
+    for (std::string& value : values_) statement, useRef(value);
+  }
+
+ private:
+  std::string sql_;
+  std::vector<std::string> values_;
+};
+
+// Listings go newest first and page by keyset: the cursor is the last
+// row's sort key, "<time>|<id>", so a page never repeats or skips a row
+// stored while someone pages.
+constexpr int kMaxPage = 200;
+
+int PageSize(int requested) {
+  return requested < 1 ? 1 : requested > kMaxPage ? kMaxPage : requested;
+}
+
+std::string MakeCursor(const std::string& at, const std::string& id) { return at + "|" + id; }
+
+// A stored time: digits and the punctuation of ISO 8601.
+bool IsTimeText(const std::string& text) {
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && std::strchr("-:.+TZ", c) == nullptr) {
+      return false;
+    }
+  }
+  return !text.empty();
+}
+
+bool IsPrintable(const std::string& text) {
+  for (char c : text) {
+    if (c < ' ' || c > '~') return false;
+  }
+  return true;
+}
+
+// Adds "after this cursor" for a listing in (at_column, id_column)
+// descending order. Ids are any text, so the first '|' ends the time.
+void AddCursor(Filter& filter, const std::string& cursor, const std::string& at_column,
+               const std::string& id_column) {
+  if (cursor.empty()) return;
+  std::size_t bar = cursor.find('|');
+  if (bar == std::string::npos || !IsTimeText(cursor.substr(0, bar)) || bar + 1 == cursor.size()) {
+    std::string shown = IsPrintable(cursor) ? cursor.substr(0, 80) : "(unprintable)";
+    throw std::invalid_argument("cursor \"" + shown + "\" is not one this listing made");
+  }
+  filter.Add("(" + at_column + ", " + id_column + ") < (?, ?)",
+             {cursor.substr(0, bar), cursor.substr(bar + 1)});
+}
+
+// Name contains `patient` (ASCII case folded, as SQLite's lower() does) or
+// date of birth equals it.
+void AddPatient(Filter& filter, const std::string& patient, const std::string& table) {
+  if (patient.empty()) return;
+  std::string pattern = "%";
+  for (char c : patient) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += '%';
+  filter.Add("(lower(" + table + ".patient_name) LIKE lower(?) ESCAPE '\\' OR " + table +
+                 ".patient_dob = ?)",
+             {pattern, patient});
+}
+
+// Keeps `limit` of the `limit + 1` rows read, and the cursor of the last
+// kept if there were more.
+template <typename T, typename Key>
+Page<T> ToPage(std::vector<T> rows, int limit, Key key) {
+  Page<T> page;
+  page.items = std::move(rows);
+  auto size = static_cast<std::size_t>(limit);
+  if (page.items.size() > size) {
+    page.items.resize(size);
+    page.next = key(page.items.back());
+  }
+  return page;
 }
 
 class SqliteStore : public Store {
@@ -200,12 +399,37 @@ class SqliteStore : public Store {
   std::optional<Token> FindToken(const std::string& id) override;
   std::vector<Token> Tokens() override;
   bool RevokeToken(const std::string& id, const Actor& actor) override;
+  Page<SubmissionRecord> ListSubmissions(const SubmissionQuery& query) override;
+  void AddVisit(const Visit& visit, const Actor& actor) override;
+  std::optional<Visit> FindVisit(const std::string& id) override;
+  Page<Visit> ListVisits(const VisitQuery& query) override;
+  std::vector<SubmissionRecord> SubmissionsOfVisit(const std::string& visit_id) override;
+  bool PutReview(const Review& review, const std::string& pdf, const Actor& actor) override;
+  void AddInvite(const Invite& invite, const Actor& actor) override;
+  std::optional<Invite> FindInvite(const std::string& id) override;
+  bool RevokeInvite(const std::string& id, const Actor& actor) override;
+  std::vector<Invite> InvitesOfVisit(const std::string& visit_id) override;
+  void SetHandoff(const std::string& tablet_token_id, const std::string& visit_id,
+                  const Actor& actor) override;
+  std::optional<std::string> FindHandoff(const std::string& tablet_token_id) override;
+  void ClearHandoff(const std::string& tablet_token_id, const Actor& actor) override;
 
  private:
   static Poco::Data::Session Open(const std::string& path, const SqliteOptions& options);
   void Migrate();
   static std::optional<SubmissionRecord> FindIn(Poco::Data::Session& session,
                                                 const std::string& id);
+  // Submissions (without PDFs) or visits matching `filter`, in `order`, at
+  // most `limit` of them when it is positive.
+  static std::vector<SubmissionRecord> SelectSubmissions(Poco::Data::Session& session,
+                                                         const std::string& joins, Filter& filter,
+                                                         const std::string& order, int limit = 0);
+  static std::vector<Visit> SelectVisits(Poco::Data::Session& session, Filter& filter,
+                                         const std::string& order, int limit = 0);
+  static std::vector<Invite> SelectInvites(Poco::Data::Session& session, const std::string& column,
+                                           const std::string& value);
+  bool Reviewable(const std::string& submission_id);
+  void InsertReview(const Review& review, const std::string& pdf);
   // One waiting Put of a group commit.
   struct PendingPut {
     PendingPut(const SubmissionRecord& r, const std::string& p, const FormDefinition& f,
@@ -372,9 +596,13 @@ PutResult SqliteStore::PutLocked(const PendingPut& put) {
     return {same ? PutStatus::kDuplicate : PutStatus::kConflict, *existing};
   }
   Insert(record, put.pdf, put.form);
-  AppendEventLocked(put.actor, "submission.stored", record.id,
-                    "pdf_sha256=" + record.pdf_sha256 + ";content_sha256=" + record.content_sha256);
-  return {PutStatus::kStored, record};
+  std::string detail =
+      "pdf_sha256=" + record.pdf_sha256 + ";content_sha256=" + record.content_sha256;
+  if (!record.visit_id.empty()) detail += ";visit=" + record.visit_id;
+  AppendEventLocked(put.actor, "submission.stored", record.id, detail);
+  PutResult result{PutStatus::kStored, record};
+  result.record.review.reset();  // Put ignores it: nothing is reviewed yet
+  return result;
 }
 
 void SqliteStore::Insert(const SubmissionRecord& r, const std::string& pdf,
@@ -384,15 +612,17 @@ void SqliteStore::Insert(const SubmissionRecord& r, const std::string& pdf,
               "VALUES (?, ?, ?, ?, ?)",
       useRef(form.id), useRef(form.version), useRef(form.sha256_hex), useRef(xml),
       useRef(r.received_at), now;
-  std::string reasons = JoinReasons(r.reasons);
+  std::string reasons = JoinLines(r.reasons);
   std::string outcome = ToString(r.outcome);
   Poco::Data::BLOB pdf_blob = ToBlob(pdf);
+  int needs_review = r.needs_review ? 1 : 0;
   session_ << "INSERT INTO submissions (id, form_id, form_version, form_sha256, language, "
-              "received_at, outcome, reasons, content_json, content_sha256, pdf, pdf_sha256) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              "received_at, outcome, reasons, content_json, content_sha256, pdf, pdf_sha256, "
+              "visit_id, needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       useRef(r.id), useRef(r.form_id), useRef(r.form_version), useRef(r.form_sha256),
       useRef(r.language), useRef(r.received_at), useRef(outcome), useRef(reasons),
-      useRef(r.content_json), useRef(r.content_sha256), useRef(pdf_blob), useRef(r.pdf_sha256), now;
+      useRef(r.content_json), useRef(r.content_sha256), useRef(pdf_blob), useRef(r.pdf_sha256),
+      useRef(r.visit_id), useRef(needs_review), now;
 }
 
 AuditEvent SqliteStore::AppendEventLocked(const Actor& actor, const std::string& action,
@@ -433,7 +663,7 @@ std::optional<SubmissionRecord> SqliteStore::FindIn(Poco::Data::Session& session
                                                     const std::string& id) {
   SubmissionRow row;
   Poco::Data::Statement select(session);
-  select << std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE id = ?";
+  select << SubmissionSql("", " WHERE s.id = ?");
   BindSubmissionRow(select, row);
   select, useRef(id);
   if (select.execute() == 0) return std::nullopt;
@@ -454,7 +684,8 @@ std::optional<std::string> SqliteStore::FindPdf(const std::string& id) {
   try {
     Poco::Data::BLOB pdf;
     Poco::Data::Statement select(*reader_);
-    select << "SELECT pdf FROM submissions WHERE id = ?", into(pdf), useRef(id);
+    select << std::string("SELECT ") + kCurrentPdf + kSubmissionsWithReviews + " WHERE s.id = ?",
+        into(pdf), useRef(id);
     if (select.execute() == 0) return std::nullopt;
     return FromBlob(pdf);
   } catch (const Poco::Exception& e) {
@@ -474,9 +705,9 @@ void SqliteStore::ForEachSubmission(const std::string& from, const std::string& 
     SubmissionRow row;
     Poco::Data::BLOB pdf;
     Poco::Data::Statement select(reader);
-    select << std::string("SELECT ") + kSubmissionColumns +
-                  ", pdf FROM submissions WHERE received_at >= ? AND received_at < ? "
-                  "ORDER BY received_at, id";
+    select << SubmissionSql(std::string(", ") + kCurrentPdf,
+                            " WHERE s.received_at >= ? AND s.received_at < ? "
+                            "ORDER BY s.received_at, s.id");
     BindSubmissionRow(select, row);
     select, into(pdf), useRef(low), useRef(high), Poco::Data::Keywords::limit(1);
     while (!select.done()) {
@@ -635,6 +866,266 @@ bool SqliteStore::RevokeToken(const std::string& id, const Actor& actor) {
     return true;
   } catch (const Poco::Exception& e) {
     Fail("revoking token " + id, e);
+  }
+}
+
+std::vector<SubmissionRecord> SqliteStore::SelectSubmissions(Poco::Data::Session& session,
+                                                             const std::string& joins,
+                                                             Filter& filter,
+                                                             const std::string& order, int limit) {
+  std::vector<SubmissionRecord> records;
+  SubmissionRow row;
+  Poco::Data::Statement select(session);
+  select << SubmissionSql("", joins + filter.sql() + " " + order + (limit > 0 ? " LIMIT ?" : ""));
+  BindSubmissionRow(select, row);
+  filter.Bind(select);
+  if (limit > 0) select, useRef(limit);
+  EachRow(select, [&] { records.push_back(row.Take()); });
+  return records;
+}
+
+// On the writer's connection, like Tokens(): the by-id lookups keep the
+// reader to themselves.
+Page<SubmissionRecord> SqliteStore::ListSubmissions(const SubmissionQuery& q) {
+  Filter filter;
+  filter.AddRange("s.received_at", q.from, q.to);
+  if (!q.form_id.empty()) filter.Add("s.form_id = ?", {q.form_id});
+  if (q.outcome) filter.Add("s.outcome = ?", {ToString(*q.outcome)});
+  if (q.reviewed) {
+    filter.Add(*q.reviewed ? "r.submission_id IS NOT NULL"
+                           : "s.needs_review = 1 AND r.submission_id IS NULL");
+  }
+  if (!q.visit_id.empty()) filter.Add("s.visit_id = ?", {q.visit_id});
+  AddPatient(filter, q.patient, "v");
+  AddCursor(filter, q.after, "s.received_at", "s.id");
+  int limit = PageSize(q.limit);
+  std::string joins = q.patient.empty() ? "" : " JOIN visits v ON v.id = s.visit_id";
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    return ToPage(SelectSubmissions(session_, joins, filter,
+                                    "ORDER BY s.received_at DESC, s.id DESC", limit + 1),
+                  limit, [](const SubmissionRecord& r) { return MakeCursor(r.received_at, r.id); });
+  } catch (const Poco::Exception& e) {
+    Fail("listing submissions", e);
+  }
+}
+
+std::vector<SubmissionRecord> SqliteStore::SubmissionsOfVisit(const std::string& visit_id) {
+  Filter filter;
+  filter.Add("s.visit_id = ?", {visit_id});
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    return SelectSubmissions(*reader_, "", filter, "ORDER BY s.received_at, s.id");
+  } catch (const Poco::Exception& e) {
+    Fail("reading the submissions of visit " + visit_id, e);
+  }
+}
+
+void SqliteStore::AddVisit(const Visit& v, const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    std::string forms = JoinLines(v.form_ids);
+    session_ << std::string("INSERT INTO visits (") + kVisitColumns +
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        useRef(v.id), useRef(v.created_at), useRef(v.created_by), useRef(v.patient.name),
+        useRef(v.patient.date_of_birth), useRef(v.patient.number), useRef(forms), now;
+    // The audit log goes into compliance archives: no patient identity in it.
+    AppendEventLocked(actor, "visit.created", v.id, "forms=" + JoinLines(v.form_ids, ","));
+    transaction.Commit();
+  } catch (const Poco::Exception& e) {
+    Fail("creating visit " + v.id, e);
+  }
+}
+
+std::vector<Visit> SqliteStore::SelectVisits(Poco::Data::Session& session, Filter& filter,
+                                             const std::string& order, int limit) {
+  std::vector<Visit> visits;
+  VisitRow row;
+  Poco::Data::Statement select(session);
+  select << std::string("SELECT ") + kVisitColumns + " FROM visits" + filter.sql() + " " + order +
+                (limit > 0 ? " LIMIT ?" : "");
+  BindVisitRow(select, row);
+  filter.Bind(select);
+  if (limit > 0) select, useRef(limit);
+  EachRow(select, [&] { visits.push_back(row.Take()); });
+  return visits;
+}
+
+std::optional<Visit> SqliteStore::FindVisit(const std::string& id) {
+  Filter filter;
+  filter.Add("id = ?", {id});
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    std::vector<Visit> found = SelectVisits(*reader_, filter, "");
+    if (found.empty()) return std::nullopt;
+    return found.front();
+  } catch (const Poco::Exception& e) {
+    Fail("reading visit " + id, e);
+  }
+}
+
+Page<Visit> SqliteStore::ListVisits(const VisitQuery& q) {
+  Filter filter;
+  filter.AddRange("created_at", q.from, q.to);
+  AddPatient(filter, q.patient, "visits");
+  AddCursor(filter, q.after, "created_at", "id");
+  int limit = PageSize(q.limit);
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    return ToPage(SelectVisits(session_, filter, "ORDER BY created_at DESC, id DESC", limit + 1),
+                  limit, [](const Visit& v) { return MakeCursor(v.created_at, v.id); });
+  } catch (const Poco::Exception& e) {
+    Fail("listing visits", e);
+  }
+}
+
+// Under the write lock: nothing can review it between this and the insert.
+bool SqliteStore::Reviewable(const std::string& submission_id) {
+  int count = 0;
+  session_ << std::string("SELECT COUNT(*)") + kSubmissionsWithReviews +
+                  " WHERE s.id = ? AND r.submission_id IS NULL",
+      into(count), useRef(submission_id), now;
+  return count == 1;
+}
+
+void SqliteStore::InsertReview(const Review& r, const std::string& pdf) {
+  Poco::Data::BLOB blob = ToBlob(pdf);
+  session_ << "INSERT INTO reviews (submission_id, decision, note, practitioner, "
+              "practitioner_name, reviewed_at, pdf, pdf_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      useRef(r.submission_id), useRef(r.decision), useRef(r.note), useRef(r.practitioner),
+      useRef(r.practitioner_name), useRef(r.reviewed_at), useRef(blob), useRef(r.pdf_sha256), now;
+}
+
+// mutex_ serialises this audit append with the group commit's and
+// RecordEvent's; BEGIN IMMEDIATE with other processes'.
+bool SqliteStore::PutReview(const Review& review, const std::string& pdf, const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    if (!Reviewable(review.submission_id)) return false;
+    InsertReview(review, pdf);
+    AppendEventLocked(actor, "submission.reviewed", review.submission_id,
+                      "decision=" + review.decision + ";pdf_sha256=" + review.pdf_sha256);
+    transaction.Commit();
+    return true;
+  } catch (const Poco::Exception& e) {
+    Fail("storing the review of submission " + review.submission_id, e);
+  }
+}
+
+void SqliteStore::AddInvite(const Invite& i, const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    session_ << "INSERT INTO invites (id, visit_id, secret_sha256, created_at, created_by, "
+                "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        useRef(i.id), useRef(i.visit_id), useRef(i.secret_sha256), useRef(i.created_at),
+        useRef(i.created_by), useRef(i.expires_at), now;
+    AppendEventLocked(actor, "invite.created", i.id,
+                      "visit=" + i.visit_id + ";expires=" + i.expires_at);
+    transaction.Commit();
+  } catch (const Poco::Exception& e) {
+    Fail("creating invite " + i.id, e);
+  }
+}
+
+std::vector<Invite> SqliteStore::SelectInvites(Poco::Data::Session& session,
+                                               const std::string& column,
+                                               const std::string& value) {
+  std::vector<Invite> invites;
+  Invite i;
+  Poco::Data::Statement select(session);
+  select << std::string("SELECT ") + kInviteColumns + " FROM invites WHERE " + column +
+                " = ? ORDER BY created_at, id";
+  BindInvite(select, i);
+  select, useRef(value);
+  EachRow(select, [&] { invites.push_back(i); });
+  return invites;
+}
+
+std::optional<Invite> SqliteStore::FindInvite(const std::string& id) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    std::vector<Invite> found = SelectInvites(*reader_, "id", id);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+  } catch (const Poco::Exception& e) {
+    Fail("reading invite " + id, e);
+  }
+}
+
+std::vector<Invite> SqliteStore::InvitesOfVisit(const std::string& visit_id) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    return SelectInvites(*reader_, "visit_id", visit_id);
+  } catch (const Poco::Exception& e) {
+    Fail("reading the invites of visit " + visit_id, e);
+  }
+}
+
+bool SqliteStore::RevokeInvite(const std::string& id, const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    std::string at = UtcNow();
+    Poco::Data::Statement update(session_);
+    update << "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at = ''", useRef(at),
+        useRef(id);
+    if (update.execute() == 0) return false;
+    AppendEventLocked(actor, "invite.revoked", id, "");
+    transaction.Commit();
+    return true;
+  } catch (const Poco::Exception& e) {
+    Fail("revoking invite " + id, e);
+  }
+}
+
+// Replaces the tablet's earlier hand-off, if any.
+void SqliteStore::SetHandoff(const std::string& tablet_token_id, const std::string& visit_id,
+                             const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    std::string at = UtcNow();
+    session_ << "INSERT OR REPLACE INTO handoffs (tablet_token_id, visit_id, at, by) "
+                "VALUES (?, ?, ?, ?)",
+        useRef(tablet_token_id), useRef(visit_id), useRef(at), useRef(actor), now;
+    AppendEventLocked(actor, "kiosk.handoff", tablet_token_id, "visit=" + visit_id);
+    transaction.Commit();
+  } catch (const Poco::Exception& e) {
+    Fail("handing visit " + visit_id + " to tablet " + tablet_token_id, e);
+  }
+}
+
+std::optional<std::string> SqliteStore::FindHandoff(const std::string& tablet_token_id) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    std::string visit_id;
+    Poco::Data::Statement select(*reader_);
+    select << "SELECT visit_id FROM handoffs WHERE tablet_token_id = ?", into(visit_id),
+        useRef(tablet_token_id);
+    if (select.execute() == 0) return std::nullopt;
+    return visit_id;
+  } catch (const Poco::Exception& e) {
+    Fail("reading the hand-off of tablet " + tablet_token_id, e);
+  }
+}
+
+void SqliteStore::ClearHandoff(const std::string& tablet_token_id, const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    std::string visit_id;
+    Poco::Data::Statement select(session_);
+    select << "SELECT visit_id FROM handoffs WHERE tablet_token_id = ?", into(visit_id),
+        useRef(tablet_token_id);
+    if (select.execute() == 0) return;  // nothing to clear, nothing to record
+    session_ << "DELETE FROM handoffs WHERE tablet_token_id = ?", useRef(tablet_token_id), now;
+    AppendEventLocked(actor, "kiosk.cleared", tablet_token_id, "visit=" + visit_id);
+    transaction.Commit();
+  } catch (const Poco::Exception& e) {
+    Fail("clearing the hand-off of tablet " + tablet_token_id, e);
   }
 }
 

@@ -27,6 +27,19 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A practitioner's decision on a stored submission, and the countersigned
+// PDF it produced: the sealed original with an incremental update carrying
+// a second signature appended (see seal/seal.h, CountersignPdf).
+struct Review {
+  std::string submission_id;
+  std::string decision;  // "proceed", "defer" or "decline"
+  std::string note;      // may be empty
+  std::string practitioner;       // the practitioner's token id
+  std::string practitioner_name;  // that token's name, as printed on the PDF
+  std::string reviewed_at;        // UTC, ISO 8601 with a trailing Z
+  std::string pdf_sha256;         // of the countersigned PDF
+};
+
 // One stored submission, as the receipt and the record API report it.
 struct SubmissionRecord {
   std::string id;  // the client-made UUID, lower case
@@ -39,7 +52,73 @@ struct SubmissionRecord {
   std::vector<std::string> reasons;
   std::string content_json;    // the submission's canonical JSON
   std::string content_sha256;  // of content_json: tells a retry from a conflict
-  std::string pdf_sha256;
+  std::string pdf_sha256;  // of the sealed original, as first stored
+  std::string visit_id;    // the visit it was filled for; empty for standalone ones
+  // Set by intake: the outcome is practitioner-review or defer, or the form
+  // awaits a practitioner's countersignature. Such records wait in the
+  // review queue until reviewed.
+  bool needs_review = false;
+  // Filled in by the store's reads when the submission was reviewed; Put
+  // ignores it.
+  std::optional<Review> review;
+};
+
+// Who a visit is for, as staff entered it.
+struct Patient {
+  std::string name;
+  std::string date_of_birth;  // YYYY-MM-DD
+  std::string number;         // the clinic's own patient number; may be empty
+};
+
+// A patient's visit: who, and the packet of forms to fill, in order. A
+// form's state is not stored: it follows from the visit's submissions and
+// their reviews (see FormStateOf in service/visits.h).
+struct Visit {
+  std::string id;  // "vis_" and 24 lower-case hex digits
+  std::string created_at;
+  std::string created_by;  // actor
+  Patient patient;
+  std::vector<std::string> form_ids;
+};
+
+// A link for the patient's own phone: scoped to one visit, expiring,
+// revocable. Only the SHA-256 of the whole credential is kept.
+struct Invite {
+  std::string id;  // "inv_…", public; the credential is "cki_<hex>.<secret>"
+  std::string visit_id;
+  std::string secret_sha256;
+  std::string created_at;
+  std::string created_by;
+  std::string expires_at;  // UTC, ISO 8601
+  std::string revoked_at;  // empty while not revoked
+};
+
+// Filters of a listing; empty strings and unset values do not filter.
+// Listings are newest first; `after` is the `next` cursor of the page
+// before (opaque to callers), `limit` at most 200.
+struct SubmissionQuery {
+  std::string from, to;  // received_at bounds: from inclusive, to exclusive
+  std::string form_id;
+  std::optional<Outcome> outcome;
+  // true: reviewed; false: needs_review and not yet reviewed (the queue).
+  std::optional<bool> reviewed;
+  std::string visit_id;
+  // Only submissions whose visit's patient name contains it (any case) or
+  // whose date of birth equals it.
+  std::string patient;
+  std::string after;
+  int limit = 50;
+};
+struct VisitQuery {
+  std::string from, to;  // created_at bounds
+  std::string patient;   // as in SubmissionQuery
+  std::string after;
+  int limit = 50;
+};
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next;  // cursor of the next page; empty on the last
 };
 
 enum class PutStatus {
@@ -76,9 +155,9 @@ std::string CanonicalAuditEvent(const AuditEvent& event);
 // CanonicalAuditEvent(event).
 std::string AuditHash(const std::string& prev_hash, const AuditEvent& event);
 
-enum class Role { kTablet, kStaff, kCompliance };
+enum class Role { kTablet, kStaff, kPractitioner, kCompliance };
 const char* ToString(Role role);
-// Parses "tablet", "staff" or "compliance".
+// Parses "tablet", "staff", "practitioner" or "compliance".
 std::optional<Role> ParseRole(const std::string& text);
 
 // An API token. Only the SHA-256 of its secret is stored.
@@ -102,7 +181,8 @@ class Store {
   // it was made against, in one transaction. When the id exists, stores
   // nothing and reports whether the existing content matches.
   // The "submission.stored" audit event (detail: pdf_sha256 and
-  // content_sha256) is written in the same transaction.
+  // content_sha256, then visit when it has one) is written in the same
+  // transaction.
   virtual PutResult Put(const SubmissionRecord& record, const std::string& pdf,
                         const FormDefinition& form, const Actor& actor) = 0;
   virtual std::optional<SubmissionRecord> Find(const std::string& id) = 0;
@@ -140,6 +220,38 @@ class Store {
   virtual std::optional<std::string> PinnedDefinitionHash(const std::string& form_id,
                                                           const std::string& version) = 0;
   virtual std::size_t CountSubmissions() = 0;
+
+  // Submissions matching `query`, newest first, without PDFs. Throws
+  // std::invalid_argument for a cursor it did not make.
+  virtual Page<SubmissionRecord> ListSubmissions(const SubmissionQuery& query) = 0;
+
+  // Visits. AddVisit writes "visit.created" in the same transaction.
+  virtual void AddVisit(const Visit& visit, const Actor& actor) = 0;
+  virtual std::optional<Visit> FindVisit(const std::string& id) = 0;
+  virtual Page<Visit> ListVisits(const VisitQuery& query) = 0;
+  // Every submission naming `visit_id`, oldest first, without PDFs.
+  virtual std::vector<SubmissionRecord> SubmissionsOfVisit(const std::string& visit_id) = 0;
+
+  // Stores a review and its countersigned PDF (which FindPdf and
+  // ForEachSubmission then return), with the "submission.reviewed" audit
+  // event (detail: decision and pdf_sha256), in one transaction. False,
+  // storing nothing, if the submission is unknown or already reviewed.
+  virtual bool PutReview(const Review& review, const std::string& pdf, const Actor& actor) = 0;
+
+  // Invites. Adding and revoking write "invite.created"/"invite.revoked".
+  virtual void AddInvite(const Invite& invite, const Actor& actor) = 0;
+  virtual std::optional<Invite> FindInvite(const std::string& id) = 0;
+  // False if there is no such invite or it was already revoked.
+  virtual bool RevokeInvite(const std::string& id, const Actor& actor) = 0;
+  virtual std::vector<Invite> InvitesOfVisit(const std::string& visit_id) = 0;
+
+  // Kiosk hand-off: which visit a paired tablet (its token id) is showing.
+  // Setting and clearing write "kiosk.handoff"/"kiosk.cleared".
+  virtual void SetHandoff(const std::string& tablet_token_id, const std::string& visit_id,
+                          const Actor& actor) = 0;
+  // The visit handed to that tablet, if any.
+  virtual std::optional<std::string> FindHandoff(const std::string& tablet_token_id) = 0;
+  virtual void ClearHandoff(const std::string& tablet_token_id, const Actor& actor) = 0;
 };
 
 struct SqliteOptions {

@@ -232,7 +232,7 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   session << "PRAGMA journal_mode", into(mode), now;
   session << "PRAGMA user_version", into(version), now;
   CHECK(mode == "wal");
-  CHECK(version == 3);
+  CHECK(version == 4);
   struct stat info {};
   REQUIRE(stat(dir.File("consentkit.db").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);  // patient records: owner only
@@ -249,7 +249,7 @@ TEST_CASE("a database from a newer consentkit is refused, not damaged") {
   }
   CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
                        doctest::Contains("schema version 99 is newer than this consentkit "
-                                         "understands (3); upgrade consentkit"),
+                                         "understands (4); upgrade consentkit"),
                        StoreError);
 }
 
@@ -351,6 +351,548 @@ TEST_CASE("submissions stream in time order within a range, with their PDFs") {
   CHECK(all == 4);
   CHECK(store->DefinitionXml(form->id, form->version) == form->xml);
   CHECK_FALSE(store->DefinitionXml(form->id, "0"));
+}
+
+}  // namespace
+}  // namespace consentkit
+
+// Schema 4: visits, reviews, invites and kiosk hand-offs, and the listings.
+namespace consentkit {
+namespace {
+
+std::string VisitId(int n) {
+  std::string hex = std::to_string(n);
+  return "vis_" + std::string(24 - hex.size(), '0') + hex;
+}
+
+Visit MakeVisit(const std::string& id, const std::string& created_at, const std::string& name,
+                const std::string& dob) {
+  Visit v;
+  v.id = id;
+  v.created_at = created_at;
+  v.created_by = "tok_staff";
+  v.patient = {name, dob, ""};
+  v.form_ids = {"microneedling-intake", "microneedling-consent"};
+  return v;
+}
+
+SubmissionRecord RecordAt(const FormDefinition& form, const std::string& id,
+                          const std::string& received_at, Outcome outcome) {
+  SubmissionRecord r = Record(form, id, "{}");
+  r.received_at = received_at;
+  r.outcome = outcome;
+  return r;
+}
+
+Review MakeReview(const std::string& submission_id, const std::string& decision) {
+  Review r;
+  r.submission_id = submission_id;
+  r.decision = decision;
+  r.note = "Stopped isotretinoin in March";
+  r.practitioner = "tok_prac";
+  r.practitioner_name = "Dr. Quinn";
+  r.reviewed_at = "2026-11-23T12:00:00Z";
+  r.pdf_sha256 = "countersigned-hash-" + decision;
+  return r;
+}
+
+Invite MakeInvite(const std::string& id, const std::string& visit_id,
+                  const std::string& created_at) {
+  Invite i;
+  i.id = id;
+  i.visit_id = visit_id;
+  i.secret_sha256 = "secret-hash-" + id;
+  i.created_at = created_at;
+  i.created_by = "tok_staff";
+  i.expires_at = "2026-11-24T09:00:00Z";
+  return i;
+}
+
+// Every audit event, each checked to be the next link of the chain.
+std::vector<AuditEvent> VerifiedChain(Store& store) {
+  std::vector<AuditEvent> events;
+  std::string prev = kGenesisHash;
+  store.ForEachAuditEvent(1, 0, [&](const AuditEvent& e) {
+    CHECK(e.seq == static_cast<std::int64_t>(events.size() + 1));
+    CHECK(e.prev_hash == prev);
+    CHECK(e.hash == AuditHash(prev, e));
+    prev = e.hash;
+    events.push_back(e);
+  });
+  return events;
+}
+
+template <typename T>
+std::vector<std::string> Ids(const std::vector<T>& items) {
+  std::vector<std::string> ids;
+  for (const T& item : items) ids.push_back(item.id);
+  return ids;
+}
+
+int RowsOf(const test::TempDir& dir, const std::string& table) {
+  auto session = Inspect(dir);
+  int count = -1;
+  session << "SELECT COUNT(*) FROM " + table, into(count), now;
+  return count;
+}
+
+TEST_CASE("a visit is stored and read back exactly, and its audit event names no patient") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  Visit visit = MakeVisit(VisitId(1), "2026-11-23T09:00:00Z", "Ada Lovelace", "1990-12-10");
+  visit.patient.number = "P-0017";
+  store->AddVisit(visit, "tok_staff");
+  auto found = store->FindVisit(visit.id);
+  REQUIRE(found);
+  CHECK(found->id == visit.id);
+  CHECK(found->created_at == visit.created_at);
+  CHECK(found->created_by == "tok_staff");
+  CHECK(found->patient.name == "Ada Lovelace");
+  CHECK(found->patient.date_of_birth == "1990-12-10");
+  CHECK(found->patient.number == "P-0017");
+  CHECK(found->form_ids == visit.form_ids);
+  CHECK_FALSE(store->FindVisit(VisitId(2)));
+  CHECK_THROWS_WITH_AS(store->AddVisit(visit, "tok_staff"),
+                       doctest::Contains(("creating visit " + visit.id).c_str()), StoreError);
+  std::vector<AuditEvent> events = VerifiedChain(*store);
+  REQUIRE(events.size() == 1);  // the refused second one wrote nothing
+  CHECK(events[0].action == "visit.created");
+  CHECK(events[0].object == visit.id);
+  CHECK(events[0].detail == "forms=microneedling-intake,microneedling-consent");
+}
+
+TEST_CASE("visits list newest first across pages, and a bad cursor is refused") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  // Ids out of time order; two share a time, on either side of a page
+  // boundary: the id breaks the tie.
+  const std::pair<int, const char*> visits[] = {
+      {30, "2026-11-01T09:00:00Z"}, {70, "2026-11-02T09:00:00Z"}, {10, "2026-11-03T09:00:00Z"},
+      {60, "2026-11-04T09:00:00Z"}, {20, "2026-11-04T09:00:00Z"}, {50, "2026-11-05T09:00:00Z"},
+      {40, "2026-11-06T09:00:00Z"}};
+  for (const auto& [n, at] : visits) {
+    store->AddVisit(MakeVisit(VisitId(n), at, "P", "2000-01-01"), "tok_staff");
+  }
+  VisitQuery query;
+  query.limit = 3;
+  std::vector<std::string> seen;
+  std::vector<std::size_t> sizes;
+  for (int page_no = 0; page_no < 5; ++page_no) {
+    Page<Visit> page = store->ListVisits(query);
+    sizes.push_back(page.items.size());
+    for (const Visit& v : page.items) seen.push_back(v.id);
+    if (page_no == 0) {  // a newer visit arriving meanwhile does not shift later pages
+      store->AddVisit(MakeVisit(VisitId(9), "2026-11-07T09:00:00Z", "P", "2000-01-01"), "t");
+    }
+    if (page.next.empty()) break;
+    query.after = page.next;
+  }
+  CHECK(sizes == std::vector<std::size_t>{3, 3, 1});
+  CHECK(seen == std::vector<std::string>{VisitId(40), VisitId(50), VisitId(60), VisitId(20),
+                                         VisitId(10), VisitId(70), VisitId(30)});
+  VisitQuery range;
+  range.from = "2026-11-02T09:00:00Z";
+  range.to = "2026-11-04T09:00:00Z";
+  CHECK(Ids(store->ListVisits(range).items) == std::vector<std::string>{VisitId(10), VisitId(70)});
+  for (const char* bad : {"garbage", "2026-11-03T09:00:00Z|", "not a time|vis_1", "|vis_1"}) {
+    VisitQuery q;
+    q.after = bad;
+    CHECK_THROWS_WITH_AS(store->ListVisits(q),
+                         doctest::Contains((std::string("cursor \"") + bad + "\"").c_str()),
+                         std::invalid_argument);
+  }
+}
+
+TEST_CASE("a listing's limit is clamped to 1..200") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path(), SqliteOptions{false});
+  for (int i = 0; i < 205; ++i) {
+    store->AddVisit(MakeVisit(VisitId(i), "2026-11-01T09:00:00Z", "P", "2000-01-01"), "t");
+  }
+  VisitQuery query;
+  query.limit = 1000;
+  Page<Visit> big = store->ListVisits(query);
+  CHECK(big.items.size() == 200);
+  CHECK_FALSE(big.next.empty());
+  for (int tiny : {0, -5}) {
+    query.limit = tiny;
+    Page<Visit> page = store->ListVisits(query);
+    CHECK(page.items.size() == 1);
+    CHECK_FALSE(page.next.empty());
+  }
+  SubmissionQuery none;
+  none.limit = 0;
+  CHECK(store->ListSubmissions(none).items.empty());
+}
+
+// Two visits and four submissions against two forms, one reviewed.
+struct ListingFixture {
+  test::TempDir dir;
+  FormPtr consent = Consent();
+  FormPtr intake = LoadFormFile(test::SourcePath("forms/microneedling-intake.xml")).form;
+  std::unique_ptr<Store> store = OpenSqliteStore(dir.path());
+
+  ListingFixture() {
+    REQUIRE(intake);
+    store->AddVisit(MakeVisit(VisitId(1), "2026-11-01T08:00:00Z", "Ada Lovelace", "1990-12-10"),
+                    "t");
+    store->AddVisit(MakeVisit(VisitId(2), "2026-11-01T08:00:00Z", "Grace HOPPER", "1985-01-02"),
+                    "t");
+    Put(*consent, "s1", "2026-11-01T09:00:00Z", Outcome::kSuitable, VisitId(1), false);
+    Put(*consent, "s2", "2026-11-02T09:00:00Z", Outcome::kPractitionerReview, VisitId(1), true);
+    Put(*intake, "s3", "2026-11-03T09:00:00Z", Outcome::kDefer, VisitId(2), true);
+    Put(*intake, "s4", "2026-11-04T09:00:00Z", Outcome::kSuitable, "", false);
+    REQUIRE(store->PutReview(MakeReview("s3", "defer"), "countersigned s3", "tok_prac"));
+  }
+  void Put(const FormDefinition& form, const std::string& id, const std::string& at,
+           Outcome outcome, const std::string& visit_id, bool needs_review) {
+    SubmissionRecord r = RecordAt(form, id, at, outcome);
+    r.visit_id = visit_id;
+    r.needs_review = needs_review;
+    REQUIRE(store->Put(r, "pdf of " + id, form, "tok_tablet").status == PutStatus::kStored);
+  }
+  std::vector<std::string> List(const SubmissionQuery& query) {
+    return Ids(store->ListSubmissions(query).items);
+  }
+};
+
+using IdList = std::vector<std::string>;
+
+TEST_CASE("submission listings filter by form, outcome and received time") {
+  ListingFixture f;
+  SubmissionQuery q;
+  CHECK(f.List(q) == IdList{"s4", "s3", "s2", "s1"});
+  q.form_id = f.intake->id;
+  CHECK(f.List(q) == IdList{"s4", "s3"});
+  q.outcome = Outcome::kSuitable;
+  CHECK(f.List(q) == IdList{"s4"});
+  q = {};
+  q.outcome = Outcome::kPractitionerReview;
+  CHECK(f.List(q) == IdList{"s2"});
+  q = {};
+  q.from = "2026-11-02T09:00:00Z";  // inclusive
+  q.to = "2026-11-04T09:00:00Z";    // exclusive
+  CHECK(f.List(q) == IdList{"s3", "s2"});
+}
+
+TEST_CASE("submission listings filter by review: reviewed, or waiting in the queue") {
+  ListingFixture f;
+  SubmissionQuery q;
+  q.reviewed = true;
+  Page<SubmissionRecord> reviewed = f.store->ListSubmissions(q);
+  REQUIRE(Ids(reviewed.items) == IdList{"s3"});
+  REQUIRE(reviewed.items[0].review);
+  CHECK(reviewed.items[0].review->decision == "defer");
+  q.reviewed = false;  // needs review and not yet reviewed; s1 and s4 never needed it
+  Page<SubmissionRecord> queue = f.store->ListSubmissions(q);
+  REQUIRE(Ids(queue.items) == IdList{"s2"});
+  CHECK(queue.items[0].needs_review);
+  CHECK_FALSE(queue.items[0].review);
+}
+
+TEST_CASE("submission listings filter by visit, and by patient name in any case or birth date") {
+  ListingFixture f;
+  SubmissionQuery q;
+  q.visit_id = VisitId(1);
+  CHECK(f.List(q) == IdList{"s2", "s1"});
+  q = {};
+  q.patient = "lovelace";
+  CHECK(f.List(q) == IdList{"s2", "s1"});
+  q.patient = "gRACE hop";
+  CHECK(f.List(q) == IdList{"s3"});
+  q.patient = "1985-01-02";
+  CHECK(f.List(q) == IdList{"s3"});
+  q.patient = "1985-01";  // a date of birth must match whole
+  CHECK(f.List(q).empty());
+  // LIKE's wildcards are plain characters in a search.
+  for (const char* wild : {"%", "_", "A_a", "\\"}) {
+    q.patient = wild;
+    CHECK(f.List(q).empty());
+  }
+  VisitQuery visits;
+  visits.patient = "ada";
+  CHECK(Ids(f.store->ListVisits(visits).items) == IdList{VisitId(1)});
+  visits.patient = "1985-01-02";
+  CHECK(Ids(f.store->ListVisits(visits).items) == IdList{VisitId(2)});
+}
+
+TEST_CASE("submission listings page newest first with their filters, and refuse a bad cursor") {
+  ListingFixture f;
+  SubmissionQuery q;
+  q.limit = 1;
+  q.patient = "a";  // s1, s2, s3: both patients' names have an "a"
+  IdList seen;
+  for (int i = 0; i < 5; ++i) {
+    Page<SubmissionRecord> page = f.store->ListSubmissions(q);
+    for (const SubmissionRecord& r : page.items) seen.push_back(r.id);
+    if (page.next.empty()) break;
+    q.after = page.next;
+  }
+  CHECK(seen == IdList{"s3", "s2", "s1"});
+  q.after = "2026-11-02T09:00:00Z\n|s2";
+  CHECK_THROWS_WITH_AS(f.store->ListSubmissions(q), doctest::Contains("cursor \"(unprintable)\""),
+                       std::invalid_argument);
+}
+
+TEST_CASE("a submission keeps its visit and review flag, and its stored event names the visit") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  SubmissionRecord record = Record(*form, "id-1", "{}");
+  record.visit_id = VisitId(1);
+  record.needs_review = true;
+  record.review = MakeReview("id-1", "proceed");  // Put ignores it
+  PutResult put = store->Put(record, Pdf(), *form, "tok_tablet");
+  CHECK_FALSE(put.record.review);
+  auto found = store->Find("id-1");
+  REQUIRE(found);
+  CHECK(found->visit_id == VisitId(1));
+  CHECK(found->needs_review);
+  CHECK_FALSE(found->review);
+  CHECK(Ids(store->SubmissionsOfVisit(VisitId(1))) == IdList{"id-1"});
+  CHECK(store->SubmissionsOfVisit(VisitId(2)).empty());
+  std::vector<AuditEvent> events = VerifiedChain(*store);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].detail == "pdf_sha256=pdfhash;content_sha256=hash-of-{};visit=" + VisitId(1));
+}
+
+TEST_CASE("a visit's submissions come oldest first, with their reviews") {
+  ListingFixture f;
+  f.Put(*f.consent, "s0", "2026-10-31T09:00:00Z", Outcome::kSuitable, VisitId(2), false);
+  std::vector<SubmissionRecord> of_visit = f.store->SubmissionsOfVisit(VisitId(2));
+  REQUIRE(Ids(of_visit) == IdList{"s0", "s3"});
+  CHECK_FALSE(of_visit[0].review);
+  REQUIRE(of_visit[1].review);
+  CHECK(of_visit[1].review->pdf_sha256 == "countersigned-hash-defer");
+}
+
+TEST_CASE("a review is stored once, and its countersigned PDF is what reads then return") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  SubmissionRecord record = Record(*form, "id-1", "{}");
+  record.needs_review = true;
+  REQUIRE(store->Put(record, Pdf(), *form, "tok_tablet").status == PutStatus::kStored);
+  Review review = MakeReview("id-1", "proceed");
+  CHECK(store->PutReview(review, "countersigned", "tok_prac"));
+  auto found = store->Find("id-1");
+  REQUIRE(found);
+  REQUIRE(found->review);
+  CHECK(found->review->submission_id == "id-1");
+  CHECK(found->review->decision == "proceed");
+  CHECK(found->review->note == review.note);
+  CHECK(found->review->practitioner == "tok_prac");
+  CHECK(found->review->practitioner_name == "Dr. Quinn");
+  CHECK(found->review->reviewed_at == review.reviewed_at);
+  CHECK(found->review->pdf_sha256 == "countersigned-hash-proceed");
+  CHECK(found->pdf_sha256 == "pdfhash");  // the original's, as first stored
+  CHECK(store->FindPdf("id-1") == "countersigned");
+  int streamed = 0;
+  store->ForEachSubmission("", "", [&](const SubmissionRecord& r, const std::string& pdf) {
+    CHECK(r.review);
+    CHECK(pdf == "countersigned");
+    ++streamed;
+  });
+  CHECK(streamed == 1);
+  std::int64_t seq = store->LastAuditSeq();
+  // Reviewed already, or no such submission: nothing stored, nothing audited.
+  CHECK_FALSE(store->PutReview(MakeReview("id-1", "decline"), "other", "tok_prac"));
+  CHECK_FALSE(store->PutReview(MakeReview("id-none", "proceed"), "other", "tok_prac"));
+  CHECK(store->LastAuditSeq() == seq);
+  CHECK(store->Find("id-1")->review->decision == "proceed");
+  CHECK(store->FindPdf("id-1") == "countersigned");
+  CHECK(RowsOf(dir, "reviews") == 1);
+  // The sealed original is kept as it was.
+  auto session = Inspect(dir);
+  Poco::Data::BLOB original;
+  session << "SELECT pdf FROM submissions WHERE id = 'id-1'", into(original), now;
+  CHECK(std::string(reinterpret_cast<const char*>(original.rawContent()), original.size()) ==
+        Pdf());
+}
+
+TEST_CASE("an invite is stored, listed with its visit, and revoked once") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  store->AddInvite(MakeInvite("inv_2", VisitId(1), "2026-11-23T09:05:00Z"), "tok_staff");
+  store->AddInvite(MakeInvite("inv_1", VisitId(1), "2026-11-23T09:00:00Z"), "tok_staff");
+  store->AddInvite(MakeInvite("inv_3", VisitId(2), "2026-11-23T09:00:00Z"), "tok_staff");
+  auto found = store->FindInvite("inv_1");
+  REQUIRE(found);
+  CHECK(found->visit_id == VisitId(1));
+  CHECK(found->secret_sha256 == "secret-hash-inv_1");
+  CHECK(found->created_at == "2026-11-23T09:00:00Z");
+  CHECK(found->created_by == "tok_staff");
+  CHECK(found->expires_at == "2026-11-24T09:00:00Z");
+  CHECK(found->revoked_at.empty());
+  CHECK_FALSE(store->FindInvite("inv_none"));
+  CHECK(Ids(store->InvitesOfVisit(VisitId(1))) == IdList{"inv_1", "inv_2"});
+  CHECK(store->RevokeInvite("inv_1", "tok_staff"));
+  std::string revoked_at = store->FindInvite("inv_1")->revoked_at;
+  CHECK(revoked_at.size() == 20);
+  std::int64_t seq = store->LastAuditSeq();
+  CHECK_FALSE(store->RevokeInvite("inv_1", "tok_staff"));  // already: nothing written
+  CHECK_FALSE(store->RevokeInvite("inv_none", "tok_staff"));
+  CHECK(store->LastAuditSeq() == seq);
+  CHECK(store->FindInvite("inv_1")->revoked_at == revoked_at);
+  CHECK(store->FindInvite("inv_2")->revoked_at.empty());
+}
+
+TEST_CASE("a tablet's hand-off is set, replaced and cleared") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  CHECK_FALSE(store->FindHandoff("tok_tablet"));
+  store->SetHandoff("tok_tablet", VisitId(1), "tok_staff");
+  store->SetHandoff("tok_other", VisitId(3), "tok_staff");
+  CHECK(store->FindHandoff("tok_tablet") == VisitId(1));
+  store->SetHandoff("tok_tablet", VisitId(2), "tok_staff");  // replaces the first
+  CHECK(store->FindHandoff("tok_tablet") == VisitId(2));
+  CHECK(RowsOf(dir, "handoffs") == 2);
+  store->ClearHandoff("tok_tablet", "tok_staff");
+  CHECK_FALSE(store->FindHandoff("tok_tablet"));
+  CHECK(store->FindHandoff("tok_other") == VisitId(3));
+  std::int64_t seq = store->LastAuditSeq();
+  store->ClearHandoff("tok_tablet", "tok_staff");  // nothing to clear: no event
+  CHECK(store->LastAuditSeq() == seq);
+}
+
+TEST_CASE("every new kind of change writes its audit event, and the chain still verifies") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  store->AddVisit(MakeVisit(VisitId(1), "2026-11-23T09:00:00Z", "Ada", "1990-12-10"), "tok_staff");
+  SubmissionRecord record = Record(*form, "id-1", "{}");
+  record.visit_id = VisitId(1);
+  store->Put(record, Pdf(), *form, "tok_tablet");
+  REQUIRE(store->PutReview(MakeReview("id-1", "proceed"), "countersigned", "tok_prac"));
+  store->AddInvite(MakeInvite("inv_1", VisitId(1), "2026-11-23T09:00:00Z"), "tok_staff");
+  REQUIRE(store->RevokeInvite("inv_1", "tok_staff"));
+  store->SetHandoff("tok_tablet", VisitId(1), "tok_staff");
+  store->ClearHandoff("tok_tablet", "tok_staff2");
+  std::vector<AuditEvent> events = VerifiedChain(*store);
+  struct Expected {
+    std::string actor, action, object, detail;
+  };
+  std::vector<Expected> expected = {
+      {"tok_staff", "visit.created", VisitId(1),
+       "forms=microneedling-intake,microneedling-consent"},
+      {"tok_tablet", "submission.stored", "id-1",
+       "pdf_sha256=pdfhash;content_sha256=hash-of-{};visit=" + VisitId(1)},
+      {"tok_prac", "submission.reviewed", "id-1",
+       "decision=proceed;pdf_sha256=countersigned-hash-proceed"},
+      {"tok_staff", "invite.created", "inv_1",
+       "visit=" + VisitId(1) + ";expires=2026-11-24T09:00:00Z"},
+      {"tok_staff", "invite.revoked", "inv_1", ""},
+      {"tok_staff", "kiosk.handoff", "tok_tablet", "visit=" + VisitId(1)},
+      {"tok_staff2", "kiosk.cleared", "tok_tablet", "visit=" + VisitId(1)},
+  };
+  REQUIRE(events.size() == expected.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CAPTURE(i);
+    CHECK(events[i].actor == expected[i].actor);
+    CHECK(events[i].action == expected[i].action);
+    CHECK(events[i].object == expected[i].object);
+    CHECK(events[i].detail == expected[i].detail);
+  }
+}
+
+TEST_CASE("reviews, visits and hand-offs share one unbroken chain with group-committed puts") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path(), SqliteOptions{false});
+  constexpr int kPutters = 4, kEach = 20;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kPutters; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = "id-" + std::to_string(t) + "-" + std::to_string(i);
+        store->Put(Record(*form, id, "{}"), Pdf(), *form, "t");
+      }
+    });
+  }
+  std::atomic<int> reviewed{0};
+  threads.emplace_back([&] {  // reviews whatever is stored, while puts go on
+    for (int i = 0; i < kEach; ++i) {
+      if (store->PutReview(MakeReview("id-0-" + std::to_string(i), "proceed"), "c", "p")) {
+        reviewed++;
+      }
+    }
+  });
+  threads.emplace_back([&] {
+    for (int i = 0; i < kEach; ++i) {
+      store->AddVisit(MakeVisit(VisitId(i), "2026-11-23T09:00:00Z", "P", "2000-01-01"), "s");
+      store->SetHandoff("tok_tablet", VisitId(i), "s");
+    }
+  });
+  for (auto& thread : threads) thread.join();
+  std::vector<AuditEvent> events = VerifiedChain(*store);
+  CHECK(events.size() == static_cast<std::size_t>(kPutters * kEach + 2 * kEach + reviewed));
+  CHECK(RowsOf(dir, "reviews") == reviewed);
+}
+
+TEST_CASE("a database of schema version 3 is upgraded in place, its rows intact") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  {
+    // The schema exactly as consentkit left it after migration 3, with one
+    // submission stored then.
+    auto session = Inspect(dir);
+    session << R"sql(
+CREATE TABLE definitions (form_id TEXT NOT NULL, version TEXT NOT NULL, sha256 TEXT NOT NULL,
+  xml BLOB NOT NULL, first_used_at TEXT NOT NULL, PRIMARY KEY (form_id, version));
+CREATE TABLE submissions (id TEXT PRIMARY KEY, form_id TEXT NOT NULL,
+  form_version TEXT NOT NULL, form_sha256 TEXT NOT NULL, language TEXT NOT NULL,
+  received_at TEXT NOT NULL, outcome TEXT NOT NULL, reasons TEXT NOT NULL,
+  content_json TEXT NOT NULL, content_sha256 TEXT NOT NULL, pdf BLOB NOT NULL,
+  pdf_sha256 TEXT NOT NULL,
+  FOREIGN KEY (form_id, form_version) REFERENCES definitions (form_id, version));
+CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+  action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE INDEX audit_by_time ON audit (at);
+CREATE TABLE tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+  secret_sha256 TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT NOT NULL DEFAULT '');
+CREATE INDEX submissions_by_time ON submissions (received_at, id);
+PRAGMA user_version=3;
+)sql",
+        now;
+    session << "INSERT INTO definitions VALUES (?, ?, ?, 'xml', '2026-01-01T00:00:00Z')",
+        Poco::Data::Keywords::bind(form->id), Poco::Data::Keywords::bind(form->version),
+        Poco::Data::Keywords::bind(form->sha256_hex), now;
+    session << "INSERT INTO submissions VALUES ('old-1', ?, ?, 'sha', 'en', "
+               "'2026-01-02T00:00:00Z', 'suitable', '', '{}', 'csha', 'old pdf', 'psha')",
+        Poco::Data::Keywords::bind(form->id), Poco::Data::Keywords::bind(form->version), now;
+  }
+  auto store = OpenSqliteStore(dir.path());
+  {
+    auto session = Inspect(dir);
+    int version = 0;
+    session << "PRAGMA user_version", into(version), now;
+    CHECK(version == 4);
+  }
+  auto old = store->Find("old-1");
+  REQUIRE(old);
+  CHECK(old->visit_id.empty());
+  CHECK_FALSE(old->needs_review);
+  CHECK_FALSE(old->review);
+  CHECK(store->FindPdf("old-1") == "old pdf");
+  SubmissionQuery all;
+  CHECK(Ids(store->ListSubmissions(all).items) == IdList{"old-1"});
+  CHECK(store->PutReview(MakeReview("old-1", "proceed"), "countersigned", "tok_prac"));
+  CHECK(store->FindPdf("old-1") == "countersigned");
+  store->AddVisit(MakeVisit(VisitId(1), "2026-11-23T09:00:00Z", "Ada", "1990-12-10"), "s");
+  CHECK(store->FindVisit(VisitId(1)));
+}
+
+TEST_CASE("practitioner is a role, by name and in stored tokens") {
+  for (Role role : {Role::kTablet, Role::kStaff, Role::kPractitioner, Role::kCompliance}) {
+    CHECK(ParseRole(ToString(role)) == role);
+  }
+  CHECK(std::string(ToString(Role::kPractitioner)) == "practitioner");
+  CHECK_FALSE(ParseRole("doctor"));
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  store->AddToken(StoredToken("tok_prac", Role::kPractitioner), "cli");
+  CHECK(store->FindToken("tok_prac")->role == Role::kPractitioner);
 }
 
 }  // namespace
