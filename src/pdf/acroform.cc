@@ -249,7 +249,14 @@ void AcroForm::AddTextField(HPDF_Page page, const PdfRect& rect, const TextField
   if (spec.max_length > 0) HPDF_Dict_AddNumber(field, "MaxLen", spec.max_length);
   if (spec.date) HPDF_Dict_Add(field, "AA", DateActions());
   HPDF_Dict ap = HPDF_Dict_New(mmgr_);
-  HPDF_Dict_Add(ap, "N", AppearanceStream(rect, "/Tx BMC EMC"));
+  if (spec.value.empty()) {
+    HPDF_Dict_Add(ap, "N", AppearanceStream(rect, "/Tx BMC EMC"));
+  } else {
+    AddTextString(field, "V", spec.value);
+    HPDF_Dict_Add(
+        ap, "N",
+        AppearanceStream(rect, "/Tx BMC\n" + spec.appearance + "EMC", FontResources(spec.fonts)));
+  }
   HPDF_Dict_Add(field, "AP", ap);
   doc_.Check(("adding text field " + spec.name).c_str());
 }

@@ -67,6 +67,13 @@ struct TextFieldSpec {
   bool date = false;   // ISO date: adds Acrobat's date format and keystroke checks
   int max_length = 0;  // /MaxLen; 0 = unlimited
   float font_size = 10;
+  // Prefilled: the value /V, and how the widget shows it until someone
+  // edits it (viewers print /AP, not /V): content for inside /Tx BMC … EMC,
+  // in the widget's own coordinates, and the fonts it selects with Tf.
+  // Empty value: a blank field with an empty appearance.
+  std::string value;
+  std::string appearance;
+  std::vector<std::pair<std::string, HPDF_Font>> fonts;
 };
 
 // A signature field that holds a visible stamp and an unsigned signature:

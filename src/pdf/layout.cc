@@ -8,6 +8,7 @@
 #include "pdf/canvas.h"
 #include "pdf/document.h"
 #include "pdf/filled.h"
+#include "pdf/number.h"
 #include "pdf/palette.h"
 #include "pdf/seal_stamp.h"
 #include "util/util.h"
@@ -36,6 +37,9 @@ constexpr float kFieldGap = 18;         // between fields sharing a row
 constexpr float kMark = 13;             // checkbox and radio button size
 constexpr float kValueInset = 6;        // between a box's edge and the value printed in it
 constexpr float kRecordKeyWidth = 110;  // the key column of the submission record
+// The patient's band under the header rule, and how far it moves the
+// content down: the band's height and the gap the title keeps below it.
+constexpr float kPatientBandHeight = 16, kPatientBandShift = 18;
 
 struct Geometry {
   float width, height;  // page
@@ -172,11 +176,19 @@ Tone ToneOf(Outcome outcome) {
   return {kAccent, kTint};
 }
 
+// The record block's patient row: who, when born, and the clinic's number.
+std::string PatientLine(const PatientIdentity& patient) {
+  return patient.name + ", date of birth " + patient.date_of_birth +
+         (patient.number.empty() ? "" : ", no. " + patient.number);
+}
+
 }  // namespace
 
 struct PacketLayout::Members {
-  Members(Document& d, const ClinicSettings& c, const std::string& font_dir, LayoutMode mode)
-      : doc(d), clinic(c), g(GeometryFor(c.page_size)), canvas(d, font_dir) {
+  Members(Document& d, const ClinicSettings& c, const std::string& font_dir, LayoutMode mode,
+          const PatientIdentity* who)
+      : doc(d), clinic(c), patient(who), g(GeometryFor(c.page_size)), canvas(d, font_dir) {
+    if (patient) g.top -= kPatientBandShift;
     // A filled form has no AcroForm at all: no catalog entry, no fields, so
     // nothing is left to edit. A blank one makes it before loading the logo,
     // as it always has, which keeps blank PDFs byte-for-byte unchanged.
@@ -193,6 +205,7 @@ struct PacketLayout::Members {
   float ChainHeight(const std::vector<Atom>& atoms, std::size_t first, std::size_t last) const;
   void PlaceAtom(const Atom& atom);
   void DrawHeader(HPDF_Page page, const FormDefinition& f);
+  void DrawPatientBand(HPDF_Page page);
   void DrawFooter(const PageInfo& info, std::size_t number, std::size_t total);
 
   // Content, as atoms appended to `atoms`.
@@ -249,6 +262,8 @@ struct PacketLayout::Members {
                   float width, float size, Face face);
   std::string ConditionNote(const Field& field) const;
   void AddFieldWidget(HPDF_Page page, const Field& field, const PdfRect& box);
+  const std::string* PrefillOf(const Field& field) const;
+  void Prefill(TextFieldSpec& spec, const std::string& value, const PdfRect& rect);
 
   // Filled forms: the submission's values. All of these answer "nothing"
   // on a blank form, so the blank layout needs no separate path.
@@ -264,6 +279,7 @@ struct PacketLayout::Members {
 
   Document& doc;
   const ClinicSettings& clinic;
+  const PatientIdentity* patient;  // null: nobody named
   Geometry g;
   Canvas canvas;
   std::optional<AcroForm> acroform;   // fillable mode only
@@ -279,8 +295,8 @@ struct PacketLayout::Members {
 };
 
 PacketLayout::PacketLayout(Document& doc, const ClinicSettings& clinic, const std::string& font_dir,
-                           LayoutMode mode)
-    : m_(std::make_unique<Members>(doc, clinic, font_dir, mode)) {}
+                           LayoutMode mode, const PatientIdentity* patient)
+    : m_(std::make_unique<Members>(doc, clinic, font_dir, mode, patient)) {}
 
 PacketLayout::~PacketLayout() = default;
 
@@ -374,6 +390,33 @@ void PacketLayout::Members::DrawHeader(HPDF_Page p, const FormDefinition& f) {
   canvas.TextRight(p, g.right, top - 12, Face::kBold, 9.5f,
                    canvas.Ellipsize(Face::kBold, 9.5f, f.title, Width() / 2 - 10), kAccent);
   canvas.Line(p, g.left, top - 36, g.right, top - 36, kAccent, 1.2f);
+  if (patient) DrawPatientBand(p);
+}
+
+// Under the header rule, so that a page separated from its packet still
+// says whose it is. Labels step back in grey; a name too long for the band
+// is cut rather than run into the page edge.
+void PacketLayout::Members::DrawPatientBand(HPDF_Page p) {
+  constexpr float kSize = 8.5f;
+  const float top = g.height - 77;
+  canvas.FillRect(p, {g.left, top - kPatientBandHeight, Width(), kPatientBandHeight}, kTint);
+  std::vector<std::pair<std::string, std::string>> parts = {
+      {"Patient: ", patient->name}, {"  \u00b7  Date of birth: ", patient->date_of_birth}};
+  if (!patient->number.empty()) parts.push_back({"  \u00b7  No. ", patient->number});
+  float rest = 16;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    rest += canvas.TextWidth(Face::kRegular, kSize, parts[i].first);
+    if (i > 0) rest += canvas.TextWidth(Face::kBold, kSize, parts[i].second);
+  }
+  parts[0].second =
+      canvas.Ellipsize(Face::kBold, kSize, parts[0].second, std::max(40.0f, Width() - rest));
+  float x = g.left + 8, baseline = top - kPatientBandHeight / 2 - 3;
+  for (const auto& [key, value] : parts) {
+    canvas.Text(p, x, baseline, Face::kRegular, kSize, key, kMuted);
+    x += canvas.TextWidth(Face::kRegular, kSize, key);
+    canvas.Text(p, x, baseline, Face::kBold, kSize, value, kInk);
+    x += canvas.TextWidth(Face::kBold, kSize, value);
+  }
 }
 
 // A filled form's footer also names the submission, so that a printed page
@@ -763,7 +806,42 @@ void PacketLayout::Members::AddFieldWidget(HPDF_Page p, const Field& field, cons
   spec.date = field.type == FieldType::kDate;
   spec.max_length = spec.date ? 10 : field.type == FieldType::kInitials ? 4 : 0;
   spec.font_size = spec.multiline ? 9.0f : field.type == FieldType::kInitials ? 12.0f : 10.0f;
-  acroform->AddTextField(p, {box.x + 1, box.y + 1, box.width - 2, box.height - 2}, spec, group);
+  PdfRect rect{box.x + 1, box.y + 1, box.width - 2, box.height - 2};
+  if (const std::string* value = PrefillOf(field)) Prefill(spec, *value, rect);
+  acroform->AddTextField(p, rect, spec, group);
+}
+
+// What the visit already knows for `field`, or null: no patient, no
+// prefill, or a patient number the clinic does not have.
+const std::string* PacketLayout::Members::PrefillOf(const Field& field) const {
+  if (!patient) return nullptr;
+  switch (field.prefill) {
+    case PatientFact::kName:
+      return &patient->name;
+    case PatientFact::kDateOfBirth:
+      return &patient->date_of_birth;
+    case PatientFact::kNumber:
+      return patient->number.empty() ? nullptr : &patient->number;
+    case PatientFact::kNone:
+      break;
+  }
+  return nullptr;
+}
+
+// The value and its appearance, set in the embedded font (the AcroForm's
+// Helvetica lacks most of Latin Extended) where a viewer puts typed text:
+// the box's inset, centred on the line, smaller when it would not fit.
+void PacketLayout::Members::Prefill(TextFieldSpec& spec, const std::string& value,
+                                    const PdfRect& rect) {
+  const float inset = kValueInset - 1;  // the widget is 1 pt inside the drawn box
+  float size = std::min(
+      spec.font_size, spec.font_size * (rect.width - 2 * inset) /
+                          std::max(1.0f, canvas.TextWidth(Face::kRegular, spec.font_size, value)));
+  spec.value = value;
+  spec.appearance = "q BT /F1 " + Num(size) + " Tf 0 g " + Num(inset) + " " +
+                    Num(rect.height / 2 - 0.35f * size) + " Td " + canvas.ShowString(value) +
+                    " Tj ET Q\n";
+  spec.fonts = {{"F1", canvas.FontOf(Face::kRegular)}};
 }
 
 // Fields side by side, each in its own column; a row is one atom.
@@ -1045,13 +1123,15 @@ void PacketLayout::Members::SealStamp() {
 
 // The record's rows, values wrapped: the hash and the ids are printed whole.
 std::vector<PacketLayout::Members::RecordRow> PacketLayout::Members::RecordRows() const {
-  const std::pair<const char*, std::string> rows[] = {
+  std::vector<std::pair<const char*, std::string>> rows = {
       {"Submission ID", filled.stamp->submission_id},
       {"Received (UTC)", filled.stamp->received_at},
-      {"Form", form->id + ", version " + form->version},
-      {"Definition SHA-256", form->sha256_hex},
-      {"Language shown", filled.submission->language},
   };
+  if (patient && !patient->visit_id.empty()) rows.push_back({"Visit", patient->visit_id});
+  if (patient) rows.push_back({"Patient", PatientLine(*patient)});
+  rows.insert(rows.end(), {{"Form", form->id + ", version " + form->version},
+                           {"Definition SHA-256", form->sha256_hex},
+                           {"Language shown", filled.submission->language}});
   std::vector<RecordRow> wrapped;
   for (const auto& [key, value] : rows) {
     wrapped.push_back(

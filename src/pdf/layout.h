@@ -42,10 +42,12 @@ struct FilledValues {
 
 class PacketLayout {
  public:
-  // `doc` must outlive this object. Throws PdfError if fonts or the logo
-  // cannot be loaded.
+  // `doc`, and `patient` unless null, must outlive this object. A patient
+  // is named in every page's header band, prefills the fields that ask for
+  // it (kFillable) and has rows in the record block (kFilled). Throws
+  // PdfError if fonts or the logo cannot be loaded.
   PacketLayout(Document& doc, const ClinicSettings& clinic, const std::string& font_dir,
-               LayoutMode mode = LayoutMode::kFillable);
+               LayoutMode mode = LayoutMode::kFillable, const PatientIdentity* patient = nullptr);
   ~PacketLayout();
 
   // Lays out `form` starting on a new page. `form` must outlive this object.

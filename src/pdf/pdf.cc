@@ -1,6 +1,7 @@
 #include "pdf/pdf.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "pdf/document.h"
@@ -78,16 +79,38 @@ void MustBeValid(const FormDefinition& form, const Submission& submission) {
       (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more)" : ""));
 }
 
+bool IsIsoDate(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i != 4 && i != 7 && !std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+// What is printed on every page and prefilled into date fields must be
+// something a person can check: a name, and a date in the fields' format.
+const PatientIdentity* PatientOf(const RenderOptions& options) {
+  if (!options.patient) return nullptr;
+  const PatientIdentity& patient = *options.patient;
+  if (patient.name.empty()) throw PdfError("the patient to print has no name");
+  if (!IsIsoDate(patient.date_of_birth)) {
+    throw PdfError("patient date of birth \"" + patient.date_of_birth +
+                   "\" is not YYYY-MM-DD, e.g. 1990-02-28");
+  }
+  return &patient;
+}
+
 }  // namespace
 
 std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
                          const RenderOptions& options) {
   if (forms.empty()) throw PdfError("nothing to render: no forms given");
   if (options.seal) throw PdfError("cannot seal a blank form: seal submission records only");
+  const PatientIdentity* patient = PatientOf(options);
   Document doc;
   SetInfo(doc, CreationTime(options));
   SetLanguage(doc, forms.front()->lang);
-  PacketLayout layout(doc, clinic, FontDir(options));
+  PacketLayout layout(doc, clinic, FontDir(options), LayoutMode::kFillable, patient);
   for (const FormPtr& form : InVisitOrder(forms)) layout.AddForm(*form);
   layout.Finish();
   return doc.Save();
@@ -97,10 +120,11 @@ std::string RenderSubmission(const FormDefinition& form, const Submission& submi
                              const ScreeningResult& screening, const SubmissionStamp& stamp,
                              const ClinicSettings& clinic, const RenderOptions& options) {
   MustBeValid(form, submission);
+  const PatientIdentity* patient = PatientOf(options);
   Document doc;
   SetInfo(doc, CreationTime(options));
   SetLanguage(doc, form.lang);
-  PacketLayout layout(doc, clinic, FontDir(options), LayoutMode::kFilled);
+  PacketLayout layout(doc, clinic, FontDir(options), LayoutMode::kFilled, patient);
   layout.AddFilledForm(form,
                        {&submission, &screening, &stamp, options.seal ? &*options.seal : nullptr});
   layout.Finish();

@@ -1,9 +1,10 @@
-// PDF rendering: blank, fillable consent forms and printable packets, and
-// the flattened record of one submitted form.
+// PDF rendering: blank, fillable consent forms and printable packets, the
+// flattened record of one submitted form, and print copies of a visit's
+// sealed records.
 //
 // The renderer reads only the FormDefinition and Submission models. Every
-// call builds its own libharu document, so different threads may render
-// concurrently.
+// call builds its own libharu document (and a print copy its own qpdf
+// objects), so different threads may render concurrently.
 #ifndef CONSENTKIT_PDF_PDF_H_
 #define CONSENTKIT_PDF_PDF_H_
 
@@ -33,6 +34,16 @@ struct SealAppearance {
   std::string submission_id;
 };
 
+// Who a packet or record is for, printed in every page's header band (name,
+// date of birth, and the clinic patient number when there is one) and, for a
+// record, in its closing record block with the visit id.
+struct PatientIdentity {
+  std::string name;
+  std::string date_of_birth;  // YYYY-MM-DD
+  std::string number;         // may be empty
+  std::string visit_id;       // may be empty
+};
+
 struct RenderOptions {
   // Folder holding ConsentKitSans.ttf. Empty: $CONSENTKIT_FONT_DIR if set,
   // else the folder the build made it in.
@@ -47,6 +58,16 @@ struct RenderOptions {
   // Unset: no AcroForm at all. RenderSubmission only: RenderPacket throws
   // PdfError, since a blank form has nothing to seal.
   std::optional<SealAppearance> seal;
+  // Set: every page's header band names the patient ("Patient: <name> ·
+  // Date of birth: <dob> · No. <number>"), which moves the content down a
+  // line. RenderPacket also fills in each text and date field whose
+  // Field::prefill asks for a fact of the patient (the AcroForm value, with
+  // an appearance so that it prints); the patient can still change it.
+  // RenderSubmission adds "Visit" (when visit_id is set) and "Patient" rows
+  // to the record block. Characters outside the embedded font print as
+  // nothing. Throws PdfError if the name is empty or the date of birth is
+  // not YYYY-MM-DD. Unset: nothing about the patient is printed.
+  std::optional<PatientIdentity> patient;
 };
 
 // A packet: forms in visit order (intake, consent, aftercare, then general
@@ -82,6 +103,20 @@ struct SubmissionStamp {
 std::string RenderSubmission(const FormDefinition& form, const Submission& submission,
                              const ScreeningResult& screening, const SubmissionStamp& stamp,
                              const ClinicSettings& clinic, const RenderOptions& options = {});
+
+// One printable copy of a visit's sealed records: their pages in the order
+// given, each page stamped "COPY — the sealed originals are the records"
+// in its top margin with `label` and the copy's page number, with no
+// signatures, form fields or annotations left (so nobody mistakes it for a
+// sealed original); where a record showed its seal, the copy says the seal
+// is on the original. `label` (what the copy is of, e.g. "Visit V-0042,
+// Zoë Muñoz") is also the document's title; the margin prints it in
+// Windows-1252, any other character as "?", and cut with "…" if long.
+// The seals are not checked here (VerifySealedPdf in seal/seal.h does).
+// Returns the PDF bytes. Throws PdfError if sealed_pdfs is empty, and
+// naming the record (its index, "sealed_pdfs[1]") when one cannot be read
+// as a PDF or has no pages.
+std::string RenderPrintCopy(const std::vector<std::string>& sealed_pdfs, const std::string& label);
 
 }  // namespace consentkit
 
