@@ -17,12 +17,13 @@ std::size_t SkipSpace(const std::string& pdf, std::size_t at) {
   return at;
 }
 
-// Where each `key` is followed, after white space, by `opening` (and, for
-// "<", not by a second "<", which would open a dictionary): the positions
-// of those openings.
-std::vector<std::size_t> ValuesOf(const std::string& pdf, const std::string& key, char opening) {
+// Where each `key` in pdf[from, to) is followed, after white space, by
+// `opening` (and, for "<", not by a second "<", which would open a
+// dictionary): the positions of those openings.
+std::vector<std::size_t> ValuesOf(const std::string& pdf, const std::string& key, char opening,
+                                  std::size_t from = 0, std::size_t to = std::string::npos) {
   std::vector<std::size_t> found;
-  for (std::size_t at = pdf.find(key); at != std::string::npos; at = pdf.find(key, at + 1)) {
+  for (std::size_t at = pdf.find(key, from); at < to; at = pdf.find(key, at + 1)) {
     std::size_t value = SkipSpace(pdf, at + key.size());
     if (value >= pdf.size() || pdf[value] != opening) continue;
     if (opening == '<' && value + 1 < pdf.size() && pdf[value + 1] == '<') continue;
@@ -81,6 +82,32 @@ std::string FindSignatureSlots(const std::string& pdf, SignatureSlots& slots) {
     return "the /ByteRange and the signature value are in different objects";
   }
   return "";
+}
+
+std::vector<FoundSignature> FindSignatures(const std::string& pdf) {
+  std::vector<FoundSignature> found;
+  for (std::size_t at : ValuesOf(pdf, "/ByteRange", '[')) {
+    FoundSignature& signature = found.emplace_back();
+    SignatureSlots& slots = signature.slots;
+    slots.range_begin = at;
+    slots.range_end = pdf.find(']', at);
+    if (slots.range_end == std::string::npos) {
+      signature.problem = "the /ByteRange array is cut short";
+      slots.range_end = pdf.size();
+      continue;
+    }
+    ++slots.range_end;
+    std::size_t before = pdf.rfind("endobj", at);
+    std::size_t object_begin = before == std::string::npos ? 0 : before + 6;
+    std::size_t object_end = std::min(pdf.find("endobj", slots.range_end), pdf.size());
+    std::vector<std::size_t> contents = ValuesOf(pdf, "/Contents", '<', object_begin, object_end);
+    std::size_t end = contents.empty() ? std::string::npos : pdf.find('>', contents[0]);
+    if (contents.size() == 1 && end != std::string::npos && end < object_end) {
+      slots.contents_begin = contents[0];
+      slots.contents_end = end + 1;
+    }
+  }
+  return found;
 }
 
 bool IsUnfilled(const std::string& pdf, const SignatureSlots& slots) {

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace consentkit {
 
@@ -31,6 +32,18 @@ std::string FindByteRange(const std::string& pdf, SignatureSlots& slots);
 // object: what sealing fills in. Returns "" and fills `slots`, or says what
 // is wrong.
 std::string FindSignatureSlots(const std::string& pdf, SignatureSlots& slots);
+
+// One signature of a file that may have several (a record sealed, then
+// countersigned in incremental updates).
+struct FoundSignature {
+  SignatureSlots slots;  // contents_begin == contents_end == 0: no /Contents found
+  std::string problem;   // "" unless the /ByteRange array is cut short
+};
+
+// Every /ByteRange array in `pdf`, in file order, each with the /Contents hex
+// string of the same object (between the "endobj" before it and the one
+// after it), if that object has one.
+std::vector<FoundSignature> FindSignatures(const std::string& pdf);
 
 // Whether the /Contents hex string is still all zeros: never sealed.
 bool IsUnfilled(const std::string& pdf, const SignatureSlots& slots);

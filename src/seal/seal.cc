@@ -5,6 +5,7 @@
 
 #include "seal/crypto.h"
 #include "seal/placeholder.h"
+#include "seal/signing.h"
 
 namespace consentkit {
 namespace {
@@ -69,6 +70,12 @@ void WriteContents(std::string& pdf, const SignatureSlots& slots, const std::str
 
 }  // namespace
 
+void FillSignature(std::string& pdf, const SignatureSlots& slots, X509* certificate, EVP_PKEY* key,
+                   STACK_OF(X509) * chain) {
+  WriteByteRange(pdf, slots);
+  WriteContents(pdf, slots, SignDetached(SignedBytes(pdf, slots), certificate, key, chain));
+}
+
 std::string SealPdf(std::string pdf, const SigningIdentity& identity) {
   SignatureSlots slots;
   std::string problem = FindSignatureSlots(pdf, slots);
@@ -76,11 +83,8 @@ std::string SealPdf(std::string pdf, const SigningIdentity& identity) {
     throw SealError("cannot seal: " + problem + "; render it with RenderOptions::seal set");
   }
   if (!IsUnfilled(pdf, slots)) throw SealError("cannot seal: the PDF is already sealed");
-  WriteByteRange(pdf, slots);
   const SigningIdentity::Members& m = *identity.m_;
-  WriteContents(
-      pdf, slots,
-      SignDetached(SignedBytes(pdf, slots), m.certificate.get(), m.key.get(), m.chain.get()));
+  FillSignature(pdf, slots, m.certificate.get(), m.key.get(), m.chain.get());
   return pdf;
 }
 

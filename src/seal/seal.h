@@ -10,15 +10,25 @@
 // VerifySealedPdf checks a seal offline, years later, against the clinic's
 // own certificate: no certificate authority, no network.
 //
-// Thread-safety: a SigningIdentity does not change once loaded. SealPdf and
-// VerifySealedPdf may run at the same time on any threads, sharing one
-// identity.
+// A practitioner's review countersigns a sealed record: CountersignPdf
+// appends an incremental update (a second visible stamp and signature) and
+// leaves every byte of the sealed file as it was, so the seal still
+// verifies over exactly what the patient submitted. VerifyPdfSignatures
+// checks each signature of such a file.
+//
+// Thread-safety: a SigningIdentity does not change once loaded. SealPdf,
+// CountersignPdf, VerifySealedPdf and VerifyPdfSignatures may run at the
+// same time on any threads, sharing one identity.
 #ifndef CONSENTKIT_SEAL_SEAL_H_
 #define CONSENTKIT_SEAL_SEAL_H_
 
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "submission/submission.h"
 
 namespace consentkit {
 
@@ -33,6 +43,8 @@ class SealError : public std::runtime_error {
 // What CreateSelfSignedIdentity writes, in the folder it is given.
 inline constexpr char kSealKeyFile[] = "seal-key.pem";
 inline constexpr char kSealCertFile[] = "seal-cert.pem";
+
+struct Countersignature;  // below
 
 // The clinic's certificate, its chain and its private key: what seals.
 class SigningIdentity {
@@ -61,6 +73,8 @@ class SigningIdentity {
   struct Members;
   explicit SigningIdentity(std::unique_ptr<Members> members);
   friend std::string SealPdf(std::string pdf, const SigningIdentity& identity);
+  friend std::string CountersignPdf(const std::string& sealed_pdf, const SigningIdentity& identity,
+                                    const Countersignature& countersignature);
 
   std::unique_ptr<Members> m_;
 };
@@ -101,6 +115,69 @@ struct SealCheck {
 // expired). Throws SealError only if `trusted_cert_pem` is not a PEM
 // certificate; a bad seal is reported in the result.
 SealCheck VerifySealedPdf(const std::string& pdf, const std::string& trusted_cert_pem);
+
+// What a practitioner's countersignature shows and says.
+struct Countersignature {
+  std::string practitioner_name;  // printed, and the signature's /Name
+  std::string decision;           // "proceed", "defer" or "decline"
+  std::string note;               // may be empty; line breaks are kept
+  std::string signed_at_utc;      // ISO 8601 UTC "2026-11-23T10:15:02Z"; also /M
+  Signature drawing;              // the practitioner's drawn strokes
+};
+
+// `sealed_pdf` (a record sealed by SealPdf, possibly already countersigned)
+// with an incremental update appended. The update holds new objects only:
+// a signature field and widget whose appearance shows "Practitioner
+// review", the decision, the note, the name, the time and the drawn
+// strokes; the page it is on with the widget added to /Annots; the
+// AcroForm with the field added to /Fields and /SigFlags 3; then a new
+// cross-reference section with /Prev, and a detached CMS signature by
+// `identity` (SHA-256, as SealPdf's) over the whole new file except its own
+// /Contents. The bytes of `sealed_pdf` are kept unchanged as a prefix, so
+// every earlier signature still verifies over its byte range.
+//
+// The stamp goes on the last page, in the free space under the lowest
+// widget there (the seal's stamp, or the previous countersignature's); if
+// it does not fit above the page footer, the update adds a blank page of
+// the same size for it. The stamp's text is in Helvetica (WinAnsiEncoding):
+// characters it cannot encode print as "?", and a note longer than six
+// lines is cut with "…" there; the full note is in the signature's
+// /Reason. Countersigning again is allowed: each countersignature is one
+// more revision, field "countersignature", "countersignature-2", and so on.
+//
+// Throws SealError, and returns nothing, if `sealed_pdf` is not a sealed
+// record made by consentkit (not a PDF, not made by consentkit, no seal, a
+// signature that no longer matches the bytes, bytes appended after the last
+// signature, or objects this function cannot read), or if
+// `countersignature` has an empty name, another decision, a time not in
+// the form above, text that is not UTF-8, or a drawing with no points,
+// more than kMaxSignaturePoints or a coordinate that is not finite.
+std::string CountersignPdf(const std::string& sealed_pdf, const SigningIdentity& identity,
+                           const Countersignature& countersignature);
+
+// One signature of a PDF, in file order, and whether it verifies.
+struct SignatureCheck {
+  SealCheck seal;
+  std::string name;  // the signature's /Name, may be empty
+  // The bytes its /ByteRange covers, up to the end of its revision (0 if the
+  // byte range cannot be read).
+  std::size_t signed_length = 0;
+};
+
+// Every signature of `pdf`, each checked as VerifySealedPdf checks the only
+// one (byte range starting at 0 and leaving out exactly that signature's
+// /Contents; the CMS signature verifies over those bytes; the signer is
+// `trusted_cert_pem`; the signing time lies within its validity), except
+// that only the last one must reach the end of the file. Each earlier one
+// must end exactly where a later revision begins (just after a "%%EOF" and
+// its line end), the next signature must lie after it, and the bytes up to
+// the next signature's revision must be an incremental update: its
+// cross-reference sections lead back through /Prev to the earlier
+// revision's, and all that are newer were appended after it. An empty
+// vector means that no signature was found. Throws SealError only if
+// `trusted_cert_pem` is not a PEM certificate.
+std::vector<SignatureCheck> VerifyPdfSignatures(const std::string& pdf,
+                                                const std::string& trusted_cert_pem);
 
 }  // namespace consentkit
 

@@ -7,14 +7,23 @@
 // reasons that say nothing about the record. For the same reason time is
 // checked at the signing time the signature claims, not now. That claim is
 // the signer's own; without a timestamp authority it cannot be better.
+//
+// A countersigned record has one signature per revision: the seal over the
+// rendered file, then each countersignature over the whole file as it was
+// after its incremental update. Each earlier signature still covers exactly
+// its own revision; what makes the later bytes acceptable is that they are
+// an update appended to it, which the cross-reference chain shows.
+#include "seal/verify.h"
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <array>
 
 #include "seal/crypto.h"
+#include "seal/pdf_reader.h"
 #include "seal/placeholder.h"
-#include "seal/seal.h"
 
 namespace consentkit {
 namespace {
@@ -22,6 +31,7 @@ namespace {
 // What is being checked, filled in step by step.
 struct Seal {
   SignatureSlots slots;
+  std::size_t end = 0;  // where the byte range ends
   CmsPtr cms;
   CMS_SignerInfo* signer_info = nullptr;  // owned by cms
   X509* signer = nullptr;                 // owned by cms
@@ -29,24 +39,32 @@ struct Seal {
 
 std::string Bytes(std::size_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
 
-// The byte range must leave out exactly one hex string, the signature
-// value, and reach the end of the file; it then fixes where the value is.
-// (That the value is the dictionary's /Contents follows once the signature
-// verifies: every byte around it is signed.)
-std::string CheckCoverage(const std::string& pdf, SignatureSlots& slots) {
+// The byte range must start at 0 and leave out exactly one hex string, the
+// signature value; it then fixes where the value is. (That the value is the
+// dictionary's /Contents follows once the signature verifies: every byte
+// around it is signed. With several signatures it is checked outright, so
+// that no message blames the wrong one.) Fills in seal.end.
+std::string CheckRange(const std::string& pdf, const FoundSignature& found, Seal& seal) {
   std::array<std::size_t, 4> r{};
-  if (!ParseByteRange(pdf, slots, r)) return "the /ByteRange is not four whole numbers";
+  if (!ParseByteRange(pdf, seal.slots, r)) return "the /ByteRange is not four whole numbers";
   if (r[0] != 0) {
     return "the signed range does not start at the beginning of the file (it starts at byte " +
            std::to_string(r[0]) + ")";
   }
-  if (r[2] < r[1] || !IsHexString(pdf, r[1], r[2])) {
+  bool own_value = found.slots.contents_end == 0 || found.slots.contents_begin == r[1];
+  if (r[2] < r[1] || !IsHexString(pdf, r[1], r[2]) || !own_value) {
     return "the byte range leaves out bytes " + std::to_string(r[1]) + " to " +
            std::to_string(r[2]) + ", which are not the signature value";
   }
-  slots.contents_begin = r[1];
-  slots.contents_end = r[2];
-  std::size_t end = r[2] + r[3];
+  seal.slots.contents_begin = r[1];
+  seal.slots.contents_end = r[2];
+  seal.end = r[2] + r[3];
+  return "";
+}
+
+// The last signature must reach the end of the file: nothing was changed
+// or appended after it.
+std::string CheckReachesEnd(const std::string& pdf, std::size_t end) {
   if (end < pdf.size()) {
     return "byte range does not cover the whole file: " + Bytes(pdf.size() - end) +
            " after the signed range (added after sealing)";
@@ -56,6 +74,48 @@ std::string CheckCoverage(const std::string& pdf, SignatureSlots& slots) {
            " past the end of the file: the file was cut short after sealing";
   }
   return "";
+}
+
+// The bytes from `end` to `later_end` (the next signature's revision) must be
+// an incremental update: that revision's cross-reference tables lead back,
+// through /Prev, to the table of the revision ending at `end`, and every
+// table newer than that one was appended after `end`.
+std::string CheckUpdate(const std::string& pdf, std::size_t end, std::size_t later_end) {
+  std::string intro = "the bytes after the signed revision are not an incremental update of it: ";
+  try {
+    std::size_t own = StartXrefBefore(pdf, end);
+    std::vector<std::size_t> chain = XrefChain(pdf, StartXrefBefore(pdf, later_end));
+    auto found = std::find(chain.begin(), chain.end(), own);
+    if (found == chain.end()) {
+      return intro + "their cross-reference tables do not lead back to the revision's (at byte " +
+             std::to_string(own) + ")";
+    }
+    for (auto newer = chain.begin(); newer != found; ++newer) {
+      if (*newer < end) {
+        return intro + "the cross-reference table at byte " + std::to_string(*newer) +
+               " lies inside the signed revision";
+      }
+    }
+  } catch (const SealError& e) {
+    return intro + e.what();
+  }
+  return "";
+}
+
+// An earlier signature must end exactly where a later revision begins, and
+// the next signature must lie in the bytes appended after it.
+std::string CheckEarlierRevision(const std::string& pdf, std::size_t end,
+                                 const FoundSignature& next, std::size_t next_end) {
+  if (end > pdf.size()) return CheckReachesEnd(pdf, end);
+  if (!EndsRevision(pdf, end)) {
+    return "the signed range ends at byte " + std::to_string(end) +
+           ", which is not the end of a revision (just after %%EOF and its line end)";
+  }
+  if (next.slots.range_begin < end) {
+    return "the next signature lies inside the revision this one signs, not in a later one";
+  }
+  bool next_is_whole = next_end > end && next_end <= pdf.size() && EndsRevision(pdf, next_end);
+  return CheckUpdate(pdf, end, next_is_whole ? next_end : pdf.size());
 }
 
 int HexValue(char c) {
@@ -96,11 +156,14 @@ std::string FindSigner(const X509* trusted, Seal& seal, SealCheck& check) {
   seal.signer_info = sk_CMS_SignerInfo_value(infos, 0);
   // Looks for the signer among the CMS's certificates, then the clinic's.
   X509StackPtr extra(sk_X509_new_null());
-  X509Ptr copy(X509_dup(trusted));
-  if (!extra || !copy || !sk_X509_push(extra.get(), copy.get())) {
-    throw SealError("out of memory: " + OpenSslError());
+  if (!extra) throw SealError("out of memory: " + OpenSslError());
+  if (trusted) {
+    X509Ptr copy(X509_dup(trusted));
+    if (!copy || !sk_X509_push(extra.get(), copy.get())) {
+      throw SealError("out of memory: " + OpenSslError());
+    }
+    copy.release();  // owned by extra now
   }
-  copy.release();  // owned by extra now
   CMS_set1_signers_certs(seal.cms.get(), extra.get(), 0);
   ERR_clear_error();
   CMS_SignerInfo_get0_algs(seal.signer_info, nullptr, &seal.signer, nullptr, nullptr);
@@ -135,9 +198,15 @@ std::string CheckDigest(CMS_SignerInfo* info) {
 // Both the digest of the signed bytes and the signature over the signed
 // attributes; the certificate itself is judged by CheckSigner.
 std::string CheckBytes(const std::string& pdf, Seal& seal) {
-  std::string bytes =
-      pdf.substr(0, seal.slots.contents_begin) + pdf.substr(seal.slots.contents_end);
-  BioPtr content = MemoryBio(bytes);
+  std::string bytes = pdf.substr(0, seal.slots.contents_begin) +
+                      pdf.substr(seal.slots.contents_end, seal.end - seal.slots.contents_end);
+  // CMS_verify copies the data of a memory BIO into one of its own, and
+  // OpenSSL 3.0 leaks that copy when the CMS names a digest it does not know
+  // (CMS_dataInit fails): behind a buffer BIO the content is not a memory
+  // BIO, so nothing is copied.
+  BioPtr content(BIO_new(BIO_f_buffer()));
+  if (!content) throw SealError("out of memory: " + OpenSslError());
+  BIO_push(content.get(), MemoryBio(bytes).release());  // owned by content now
   int ok = CMS_verify(seal.cms.get(), nullptr, nullptr, content.get(), nullptr,
                       CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY);
   ERR_clear_error();
@@ -146,7 +215,7 @@ std::string CheckBytes(const std::string& pdf, Seal& seal) {
 }
 
 std::string CheckSigner(const X509* trusted, const Seal& seal) {
-  if (Der(seal.signer) == Der(trusted)) return "";
+  if (!trusted || Der(seal.signer) == Der(trusted)) return "";
   return "signed by CN=" + CommonName(seal.signer) + " (sha256 " + FingerprintSha256(seal.signer) +
          "), not the clinic's certificate CN=" + CommonName(trusted) + " (sha256 " +
          FingerprintSha256(trusted) + ")";
@@ -162,9 +231,76 @@ std::string CheckSigningTime(const Seal& seal) {
          " to " + TimeText(until) + ")";
 }
 
-bool NeverSealed(const std::string& pdf) {
-  SignatureSlots slots;
-  return FindSignatureSlots(pdf, slots).empty() && IsUnfilled(pdf, slots);
+bool NeverSealed(const std::string& pdf, const FoundSignature& found) {
+  return found.problem.empty() && found.slots.contents_end != 0 && IsUnfilled(pdf, found.slots);
+}
+
+// Where `found`'s byte range ends, or 0 if it cannot be read.
+std::size_t SignedEnd(const std::string& pdf, const FoundSignature& found) {
+  std::array<std::size_t, 4> r{};
+  if (!found.problem.empty() || !ParseByteRange(pdf, found.slots, r)) return 0;
+  return r[2] + r[3];
+}
+
+// The signature dictionary's /Name (the signer's name, as the signer wrote
+// it), or "" if the object holding the /ByteRange has none or cannot be read.
+std::string SignatureName(const std::string& pdf, std::size_t range_begin) {
+  std::size_t before = pdf.rfind("endobj", range_begin);
+  std::size_t header = pdf.find("obj", before == std::string::npos ? 0 : before + 6);
+  if (header == std::string::npos || header > range_begin) return "";
+  try {
+    std::size_t at = header + 3;
+    PdfValue value = ReadPdfValue(pdf, at);
+    if (value.kind != PdfValue::kDict || value.end <= range_begin) return "";
+    PdfDict signature = ReadPdfDict(pdf, value, "the signature");
+    const PdfValue* name = FindEntry(signature, "Name");
+    return name ? PdfTextToUtf8(PdfStringBytes(pdf, *name)) : "";
+  } catch (const SealError&) {
+    return "";
+  }
+}
+
+// What the byte range covers: the file from 0 but the signature value, up to
+// the end of the file for the last signature, up to the end of its revision
+// for an earlier one (`next` is the signature after it).
+std::string CheckPlacement(const std::string& pdf, const FoundSignature& found,
+                           const FoundSignature* next, Seal& seal, SignatureCheck& result) {
+  if (!found.problem.empty()) return found.problem;
+  if (NeverSealed(pdf, found)) {
+    return "the PDF was never sealed: its signature is still the empty placeholder";
+  }
+  std::string problem = CheckRange(pdf, found, seal);
+  if (!problem.empty()) return problem;
+  result.signed_length = seal.end;
+  if (!next) return CheckReachesEnd(pdf, seal.end);
+  return CheckEarlierRevision(pdf, seal.end, *next, SignedEnd(pdf, *next));
+}
+
+// The CMS signature itself: intact, over these bytes, by whom, when.
+std::string CheckCms(const std::string& pdf, const X509* trusted, Seal& seal, SealCheck& check) {
+  std::string problem = DecodeSignature(pdf, seal);
+  if (problem.empty()) problem = FindSigner(trusted, seal, check);
+  if (problem.empty() && SigningTime(seal.signer_info)) {
+    check.signed_at_utc = TimeText(SigningTime(seal.signer_info));
+  }
+  if (problem.empty()) problem = CheckDigest(seal.signer_info);
+  if (problem.empty()) problem = CheckBytes(pdf, seal);
+  if (problem.empty()) problem = CheckSigner(trusted, seal);
+  if (problem.empty()) problem = CheckSigningTime(seal);
+  return problem;
+}
+
+SignatureCheck CheckOne(const std::string& pdf, const FoundSignature& found,
+                        const FoundSignature* next, const X509* trusted) {
+  SignatureCheck result;
+  result.name = SignatureName(pdf, found.slots.range_begin);
+  Seal seal;
+  seal.slots = found.slots;
+  std::string problem = CheckPlacement(pdf, found, next, seal, result);
+  if (problem.empty()) problem = CheckCms(pdf, trusted, seal, result.seal);
+  result.seal.valid = problem.empty();
+  result.seal.problem = problem;
+  return result;
 }
 
 X509Ptr ParseTrusted(const std::string& pem) {
@@ -180,27 +316,32 @@ X509Ptr ParseTrusted(const std::string& pem) {
 
 }  // namespace
 
+std::vector<SignatureCheck> CheckSignatures(const std::string& pdf, const X509* trusted) {
+  std::vector<FoundSignature> found = FindSignatures(pdf);
+  std::vector<SignatureCheck> checks;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    checks.push_back(
+        CheckOne(pdf, found[i], i + 1 < found.size() ? &found[i + 1] : nullptr, trusted));
+  }
+  return checks;
+}
+
+std::vector<SignatureCheck> VerifyPdfSignatures(const std::string& pdf,
+                                                const std::string& trusted_cert_pem) {
+  X509Ptr trusted = ParseTrusted(trusted_cert_pem);
+  return CheckSignatures(pdf, trusted.get());
+}
+
 SealCheck VerifySealedPdf(const std::string& pdf, const std::string& trusted_cert_pem) {
   X509Ptr trusted = ParseTrusted(trusted_cert_pem);
-  SealCheck check;
-  Seal seal;
-  std::string problem = FindByteRange(pdf, seal.slots);
-  if (problem.empty() && NeverSealed(pdf)) {
-    problem = "the PDF was never sealed: its signature is still the empty placeholder";
+  SignatureSlots slots;
+  std::string problem = FindByteRange(pdf, slots);  // exactly one signature
+  if (!problem.empty()) {
+    SealCheck check;
+    check.problem = problem;
+    return check;
   }
-  if (problem.empty()) problem = CheckCoverage(pdf, seal.slots);
-  if (problem.empty()) problem = DecodeSignature(pdf, seal);
-  if (problem.empty()) problem = FindSigner(trusted.get(), seal, check);
-  if (problem.empty() && SigningTime(seal.signer_info)) {
-    check.signed_at_utc = TimeText(SigningTime(seal.signer_info));
-  }
-  if (problem.empty()) problem = CheckDigest(seal.signer_info);
-  if (problem.empty()) problem = CheckBytes(pdf, seal);
-  if (problem.empty()) problem = CheckSigner(trusted.get(), seal);
-  if (problem.empty()) problem = CheckSigningTime(seal);
-  check.valid = problem.empty();
-  check.problem = problem;
-  return check;
+  return CheckSignatures(pdf, trusted.get()).front().seal;
 }
 
 }  // namespace consentkit

@@ -15,111 +15,19 @@
 
 #include "form/form.h"
 #include "pdf/pdf.h"
-#include "support/filled.h"
+#include "seal/fixtures.h"
 #include "support/support.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
 
+using namespace test::seal;  // the fixtures shared with countersign_test.cc
 using test::Run;
 using test::ShellQuote;
 
-const std::string kUuid = "5b0d3c1e-6f0a-4b8e-9a57-2f4f3f1c2a10";
-const std::string kClinicName = "Clínica Muñoz";
-const std::string kSealedAt = "2026-11-23T10:15:02Z";
-const std::string kValid = "Signature Validation: Signature is Valid.";
-const std::string kChanged =
-    "the signature does not match the signed bytes: the document was changed after sealing";
-
-// What the test expects of an error: "OK" if it contains every part, else
-// the message itself (leveldb's MatchError).
-std::string MatchError(const std::string& message, const std::vector<std::string>& parts) {
-  for (const std::string& part : parts) {
-    if (message.find(part) == std::string::npos) return message;
-  }
-  return "OK";
-}
-
-template <typename F>
-std::string SealErrorOf(F&& f) {
-  try {
-    f();
-  } catch (const SealError& e) {
-    return e.what();
-  }
-  return "no SealError";
-}
-
-SigningIdentity LoadFrom(const std::string& dir) {
-  return SigningIdentity::Load(dir + "/" + kSealCertFile, dir + "/" + kSealKeyFile);
-}
-
-// Made once for the whole suite.
-const test::TempDir& ClinicKeys() {
-  static const test::TempDir dir;
-  static const bool made = (CreateSelfSignedIdentity(dir.path() + "/keys", kClinicName), true);
-  (void)made;
-  return dir;
-}
-
-const SigningIdentity& Clinic() {
-  static const SigningIdentity identity = LoadFrom(ClinicKeys().path() + "/keys");
-  return identity;
-}
-
-const SigningIdentity& OtherClinic() {
-  static const test::TempDir dir;
-  static const SigningIdentity identity = [] {
-    CreateSelfSignedIdentity(dir.path(), "Other Clinic");
-    return LoadFrom(dir.path());
-  }();
-  return identity;
-}
-
-ClinicSettings Settings() {
-  ClinicSettings clinic;
-  clinic.name = kClinicName;
-  clinic.address = "1 Main Street";
-  clinic.phone = "555-0100";
-  return clinic;
-}
-
-std::string RenderRecord(bool sealed) {
-  LoadResult loaded = LoadFormFile(test::SourcePath("forms/microneedling-consent.xml"));
-  REQUIRE(loaded.ok());
-  const FormDefinition& form = *loaded.form;
-  Submission submission = test::FilledSubmission(form, kUuid);
-  RenderOptions options;
-  if (sealed) options.seal = SealAppearance{kClinicName, kSealedAt, kUuid};
-  return RenderSubmission(form, submission, Screen(form, submission), {kUuid, kSealedAt},
-                          Settings(), options);
-}
-
-// Rendered and sealed once; tests that change it work on copies.
-const std::string& Unsealed() {
-  static const std::string pdf = RenderRecord(true);
-  return pdf;
-}
-
-const std::string& Sealed() {
-  static const std::string pdf = SealPdf(Unsealed(), Clinic());
-  return pdf;
-}
-
-std::string PdfSig(const std::string& pdf) {
-  test::TempDir dir;
-  auto result = Run("pdfsig " + ShellQuote(dir.Write("sealed.pdf", pdf)));
-  return result.out + result.err;
-}
-
 std::size_t ContentsBegin(const std::string& pdf) { return pdf.find("/Contents <") + 10; }
 std::size_t ContentsEnd(const std::string& pdf) { return pdf.find('>', ContentsBegin(pdf)) + 1; }
-
-std::string Flipped(std::string pdf, std::size_t at) {
-  pdf[at] = static_cast<char>(pdf[at] ^ 0x01);
-  return pdf;
-}
 
 std::string ProblemOf(const std::string& pdf) {
   SealCheck check = VerifySealedPdf(pdf, Clinic().certificate_pem());

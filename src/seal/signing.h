@@ -1,0 +1,25 @@
+// Filling in a signature placeholder, shared by SealPdf and CountersignPdf.
+// Private to src/seal/.
+#ifndef CONSENTKIT_SEAL_SIGNING_H_
+#define CONSENTKIT_SEAL_SIGNING_H_
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <string>
+
+#include "seal/placeholder.h"
+
+namespace consentkit {
+
+// Writes the byte range "[0 a b c]" into the placeholder array at `slots`
+// (padded to its width, so that no byte moves), then a detached CMS
+// signature (SHA-256, signing time, `certificate` and `chain`) over every
+// byte of `pdf` but the /Contents hex string into that string. Throws
+// SealError if either slot is too small or OpenSSL fails.
+void FillSignature(std::string& pdf, const SignatureSlots& slots, X509* certificate, EVP_PKEY* key,
+                   STACK_OF(X509) * chain);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_SEAL_SIGNING_H_
