@@ -1,12 +1,14 @@
 // Compliance archives: export a date range of submissions as one zip, and
 // verify a data folder or an exported archive years later, offline.
 //
-// An archive holds the sealed PDFs exactly as stored, the exact XML of every
-// definition version they were made against, the slice of the audit hash
-// chain that anchors each PDF's SHA-256, the sealing certificate and a
-// manifest tying them together (layout: see ExportArchive). Verifying checks
-// every link: each PDF's seal and hash, the chain, and that nothing in the
-// range was left out.
+// An archive holds the sealed PDFs exactly as stored (a reviewed one as
+// countersigned: the sealed original with the practitioner's signed
+// revision appended), the exact XML of every definition version they were
+// made against, the slice of the audit hash chain that anchors each PDF's
+// SHA-256, the sealing certificate and a manifest tying them together
+// (layout: see ExportArchive). Verifying checks every link: each PDF's
+// signatures and hashes, the chain, and that nothing in the range was left
+// out.
 //
 // All functions are thread-safe as far as the Store is; none keeps state.
 #ifndef CONSENTKIT_ARCHIVE_ARCHIVE_H_
@@ -62,19 +64,32 @@ struct ExportSummary {
 //   pdfs/<submission-id>.pdf          every submission received in
 //                                     [from, to), plus any whose
 //                                     "submission.stored" event falls in
-//                                     that range (see below), as stored
+//                                     that range (see below), as stored:
+//                                     countersigned once reviewed
 //   definitions/<form-id>@<version>.xml  the exact XML of each definition
 //                                     version those submissions used
 //   audit.jsonl                       the audit slice, one event per line
 //   certificate.pem                   request.certificate_pem
-//   manifest.json                     "consentkit-archive/1": what is where,
-//                                     with SHA-256s; written last
+//   manifest.json                     "consentkit-archive/2": what is where,
+//                                     with SHA-256s; written last. A
+//                                     reviewed submission's entry has
+//                                     "review": {decision, reviewed_at,
+//                                     practitioner, practitioner_name,
+//                                     sealed_pdf_sha256}, and its
+//                                     pdf_sha256 is the countersigned
+//                                     file's ("/1" is the same without
+//                                     reviews)
 // The audit slice runs from the first event at or after `from` (seq 1 when
 // `from` is empty) to the last event once the submissions have been read,
-// so it holds the "submission.stored" event of every exported PDF. Any
-// stored event in the slice timed within [from, to) whose submission was
-// not read (received just before `from`, or stored while the export ran)
-// has its PDF added too, so an archive verifies as complete by its own
+// so it holds the "submission.stored" event of every exported PDF and the
+// "submission.reviewed" event of every exported review, however long after
+// `to` it was recorded. A review recorded while the submissions were read,
+// of one read before it, ends the slice just before its event: the archive
+// holds that submission as read, unreviewed, and its slice says nothing the
+// archive does not show. Any stored event in the slice timed within
+// [from, to) whose submission was not read (received just before `from`,
+// or stored while the export ran) has its PDF added too (without a review
+// the slice does not hold), so an archive verifies as complete by its own
 // audit slice.
 // Throws StoreError or ArchiveError; `out` then holds a partial zip.
 ExportSummary ExportArchive(Store& store, const ExportRequest& request, std::ostream& out);
@@ -107,7 +122,13 @@ struct VerifyReport {
 // each prev_hash the previous hash, each hash recomputing), and for every
 // submission row its PDF's and content's SHA-256 against the row and its
 // one "submission.stored" event, its seal against `certificate_pem`, and
-// its definition's kept XML; every stored event must have its row.
+// its definition's kept XML; every stored event must have its row. A
+// reviewed row's PDF must carry exactly two valid signatures by that
+// certificate, the seal and the countersignature: the seal's revision is
+// the sealed original the stored event anchors, and the whole file and the
+// review's decision are what its one "submission.reviewed" event anchors.
+// A reviewed event without a review, or a review without its event, is a
+// problem.
 // Opens the store as the server does (applying pending migrations) but
 // changes no row. Throws StoreError if the database cannot be read at all.
 VerifyReport VerifyDataDir(const std::string& data_dir, const std::string& certificate_pem);
@@ -117,7 +138,9 @@ VerifyReport VerifyDataDir(const std::string& data_dir, const std::string& certi
 // and its stored event, each seal against `pinned_certificate_pem` (empty:
 // the archive's own certificate.pem, and the summary says it was not
 // pinned), each definition's canonical SHA-256, that every submission
-// stored in the range is present, and that the zip holds nothing else.
+// stored in the range is present, and that the zip holds nothing else. A
+// reviewed submission is held to what VerifyDataDir checks, with its
+// manifest entry's review in place of the row's and the slice's events.
 // An unreadable zip is a problem, not an exception.
 VerifyReport VerifyArchive(const std::string& zip_path, const std::string& pinned_certificate_pem);
 

@@ -1,7 +1,8 @@
 // ExportArchive: one pass over the submissions in range (PDFs straight into
-// the zip), then one walk of the audit slice, then the small entries and the
-// manifest. What grows with the number of submissions goes to spool files;
-// only an 8-byte fingerprint per exported id stays in memory (see Exporter).
+// the zip), then one walk of the audit slice, then the submissions the walk
+// found missing, the small entries and the manifest. What grows with the
+// number of submissions goes to spool files; only an 8-byte fingerprint per
+// exported id (and per exported review) stays in memory (see Exporter).
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
@@ -10,18 +11,22 @@
 #include <functional>
 #include <map>
 #include <ostream>
+#include <unordered_map>
 
 #include "archive/archive.h"
 #include "archive/certificate.h"
 #include "archive/chain.h"
 #include "archive/zip_writer.h"
+#include "seal/seal.h"
 #include "util/json_writer.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
 
-constexpr char kFormat[] = "consentkit-archive/1";
+// /2: a reviewed submission's PDF is the countersigned one, and its
+// manifest entry has a "review" object (see ReviewJson).
+constexpr char kFormat[] = "consentkit-archive/2";
 
 // Ids and versions become file names inside the archive, so they must not
 // be able to climb out of their folder or collide with another name.
@@ -47,6 +52,19 @@ Poco::DateTime EntryTime(const std::string& exported_at) {
     time.makeUTC(zone);
   }
   return time;
+}
+
+// A manifest entry's "review": who decided what and when, and the SHA-256
+// of the sealed original (the row's, which the stored event anchors); the
+// entry's own pdf_sha256 is then of the countersigned PDF. The note stays
+// in the PDF: the manifest is for finding records, not reading them.
+std::string ReviewJson(const Review& review, const std::string& sealed_pdf_sha256) {
+  JsonWriter w;
+  w.BeginObject().Field("decision", review.decision).Field("reviewed_at", review.reviewed_at);
+  w.Field("practitioner", review.practitioner);
+  w.Field("practitioner_name", review.practitioner_name);
+  w.Field("sealed_pdf_sha256", sealed_pdf_sha256).EndObject();
+  return w.str();
 }
 
 std::string AuditLine(const AuditEvent& e) {
@@ -77,9 +95,14 @@ class Exporter {
 
  private:
   void AddSubmission(const SubmissionRecord& record, const std::string& pdf);
+  void Remember(std::vector<std::uint64_t>& fingerprints, const std::string& id);
+  bool Exported(const std::string& id) const;
   void WriteAuditSlice();
   void VisitAuditEvent(const AuditEvent& event);
-  void AddLateSubmission(const std::string& id);
+  bool ReviewedSinceRead(const AuditEvent& event) const;
+  void NoteLateSubmission(const AuditEvent& event);
+  void AddLateSubmissions();
+  void WithoutReview(SubmissionRecord& record, std::string& pdf) const;
   std::int64_t FirstSeqAtOrAfter(const std::string& at);
   std::optional<AuditEvent> EventAt(std::int64_t seq);
   void AddDefinitions();
@@ -96,7 +119,20 @@ class Exporter {
   // Sorted once the submission pass is over; the audit walk looks ids up in
   // it to find stored events in range whose submission was not exported.
   std::vector<std::uint64_t> exported_;
+  // The exported submissions that were exported with their review.
+  std::vector<std::uint64_t> exported_reviews_;
   bool exported_sorted_ = false;
+  // The last audit event before the submission pass began: everything up
+  // to it was committed before the pass read its snapshot.
+  std::int64_t seq_before_read_ = 0;
+  // Set at the first review the submission pass did not see: the slice
+  // ends before it (see ReviewedSinceRead).
+  bool slice_ended_ = false;
+  // Submissions stored in range that the pass did not read, in seq order,
+  // each with whether the slice holds its reviewed event. Few: they were
+  // received just before `from` or stored while the export ran.
+  std::vector<std::string> late_;
+  std::unordered_map<std::string, bool> late_reviewed_;
   // (form id, version) → the definition's SHA-256, for definitions/.
   std::map<std::pair<std::string, std::string>, std::string> definitions_;
   std::vector<std::pair<std::string, std::string>> included_definitions_;
@@ -111,13 +147,16 @@ ExportSummary Exporter::Run() {
   if (!certificate) throw ArchiveError("the sealing certificate is not a PEM X.509 certificate");
   certificate_sha256_ = certificate->fingerprint_sha256;
   clinic_name_ = request_.clinic_name.empty() ? certificate->common_name : request_.clinic_name;
+  seq_before_read_ = store_.LastAuditSeq();
   store_.ForEachSubmission(request_.from, request_.to,
                            [this](const SubmissionRecord& record, const std::string& pdf) {
                              AddSubmission(record, pdf);
                            });
   std::sort(exported_.begin(), exported_.end());
+  std::sort(exported_reviews_.begin(), exported_reviews_.end());
   exported_sorted_ = true;
   WriteAuditSlice();
+  AddLateSubmissions();
   AddDefinitions();
   zip_.AddStored("certificate.pem", request_.certificate_pem);
   AddManifest();
@@ -134,20 +173,32 @@ void Exporter::AddSubmission(const SubmissionRecord& record, const std::string& 
   w.Field("form_version", record.form_version).Field("form_sha256", record.form_sha256);
   w.Field("pdf", PdfPath(record.id)).Field("pdf_sha256", pdf_sha256);
   w.Field("received_at", record.received_at).Field("outcome", ToString(record.outcome));
+  if (record.review) w.Key("review").Raw(ReviewJson(*record.review, record.pdf_sha256));
   w.EndObject();
   manifest_submissions_.stream() << (summary_.submissions == 0 ? "\n" : ",\n") << w.str();
   definitions_.emplace(std::make_pair(record.form_id, record.form_version), record.form_sha256);
-  if (exported_sorted_) {
-    exported_.insert(std::upper_bound(exported_.begin(), exported_.end(), Fingerprint(record.id)),
-                     Fingerprint(record.id));
-  } else {
-    exported_.push_back(Fingerprint(record.id));
-  }
+  Remember(exported_, record.id);
+  if (record.review) Remember(exported_reviews_, record.id);
   ++summary_.submissions;
 }
 
+void Exporter::Remember(std::vector<std::uint64_t>& fingerprints, const std::string& id) {
+  if (exported_sorted_) {
+    fingerprints.insert(std::upper_bound(fingerprints.begin(), fingerprints.end(), Fingerprint(id)),
+                        Fingerprint(id));
+  } else {
+    fingerprints.push_back(Fingerprint(id));
+  }
+}
+
+bool Exporter::Exported(const std::string& id) const {
+  return std::binary_search(exported_.begin(), exported_.end(), Fingerprint(id));
+}
+
 // The slice ends at the last event once the submissions have been read, so
-// it holds the stored event of every PDF already in the zip.
+// it holds the stored event of every PDF already in the zip, and the
+// reviewed event of every review (recorded after `to` too), unless a
+// review came in while the pass ran (see ReviewedSinceRead).
 void Exporter::WriteAuditSlice() {
   std::int64_t last_seq = store_.LastAuditSeq();
   std::int64_t first_seq = request_.from.empty() ? 1 : FirstSeqAtOrAfter(request_.from);
@@ -157,38 +208,82 @@ void Exporter::WriteAuditSlice() {
   std::optional<AuditEvent> before = EventAt(first_seq - 1);
   anchor_hash_ = before ? before->hash : kGenesisHash;
   summary_.first_seq = first_seq;
-  summary_.last_seq = last_seq;
+  summary_.last_seq = first_seq - 1;
   summary_.last_hash = anchor_hash_;
-  std::size_t events = 0;
+  bool first = true;
   if (first_seq <= last_seq) {  // (a last_seq of 0 would mean "to the end")
     store_.ForEachAuditEvent(first_seq, last_seq, [&](const AuditEvent& event) {
-      if (events++ == 0) anchor_hash_ = event.prev_hash;
+      if (first) anchor_hash_ = event.prev_hash;
+      first = false;
       VisitAuditEvent(event);
     });
   }
   audit_.Finish();
   zip_.AddDeflated("audit.jsonl", audit_);
-  audit_events_ = events;
 }
 
 void Exporter::VisitAuditEvent(const AuditEvent& event) {
+  if (!slice_ended_ && ReviewedSinceRead(event)) slice_ended_ = true;
+  if (slice_ended_) return;
   audit_.Write(AuditLine(event));
+  ++audit_events_;
+  summary_.last_seq = event.seq;
   summary_.last_hash = event.hash;
-  if (event.action != kStoredAction) return;
-  if (!InTimeRange(event.at, request_.from, request_.to)) return;
-  if (std::binary_search(exported_.begin(), exported_.end(), Fingerprint(event.object))) return;
-  AddLateSubmission(event.object);
+  if (event.action == kReviewedAction) {
+    auto late = late_reviewed_.find(event.object);
+    if (late != late_reviewed_.end()) late->second = true;
+  }
+  if (event.action == kStoredAction) NoteLateSubmission(event);
+}
+
+// A review of an exported submission that the pass read before it was
+// reviewed: its event, and every event after it, came after the pass's
+// snapshot, so the slice ends just before it and still holds every event
+// the exported PDFs need. An event the snapshot must have seen (up to
+// seq_before_read_) never ends the slice: a review missing from it was
+// removed, and the archive is left to show exactly that.
+bool Exporter::ReviewedSinceRead(const AuditEvent& event) const {
+  return event.action == kReviewedAction && event.seq > seq_before_read_ &&
+         Exported(event.object) &&
+         !std::binary_search(exported_reviews_.begin(), exported_reviews_.end(),
+                             Fingerprint(event.object));
 }
 
 // A submission whose stored event is timed within the range but which the
 // submission pass did not read: received just before `from` and stored
 // after it, or stored while the export ran. Without it the archive's own
-// slice would show it missing. If its row is gone, the archive is left to
-// show exactly that.
-void Exporter::AddLateSubmission(const std::string& id) {
-  std::optional<SubmissionRecord> record = store_.Find(id);
-  std::optional<std::string> pdf = store_.FindPdf(id);
-  if (record && pdf) AddSubmission(*record, *pdf);
+// slice would show it missing. It is added once the slice is written, when
+// it is known whether the slice holds its review.
+void Exporter::NoteLateSubmission(const AuditEvent& event) {
+  if (!InTimeRange(event.at, request_.from, request_.to) || Exported(event.object)) return;
+  if (late_reviewed_.emplace(event.object, false).second) late_.push_back(event.object);
+}
+
+// If a row is gone, the archive is left to show exactly that.
+void Exporter::AddLateSubmissions() {
+  for (const std::string& id : late_) {
+    std::optional<SubmissionRecord> record = store_.Find(id);
+    std::optional<std::string> pdf = store_.FindPdf(id);
+    if (!record || !pdf) continue;
+    if (record->review && !late_reviewed_.at(id)) WithoutReview(*record, *pdf);
+    AddSubmission(*record, *pdf);
+  }
+}
+
+// A review recorded after the slice ends: the archive holds the sealed
+// original as the slice anchors it, without the review. A PDF whose seal
+// cannot be read is left whole, for verify to show.
+void Exporter::WithoutReview(SubmissionRecord& record, std::string& pdf) const {
+  std::vector<SignatureCheck> signatures;
+  try {
+    signatures = VerifyPdfSignatures(pdf, request_.certificate_pem);
+  } catch (const SealError&) {
+    return;
+  }
+  std::size_t original = signatures.empty() ? 0 : signatures.front().signed_length;
+  if (original == 0 || original >= pdf.size()) return;
+  pdf.resize(original);
+  record.review.reset();
 }
 
 std::optional<AuditEvent> Exporter::EventAt(std::int64_t seq) {

@@ -8,7 +8,8 @@ namespace {
 
 // Poco's parser calls these as it reads. Depth 1 is the manifest object,
 // depth 2 its "submissions" and "definitions" arrays and "audit" object,
-// depth 3 the objects inside those arrays.
+// depth 3 the objects inside those arrays, depth 4 an object inside one of
+// those (a submission's "review").
 class ManifestHandler : public Poco::JSON::Handler {
  public:
   explicit ManifestHandler(const std::function<void(const ManifestFields&)>& on_submission)
@@ -21,8 +22,8 @@ class ManifestHandler : public Poco::JSON::Handler {
     depth_ = 0;
     section_ = Section::kTop;
   }
-  void startObject() override { Enter(); }
-  void startArray() override { Enter(); }
+  void startObject() override { Enter(true); }
+  void startArray() override { Enter(false); }
   void endObject() override { Leave(); }
   void endArray() override { Leave(); }
   void key(const std::string& k) override { key_ = k; }
@@ -38,8 +39,9 @@ class ManifestHandler : public Poco::JSON::Handler {
  private:
   enum class Section { kTop, kSubmissions, kDefinitions, kAudit, kOther };
 
-  void Enter() {
+  void Enter(bool object) {
     ++depth_;
+    if (depth_ == 4) prefix_ = object ? key_ + "." : "";
     if (depth_ == 2) {
       section_ = key_ == "submissions"   ? Section::kSubmissions
                  : key_ == "definitions" ? Section::kDefinitions
@@ -67,6 +69,8 @@ class ManifestHandler : public Poco::JSON::Handler {
       manifest.audit[key_] = text;
     } else if (depth_ == 3) {
       current_[key_] = text;
+    } else if (depth_ == 4 && !prefix_.empty()) {
+      current_[prefix_ + key_] = text;
     }
   }
 
@@ -74,6 +78,7 @@ class ManifestHandler : public Poco::JSON::Handler {
   int depth_ = 0;
   Section section_ = Section::kTop;
   std::string key_;
+  std::string prefix_;  // "review." inside a depth-4 object; empty in an array
   ManifestFields current_;
 };
 

@@ -12,7 +12,9 @@
 namespace consentkit {
 
 // One JSON object's scalar members as text (numbers in decimal, true and
-// false as words, null as ""). Nested values are left out.
+// false as words, null as ""). In an element of "submissions" or
+// "definitions", an object member's scalars are kept as "<member>.<name>"
+// (a submission's "review.decision"); deeper values and arrays are left out.
 using ManifestFields = std::map<std::string, std::string>;
 
 struct Manifest {

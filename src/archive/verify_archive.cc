@@ -27,7 +27,10 @@
 namespace consentkit {
 namespace {
 
-constexpr char kFormat[] = "consentkit-archive/1";
+// What export writes now, and what this verifier reads: a /1 manifest is
+// the same without reviews.
+constexpr char kFormat[] = "consentkit-archive/2";
+constexpr char kFormatWithoutReviews[] = "consentkit-archive/1";
 constexpr char kManifest[] = "manifest.json";
 constexpr char kAudit[] = "audit.jsonl";
 constexpr char kCertificate[] = "certificate.pem";
@@ -67,7 +70,12 @@ class ArchiveVerifier {
   void CheckDefinition(const ManifestFields& definition);
   void CheckSubmission(const ManifestFields& entry);
   std::optional<std::string> CheckPdf(const std::string& id, const ManifestFields& entry);
+  bool CheckStoredAnchor(const std::string& id, const std::string& sha256, const std::string& what);
   void CheckSeal(const std::string& id, const std::string& pdf);
+  std::string CheckReviewedPdf(const std::string& id, const ManifestFields& entry,
+                               const std::string& pdf);
+  void CheckReviewEvent(const std::string& id, const ManifestFields& entry,
+                        const std::string& pdf_sha256);
   void CheckSubmissionDefinition(const std::string& id, const ManifestFields& entry);
   void CheckNothingMissing();
   void CheckNothingExtra();
@@ -88,7 +96,16 @@ class ArchiveVerifier {
   std::map<std::pair<std::string, std::string>, std::optional<std::string>> definitions_;
   std::set<std::string> definition_paths_;
   std::unordered_set<std::string> manifest_ids_;
+  std::size_t reviewed_ = 0;
 };
+
+// A manifest entry's "review" object, flattened by ReadManifest.
+bool HasReview(const ManifestFields& entry) {
+  auto first = entry.lower_bound("review.");
+  return first != entry.end() && first->first.compare(0, 7, "review.") == 0;
+}
+
+std::string PdfPath(const std::string& id) { return "pdfs/" + id + ".pdf"; }
 
 void ArchiveVerifier::Run() {
   try {
@@ -160,7 +177,7 @@ void ArchiveVerifier::ReadHeader() {
     throw Abandon();
   }
   std::string format = Get(manifest_.top, "format");
-  if (format != kFormat) {
+  if (format != kFormat && format != kFormatWithoutReviews) {
     findings_.Add(std::string(kManifest) + " is not a " + kFormat + " manifest (format \"" +
                   format + "\")");
     throw Abandon();
@@ -318,8 +335,17 @@ void ArchiveVerifier::CheckSubmission(const ManifestFields& entry) {
     findings_.Add("submission " + id + " is listed twice in the manifest");
     return;
   }
-  // The seal is checked only on an intact PDF: an altered one fails it anyway.
-  if (std::optional<std::string> pdf = CheckPdf(id, entry)) CheckSeal(id, *pdf);
+  bool reviewed = HasReview(entry);
+  std::optional<std::string> pdf = CheckPdf(id, entry);
+  // Past CheckPdf the file hashes to the manifest's pdf_sha256.
+  std::string pdf_sha256 = pdf ? Get(entry, "pdf_sha256") : "";
+  if (pdf && reviewed) {
+    pdf_sha256 = CheckReviewedPdf(id, entry, *pdf);
+  } else if (pdf && CheckStoredAnchor(id, pdf_sha256, PdfPath(id))) {
+    // The seal is checked only on an intact PDF: an altered one fails it anyway.
+    CheckSeal(id, *pdf);
+  }
+  CheckReviewEvent(id, entry, pdf_sha256);
   CheckSubmissionDefinition(id, entry);
 }
 
@@ -337,43 +363,100 @@ void ArchiveVerifier::CheckSeal(const std::string& id, const std::string& pdf) {
   }
 }
 
-// The PDF's bytes if it is there and matches both the manifest and its
-// stored event; otherwise the problem is reported and nullopt returned.
+// The PDF's bytes if it is there and matches the manifest; otherwise the
+// problem is reported and nullopt returned. Its stored event, if any,
+// counts as matched either way: the submission is not missing.
 std::optional<std::string> ArchiveVerifier::CheckPdf(const std::string& id,
                                                      const ManifestFields& entry) {
-  std::string path = "pdfs/" + id + ".pdf";
+  std::string path = PdfPath(id);
   if (Get(entry, "pdf") != path) {
     findings_.Add("submission " + id + ": the manifest puts its PDF at \"" + Get(entry, "pdf") +
                   "\"; expected " + path);
     return std::nullopt;
   }
   auto stored = chain_->stored().find(id);
+  if (stored != chain_->stored().end()) stored->second.matched = true;
   std::optional<std::string> pdf = ReadEntry(path);
   if (!pdf) {
     findings_.Add("submission " + id + ": " + path + " is missing from the archive");
-    if (stored != chain_->stored().end()) stored->second.matched = true;
     return std::nullopt;
   }
   std::string sha256 = Sha256Hex(*pdf);
   if (sha256 != Get(entry, "pdf_sha256")) {
     findings_.Add("submission " + id + ": " + path + " has been altered: it hashes to " +
                   Short(sha256) + ", the manifest records " + Short(Get(entry, "pdf_sha256")));
-    if (stored != chain_->stored().end()) stored->second.matched = true;
-    return std::nullopt;
-  }
-  if (stored == chain_->stored().end()) {
-    findings_.Add("submission " + id + " has no submission.stored event in the archive's " +
-                  "audit slice");
-    return std::nullopt;
-  }
-  stored->second.matched = true;
-  if (stored->second.pdf_sha256 != sha256) {
-    findings_.Add("submission " + id + ": " + path + " does not match audit event " +
-                  std::to_string(stored->second.seq) + ": it hashes to " + Short(sha256) +
-                  ", the event anchors " + Short(stored->second.pdf_sha256));
     return std::nullopt;
   }
   return pdf;
+}
+
+// Whether `sha256`, of `what` (the PDF, or the sealed original inside a
+// countersigned one), is what the submission's stored event anchors.
+bool ArchiveVerifier::CheckStoredAnchor(const std::string& id, const std::string& sha256,
+                                        const std::string& what) {
+  auto stored = chain_->stored().find(id);
+  if (stored == chain_->stored().end()) {
+    findings_.Add("submission " + id + " has no submission.stored event in the archive's " +
+                  "audit slice");
+    return false;
+  }
+  if (stored->second.pdf_sha256 != sha256) {
+    findings_.Add("submission " + id + ": " + what + " does not match audit event " +
+                  std::to_string(stored->second.seq) + ": it hashes to " + Short(sha256) +
+                  ", the event anchors " + Short(stored->second.pdf_sha256));
+    return false;
+  }
+  return true;
+}
+
+// Both signatures, then the sealed original against its stored event and
+// the manifest. Returns the countersigned PDF's SHA-256.
+std::string ArchiveVerifier::CheckReviewedPdf(const std::string& id, const ManifestFields& entry,
+                                              const std::string& pdf) {
+  ++reviewed_;
+  std::string subject = "submission " + id + " (" + PdfPath(id) + ")";
+  Revisions revisions{"", Get(entry, "pdf_sha256")};
+  if (certificate_) {
+    try {
+      revisions = CheckCountersignedPdf(subject, pdf, certificate_pem_, findings_);
+    } catch (const SealError& e) {  // the certificate itself: say so once
+      findings_.Add(std::string("the certificate cannot check seals: ") + e.what());
+      certificate_.reset();
+    }
+  }
+  const std::string& original = revisions.original_sha256;
+  std::string what = "the sealed original in " + PdfPath(id);
+  if (!original.empty() && CheckStoredAnchor(id, original, what) &&
+      original != Get(entry, "review.sealed_pdf_sha256")) {
+    findings_.Add(subject + ": the manifest records its sealed original as " +
+                  Short(Get(entry, "review.sealed_pdf_sha256")) + ", but it hashes to " +
+                  Short(original) + " (which its submission.stored event anchors)");
+  }
+  return revisions.whole_sha256;
+}
+
+// The manifest's review, or its absence, against the slice's reviewed
+// event. A reviewed event for a submission that is not in the archive is
+// fine: it was received outside the range.
+void ArchiveVerifier::CheckReviewEvent(const std::string& id, const ManifestFields& entry,
+                                       const std::string& pdf_sha256) {
+  auto event = chain_->reviewed().find(id);
+  bool has_event = event != chain_->reviewed().end();
+  std::string subject = "submission " + id;
+  if (!HasReview(entry)) {
+    if (!has_event) return;
+    event->second.matched = true;
+    findings_.Add(subject + ": " + DescribeReviewedEvent(event->second) +
+                  ", but the archive holds no review for it: its manifest entry has none");
+  } else if (!has_event) {
+    findings_.Add(subject + ": the PDF was reviewed (decision \"" + Get(entry, "review.decision") +
+                  "\", at " + Get(entry, "review.reviewed_at") +
+                  ", per the manifest) but no submission.reviewed event in the archive's audit "
+                  "slice anchors the review");
+  } else {
+    CheckAgainstReviewedEvent(subject + " (" + PdfPath(id) + ")", id, Get(entry, "review.decision"),
+                              pdf_sha256, event->second, findings_);
+  }
 }
 
 void ArchiveVerifier::CheckSubmissionDefinition(const std::string& id,
@@ -457,8 +540,10 @@ std::string ArchiveVerifier::Summary() const {
            " found across " + submissions + " and " + SliceText() + "." + TrustText();
   }
   return About() + " verifies: all " + submissions +
-         " are present, each PDF matches the manifest and the SHA-256 anchored by its "
-         "submission.stored event, and its seal verifies; the " +
+         " are present, each PDF matches the manifest and (for a reviewed one, its sealed "
+         "original) the SHA-256 anchored by its submission.stored event, and its seal "
+         "verifies; " +
+         ReviewedText(reviewed_) + "; the " +
          Plural(manifest_.definitions.size(), "definition", "definitions") +
          " hash to the versions the submissions name; the audit slice (" + SliceText() +
          ") is unbroken, every submission stored in the range is in the archive, and the "

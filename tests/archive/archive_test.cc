@@ -14,11 +14,13 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "api/api.h"
 #include "archive/zip_writer.h"
 #include "pdf/pdf.h"
 #include "seal/seal.h"
+#include "service/intake.h"
 #include "store/store.h"
 #include "submission/submission.h"
 #include "support/filled.h"
@@ -54,6 +56,11 @@ FormPtr LoadForm(const std::string& name) {
   LoadResult r = LoadFormFile(test::SourcePath("forms/" + name + ".xml"));
   REQUIRE(r.ok());
   return r.form;
+}
+
+// Where an archive keeps the definition version the shipped form has now.
+std::string DefinitionEntry(const std::string& form_id) {
+  return "definitions/" + form_id + "@" + LoadForm(form_id)->version + ".xml";
 }
 
 std::string Uuid(int n) {
@@ -154,6 +161,8 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
                 data = data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1:]
             if op == "replace":
                 data = data.replace(sys.argv[5].encode(), sys.argv[6].encode(), 1)
+            if op == "put":
+                data = open(sys.argv[5], "rb").read()
         zout.writestr(info, data)
     if op == "add":
         zout.writestr(name, b"%PDF-1.7 not from the clinic")
@@ -231,20 +240,19 @@ TEST_CASE("the archive holds what the manifest says, and standard tools read it"
   Export(clinic, zip, "--config " + test::SourcePath("samples/consentkit.conf"));
   test::CommandResult listing = Run("unzip -Z1 " + ShellQuote(zip) + " | sort");
   REQUIRE(listing.exit_code == 0);
-  std::string expected =
-      "audit.jsonl\ncertificate.pem\n"
-      "definitions/microneedling-consent@2026.1.xml\n"
-      "definitions/microneedling-intake@2026.1.xml\nmanifest.json\n";
+  std::string expected = "audit.jsonl\ncertificate.pem\n" +
+                         DefinitionEntry("microneedling-consent") + "\n" +
+                         DefinitionEntry("microneedling-intake") + "\nmanifest.json\n";
   for (int n = 1; n <= 4; ++n) expected += "pdfs/" + Uuid(n) + ".pdf\n";
   CHECK(listing.out == expected);
   CHECK(Run("unzip -tq " + ShellQuote(zip)).exit_code == 0);
   // PDFs are stored byte for byte; definitions are the exact XML kept.
   auto store = OpenSqliteStore(clinic.path());
   CHECK(ReadZipEntry(zip, "pdfs/" + Uuid(2) + ".pdf") == store->FindPdf(Uuid(2)));
-  CHECK(ReadZipEntry(zip, "definitions/microneedling-consent@2026.1.xml") ==
+  CHECK(ReadZipEntry(zip, DefinitionEntry("microneedling-consent")) ==
         LoadForm("microneedling-consent")->xml);
   std::string manifest = ReadZipEntry(zip, "manifest.json");
-  CHECK(manifest.find("\"format\":\"consentkit-archive/1\"") != std::string::npos);
+  CHECK(manifest.find("\"format\":\"consentkit-archive/2\"") != std::string::npos);
   CHECK(manifest.find("\"clinic\":\"Harbourview Skin & Laser Clinic\"") != std::string::npos);
   CHECK(manifest.find("\"audit\":{\"path\":\"audit.jsonl\",\"first_seq\":1,\"last_seq\":6,"
                       "\"anchor_hash\":\"" +
@@ -516,10 +524,10 @@ TEST_CASE("an archive entry the manifest does not list is named") {
 TEST_CASE("an edited definition is named") {
   ArchiveFixture f;
   test::CommandResult r =
-      f.Verify(Rezip(f.tmp, f.zip, "replace", "definitions/microneedling-consent@2026.1.xml",
+      f.Verify(Rezip(f.tmp, f.zip, "replace", DefinitionEntry("microneedling-consent"),
                      "Microneedling", "Micro-needling"));
   CHECK(r.exit_code == 1);
-  CHECK(FirstProblem(r).find("definitions/microneedling-consent@2026.1.xml has been altered") == 0);
+  CHECK(FirstProblem(r).find(DefinitionEntry("microneedling-consent") + " has been altered") == 0);
 }
 
 TEST_CASE("an archive from another clinic's certificate fails against the pinned one") {
@@ -531,6 +539,397 @@ TEST_CASE("an archive from another clinic's certificate fails against the pinned
   CHECK(r.exit_code == 1);
   CHECK(FirstProblem(r).find("certificate.pem in the archive (SHA-256 ") == 0);
   CHECK(FirstProblem(r).find("is not the pinned certificate") != std::string::npos);
+}
+
+// --- Reviewed submissions ---------------------------------------------------
+
+constexpr char kPractitioner[] = "tok_prac0001";
+
+// A submission the intake service stores as the server does: validated,
+// screened (active acne: deferred, so it waits for review), rendered,
+// sealed, committed.
+SubmissionRecord SubmitForReview(Store& store, const std::string& id) {
+  ClinicSettings clinic;
+  clinic.name = "Harbourview Skin Clinic";
+  IntakeService intake(LoadFormsDirectory(test::SourcePath("forms")), store, clinic, &Identity());
+  FormPtr form = LoadForm("microneedling-intake");
+  std::string body = CanonicalSubmissionJson(
+      test::FilledSubmission(*form, id, {{"active-acne", std::string("yes")}}));
+  SubmitResult result = intake.Submit("tok_tablet01", form->id, body);
+  REQUIRE_MESSAGE(result.status == SubmitStatus::kStored, result.detail);
+  CHECK(result.record.needs_review);
+  return result.record;
+}
+
+// The practitioner's review as the server's review handler makes it: the
+// stored PDF countersigned, then stored with the review in one commit.
+Review Countersign(Store& store, const std::string& id, const std::string& decision = "proceed") {
+  Review review;
+  review.submission_id = id;
+  review.decision = decision;
+  review.note = "Skin calm; go ahead at 1.0 mm.";
+  review.practitioner = kPractitioner;
+  review.practitioner_name = "Dr Ana Ruiz";
+  review.reviewed_at = UtcNow();
+  std::string pdf = CountersignPdf(*store.FindPdf(id), Identity(),
+                                   {review.practitioner_name, review.decision, review.note,
+                                    review.reviewed_at, test::SampleSignature()});
+  review.pdf_sha256 = Sha256Hex(pdf);
+  REQUIRE(store.PutReview(review, pdf, kPractitioner));
+  return review;
+}
+
+// The Clinic and one reviewed submission. Audit events: 1..6 as Clinic's,
+// 7 the practitioner's token, 8 the submission, 9 its review (the last).
+struct ReviewedClinic : Clinic {
+  std::string id = Uuid(7);
+  SubmissionRecord record;
+  Review review;
+  std::string original, countersigned;  // the sealed PDF, before and after the review
+
+  ReviewedClinic() {
+    auto store = OpenSqliteStore(path());
+    Token practitioner;
+    practitioner.id = kPractitioner;
+    practitioner.name = "Dr Ana Ruiz";
+    practitioner.role = Role::kPractitioner;
+    practitioner.secret_sha256 = Sha256Hex("practitioner secret");
+    practitioner.created_at = UtcNow();
+    store->AddToken(practitioner, "cli");
+    record = SubmitForReview(*store, id);
+    original = *store->FindPdf(id);
+    review = Countersign(*store, id);
+    countersigned = *store->FindPdf(id);
+  }
+  std::string Where() const { return " WHERE submission_id = '" + id + "'"; }
+  // How verify names it in a data folder, and in an archive.
+  std::string InFolder() const {
+    return "submission " + id + " (received " + record.received_at + ")";
+  }
+  std::string InArchive() const { return "submission " + id + " (pdfs/" + id + ".pdf)"; }
+};
+
+// An archive of a ReviewedClinic, and its tampered copies.
+struct ReviewedArchive {
+  ReviewedClinic clinic;
+  test::TempDir tmp;
+  std::string zip = tmp.File("archive.zip");
+  std::string cert = tmp.Write("cert.pem", CertificatePem());
+  ReviewedArchive() { Export(clinic, zip); }
+  test::CommandResult Verify(const std::string& path) const {
+    return Consentkit("verify " + ShellQuote(path) + " --cert " + ShellQuote(cert));
+  }
+  // The archive with pdfs/<id>.pdf replaced by `pdf`, and the manifest's
+  // hash of it too, so that only the signatures and the chain can tell.
+  std::string WithPdf(const std::string& pdf) const {
+    std::string name = "pdfs/" + clinic.id + ".pdf";
+    std::string put = Rezip(tmp, zip, "put", name, tmp.Write("new.pdf", pdf));
+    return Rezip(tmp, put, "replace", "manifest.json", Sha256Hex(clinic.countersigned),
+                 Sha256Hex(pdf));
+  }
+};
+
+std::string Flipped(std::string bytes, std::size_t at) {
+  REQUIRE(at < bytes.size());
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x01);
+  return bytes;
+}
+
+// A byte of the countersignature's own signing time (/M), in the revision
+// the review appended: the seal's revision stays intact.
+std::string FlippedCountersignature(const ReviewedClinic& clinic) {
+  std::size_t date = clinic.countersigned.find("/M (D:", clinic.original.size());
+  REQUIRE(date != std::string::npos);
+  return Flipped(clinic.countersigned, date + 10);
+}
+
+bool HasProblem(const test::CommandResult& r, const std::string& text) {
+  return r.err.find(text) != std::string::npos;
+}
+
+TEST_CASE("a reviewed submission verifies, in its data folder and in an export") {
+  ReviewedClinic clinic;
+  REQUIRE(clinic.countersigned.compare(0, clinic.original.size(), clinic.original) == 0);
+  test::CommandResult live = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK_MESSAGE(live.exit_code == 0, live.err);
+  CHECK(live.out.find("chain of 9 audit events") != std::string::npos);
+  CHECK(live.out.find("1 of them was reviewed: its countersignature verifies") !=
+        std::string::npos);
+  MESSAGE("verify DATA_DIR: " << live.out);
+
+  test::TempDir tmp;
+  std::string zip = tmp.File("reviewed.zip");
+  CHECK(Export(clinic, zip).find("5 PDFs, 2 definitions, audit events 1 to 9") !=
+        std::string::npos);
+  test::CommandResult archived =
+      Consentkit("verify " + ShellQuote(zip) + " --cert " + tmp.Write("c.pem", CertificatePem()));
+  CHECK_MESSAGE(archived.exit_code == 0, archived.err);
+  CHECK(archived.out.find("1 of them was reviewed: its countersignature verifies") !=
+        std::string::npos);
+  MESSAGE("verify archive.zip: " << archived.out);
+
+  // The archive carries the countersigned file, and its manifest the review.
+  CHECK(ReadZipEntry(zip, "pdfs/" + clinic.id + ".pdf") == clinic.countersigned);
+  std::string manifest = ReadZipEntry(zip, "manifest.json");
+  CHECK(manifest.find("\"pdf_sha256\":\"" + Sha256Hex(clinic.countersigned) + "\"") !=
+        std::string::npos);
+  CHECK(manifest.find("\"review\":{\"decision\":\"proceed\",\"reviewed_at\":\"" +
+                      clinic.review.reviewed_at + "\",\"practitioner\":\"" + kPractitioner +
+                      "\",\"practitioner_name\":\"Dr Ana Ruiz\",\"sealed_pdf_sha256\":\"" +
+                      Sha256Hex(clinic.original) + "\"}") != std::string::npos);
+  CHECK(test::CountOf(manifest, "\"review\":") == 1);
+  CHECK(ReadZipEntry(zip, "audit.jsonl").find("\"action\":\"submission.reviewed\"") !=
+        std::string::npos);
+}
+
+TEST_CASE("a review recorded after the export's range is in its archive") {
+  Clinic clinic;
+  std::string id = Uuid(8);
+  std::unique_ptr<Store> store = OpenSqliteStore(clinic.path());
+  SubmissionRecord record = SubmitForReview(*store, id);
+  // `to` is exclusive and to the second: the next second holds the review.
+  while (UtcNow() == record.received_at) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::string to = UtcNow();
+  CHECK(Countersign(*store, id, "defer").reviewed_at >= to);
+  store.reset();
+  test::TempDir tmp;
+  std::string zip = tmp.File("until.zip");
+  CHECK(Export(clinic, zip, "--to " + to).find("5 PDFs") != std::string::npos);
+  test::CommandResult r = Consentkit("verify " + ShellQuote(zip));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out.find("1 of them was reviewed") != std::string::npos);
+  CHECK(ReadZipEntry(zip, "manifest.json").find("\"decision\":\"defer\"") != std::string::npos);
+}
+
+// A store that lets a practitioner review right after the export has read
+// the submissions: the race an export running beside the server can meet.
+class ReviewAfterRead : public Store {
+ public:
+  ReviewAfterRead(Store& inner, std::function<void()> review)
+      : inner_(inner), review_(std::move(review)) {}
+
+  void ForEachSubmission(const std::string& from, const std::string& to,
+                         const SubmissionVisitor& visit) override {
+    inner_.ForEachSubmission(from, to, visit);
+    if (review_) std::exchange(review_, nullptr)();
+  }
+  // The rest as the store has it.
+  PutResult Put(const SubmissionRecord& r, const std::string& pdf, const FormDefinition& form,
+                const Actor& actor) override {
+    return inner_.Put(r, pdf, form, actor);
+  }
+  std::optional<SubmissionRecord> Find(const std::string& id) override { return inner_.Find(id); }
+  std::optional<std::string> FindPdf(const std::string& id) override { return inner_.FindPdf(id); }
+  AuditEvent RecordEvent(const Actor& actor, const std::string& action, const std::string& object,
+                         const std::string& detail) override {
+    return inner_.RecordEvent(actor, action, object, detail);
+  }
+  void ForEachAuditEvent(std::int64_t first, std::int64_t last,
+                         const std::function<void(const AuditEvent&)>& visit) override {
+    inner_.ForEachAuditEvent(first, last, visit);
+  }
+  std::int64_t LastAuditSeq() override { return inner_.LastAuditSeq(); }
+  std::optional<std::string> DefinitionXml(const std::string& form_id,
+                                           const std::string& version) override {
+    return inner_.DefinitionXml(form_id, version);
+  }
+  void AddToken(const Token& token, const Actor& actor) override { inner_.AddToken(token, actor); }
+  std::optional<Token> FindToken(const std::string& id) override { return inner_.FindToken(id); }
+  std::vector<Token> Tokens() override { return inner_.Tokens(); }
+  bool RevokeToken(const std::string& id, const Actor& actor) override {
+    return inner_.RevokeToken(id, actor);
+  }
+  std::optional<std::string> PinnedDefinitionHash(const std::string& form_id,
+                                                  const std::string& version) override {
+    return inner_.PinnedDefinitionHash(form_id, version);
+  }
+  std::size_t CountSubmissions() override { return inner_.CountSubmissions(); }
+  Page<SubmissionRecord> ListSubmissions(const SubmissionQuery& q) override {
+    return inner_.ListSubmissions(q);
+  }
+  void AddVisit(const Visit& visit, const Actor& actor) override { inner_.AddVisit(visit, actor); }
+  std::optional<Visit> FindVisit(const std::string& id) override { return inner_.FindVisit(id); }
+  Page<Visit> ListVisits(const VisitQuery& q) override { return inner_.ListVisits(q); }
+  std::vector<SubmissionRecord> SubmissionsOfVisit(const std::string& visit_id) override {
+    return inner_.SubmissionsOfVisit(visit_id);
+  }
+  bool PutReview(const Review& review, const std::string& pdf, const Actor& actor) override {
+    return inner_.PutReview(review, pdf, actor);
+  }
+  void AddInvite(const Invite& invite, const Actor& actor) override {
+    inner_.AddInvite(invite, actor);
+  }
+  std::optional<Invite> FindInvite(const std::string& id) override { return inner_.FindInvite(id); }
+  bool RevokeInvite(const std::string& id, const Actor& actor) override {
+    return inner_.RevokeInvite(id, actor);
+  }
+  std::vector<Invite> InvitesOfVisit(const std::string& visit_id) override {
+    return inner_.InvitesOfVisit(visit_id);
+  }
+  void SetHandoff(const std::string& tablet, const std::string& visit_id,
+                  const Actor& actor) override {
+    inner_.SetHandoff(tablet, visit_id, actor);
+  }
+  std::optional<std::string> FindHandoff(const std::string& tablet) override {
+    return inner_.FindHandoff(tablet);
+  }
+  void ClearHandoff(const std::string& tablet, const Actor& actor) override {
+    inner_.ClearHandoff(tablet, actor);
+  }
+
+ private:
+  Store& inner_;
+  std::function<void()> review_;
+};
+
+TEST_CASE("an export a review overtakes still verifies") {
+  Clinic clinic;
+  std::unique_ptr<Store> store = OpenSqliteStore(clinic.path());
+  std::string read = Uuid(8);  // received today: read by the export's pass
+  SubmitForReview(*store, read);
+  // Received in 2020 but stored today: added by the export's audit walk.
+  std::string late = Uuid(9);
+  StoreSealed(*store, *LoadForm("microneedling-consent"), late, "2020-06-01T12:00:00Z");
+  std::string sealed_late = *store->FindPdf(late);
+  std::int64_t before = store->LastAuditSeq();
+  ExportRequest request;
+  request.from = UtcNow().substr(0, 10) + "T00:00:00Z";
+  request.certificate_pem = CertificatePem();
+  request.exported_at = UtcNow();
+  test::TempDir tmp;
+  std::string zip = tmp.File("race.zip");
+  ExportSummary summary;
+  std::string expected_late = sealed_late;
+  SUBCASE("the review of a submission the pass read ends the slice before it") {
+    ReviewAfterRead racing(*store, [&] {
+      Countersign(*store, read);
+      Countersign(*store, late);  // after the slice's end: left out with it
+    });
+    std::ofstream out(zip, std::ios::binary);
+    summary = ExportArchive(racing, request, out);
+    CHECK(summary.last_seq == before);
+  }
+  SUBCASE("the review of a late submission in the slice comes with it") {
+    ReviewAfterRead racing(*store, [&] { Countersign(*store, late); });
+    std::ofstream out(zip, std::ios::binary);
+    summary = ExportArchive(racing, request, out);
+    CHECK(summary.last_seq == before + 1);
+    expected_late = *store->FindPdf(late);
+  }
+  VerifyReport report = VerifyArchive(zip, CertificatePem());
+  CHECK_MESSAGE(report.ok, report.first_problem);
+  CHECK(ReadZipEntry(zip, "pdfs/" + late + ".pdf") == expected_late);
+  MESSAGE(report.summary);
+}
+
+TEST_CASE("a flipped byte in a countersignature's revision is named") {
+  SUBCASE("in the data folder") {
+    ReviewedClinic clinic;
+    std::string file = clinic.dir.Write("flipped.pdf", FlippedCountersignature(clinic));
+    Sql(clinic, "UPDATE reviews SET pdf = readfile('" + file + "')" + clinic.Where());
+    test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+    CHECK(r.exit_code == 1);
+    CHECK(FirstProblem(r).find(clinic.InFolder() + ": its countersignature does not verify: ") ==
+          0);
+    CHECK(HasProblem(r, clinic.InFolder() + ": its PDF is not the countersigned PDF audit event 9 "
+                                            "(submission.reviewed) anchors"));
+    MESSAGE("flipped countersignature: " << r.err);
+  }
+  SUBCASE("in an archive") {
+    ReviewedArchive f;
+    test::CommandResult r = f.Verify(f.WithPdf(FlippedCountersignature(f.clinic)));
+    CHECK(r.exit_code == 1);
+    CHECK(FirstProblem(r).find(f.clinic.InArchive() + ": its countersignature does not verify: ") ==
+          0);
+    MESSAGE("flipped countersignature in an archive: " << r.err);
+  }
+}
+
+TEST_CASE("a countersigned PDF replaced by its sealed original is named") {
+  std::string expected =
+      ": it was reviewed, but its PDF carries only one signature, the seal: "
+      "the practitioner's countersignature is missing";
+  SUBCASE("in the data folder") {
+    ReviewedClinic clinic;
+    Sql(clinic, "UPDATE reviews SET pdf = (SELECT pdf FROM submissions WHERE id = '" + clinic.id +
+                    "')" + clinic.Where());
+    test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+    CHECK(r.exit_code == 1);
+    CHECK(FirstProblem(r) == clinic.InFolder() + expected);
+    MESSAGE("countersigned PDF replaced: " << r.err);
+  }
+  SUBCASE("in an archive") {
+    ReviewedArchive f;
+    test::CommandResult r = f.Verify(f.WithPdf(f.clinic.original));
+    CHECK(r.exit_code == 1);
+    CHECK(FirstProblem(r) == f.clinic.InArchive() + expected);
+    MESSAGE("countersigned PDF replaced in an archive: " << r.err);
+  }
+}
+
+// The reviewed event stays; the row falls back to the sealed original.
+TEST_CASE("a deleted review row is named") {
+  ReviewedClinic clinic;
+  Sql(clinic, "DELETE FROM reviews" + clinic.Where());
+  std::string event = "audit event 9 (submission.reviewed, at ";
+  test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK(r.exit_code == 1);
+  CHECK(FirstProblem(r).find(clinic.InFolder() + ": " + event) == 0);
+  CHECK(FirstProblem(r).find("records a review with decision \"proceed\", but the database holds "
+                             "no review for it") != std::string::npos);
+  MESSAGE("deleted review row: " << r.err);
+  // Exported so, the archive shows it too: the slice keeps the event.
+  std::string zip = clinic.dir.File("after.zip");
+  Export(clinic, zip);
+  test::CommandResult archived = Consentkit("verify " + ShellQuote(zip));
+  CHECK(archived.exit_code == 1);
+  CHECK(FirstProblem(archived).find("submission " + clinic.id + ": " + event) == 0);
+  CHECK(FirstProblem(archived).find("but the archive holds no review for it") != std::string::npos);
+  MESSAGE("deleted review row, exported: " << archived.err);
+}
+
+// The review's event is the last one, so deleting it leaves the chain
+// whole: only the review itself shows it is gone. (Deleting an event in the
+// middle breaks the chain, already tested; rewriting the chain after it
+// would need a rehash helper these tests do not have.)
+TEST_CASE("a deleted submission.reviewed event is named") {
+  ReviewedClinic clinic;
+  Sql(clinic, "DELETE FROM audit WHERE seq = 9 AND action = 'submission.reviewed'");
+  test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK(r.exit_code == 1);
+  CHECK(FirstProblem(r) == clinic.InFolder() + ": the PDF was reviewed (decision \"proceed\", at " +
+                               clinic.review.reviewed_at +
+                               ") but no submission.reviewed event in the audit log anchors the "
+                               "review");
+  MESSAGE("deleted reviewed event: " << r.err);
+  std::string zip = clinic.dir.File("after.zip");
+  Export(clinic, zip);
+  test::CommandResult archived = Consentkit("verify " + ShellQuote(zip));
+  CHECK(archived.exit_code == 1);
+  CHECK(FirstProblem(archived).find("submission " + clinic.id + ": the PDF was reviewed") == 0);
+  CHECK(FirstProblem(archived).find("no submission.reviewed event in the archive's audit slice") !=
+        std::string::npos);
+}
+
+TEST_CASE("a changed review decision is named") {
+  std::string expected =
+      ": its review records the decision \"decline\", but audit event 9 "
+      "(submission.reviewed) anchors the decision \"proceed\"";
+  SUBCASE("in the data folder") {
+    ReviewedClinic clinic;
+    Sql(clinic, "UPDATE reviews SET decision = 'decline'" + clinic.Where());
+    test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+    CHECK(r.exit_code == 1);
+    CHECK(FirstProblem(r) == clinic.InFolder() + expected);
+    MESSAGE("changed decision: " << r.err);
+  }
+  SUBCASE("in an archive") {
+    ReviewedArchive f;
+    test::CommandResult r = f.Verify(Rezip(f.tmp, f.zip, "replace", "manifest.json",
+                                           "\"decision\":\"proceed\"", "\"decision\":\"decline\""));
+    CHECK(r.exit_code == 1);
+    CHECK(FirstProblem(r) == f.clinic.InArchive() + expected);
+  }
 }
 
 TEST_CASE("not a zip, and usage errors") {
