@@ -130,7 +130,7 @@ int Run(const Args& args) {
     std::string body = CanonicalSubmissionJson(test::FilledSubmission(*form, RandomUuid(rng)));
     SubmitTimings t;
     Clock::time_point start = Clock::now();
-    SubmitResult result = service.Submit("bench", form->id, body, &t);
+    SubmitResult result = service.Submit("bench", form->id, body, {}, &t);
     double total = MsSince(start);
     if (result.status != SubmitStatus::kStored) {
       throw std::runtime_error("submission not stored: " + result.detail);

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <regex>
@@ -180,10 +181,17 @@ void ReadValues(const JsonObject& root, Submission& s, std::vector<FieldError>& 
 }
 
 void ReadEnvelope(const JsonObject& root, Submission& s, std::vector<FieldError>& errors) {
-  static const std::set<std::string> kKeys = {"id", "form", "language", "values"};
+  static const std::set<std::string> kKeys = {"id", "form", "language", "values", "visit"};
   for (const std::string& key : root->getNames()) {
     if (!kKeys.count(key)) {
-      errors.push_back({key, "is not part of a submission; expected id, form, language, values"});
+      errors.push_back(
+          {key, "is not part of a submission; expected id, form, language, values, visit"});
+    }
+  }
+  if (!root->get("visit").isEmpty()) {
+    s.visit_id = StringMember(root, "visit", "visit", errors);
+    if (!s.visit_id.empty() && !IsVisitId(s.visit_id)) {
+      errors.push_back({"visit", "is not a visit id; expected \"vis_\" and 24 hex digits"});
     }
   }
   std::string id = StringMember(root, "id", "id", errors);
@@ -312,10 +320,26 @@ void WriteForm(JsonWriter& w, const FormDefinition& form) {
   w.EndArray().EndObject();
 }
 
-void WriteReceiptFields(JsonWriter& w, const SubmissionRecord& r) {
-  w.Field("id", r.id).Field("received_at", r.received_at).Field("outcome", ToString(r.outcome));
-  w.Key("reasons").StringArray(r.reasons);
+void WriteReview(JsonWriter& w, const std::optional<Review>& review) {
+  w.Key("review");
+  if (!review) {
+    w.Null();
+    return;
+  }
+  w.BeginObject().Field("decision", review->decision).Field("note", review->note);
+  w.Field("practitioner", review->practitioner);
+  w.Field("practitioner_name", review->practitioner_name);
+  w.Field("reviewed_at", review->reviewed_at).Field("pdf_sha256", review->pdf_sha256);
+  w.EndObject();
+}
+
+void WriteReceiptFields(JsonWriter& w, const SubmissionRecord& r, ReceiptAudience audience) {
+  w.Field("id", r.id).Field("received_at", r.received_at);
+  if (audience == ReceiptAudience::kPatient) return;
+  w.Field("outcome", ToString(r.outcome)).Key("reasons").StringArray(r.reasons);
   w.Field("pdf_sha256", r.pdf_sha256).Field("pdf_url", PdfUrl(r.id));
+  w.Field("visit", r.visit_id).Key("needs_review").Bool(r.needs_review);
+  WriteReview(w, r.review);
 }
 
 const char* ProblemSlug(int status) {
@@ -345,10 +369,107 @@ const char* ProblemSlug(int status) {
 
 }  // namespace
 
+bool IsVisitId(const std::string& text) {
+  if (text.size() != 28 || text.compare(0, 4, "vis_") != 0) return false;
+  return std::all_of(text.begin() + 4, text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 bool IsUuid(const std::string& text) {
   static const std::regex kUuid(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   return text.size() == 36 && std::regex_match(text, kUuid);
+}
+
+namespace {
+
+// Only `allowed` keys; each other one is an error named after it.
+void OnlyKeys(const JsonObject& object, const std::set<std::string>& allowed,
+              const std::string& prefix, std::vector<FieldError>& errors) {
+  std::string list;
+  for (const std::string& key : allowed) list += (list.empty() ? "" : ", ") + key;
+  for (const std::string& key : object->getNames()) {
+    if (!allowed.count(key))
+      errors.push_back({prefix + key, "is not expected here; expected " + list});
+  }
+}
+
+JsonObject ObjectBody(const std::string& body, const std::string& what) {
+  Var root = ParseJson(body);
+  if (!IsObject(root))
+    throw JsonSyntaxError("the body is JSON but not an object; expected " + what);
+  return root.extract<JsonObject>();
+}
+
+void ReadPatient(const JsonObject& root, Patient& patient, std::vector<FieldError>& errors) {
+  Var value = root->get("patient");
+  if (!IsObject(value)) {
+    errors.push_back({"patient", "is missing; expected {\"name\", \"date_of_birth\", \"number\"}"});
+    return;
+  }
+  JsonObject object = value.extract<JsonObject>();
+  OnlyKeys(object, {"name", "date_of_birth", "number"}, "patient.", errors);
+  patient.name = StringMember(object, "name", "patient.name", errors);
+  patient.date_of_birth = StringMember(object, "date_of_birth", "patient.date_of_birth", errors);
+  if (!object->get("number").isEmpty()) {
+    patient.number = StringMember(object, "number", "patient.number", errors);
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> ParseStringMember(const std::string& body, const std::string& key) {
+  Var value = ObjectBody(body, "an object")->get(key);
+  if (!value.isString()) return std::nullopt;
+  return value.extract<std::string>();
+}
+
+ParsedVisitRequest ParseVisitRequest(const std::string& body) {
+  JsonObject root = ObjectBody(body, "a visit");
+  ParsedVisitRequest parsed;
+  OnlyKeys(root, {"patient", "forms"}, "", parsed.errors);
+  ReadPatient(root, parsed.patient, parsed.errors);
+  Var forms = root->get("forms");
+  if (forms.isEmpty()) return parsed;
+  ValueReader reader(parsed.errors);
+  FieldValue ids;
+  if (!IsArray(forms)) {
+    parsed.errors.push_back({"forms", "is not a list; expected form ids"});
+  } else if (reader.Read("forms", forms, ids)) {
+    parsed.form_ids = std::get<std::vector<std::string>>(ids);
+  }
+  return parsed;
+}
+
+ParsedReview ParseReviewRequest(const std::string& body) {
+  JsonObject root = ObjectBody(body, "a review");
+  ParsedReview parsed;
+  auto& errors = parsed.errors;
+  OnlyKeys(root, {"decision", "note", "signature"}, "", errors);
+  parsed.decision = StringMember(root, "decision", "decision", errors);
+  if (!parsed.decision.empty() && parsed.decision != "proceed" && parsed.decision != "defer" &&
+      parsed.decision != "decline") {
+    errors.push_back({"decision", "is \"" + parsed.decision.substr(0, 40) +
+                                      "\"; expected proceed, defer or decline"});
+  }
+  if (!root->get("note").isEmpty()) parsed.note = StringMember(root, "note", "note", errors);
+  Field note{};
+  note.type = FieldType::kTextArea;
+  if (std::string problem = CheckTextValue(note, parsed.note); !problem.empty()) {
+    errors.push_back({"note", problem});
+  }
+  Var signature = root->get("signature");
+  FieldValue drawn;
+  ValueReader reader(errors);
+  if (!IsObject(signature)) {
+    errors.push_back({"signature", "is missing; expected the practitioner's drawn signature"});
+  } else if (reader.Read("signature", signature, drawn)) {
+    parsed.signature = std::get<Signature>(drawn);
+    if (std::string problem = CheckSignatureValue(parsed.signature); !problem.empty()) {
+      errors.push_back({"signature", problem});
+    }
+  }
+  return parsed;
 }
 
 ParsedSubmission ParseSubmission(const std::string& body) {
@@ -376,7 +497,10 @@ std::string CanonicalSubmissionJson(const Submission& s) {
     w.Key(id);
     WriteValue(w, value);
   }
-  w.EndObject().EndObject();
+  w.EndObject();
+  // Only when set, so standalone submissions keep the text (and hash) they had.
+  if (!s.visit_id.empty()) w.Field("visit", s.visit_id);
+  w.EndObject();
   return w.str();
 }
 
@@ -398,10 +522,10 @@ std::string PdfUrl(const std::string& submission_id) {
   return "/api/v1/submissions/" + submission_id + ".pdf";
 }
 
-std::string ReceiptJson(const SubmissionRecord& record) {
+std::string ReceiptJson(const SubmissionRecord& record, ReceiptAudience audience) {
   JsonWriter w;
   w.BeginObject();
-  WriteReceiptFields(w, record);
+  WriteReceiptFields(w, record, audience);
   w.EndObject();
   return w.str();
 }
@@ -409,7 +533,7 @@ std::string ReceiptJson(const SubmissionRecord& record) {
 std::string SubmissionRecordJson(const SubmissionRecord& record) {
   JsonWriter w;
   w.BeginObject();
-  WriteReceiptFields(w, record);
+  WriteReceiptFields(w, record, ReceiptAudience::kStaff);
   w.Key("form").BeginObject().Field("id", record.form_id).Field("version", record.form_version);
   w.Field("sha256", record.form_sha256).EndObject().Field("language", record.language);
   w.Key("submission").Raw(record.content_json).EndObject();

@@ -40,14 +40,46 @@ ParsedSubmission ParseSubmission(const std::string& body);
 // formatting the client used. Its SHA-256 tells a retry from a conflict.
 std::string CanonicalSubmissionJson(const Submission& submission);
 
+// POST /api/v1/visits: {"patient": {"name", "date_of_birth", "number"?},
+// "forms"?: [form ids]}. Shape problems go in `errors` by field id
+// ("patient", "patient.name", …, "forms"); the visit service checks the
+// values. Throws JsonSyntaxError for malformed JSON.
+struct ParsedVisitRequest {
+  Patient patient;
+  std::vector<std::string> form_ids;
+  std::vector<FieldError> errors;
+};
+ParsedVisitRequest ParseVisitRequest(const std::string& body);
+
+// POST /api/v1/submissions/{id}/review: {"decision": "proceed" | "defer" |
+// "decline", "note"?: text, "signature": {width, height, strokes}} (the
+// signature as a submission carries one). Every problem is in `errors`
+// (ids "decision", "note", "signature"). Throws JsonSyntaxError.
+struct ParsedReview {
+  std::string decision;
+  std::string note;
+  Signature signature;
+  std::vector<FieldError> errors;
+};
+ParsedReview ParseReviewRequest(const std::string& body);
+
+// The text member `key` of a JSON object body, if it has one. Throws
+// JsonSyntaxError for malformed JSON or a body that is not an object.
+std::optional<std::string> ParseStringMember(const std::string& body, const std::string& key);
+
 // What a third-party tablet app needs to build a valid submission: form
 // identity, and every field a submission carries with its type, JSON type,
 // required flag, allowed values and condition.
 std::string DescribeFormJson(const FormDefinition& form);
 std::string DescribeFormsJson(const std::vector<FormPtr>& forms);
 
-// {id, received_at, outcome, reasons, pdf_sha256, pdf_url}
-std::string ReceiptJson(const SubmissionRecord& record);
+// Who a receipt is shown to. Patients (a tablet token, a kiosk, an invite
+// link) never see screening outcomes, reasons or links to records.
+enum class ReceiptAudience { kPatient, kStaff };
+// Patient: {id, received_at}. Staff: also outcome, reasons, pdf_sha256,
+// pdf_url, visit, needs_review and review (null or {decision, note,
+// practitioner, practitioner_name, reviewed_at, pdf_sha256}).
+std::string ReceiptJson(const SubmissionRecord& record, ReceiptAudience audience);
 // The receipt fields plus the submission as stored.
 std::string SubmissionRecordJson(const SubmissionRecord& record);
 std::string PdfUrl(const std::string& submission_id);
@@ -56,6 +88,8 @@ std::string PdfUrl(const std::string& submission_id);
 std::string ProblemJson(int status, const std::string& title, const std::string& detail,
                         const std::vector<FieldError>& fields = {});
 
+// A visit id: "vis_" and 24 lower-case hex digits.
+bool IsVisitId(const std::string& text);
 // A client-made submission id: a UUID in 8-4-4-4-12 hex form.
 bool IsUuid(const std::string& text);
 

@@ -11,28 +11,20 @@ namespace consentkit {
 namespace {
 
 constexpr char kPrefix[] = "ckt_";
+constexpr char kInvitePrefix[] = "cki_";
 
-std::string RandomHex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    throw std::runtime_error("cannot make a token: the system random source failed");
-  }
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (char c : raw) {
-    unsigned byte = static_cast<unsigned char>(c);
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 15];
-  }
-  return hex;
-}
-
-// "ckt_<id>.<secret>" → "tok_<id>", or empty if it is not shaped so.
-std::string ClaimedId(const std::string& credential) {
-  if (credential.compare(0, 4, kPrefix) != 0) return "";
+// "<prefix><id>.<secret>" → "<id_prefix><id>", or empty if it is not shaped so.
+std::string ClaimedIdOf(const std::string& credential, const char* prefix, const char* id_prefix) {
+  if (credential.compare(0, 4, prefix) != 0) return "";
   std::size_t dot = credential.find('.');
   if (dot == std::string::npos || dot == 4 || dot > 40) return "";
-  return "tok_" + credential.substr(4, dot - 4);
+  return id_prefix + credential.substr(4, dot - 4);
+}
+std::string ClaimedId(const std::string& credential) {
+  return ClaimedIdOf(credential, kPrefix, "tok_");
+}
+std::string ClaimedInviteId(const std::string& credential) {
+  return ClaimedIdOf(credential, kInvitePrefix, "inv_");
 }
 
 }  // namespace
@@ -43,12 +35,20 @@ bool Allows(Role role, Permission permission) {
     case Permission::kSubmit:
       return true;
     case Permission::kReadSubmissions:
-      return role == Role::kStaff || role == Role::kCompliance;
+    case Permission::kManageVisits:
+      return role != Role::kTablet;
+    case Permission::kReview:
+      return role == Role::kPractitioner;
     case Permission::kExport:
     case Permission::kReadAudit:
       return role == Role::kCompliance;
   }
   return false;
+}
+
+bool Allows(const Principal& principal, Permission permission) {
+  if (principal.is_invite()) return permission == Permission::kSubmit;
+  return Allows(principal.role, permission);
 }
 
 const char* ToString(Permission permission) {
@@ -59,6 +59,10 @@ const char* ToString(Permission permission) {
       return "submit forms";
     case Permission::kReadSubmissions:
       return "read submissions";
+    case Permission::kManageVisits:
+      return "manage visits";
+    case Permission::kReview:
+      return "review submissions";
     case Permission::kExport:
       return "export archives";
     case Permission::kReadAudit:
@@ -79,25 +83,67 @@ NewToken MakeToken(Role role, const std::string& name) {
   return made;
 }
 
-AuthResult Authenticate(Store& store, const std::string& credential) {
-  AuthResult result;
-  result.claimed_id = ClaimedId(credential);
-  std::optional<Token> token;
-  if (!result.claimed_id.empty()) token = store.FindToken(result.claimed_id);
-  // Hash and compare whether or not the id exists.
+NewInvite MakeInvite(const std::string& visit_id, int hours, const Actor& created_by) {
+  std::string id = RandomHex(8);
+  NewInvite made;
+  made.secret = kInvitePrefix + id + "." + RandomHex(32);
+  made.invite.id = "inv_" + id;
+  made.invite.visit_id = visit_id;
+  made.invite.secret_sha256 = Sha256Hex(made.secret);
+  made.invite.created_at = UtcNow();
+  made.invite.created_by = created_by;
+  made.invite.expires_at = UtcAfterSeconds(static_cast<long long>(hours) * 3600);
+  return made;
+}
+
+namespace {
+
+// Hashes and compares whether or not the id exists.
+bool SecretMatches(const std::string& credential, const std::string* stored_sha256) {
   std::string given = Sha256Hex(credential);
-  std::string expected = token ? token->secret_sha256 : std::string(given.size(), '!');
-  bool equal = expected.size() == given.size() &&
-               CRYPTO_memcmp(expected.data(), given.data(), given.size()) == 0;
-  if (result.claimed_id.empty()) {
-    result.failure = "the credential is not a consentkit token";
-  } else if (!token || !equal) {
+  std::string expected = stored_sha256 ? *stored_sha256 : std::string(given.size(), '!');
+  return expected.size() == given.size() &&
+         CRYPTO_memcmp(expected.data(), given.data(), given.size()) == 0;
+}
+
+AuthResult AuthenticateToken(Store& store, const std::string& credential, AuthResult result) {
+  std::optional<Token> token = store.FindToken(result.claimed_id);
+  bool equal = SecretMatches(credential, token ? &token->secret_sha256 : nullptr);
+  if (!token || !equal) {
     result.failure = "unknown token or wrong secret";
   } else if (!token->revoked_at.empty()) {
     result.failure = "the token was revoked at " + token->revoked_at;
   } else {
-    result.token = token;
+    result.principal = Principal{token->id, token->name, token->role, ""};
   }
+  return result;
+}
+
+AuthResult AuthenticateInvite(Store& store, const std::string& credential, AuthResult result) {
+  std::optional<Invite> invite = store.FindInvite(result.claimed_id);
+  bool equal = SecretMatches(credential, invite ? &invite->secret_sha256 : nullptr);
+  if (!invite || !equal) {
+    result.failure = "unknown invite or wrong secret";
+  } else if (!invite->revoked_at.empty()) {
+    result.failure = "the invite was withdrawn at " + invite->revoked_at;
+  } else if (invite->expires_at <= UtcNow()) {
+    result.failure = "the invite expired at " + invite->expires_at;
+  } else {
+    result.principal = Principal{invite->id, "", Role::kTablet, invite->visit_id};
+  }
+  return result;
+}
+
+}  // namespace
+
+AuthResult Authenticate(Store& store, const std::string& credential) {
+  AuthResult result;
+  result.claimed_id = ClaimedId(credential);
+  if (!result.claimed_id.empty()) return AuthenticateToken(store, credential, result);
+  result.claimed_id = ClaimedInviteId(credential);
+  if (!result.claimed_id.empty()) return AuthenticateInvite(store, credential, result);
+  SecretMatches(credential, nullptr);  // the same work as for a known shape
+  result.failure = "the credential is not a consentkit token";
   return result;
 }
 

@@ -142,6 +142,7 @@ std::string MainHelp() {
          "  packet FORM.xml... -o OUT.pdf  several forms in one printable PDF\n"
          "  serve [--config FILE]          tablet forms and the submission API\n"
          "  tokens create|list|revoke      API tokens and their roles\n"
+         "  visits create|list             patients' visits and their packets\n"
          "  keys init --data DIR           a self-signed sealing certificate\n"
          "  export --data DIR -o OUT.zip   a date range as one verifiable archive\n"
          "  verify DIR|ARCHIVE.zip         check seals, hashes and the audit chain\n"
@@ -162,6 +163,7 @@ int RunCommand(const std::string& command, const std::vector<std::string>& args)
   if (command == "render" || command == "packet") return Render(command, args);
   if (command == "serve") return Serve(args);
   if (command == "tokens") return Tokens(args);
+  if (command == "visits") return Visits(args);
   if (command == "keys") return Keys(args);
   if (command == "export") return Export(args);
   if (command == "verify") return Verify(args);

@@ -11,6 +11,7 @@ bool WantsHelp(const std::vector<std::string>& args);
 int Serve(const std::vector<std::string>& args);
 int Tokens(const std::vector<std::string>& args);
 int Keys(const std::vector<std::string>& args);
+int Visits(const std::vector<std::string>& args);
 int Export(const std::vector<std::string>& args);
 int Verify(const std::vector<std::string>& args);
 

@@ -32,9 +32,10 @@ const char kServeHelp[] =
     "                 on the clinic network)\n"
     "  --data DIR     where the database lives (default ./data; created if missing)\n"
     "  --forms DIR    the form definitions to serve (default ./forms)\n"
-    "  --pair ROLE    make a token of ROLE (tablet, staff or compliance) and print a\n"
-    "                 link that signs a browser in with it (for trying it out; a\n"
-    "                 clinic makes tokens with `consentkit tokens create`)\n"
+    "  --pair ROLE    make a token of ROLE (tablet, staff, practitioner or\n"
+    "                 compliance) and print a link that signs a browser in with it\n"
+    "                 (for trying it out; a clinic makes tokens with\n"
+    "                 `consentkit tokens create`)\n"
     "\n"
     "Flags override the configuration file.\n";
 
@@ -129,8 +130,7 @@ std::string HostForUrl(const std::string& bind) {
 std::string PairingPath(Store& store, const std::string& role_name) {
   if (role_name.empty()) return "";
   std::optional<Role> role = ParseRole(role_name);
-  if (!role)
-    throw UsageError("serve", "--pair \"" + role_name + "\" is not tablet, staff or compliance");
+  if (!role) throw UsageError("serve", "--pair \"" + role_name + "\" is not " + kRoleNames);
   NewToken made = MakeToken(*role, "serve --pair " + UtcNow());
   store.AddToken(made.token, "cli");
   return "pair#" + made.secret;
@@ -145,7 +145,7 @@ int Serve(const std::vector<std::string>& args) {
   }
   ServeArgs parsed = ParseServeArgs(args);
   if (!parsed.pair.empty() && !ParseRole(parsed.pair)) {
-    throw UsageError("serve", "--pair \"" + parsed.pair + "\" is not tablet, staff or compliance");
+    throw UsageError("serve", "--pair \"" + parsed.pair + "\" is not " + kRoleNames);
   }
   Settings settings = SettingsFor(parsed);
   const ServerSettings& s = settings.server;

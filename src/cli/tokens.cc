@@ -11,7 +11,8 @@ namespace consentkit {
 namespace {
 
 const char kTokensHelp[] =
-    "usage: consentkit tokens create --data DIR --role tablet|staff|compliance --name NAME\n"
+    "usage: consentkit tokens create --data DIR --role tablet|staff|practitioner|compliance "
+    "--name NAME\n"
     "       consentkit tokens list --data DIR\n"
     "       consentkit tokens revoke --data DIR TOKEN_ID\n"
     "\n"
@@ -19,10 +20,12 @@ const char kTokensHelp[] =
     "`Authorization: Bearer <token>`; a browser signs in once at /pair.\n"
     "The secret is printed once, when it is created; only its SHA-256 is kept.\n"
     "\n"
-    "Roles (each may also do what the one before it may):\n"
-    "  tablet      load forms and submit them\n"
-    "  staff       also read stored submissions and their PDFs\n"
-    "  compliance  also export archives and read the audit log\n";
+    "Roles:\n"
+    "  tablet        load forms and submit them; a kiosk for handed-over visits\n"
+    "  staff         also visits, invites, the staff desk, records and their PDFs\n"
+    "  practitioner  what staff may, and review and countersign (the name is\n"
+    "                printed on the countersignature: use the person's own name)\n"
+    "  compliance    what staff may, and export archives and read the audit log\n";
 
 struct TokensArgs {
   std::string data, role, name;
@@ -52,7 +55,7 @@ TokensArgs ParseTokensArgs(const std::vector<std::string>& args) {
 int Create(Store& store, const TokensArgs& args) {
   std::optional<Role> role = ParseRole(args.role);
   if (!role) {
-    throw UsageError("tokens", "--role \"" + args.role + "\" is not tablet, staff or compliance");
+    throw UsageError("tokens", "--role \"" + args.role + "\" is not " + kRoleNames);
   }
   if (args.name.empty()) throw UsageError("tokens", "no name given (--name NAME)");
   NewToken made = MakeToken(*role, args.name);

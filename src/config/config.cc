@@ -161,6 +161,12 @@ std::map<std::string, Parser::Setter> Parser::ServerSetters() {
        [this, &s](const std::string& v) {
          s.keepalive_timeout_s = ParseInt("keepalive-timeout", v, 1, 600);
        }},
+      {"invite-hours",
+       [this, &s](const std::string& v) { s.invite_hours = ParseInt("invite-hours", v, 1, 720); }},
+      {"idle-timeout",
+       [this, &s](const std::string& v) {
+         s.idle_timeout_s = ParseInt("idle-timeout", v, 60, 3600);
+       }},
       {"access-log",
        [this, &s](const std::string& v) {
          if (v != "stderr" && v != "off")

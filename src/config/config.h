@@ -20,6 +20,9 @@
 //   request-timeout = 30     ; seconds a client may take to send a request
 //   keepalive-timeout = 10   ; seconds an idle connection stays open
 //   access-log = stderr      ; stderr or off
+//   invite-hours = 72        ; how long a patient's invite link works (1-720)
+//   idle-timeout = 120       ; seconds a patient page may sit untouched before it
+//                            ; clears (a warning comes 30 s before); 60-3600
 //
 //   [seal]                   ; optional: the clinic's own certificate
 //   certificate = seal-cert.pem  ; PEM certificate, then its chain; relative to this file
@@ -69,6 +72,10 @@ struct ServerSettings {
   int request_timeout_s = 30;
   int keepalive_timeout_s = 10;
   bool access_log = true;  // one JSON line per request on stderr, no patient data
+  int invite_hours = 72;   // an invite link expires this long after it is made
+  // A half-filled patient form clears after this long untouched, so the
+  // next person to pick up the tablet never sees it.
+  int idle_timeout_s = 120;
 };
 
 struct SealSettings {

@@ -1,7 +1,6 @@
 #include "form/form.h"
 
 #include <algorithm>
-
 #include <type_traits>
 
 namespace consentkit {

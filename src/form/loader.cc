@@ -533,9 +533,10 @@ PatientFact Loader::Prefill(const XMLElement* e, FieldType type) {
   if (errors_.size() != errors_before || fact == PatientFact::kNone) return fact;
   bool date = fact == PatientFact::kDateOfBirth;
   if (date ? type != FieldType::kDate : type != FieldType::kText) {
-    AttributeError(e, "prefill", std::string("prefill=\"") + ToString(fact) + "\" on a " +
-                                     ToString(type) + " field",
-                   date ? "type=\"date\"" : "type=\"text\"");
+    AttributeError(
+        e, "prefill",
+        std::string("prefill=\"") + ToString(fact) + "\" on a " + ToString(type) + " field",
+        date ? "type=\"date\"" : "type=\"text\"");
   }
   return fact;
 }

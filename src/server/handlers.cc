@@ -14,6 +14,8 @@
 #include "archive/archive.h"
 #include "auth/auth.h"
 #include "html/html.h"
+#include "server/http.h"
+#include "server/pages.h"
 #include "util/json_writer.h"
 #include "util/util.h"
 
@@ -22,168 +24,6 @@ namespace {
 
 using Poco::Net::HTTPRequest;
 using Poco::Net::HTTPResponse;
-
-constexpr char kProblemType[] = "application/problem+json";
-constexpr char kJsonType[] = "application/json; charset=utf-8";
-constexpr char kHtmlType[] = "text/html; charset=utf-8";
-constexpr char kPdfType[] = "application/pdf";
-// Pages load only our own script and styles and talk only to us.
-constexpr char kPagePolicy[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-void Send(Exchange& ex, int status, const std::string& content_type, const std::string& body) {
-  Poco::Net::HTTPServerResponse& r = ex.response;
-  r.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
-  r.setContentType(content_type);
-  r.setContentLength64(static_cast<Poco::Int64>(body.size()));
-  r.set("X-Content-Type-Options", "nosniff");
-  r.set("Referrer-Policy", "no-referrer");
-  if (!r.has("Cache-Control")) r.set("Cache-Control", "no-store");
-  r.send().write(body.data(), static_cast<std::streamsize>(body.size()));
-  ex.status = status;
-  ex.bytes = body.size();
-}
-
-void SendProblem(Exchange& ex, int status, const std::string& title, const std::string& detail,
-                 const std::vector<FieldError>& fields = {}) {
-  Send(ex, status, kProblemType, ProblemJson(status, title, detail, fields));
-}
-
-void SendHtml(Exchange& ex, int status, const std::string& html) {
-  ex.response.set("Content-Security-Policy", kPagePolicy);
-  Send(ex, status, kHtmlType, html);
-}
-
-void NotFound(Exchange& ex) {
-  SendProblem(ex, 404, "Not found", "nothing is served at " + ex.path);
-}
-
-bool IsGet(const Exchange& ex) {
-  const std::string& m = ex.request.getMethod();
-  return m == HTTPRequest::HTTP_GET || m == HTTPRequest::HTTP_HEAD;
-}
-
-void MethodNotAllowed(Exchange& ex, const std::string& allowed) {
-  ex.response.set("Allow", allowed);
-  SendProblem(ex, 405, "Method not allowed",
-              ex.request.getMethod() + " is not allowed on " + ex.path + "; use " + allowed);
-}
-
-// The part of `path` after `prefix` and before `suffix`, if it has both
-// and holds no further slash.
-bool Segment(const std::string& path, const std::string& prefix, const std::string& suffix,
-             std::string& out) {
-  if (path.size() <= prefix.size() + suffix.size()) return false;
-  if (path.compare(0, prefix.size(), prefix) != 0) return false;
-  if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
-  out = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
-  return out.find('/') == std::string::npos;
-}
-
-bool EndsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-void ServePdf(Exchange& ex, const std::string& pdf, const std::string& filename) {
-  ex.response.set("Content-Disposition", "inline; filename=\"" + filename + "\"");
-  Send(ex, 200, kPdfType, pdf);
-}
-
-constexpr char kTokenCookie[] = "ck_token";
-
-// The bearer token from the Authorization header, else from the cookie a
-// browser got at /pair (browsers cannot add headers to page loads).
-std::string Credential(const Exchange& ex) {
-  const std::string& header = ex.request.get("Authorization", "");
-  if (header.compare(0, 7, "Bearer ") == 0) return header.substr(7);
-  Poco::Net::NameValueCollection cookies;
-  ex.request.getCookies(cookies);
-  return cookies.get(kTokenCookie, "");
-}
-
-// Records a failed sign-in without letting the client choose what is
-// written: the actor is "anonymous" (a claimed token id goes in the detail),
-// the path is cut short, and each address gets kPerMinute events a minute.
-void RecordAuthFailure(Site& site, Exchange& ex, const AuthResult& auth) {
-  int suppressed = 0;
-  if (!site.auth_failures.Admit(ex.request.clientAddress().host().toString(), suppressed)) return;
-  std::string detail = auth.failure;
-  if (!auth.claimed_id.empty()) detail = "claimed " + auth.claimed_id.substr(0, 40) + ": " + detail;
-  if (suppressed > 0) detail += " (" + std::to_string(suppressed) + " more not recorded)";
-  site.service.store().RecordEvent("anonymous", "auth.failed", ex.path.substr(0, 200), detail);
-}
-
-bool IsPage(const std::string& path) { return path.compare(0, 5, "/api/") != 0; }
-
-void Unauthorized(Exchange& ex, const std::string& detail) {
-  if (IsPage(ex.path) && IsGet(ex)) {
-    ex.response.set("Location", "/pair");
-    return Send(ex, 303, kHtmlType, "<p>Please <a href=\"/pair\">sign in this device</a>.</p>");
-  }
-  ex.response.set("WWW-Authenticate", "Bearer realm=\"consentkit\"");
-  SendProblem(ex, 401, "Unauthorized", detail);
-}
-
-// True when the caller may do `permission`; otherwise answers 401 or 403.
-// Bad credentials and refusals are audit events; a request with no
-// credential at all is not (browsers probe pages before signing in).
-bool Authorize(Site& site, Exchange& ex, Permission permission) {
-  std::string credential = Credential(ex);
-  if (credential.empty()) {
-    Unauthorized(ex, "no credentials; expected Authorization: Bearer <token>");
-    return false;
-  }
-  AuthResult auth = Authenticate(site.service.store(), credential);
-  if (!auth.token) {
-    RecordAuthFailure(site, ex, auth);
-    Unauthorized(ex, auth.failure);
-    return false;
-  }
-  ex.actor = auth.token->id;
-  if (!Allows(auth.token->role, permission)) {
-    site.service.store().RecordEvent(ex.actor, "access.denied", ex.path, ToString(permission));
-    SendProblem(
-        ex, 403, "Forbidden",
-        std::string("a ") + ToString(auth.token->role) + " token may not " + ToString(permission));
-    return false;
-  }
-  return true;
-}
-
-// Reads the body unless it is over the limit; false when a 413 was sent.
-bool ReadBody(Exchange& ex, std::size_t limit, std::string& body) {
-  Poco::Int64 declared = ex.request.getContentLength64();
-  std::istream& in = ex.request.stream();
-  char buffer[16384];
-  while (declared < 0 || static_cast<std::size_t>(declared) <= limit) {
-    in.read(buffer, sizeof buffer);
-    if (in.gcount() <= 0) break;
-    body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (body.size() > limit) break;
-  }
-  if (body.size() <= limit && (declared < 0 || static_cast<std::size_t>(declared) <= limit)) {
-    return true;
-  }
-  // The rest of the body is not read, so this connection cannot be reused.
-  ex.response.setKeepAlive(false);
-  SendProblem(ex, 413, "Request body too large",
-              "the body is over the limit of " + std::to_string(limit) + " bytes");
-  return false;
-}
-
-// Whether a browser sent this from one of our own pages. Browsers say so in
-// Sec-Fetch-Site; our pages' no-referrer policy makes their Origin "null",
-// so Origin is only judged when it names some other site.
-bool SameOrigin(const Exchange& ex) {
-  std::string site = ex.request.get("Sec-Fetch-Site", "");
-  if (!site.empty()) return site == "same-origin" || site == "none";
-  std::string origin = ex.request.get("Origin", "");
-  const std::string& host = ex.request.getHost();
-  return origin.empty() || origin == "null" || origin == "http://" + host ||
-         origin == "https://" + host;
-}
 
 // GET /pair: the sign-in page. POST /pair: check the pasted token and keep
 // it in an HttpOnly cookie for this browser.
@@ -212,14 +52,17 @@ void Pair(Site& site, Exchange& ex) {
   }
   std::string token = form.get("token", "");
   AuthResult auth = Authenticate(site.service.store(), token);
-  if (!auth.token) {
-    RecordAuthFailure(site, ex, auth);
-    return SendHtml(ex, 401, RenderPairPage(clinic, "That token is not valid: " + auth.failure));
+  if (!auth.principal || auth.principal->is_invite()) {
+    if (!auth.principal) RecordAuthFailure(site, ex, auth);
+    std::string why = auth.principal ? "an invite link is opened, not pasted here" : auth.failure;
+    return SendHtml(ex, 401, RenderPairPage(clinic, "That token is not valid: " + why));
   }
-  ex.actor = auth.token->id;
+  ex.actor = auth.principal->actor;
   ex.response.set("Set-Cookie", std::string(kTokenCookie) + "=" + token +
                                     "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
-  ex.response.set("Location", "/");
+  // A paired tablet waits for its next patient; staff go to their desk.
+  Role role = auth.principal->role;
+  ex.response.set("Location", role == Role::kTablet ? "/kiosk" : "/staff");
   Send(ex, 303, kHtmlType, "<p>Signed in. <a href=\"/\">Continue</a>.</p>");
 }
 
@@ -244,28 +87,27 @@ void ServeFormPage(Site& site, Exchange& ex, const std::string& name) {
   SendHtml(ex, 200, found->second);
 }
 
-bool IsJsonContentType(const std::string& content_type) {
-  std::string type = content_type.substr(0, content_type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (type != "application/json") return false;
-  std::string lower = content_type;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::size_t charset = lower.find("charset=");
-  return charset == std::string::npos || lower.compare(charset + 8, 5, "utf-8") == 0 ||
-         lower.compare(charset + 8, 7, "\"utf-8\"") == 0;
+// Patients (a tablet token, a kiosk, an invite) get a receipt without
+// outcome, reasons or a link they could not follow.
+ReceiptAudience AudienceOf(const Exchange& ex) {
+  const Principal& p = *ex.principal;
+  return p.is_invite() || p.role == Role::kTablet ? ReceiptAudience::kPatient
+                                                  : ReceiptAudience::kStaff;
 }
 
 void SendSubmitResult(Exchange& ex, const SubmitResult& result) {
   switch (result.status) {
     case SubmitStatus::kStored:
       ex.response.set("Location", "/api/v1/submissions/" + result.record.id);
-      return Send(ex, 201, kJsonType, ReceiptJson(result.record));
+      return Send(ex, 201, kJsonType, ReceiptJson(result.record, AudienceOf(ex)));
     case SubmitStatus::kDuplicate:
-      return Send(ex, 200, kJsonType, ReceiptJson(result.record));
+      return Send(ex, 200, kJsonType, ReceiptJson(result.record, AudienceOf(ex)));
     case SubmitStatus::kConflict:
-      return SendProblem(ex, 409, "Submission id already used", result.detail,
-                         {{"id", result.detail}});
+      return SendProblem(
+          ex, 409, "Submission id already used", result.detail,
+          result.errors.empty() ? std::vector<FieldError>{{"id", result.detail}} : result.errors);
+    case SubmitStatus::kForbidden:
+      return SendProblem(ex, 403, "Forbidden", result.detail, result.errors);
     case SubmitStatus::kUnknownForm:
       return SendProblem(ex, 404, "Unknown form", result.detail);
     case SubmitStatus::kMalformed:
@@ -277,6 +119,20 @@ void SendSubmitResult(Exchange& ex, const SubmitResult& result) {
   SendProblem(ex, 422, "Submission is not valid",
               std::to_string(n) + (n == 1 ? " field is" : " fields are") + " not valid",
               result.errors);
+}
+
+// An invite fills only its visit; a kiosk only the visit handed to it (or
+// standalone forms); staff may name any visit.
+SubmitScope ScopeOf(Site& site, const Exchange& ex) {
+  const Principal& p = *ex.principal;
+  SubmitScope scope;
+  if (p.is_invite()) {
+    scope.visit_id = p.visit_id;
+    scope.visit_required = true;
+  } else if (p.role == Role::kTablet) {
+    scope.visit_id = site.service.store().FindHandoff(p.actor).value_or("");
+  }
+  return scope;
 }
 
 // POST /api/v1/forms/{id}/submissions
@@ -291,9 +147,12 @@ void Submit(Site& site, Exchange& ex, const std::string& form_id) {
         ex, 415, "Unsupported media type",
         "the body is \"" + ex.request.getContentType() + "\"; expected application/json (UTF-8)");
   }
+  // A browser's cookie must not let another site submit in its name.
+  if (!SameOrigin(ex))
+    return SendProblem(ex, 403, "Forbidden", "this request came from another site");
   std::string body;
   if (!ReadBody(ex, site.settings.max_body_bytes, body)) return;
-  SendSubmitResult(ex, site.service.Submit(ex.actor, form_id, body));
+  SendSubmitResult(ex, site.service.Submit(ex.actor, form_id, body, ScopeOf(site, ex)));
 }
 
 // GET /api/v1/submissions/{id} and /api/v1/submissions/{id}.pdf
@@ -324,24 +183,6 @@ void ServeSubmission(Site& site, Exchange& ex, const std::string& name) {
   Send(ex, 200, kJsonType, SubmissionRecordJson(*record));
 }
 
-// A query parameter as a whole number within [min, max], else `fallback`.
-std::int64_t QueryNumber(const Exchange& ex, const std::string& key, std::int64_t fallback,
-                         std::int64_t min, std::int64_t max) {
-  Poco::URI uri(ex.request.getURI());
-  for (const auto& [name, value] : uri.getQueryParameters()) {
-    if (name != key) continue;
-    std::size_t used = 0;
-    try {
-      long long number = std::stoll(value, &used);
-      if (used == value.size() && number >= min && number <= max) return number;
-    } catch (const std::exception&) {
-    }
-    throw std::invalid_argument(key + "=\"" + value + "\" is not a whole number from " +
-                                std::to_string(min) + " to " + std::to_string(max));
-  }
-  return fallback;
-}
-
 // GET /api/v1/audit?after=SEQ&limit=N: events after SEQ, oldest first.
 void ServeAudit(Site& site, Exchange& ex) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
@@ -364,13 +205,6 @@ void ServeAudit(Site& site, Exchange& ex) {
   });
   w.EndArray().Key("last_seq").Int(store.LastAuditSeq()).EndObject();
   Send(ex, 200, kJsonType, w.str());
-}
-
-std::string QueryText(const Exchange& ex, const std::string& key) {
-  for (const auto& [name, value] : Poco::URI(ex.request.getURI()).getQueryParameters()) {
-    if (name == key) return value;
-  }
-  return "";
 }
 
 // GET /api/v1/archive?from=…&to=…: a zip streamed as it is made (chunked),
@@ -436,6 +270,7 @@ void ServeApi(Site& site, Exchange& ex) {
   }
   if (Segment(path, "/api/v1/submissions/", "", name)) return ServeSubmission(site, ex, name);
   if (path == "/api/v1/audit") return ServeAudit(site, ex);
+  if (ServeVisitApi(site, ex)) return;
   if (path == "/api/v1/archive") return ServeArchive(site, ex);
   NotFound(ex);
 }
@@ -448,14 +283,11 @@ void Route(Site& site, Exchange& ex) {
     if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
     return Send(ex, 200, kJsonType, "{\"status\":\"ok\"}");
   }
-  if (path == "/") {
-    if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
-    if (!Authorize(site, ex, Permission::kLoadForms)) return;
-    return SendHtml(ex, 200, site.index_html);
-  }
   if (path == "/pair") return Pair(site, ex);
   if (path.compare(0, 8, "/assets/") == 0) return ServeAsset(ex);
   if (Segment(path, "/forms/", "", name)) return ServeFormPage(site, ex, name);
+  if (ServeVisitPdf(site, ex)) return;
+  if (RoutePage(site, ex)) return;
   NotFound(ex);
 }
 

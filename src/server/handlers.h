@@ -8,8 +8,10 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
+#include "auth/auth.h"
 #include "config/config.h"
 #include "service/intake.h"
 
@@ -42,7 +44,6 @@ struct Site {
   Site(IntakeService& s, const ServerSettings& config) : service(s), settings(config) {}
   IntakeService& service;
   ServerSettings settings;
-  std::string index_html;
   std::map<std::string, std::string> form_html;  // by form id
   std::map<std::string, std::string> blank_pdf;  // by form id
   FailureLimiter auth_failures;
@@ -54,8 +55,10 @@ struct Exchange {
       : request(req), response(resp) {}
   Poco::Net::HTTPServerRequest& request;
   Poco::Net::HTTPServerResponse& response;
-  std::string path;                 // decoded, without the query
-  std::string actor = "anonymous";  // the token id once authenticated
+  std::string path;                    // decoded, without the query
+  std::string actor = "anonymous";     // the token or invite id once authenticated
+  std::optional<Principal> principal;  // set by Authorize
+  bool body_read = false;              // set by ReadBody once the whole body is read
   int status = 0;
   std::size_t bytes = 0;
 };

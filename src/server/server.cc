@@ -121,7 +121,6 @@ HttpServer::HttpServer(const ServerSettings& settings, IntakeService& service,
                        std::ostream* access_log)
     : impl_(std::make_unique<Impl>(settings, service, access_log)) {
   Site& site = impl_->site;
-  site.index_html = RenderIndexPage(service.forms(), service.clinic());
   for (const FormPtr& form : service.forms()) {
     site.form_html[form->id] = RenderFormPage(*form, service.clinic());
     try {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/api.h"
+#include "service/visits.h"
 #include "util/util.h"
 
 namespace consentkit {
@@ -104,8 +105,49 @@ const FormDefinition* IntakeService::FindForm(const std::string& id) const {
   return found == by_id_.end() ? nullptr : found->second.get();
 }
 
+namespace {
+
+SubmitResult Refuse(SubmitStatus status, std::string detail, std::string field = "") {
+  SubmitResult result;
+  result.status = status;
+  if (!field.empty()) result.errors.push_back({field, detail});
+  result.detail = std::move(detail);
+  return result;
+}
+
+// A prefilled field takes the visit's value; one the client gave must agree.
+std::vector<FieldError> Prefill(const FormDefinition& form, const Patient& patient,
+                                Submission& submission) {
+  std::vector<FieldError> errors;
+  for (const Field& field : form.fields) {
+    if (field.prefill == PatientFact::kNone) continue;
+    std::string value = PatientValue(patient, field.prefill);
+    if (value.empty()) continue;
+    auto [given, inserted] = submission.values.emplace(field.id, value);
+    const auto* text = std::get_if<std::string>(&given->second);
+    if (!inserted && (!text || CollapseWhitespace(*text) != value)) {
+      errors.push_back({field.id, "differs from the visit's patient (" +
+                                      std::string(ToString(field.prefill)) +
+                                      "); expected the value staff entered for the visit"});
+    }
+  }
+  return errors;
+}
+
+// The visit a well-formed submission names, if it exists.
+std::optional<Visit> FindVisitOf(Store& store, const ParsedSubmission& parsed) {
+  const std::string& id = parsed.submission.visit_id;
+  bool malformed = std::any_of(parsed.errors.begin(), parsed.errors.end(),
+                               [](const FieldError& e) { return e.field_id == "visit"; });
+  if (id.empty() || malformed) return std::nullopt;
+  return store.FindVisit(id);
+}
+
+}  // namespace
+
 SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_id,
-                                   const std::string& body, SubmitTimings* timings) {
+                                   const std::string& body, const SubmitScope& scope,
+                                   SubmitTimings* timings) {
   // All of a submission's CPU work is gated, parsing included; the retry
   // lookup inside reads its own connection, so it does not wait for commits.
   FairGate::Pass pass = gate_.Enter();
@@ -118,6 +160,11 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
   } catch (const JsonSyntaxError& e) {
     return {SubmitStatus::kMalformed, {}, {}, e.what()};
   }
+  // The visit's patient goes into the content before it is hashed, so a
+  // retry hashes the same.
+  std::optional<Visit> visit = FindVisitOf(store_, parsed);
+  std::vector<FieldError> prefill_errors;
+  if (visit) prefill_errors = Prefill(*form, visit->patient, parsed.submission);
   // The canonical content and its hash tell a retry from a conflict, and
   // are what gets stored.
   std::string content = CanonicalSubmissionJson(parsed.submission);
@@ -127,6 +174,9 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
     SubmitResult earlier = CheckAgainstStore(parsed.submission, content_sha256);
     if (earlier.status != SubmitStatus::kInvalid) return earlier;
   }
+  SubmitResult refused = CheckVisit(*form, scope, parsed.submission, visit);
+  if (refused.status != SubmitStatus::kStored) return refused;
+  if (!prefill_errors.empty()) return Invalid(std::move(prefill_errors));
   std::vector<FieldError> errors = parsed.errors;
   const Submission& submission = parsed.submission;
   if (!submission.language.empty() && submission.language != form->lang) {
@@ -136,8 +186,42 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
   MergeErrors(errors, ValidateSubmission(*form, submission));
   if (timings) timings->validate_ms = MsSince(start);
   if (!errors.empty()) return Invalid(std::move(errors));
-  return Commit(*form, submission, std::move(content), std::move(content_sha256), actor, pass,
-                timings);
+  return Commit(*form, submission, visit, std::move(content), std::move(content_sha256), actor,
+                pass, timings);
+}
+
+SubmitResult IntakeService::CheckVisit(const FormDefinition& form, const SubmitScope& scope,
+                                       const Submission& submission,
+                                       const std::optional<Visit>& visit) {
+  SubmitResult go;
+  go.status = SubmitStatus::kStored;  // "carry on"
+  const std::string& id = submission.visit_id;
+  if (id.empty()) {
+    if (!scope.visit_required) return go;
+    return Refuse(
+        SubmitStatus::kForbidden,
+        "this link may only fill its own visit's forms; expected \"visit\" in the submission",
+        "visit");
+  }
+  if (scope.visit_id && *scope.visit_id != id) {
+    return Refuse(SubmitStatus::kForbidden, "this device may not submit for visit " + id, "visit");
+  }
+  if (!visit && !IsVisitId(id)) return go;  // malformed: the parse error names it
+  if (!visit) return Refuse(SubmitStatus::kInvalid, "no visit " + id, "visit");
+  const auto& packet = visit->form_ids;
+  if (std::find(packet.begin(), packet.end(), form.id) == packet.end()) {
+    return Refuse(SubmitStatus::kInvalid,
+                  "form \"" + form.id + "\" is not in visit " + id + "'s packet", "visit");
+  }
+  for (const SubmissionRecord& earlier : store_.SubmissionsOfVisit(id)) {
+    if (earlier.form_id == form.id && earlier.id != submission.uuid) {
+      return Refuse(SubmitStatus::kConflict,
+                    "form \"" + form.id + "\" was already submitted for visit " + id +
+                        " (submission " + earlier.id + ")",
+                    "visit");
+    }
+  }
+  return go;
 }
 
 SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
@@ -156,9 +240,9 @@ SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
 }
 
 SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission& submission,
-                                   std::string content_json, std::string content_sha256,
-                                   const Actor& actor, FairGate::Pass& pass,
-                                   SubmitTimings* timings) {
+                                   const std::optional<Visit>& visit, std::string content_json,
+                                   std::string content_sha256, const Actor& actor,
+                                   FairGate::Pass& pass, SubmitTimings* timings) {
   Clock::time_point start = Clock::now();
   SubmissionRecord record;
   record.id = submission.uuid;
@@ -170,9 +254,15 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
   ScreeningResult screening = Screen(form, submission);
   record.outcome = screening.outcome;
   record.reasons = screening.reasons;
+  record.needs_review =
+      screening.outcome != Outcome::kSuitable || form.countersign != SignerRole::kNone;
   record.content_json = std::move(content_json);
   record.content_sha256 = std::move(content_sha256);
   RenderOptions options = render_;
+  if (visit) {
+    record.visit_id = visit->id;
+    options.patient = IdentityOf(*visit);
+  }
   if (seal_) options.seal = SealAppearance{clinic_.name, record.received_at, record.id};
   std::string pdf = RenderSubmission(form, submission, screening, {record.id, record.received_at},
                                      clinic_, options);

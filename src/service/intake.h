@@ -6,6 +6,7 @@
 #define CONSENTKIT_SERVICE_INTAKE_H_
 
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,6 +35,16 @@ enum class SubmitStatus {
   kUnknownForm,  // no form with that id
   kMalformed,    // not JSON; `detail` says where
   kInvalid,      // `errors` lists every failing field; nothing stored
+  kForbidden,    // the caller may not submit for the visit it named; `detail` says why
+};
+
+// Which visits a caller may submit for.
+struct SubmitScope {
+  // Set: a submission may name only this visit (a kiosk's hand-off, an
+  // invite's visit); empty string: it may name none.
+  std::optional<std::string> visit_id;
+  // The submission must name a visit (an invite link fills nothing else).
+  bool visit_required = false;
 };
 
 struct SubmitResult {
@@ -81,14 +92,24 @@ class IntakeService {
   // Thread-safe. Never throws for bad input; throws StoreError or PdfError
   // when the server itself fails (then nothing was stored).
   // `actor` (a token id) is recorded in the audit event of a stored submission.
+  //
+  // A submission naming a visit must be for a form of that visit's packet
+  // not yet submitted for it; its prefilled fields (Field::prefill) take the
+  // visit patient's values (given ones must be equal), and its record
+  // prints the visit and the patient.
   SubmitResult Submit(const Actor& actor, const std::string& form_id, const std::string& body,
-                      SubmitTimings* timings = nullptr);
+                      const SubmitScope& scope = {}, SubmitTimings* timings = nullptr);
 
  private:
+  // Checks the visit a new submission names (`visit`: that visit, if it
+  // exists) against `scope` and the visit's packet. kStored means "go on".
+  SubmitResult CheckVisit(const FormDefinition& form, const SubmitScope& scope,
+                          const Submission& submission, const std::optional<Visit>& visit);
   SubmitResult CheckAgainstStore(const Submission& submission, const std::string& content_sha256);
   SubmitResult Commit(const FormDefinition& form, const Submission& submission,
-                      std::string content_json, std::string content_sha256, const Actor& actor,
-                      FairGate::Pass& pass, SubmitTimings* timings);
+                      const std::optional<Visit>& visit, std::string content_json,
+                      std::string content_sha256, const Actor& actor, FairGate::Pass& pass,
+                      SubmitTimings* timings);
 
   std::vector<FormPtr> forms_;
   std::map<std::string, FormPtr> by_id_;

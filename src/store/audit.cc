@@ -19,6 +19,8 @@ std::string AuditHash(const std::string& prev_hash, const AuditEvent& event) {
   return Sha256Hex(prev_hash + CanonicalAuditEvent(event));
 }
 
+const char kRoleNames[] = "tablet, staff, practitioner or compliance";
+
 const char* ToString(Role role) {
   switch (role) {
     case Role::kTablet:

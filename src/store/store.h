@@ -32,8 +32,8 @@ class StoreError : public std::runtime_error {
 // a second signature appended (see seal/seal.h, CountersignPdf).
 struct Review {
   std::string submission_id;
-  std::string decision;  // "proceed", "defer" or "decline"
-  std::string note;      // may be empty
+  std::string decision;           // "proceed", "defer" or "decline"
+  std::string note;               // may be empty
   std::string practitioner;       // the practitioner's token id
   std::string practitioner_name;  // that token's name, as printed on the PDF
   std::string reviewed_at;        // UTC, ISO 8601 with a trailing Z
@@ -52,8 +52,8 @@ struct SubmissionRecord {
   std::vector<std::string> reasons;
   std::string content_json;    // the submission's canonical JSON
   std::string content_sha256;  // of content_json: tells a retry from a conflict
-  std::string pdf_sha256;  // of the sealed original, as first stored
-  std::string visit_id;    // the visit it was filled for; empty for standalone ones
+  std::string pdf_sha256;      // of the sealed original, as first stored
+  std::string visit_id;        // the visit it was filled for; empty for standalone ones
   // Set by intake: the outcome is practitioner-review or defer, or the form
   // awaits a practitioner's countersignature. Such records wait in the
   // review queue until reviewed.
@@ -157,6 +157,8 @@ std::string AuditHash(const std::string& prev_hash, const AuditEvent& event);
 
 enum class Role { kTablet, kStaff, kPractitioner, kCompliance };
 const char* ToString(Role role);
+// "tablet, staff, practitioner or compliance": every role, for messages.
+extern const char kRoleNames[];
 // Parses "tablet", "staff", "practitioner" or "compliance".
 std::optional<Role> ParseRole(const std::string& text);
 

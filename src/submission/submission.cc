@@ -74,8 +74,9 @@ std::string AllowedValues(const Field& field) {
   return "one of " + out;
 }
 
-// Empty when `text` suits a field of `field`'s text type.
-std::string CheckText(const Field& field, const std::string& text) {
+}  // namespace
+
+std::string CheckTextValue(const Field& field, const std::string& text) {
   std::u32string codes;
   if (!DecodeUtf8(text, codes)) return "is not valid UTF-8 text";
   if (codes.size() > kMaxTextLength) {
@@ -113,6 +114,8 @@ std::string CheckText(const Field& field, const std::string& text) {
   }
 }
 
+namespace {
+
 std::string CheckChoices(const Field& field, const std::vector<std::string>& ticked) {
   std::set<std::string> seen;
   for (const std::string& value : ticked) {
@@ -124,7 +127,9 @@ std::string CheckChoices(const Field& field, const std::vector<std::string>& tic
   return "";
 }
 
-std::string CheckSignature(const Signature& signature) {
+}  // namespace
+
+std::string CheckSignatureValue(const Signature& signature) {
   // A real pad is tens to thousands of CSS pixels; a pad of 1e-38 would
   // scale strokes past float range when the PDF draws them.
   auto sane = [](float size) { return std::isfinite(size) && size >= 10 && size <= 10000; };
@@ -158,6 +163,8 @@ std::string CheckSignature(const Signature& signature) {
   return "";
 }
 
+namespace {
+
 // Empty when `value` is of the kind `field` takes and within its limits.
 std::string CheckValue(const Field& field, const FieldValue& value) {
   switch (field.type) {
@@ -172,11 +179,11 @@ std::string CheckValue(const Field& field, const FieldValue& value) {
     }
     case FieldType::kSignature: {
       const auto* signature = std::get_if<Signature>(&value);
-      return signature ? CheckSignature(*signature) : "expected a drawn signature";
+      return signature ? CheckSignatureValue(*signature) : "expected a drawn signature";
     }
     default: {
       const auto* text = std::get_if<std::string>(&value);
-      return text ? CheckText(field, *text) : "expected text";
+      return text ? CheckTextValue(field, *text) : "expected text";
     }
   }
 }

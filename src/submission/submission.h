@@ -38,6 +38,7 @@ struct Submission {
   std::string form_version;
   std::string form_sha256;
   std::string language;
+  std::string visit_id;  // the visit it was filled for; empty for a standalone submission
   std::map<std::string, FieldValue> values;  // by field id
 };
 
@@ -60,6 +61,14 @@ struct FieldError {
 // signatures without real strokes.
 std::vector<FieldError> ValidateSubmission(const FormDefinition& form,
                                            const Submission& submission);
+
+// Empty when `text` is a valid value of text-like `field` (text, textarea,
+// date, email, phone, initials, yesno, choice); else what is wrong, worded
+// to follow the field's id ("is not a date; expected YYYY-MM-DD").
+std::string CheckTextValue(const Field& field, const std::string& text);
+
+// Empty when `signature` has real strokes on a sane pad; else what is wrong.
+std::string CheckSignatureValue(const Signature& signature);
 
 // Whether `field` is asked, given the other answers (no condition, or its
 // condition holds and the field it depends on is itself relevant).

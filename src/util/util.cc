@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,8 +91,38 @@ void WriteFileAtomically(const std::string& path, const std::string& data) {
   SyncDirectory(DirectoryOf(path));
 }
 
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
+std::string RandomHex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+    throw std::runtime_error("the system random source failed");
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (char c : raw) {
+    unsigned byte = static_cast<unsigned char>(c);
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 15];
+  }
+  return hex;
+}
+
+std::string NextDay(const std::string& date) {
+  std::tm day{};
+  day.tm_year = std::stoi(date.substr(0, 4)) - 1900;
+  day.tm_mon = std::stoi(date.substr(5, 2)) - 1;
+  day.tm_mday = std::stoi(date.substr(8, 2)) + 1;
+  std::time_t t = timegm(&day);
+  std::tm next{};
+  gmtime_r(&t, &next);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &next);
+  return text;
+}
+
+std::string UtcNow() { return UtcAfterSeconds(0); }
+
+std::string UtcAfterSeconds(long long seconds) {
+  std::time_t now = std::time(nullptr) + static_cast<std::time_t>(seconds);
   std::tm utc{};
   gmtime_r(&now, &utc);
   char text[32];

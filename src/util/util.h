@@ -35,8 +35,16 @@ void WriteFileAtomically(const std::string& path, const std::string& data);
 // left as they are). Throws FileError naming the folder that failed.
 void MakeDirectories(const std::string& path, unsigned mode);
 
+// `bytes` random bytes from OpenSSL's RAND_bytes, as lower-case hex. Throws
+// std::runtime_error if the system random source fails.
+std::string RandomHex(std::size_t bytes);
+
 // Now, as UTC ISO 8601 to the second: "2026-11-23T10:15:02Z".
 std::string UtcNow();
+// "YYYY-MM-DD" → the day after, in the same form. REQUIRES: a valid date.
+std::string NextDay(const std::string& date);
+// `seconds` from now (negative: ago), in the same form as UtcNow().
+std::string UtcAfterSeconds(long long seconds);
 
 // Whether the fonts embedded in every PDF (fonts/subset.sh: Latin, Latin-1,
 // Latin Extended-A and -B, typographic punctuation, a few symbols) have a

@@ -89,7 +89,7 @@ TEST_CASE("each envelope problem is named") {
   ParsedSubmission p = ParseSubmission("{\"extra\":1}");
   CHECK(ErrorIds(p) ==
         std::vector<std::string>{
-            "extra: is not part of a submission; expected id, form, language, values",
+            "extra: is not part of a submission; expected id, form, language, values, visit",
             "id: is missing", "language: is missing",
             "form: is missing; expected {\"id\", \"version\", \"sha256\"} of the definition the "
             "page was made from",

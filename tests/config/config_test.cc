@@ -39,7 +39,18 @@ TEST_CASE("UnknownKey") {
         "page-size, phone");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nname = B\n") ==
         "c.conf:4: unknown key \"name\" in [server]; expected one of access-log, bind, data-dir, "
-        "forms-dir, keepalive-timeout, max-body, port, queue, request-timeout, threads, workers");
+        "forms-dir, idle-timeout, invite-hours, keepalive-timeout, max-body, port, queue, "
+        "request-timeout, threads, workers");
+}
+
+TEST_CASE("InviteHoursAndIdleTimeoutAreReadAndBounded") {
+  Settings s = ParseSettings("[clinic]\nname = A\n[server]\ninvite-hours = 24\nidle-timeout = 90\n",
+                             "c.conf", "/tmp");
+  CHECK(s.server.invite_hours == 24);
+  CHECK(s.server.idle_timeout_s == 90);
+  CHECK(ParseSettings("[clinic]\nname = A\n", "c.conf", "/tmp").server.invite_hours == 72);
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\ninvite-hours = 0\n").find("c.conf:4:") == 0);
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nidle-timeout = 5\n").find("c.conf:4:") == 0);
 }
 
 TEST_CASE("UnknownSection") {

@@ -161,7 +161,7 @@ def main():
               "revoking twice is an error: " + again.stderr)
         bad = subprocess.run([BINARY, "tokens", "create", "--data", data_dir, "--role", "admin",
                               "--name", "x"], capture_output=True, text=True)
-        check(bad.returncode == 2 and "is not tablet, staff or compliance" in bad.stderr,
+        check(bad.returncode == 2 and "is not tablet, staff, practitioner or compliance" in bad.stderr,
               "a bad role is a usage error: " + bad.stderr)
 
     # Bad starts explain themselves and exit non-zero.

@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "archive/archive.h"
 #include "auth/auth.h"
+#include "server/test_server.h"
 #include "support/filled.h"
 #include "support/support.h"
 #include "util/util.h"
@@ -30,113 +31,6 @@ using Poco::JSON::Object;
 constexpr char kUuid[] = "0b6f3c9e-6a8e-4b8e-9a57-6c1e2f0d9a41";
 constexpr char kUuid2[] = "5d1e8f00-1111-4222-8333-944455556666";
 constexpr char kConsentSubmit[] = "/api/v1/forms/microneedling-consent/submissions";
-
-struct Reply {
-  int status = 0;
-  std::string content_type;
-  std::string body;
-  std::string allow;
-  std::string location;
-  std::string policy;  // Content-Security-Policy
-};
-
-Reply Send(std::uint16_t port, const std::string& token, const std::string& method,
-           const std::string& path, const std::string& body = "",
-           const std::string& type = "application/json") {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port);
-  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  if (!token.empty()) request.set("Authorization", "Bearer " + token);
-  if (method == "POST" || method == "PUT") {
-    request.setContentType(type);
-    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
-  }
-  session.sendRequest(request) << body;
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  Reply reply;
-  reply.status = response.getStatus();
-  reply.content_type = response.getContentType();
-  Poco::StreamCopier::copyToString(in, reply.body);
-  reply.allow = response.get("Allow", "");
-  reply.location = response.get("Location", "");
-  reply.policy = response.get("Content-Security-Policy", "");
-  return reply;
-}
-
-Object::Ptr Json(const std::string& text) {
-  return Poco::JSON::Parser().parse(text).extract<Object::Ptr>();
-}
-
-std::vector<std::string> ProblemFieldIds(const Reply& reply) {
-  std::vector<std::string> ids;
-  Array::Ptr fields = Json(reply.body)->getArray("fields");
-  for (std::size_t i = 0; i < fields->size(); ++i) {
-    ids.push_back(fields->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
-  }
-  return ids;
-}
-
-ServerSettings TestSettings() {
-  ServerSettings s;
-  s.port = 0;
-  s.threads = 4;
-  s.max_body_bytes = 256 * 1024;
-  return s;
-}
-
-// One sealing identity for every test (an RSA key takes a while to make).
-const SigningIdentity& TestSeal() {
-  static test::TempDir dir;
-  static SigningIdentity identity = [] {
-    CreateSelfSignedIdentity(dir.File("keys"), "Harbourview Skin Clinic");
-    return SigningIdentity::Load(dir.File("keys/seal-cert.pem"), dir.File("keys/seal-key.pem"));
-  }();
-  return identity;
-}
-
-// A server over a fresh (or given) data folder, serving `forms_dir`.
-class TestServer {
- public:
-  explicit TestServer(const std::string& data_dir, const std::string& forms_dir = "",
-                      ServerSettings settings = TestSettings())
-      : store_(OpenSqliteStore(data_dir)) {
-    ClinicSettings clinic;
-    clinic.name = "Harbourview Skin Clinic";
-    service_ = std::make_unique<IntakeService>(
-        LoadFormsDirectory(forms_dir.empty() ? test::SourcePath("forms") : forms_dir), *store_,
-        clinic, &TestSeal());
-    http_ = std::make_unique<HttpServer>(settings, *service_, &log_);
-    http_->Start();
-    for (Role role : {Role::kTablet, Role::kStaff, Role::kCompliance}) {
-      NewToken made = MakeToken(role, ToString(role));
-      store_->AddToken(made.token, "test");
-      tokens_[role] = made.secret;
-    }
-  }
-
-  const std::string& token(Role role) { return tokens_[role]; }
-  // A request with the staff token, which may load, submit and read.
-  Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
-             const std::string& type = "application/json") {
-    return Send(port(), token(Role::kStaff), method, path, body, type);
-  }
-  ~TestServer() { http_->Stop(); }
-
-  std::uint16_t port() const { return http_->port(); }
-  Store& store() { return *store_; }
-  const FormDefinition& form(const std::string& id) const { return *service_->FindForm(id); }
-  std::string StopAndReadLog() {
-    http_->Stop();
-    return log_.str();
-  }
-
- private:
-  std::ostringstream log_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<IntakeService> service_;
-  std::unique_ptr<HttpServer> http_;
-  std::map<Role, std::string> tokens_;
-};
 
 std::string ConsentBody(const TestServer& server, const std::string& uuid,
                         const std::map<std::string, FieldValue>& overrides = {}) {
@@ -553,7 +447,8 @@ TEST_CASE("the audit log chains submission, reads and tokens, and compliance can
     }
   }
   CHECK(actions == std::vector<std::string>{"token.created", "token.created", "token.created",
-                                            "submission.stored", "pdf.read", "audit.read"});
+                                            "token.created", "submission.stored", "pdf.read",
+                                            "audit.read"});
   Reply bad = Send(server.port(), server.token(Role::kCompliance), "GET", "/api/v1/audit?limit=x");
   CHECK(bad.status == 400);
 }

@@ -1,0 +1,77 @@
+// Private to the server module: what every handler uses to read a request
+// and answer it (bodies, problems, pages, credentials and permissions).
+// Handlers live in handlers.cc (forms, submissions, archive), visits.cc
+// (visits, listings, review, invites, kiosk) and pages.cc (staff and patient
+// pages); each is a function of (Site&, Exchange&) run on Poco's thread for
+// that connection.
+#ifndef CONSENTKIT_SERVER_HTTP_H_
+#define CONSENTKIT_SERVER_HTTP_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "auth/auth.h"
+#include "server/handlers.h"
+
+namespace consentkit {
+
+inline constexpr char kJsonType[] = "application/json; charset=utf-8";
+inline constexpr char kHtmlType[] = "text/html; charset=utf-8";
+inline constexpr char kPdfType[] = "application/pdf";
+// The HttpOnly cookie a browser keeps its token or invite credential in.
+inline constexpr char kTokenCookie[] = "ck_token";
+
+// Sends the whole answer; sets ex.status and ex.bytes for the access log.
+void Send(Exchange& ex, int status, const std::string& content_type, const std::string& body);
+// A problem body (api/api.h, ProblemJson).
+void SendProblem(Exchange& ex, int status, const std::string& title, const std::string& detail,
+                 const std::vector<FieldError>& fields = {});
+// A page, with the Content-Security-Policy every page carries.
+void SendHtml(Exchange& ex, int status, const std::string& html);
+void NotFound(Exchange& ex);
+void MethodNotAllowed(Exchange& ex, const std::string& allowed);
+void ServePdf(Exchange& ex, const std::string& pdf, const std::string& filename);
+
+bool IsGet(const Exchange& ex);        // GET or HEAD
+bool IsPage(const std::string& path);  // not under /api/
+// The part of `path` after `prefix` and before `suffix`, if it has both
+// and holds no further slash.
+bool Segment(const std::string& path, const std::string& prefix, const std::string& suffix,
+             std::string& out);
+bool EndsWith(const std::string& text, const std::string& suffix);
+
+// The bearer credential from the Authorization header, else the cookie.
+std::string Credential(const Exchange& ex);
+// Records a failed sign-in (rate-limited per client address).
+void RecordAuthFailure(Site& site, Exchange& ex, const AuthResult& auth);
+// True when the caller may do `permission` (ex.actor and ex.principal are
+// then set); otherwise answers 401/303 or 403 (a page for pages) and
+// returns false.
+bool Authorize(Site& site, Exchange& ex, Permission permission);
+
+// Reads the body unless it is over `limit`; false when a 413 was sent.
+bool ReadBody(Exchange& ex, std::size_t limit, std::string& body);
+// Reads and drops a body the route does not use, so the connection can carry
+// the next request; false when a 413 was sent.
+bool DrainBody(Exchange& ex);
+// Whether a browser sent this from one of our own pages.
+bool SameOrigin(const Exchange& ex);
+// application/json, UTF-8 or no charset.
+bool IsJsonContentType(const std::string& content_type);
+// A query parameter as a whole number within [min, max], else `fallback`;
+// throws std::invalid_argument naming it when it is there but not one.
+std::int64_t QueryNumber(const Exchange& ex, const std::string& key, std::int64_t fallback,
+                         std::int64_t min, std::int64_t max);
+// A query parameter's decoded value; empty when absent.
+std::string QueryText(const Exchange& ex, const std::string& key);
+
+// The visit, listing, review, invite and kiosk routes under /api/v1
+// (visits.cc); false when `ex.path` is none of them.
+bool ServeVisitApi(Site& site, Exchange& ex);
+// GET /staff/visits/{id}/blank.pdf and /packet.pdf (visits.cc).
+bool ServeVisitPdf(Site& site, Exchange& ex);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_SERVER_HTTP_H_

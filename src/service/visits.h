@@ -1,0 +1,78 @@
+// Visits: a patient's identity and their packet of forms, and where each
+// form of the packet stands. Built on the Store; no HTTP.
+//
+// Thread-safety: free functions over a thread-safe Store and immutable
+// forms; safe from any thread.
+#ifndef CONSENTKIT_SERVICE_VISITS_H_
+#define CONSENTKIT_SERVICE_VISITS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pdf/pdf.h"
+#include "service/intake.h"
+#include "store/store.h"
+#include "submission/submission.h"
+
+namespace consentkit {
+
+// Where one form of a visit's packet stands. Derived from the visit's
+// submissions and their reviews, never stored.
+enum class FormState {
+  kNotStarted,   // no submission yet
+  kSubmitted,    // submitted; nothing for a practitioner to do
+  kNeedsReview,  // waiting in the review queue (outcome or countersignature)
+  kReviewed,     // a practitioner recorded a decision and countersigned
+};
+// "not-started", "submitted", "needs-review", "reviewed".
+const char* ToString(FormState state);
+FormState StateOf(const SubmissionRecord& record);
+
+struct VisitForm {
+  const FormDefinition* form = nullptr;  // null if the server no longer has it
+  std::string form_id;
+  FormState state = FormState::kNotStarted;
+  std::optional<SubmissionRecord> submission;  // set unless not started
+};
+
+// A visit with its packet's forms in order, for pages and the JSON API.
+struct VisitStatus {
+  Visit visit;
+  std::vector<VisitForm> forms;
+  // The first form not started yet; forms.size() when all are done.
+  std::size_t NextForm() const;
+  bool Done() const { return NextForm() == forms.size(); }
+};
+
+// What staff send to create a visit. `form_ids` empty: every form the
+// server has, in packet order (intake, consent, aftercare, general).
+struct NewVisitRequest {
+  Patient patient;
+  std::vector<std::string> form_ids;
+};
+
+// Checks `request` (a name, a real past date of birth, a short number of
+// letters, digits and '-', known and distinct forms) and stores the visit.
+// Returns the errors by field id ("patient.name", "patient.date_of_birth",
+// "patient.number", "forms") and stores nothing if there are any.
+struct CreateVisitResult {
+  std::vector<FieldError> errors;
+  Visit visit;  // as stored, when errors is empty
+};
+CreateVisitResult CreateVisit(IntakeService& service, const NewVisitRequest& request,
+                              const Actor& actor);
+
+// The visit's status, or nullopt if there is no such visit.
+std::optional<VisitStatus> FindVisitStatus(IntakeService& service, const std::string& visit_id);
+VisitStatus StatusOf(IntakeService& service, Visit visit);
+
+// The patient fact a prefilled field takes; empty for PatientFact::kNone.
+std::string PatientValue(const Patient& patient, PatientFact fact);
+
+// A visit's patient as the PDF renderer prints it.
+PatientIdentity IdentityOf(const Visit& visit);
+
+}  // namespace consentkit
+
+#endif  // CONSENTKIT_SERVICE_VISITS_H_
