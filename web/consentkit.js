@@ -1,8 +1,14 @@
 // consentkit.js: the tablet form page rendered by src/html. Conditions,
 // signature pads, checks and the JSON submission of the HTTP contract. The
 // checks mirror src/submission only to help: the server checks again and
-// decides. Plain ES2017, no dependencies: the page must work offline.
-'use strict';
+// decides. In a visit's packet (data-visit) each sent form leads to the
+// next, and a kiosk's page clears itself when left idle (data-idle-seconds).
+// The page is patient-facing whoever holds it: it never shows a screening
+// outcome, reasons or links to records. Nothing is kept in any browser
+// storage. An ES2017 module with no dependencies but its siblings: the
+// page must work offline.
+import {add, fromServer, postJson, problemText, readJson} from './dom.js';
+import {isBigEnough, makePad, signatureValue} from './pad.js';
 
 // The sign-in page: a link "/pair#<token>" fills in and sends the token, so
 // the secret travels in the fragment (never logged) and then a cookie.
@@ -24,9 +30,7 @@
   const form = document.querySelector('form[data-form-id]');
   if (!form) return;
 
-  // Limits of src/submission; text length is held by maxlength attributes.
-  const MIN_SIGNATURE_EXTENT = 0.1;  // share of the pad's width or height
-  const MAX_SIGNATURE_POINTS = 20000;
+  // Text length is held by maxlength attributes; the pad has its own limits.
   const SEND_TIMEOUT_MS = 30000;
 
   const REQUIRED = {
@@ -36,11 +40,6 @@
     checkbox: 'Please tick the box to show that you understand this risk.',
     initials: 'Please write your initials.',
     signature: 'Please sign here.',
-  };
-  const OUTCOMES = {
-    suitable: 'Suitable for treatment.',
-    'practitioner-review': 'A practitioner will review these answers before treatment.',
-    defer: 'Treatment deferred: it should not go ahead for now.',
   };
 
   const boxes = new Map();  // field id -> its .ck-field element, in page order
@@ -114,14 +113,6 @@
         (text.match(/\d/g) || []).length >= 7;
   }
 
-  // A tap or a stray dot is not a signature.
-  function isBigEnough(pad) {
-    const points = [].concat(...pad.strokes);
-    const span = i => Math.max(...points.map(p => p[i])) - Math.min(...points.map(p => p[i]));
-    return points.length >= 2 && (span(0) >= MIN_SIGNATURE_EXTENT * pad.width ||
-                                  span(1) >= MIN_SIGNATURE_EXTENT * pad.height);
-  }
-
   // What is wrong with the answer in `box`, or '' when nothing is.
   function problem(box) {
     const type = box.dataset.type;
@@ -184,102 +175,6 @@
 
   const say = text => { banner.textContent = text; };
 
-  function makePad(box) {
-    const canvas = box.querySelector('canvas');
-    const ctx = canvas.getContext('2d');
-    const status = box.querySelector('.ck-pad-state');
-    const pad = {width: 0, height: 0, strokes: [], locked: false};
-    let stroke = null;
-    let pointer = null;
-    let started = 0;
-
-    function draw(s) {
-      ctx.beginPath();
-      ctx.moveTo(s[0][0], s[0][1]);
-      if (s.length === 1) ctx.arc(s[0][0], s[0][1], 0.6, 0, 2 * Math.PI);
-      for (const p of s) ctx.lineTo(p[0], p[1]);
-      ctx.stroke();
-    }
-
-    function redraw() {
-      ctx.clearRect(0, 0, pad.width, pad.height);
-      ctx.lineWidth = 2.5;
-      ctx.lineCap = ctx.lineJoin = 'round';
-      ctx.strokeStyle = '#10233f';
-      pad.strokes.forEach(draw);
-    }
-
-    // Sizes the bitmap to the device pixels (crisp on HiDPI screens) and
-    // keeps the points in the pad's current CSS px, as the payload needs.
-    function fit() {
-      const w = canvas.clientWidth;
-      const h = canvas.clientHeight;
-      if (!w || !h) return;  // hidden by a condition
-      if (pad.width) {
-        for (const p of [].concat(...pad.strokes)) {
-          p[0] = Math.min(w, round(p[0] * w / pad.width));
-          p[1] = Math.min(h, round(p[1] * h / pad.height));
-        }
-      }
-      pad.width = w;
-      pad.height = h;
-      const ratio = window.devicePixelRatio || 1;
-      canvas.width = Math.round(w * ratio);
-      canvas.height = Math.round(h * ratio);
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      redraw();
-    }
-
-    function changed() {
-      status.textContent = pad.strokes.length ? 'Signed' : 'Not signed yet';
-      if (box.classList.contains('ck-invalid')) showError(box, problem(box));
-    }
-
-    function point(e, last) {
-      const r = canvas.getBoundingClientRect();
-      const x = Math.min(pad.width, Math.max(0, e.clientX - r.left));
-      const y = Math.min(pad.height, Math.max(0, e.clientY - r.top));
-      const t = Math.max(last ? last[2] : 0, Math.round(e.timeStamp - started));
-      return [round(x), round(y), t];
-    }
-
-    canvas.addEventListener('pointerdown', e => {
-      if (pad.locked || pointer !== null || e.button !== 0) return;
-      e.preventDefault();
-      pointer = e.pointerId;
-      started = e.timeStamp;
-      canvas.setPointerCapture(pointer);
-      stroke = [point(e)];
-      pad.strokes.push(stroke);
-      draw(stroke);
-    });
-    canvas.addEventListener('pointermove', e => {
-      if (e.pointerId !== pointer) return;
-      if (pad.strokes.reduce((n, s) => n + s.length, 0) >= MAX_SIGNATURE_POINTS) return;
-      const last = stroke[stroke.length - 1];
-      stroke.push(point(e, last));
-      draw(stroke.slice(-2));
-    });
-    const end = e => {
-      if (e.pointerId !== pointer) return;
-      pointer = stroke = null;
-      changed();
-    };
-    for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
-      canvas.addEventListener(type, end);
-    }
-    const edit = (action, change) => box.querySelector(`[data-pad=${action}]`)
-        .addEventListener('click', () => { change(); redraw(); changed(); });
-    edit('undo', () => pad.strokes.pop());
-    edit('clear', () => { pad.strokes = []; });
-    if (window.ResizeObserver) new ResizeObserver(fit).observe(canvas);
-    else window.addEventListener('resize', fit);
-    fit();
-    return pad;
-  }
-
-  const round = n => Math.round(n * 10) / 10;
-
   function uuid() {
     // randomUUID() exists only in secure contexts; a clinic LAN may be http.
     if (crypto.randomUUID) return crypto.randomUUID();
@@ -295,37 +190,18 @@
     for (const [id, box] of boxes) {
       const value = relevant(box) ? answer(box) : null;
       if (isEmpty(value)) continue;
-      values[id] = box.dataset.type === 'signature'
-          ? {width: value.width, height: value.height, strokes: value.strokes}
-          : value;
+      values[id] = box.dataset.type === 'signature' ? signatureValue(value) : value;
     }
     const d = form.dataset;
-    return {
+    const body = {
       id: submissionId,
       form: {id: d.formId, version: d.formVersion, sha256: d.formSha256},
       language: document.documentElement.lang,
       values,
     };
+    if (d.visit) body.visit = d.visit;
+    return body;
   }
-
-  async function post(body) {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
-    try {
-      return await fetch(form.dataset.submitUrl, {
-        method: 'POST',
-        headers: {'Content-Type': 'application/json', Accept: 'application/json'},
-        body: JSON.stringify(body),
-        signal: abort.signal,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  // Server messages name the field first ("is required"): drop the name.
-  const fromServer = m => (/^[a-z]/.test(m) ? 'This ' + m : m).replace(/[^.]$/, '$&.');
-
 
   function showFieldErrors(problemJson) {
     const unplaced = [];
@@ -349,54 +225,38 @@
     if (first) focusBox(first);
   }
 
-  function add(parent, tag, text, className) {
-    const el = document.createElement(tag);
-    if (text) el.textContent = text;
-    if (className) el.className = className;
-    parent.append(el);
-    return el;
-  }
-
-  function receiptDetails(parent, r) {
-    const details = add(parent, 'details');
-    add(details, 'summary', 'For clinic staff');
-    const list = add(details, 'dl');
-    const row = (term, text) => {
-      add(list, 'dt', term);
-      return add(list, 'dd', text);
-    };
-    row('Reference', r.id || submissionId);
-    const received = new Date(r.received_at);
-    row('Received', isNaN(received) ? String(r.received_at || '') : received.toLocaleString());
-    if ('screening' in form.dataset && OUTCOMES[r.outcome]) {
-      const dd = row('Screening outcome', OUTCOMES[r.outcome]);
-      const reasons = add(dd, 'ul');
-      for (const reason of r.reasons || []) add(reasons, 'li', String(reason));
-    }
-    // Only a same-server path: never follow a URL the response could abuse.
-    if (typeof r.pdf_url === 'string' && /^\/[^/\\]/.test(r.pdf_url)) {
-      add(row('Signed PDF', ''), 'a', 'Open the PDF').href = r.pdf_url;
-    }
-  }
-
-  function showReceipt(r) {
-    for (const el of form.elements) el.disabled = true;
+  // A standalone page: the answers leave the screen with the form, so the
+  // next patient sees none of them. The thank-you carries no outcome,
+  // reasons or links (staff read those on the desk).
+  function showReceipt() {
     for (const pad of pads.values()) pad.locked = true;
-    form.classList.add('ck-done');
     const panel = document.getElementById('ck-receipt');
+    form.classList.add('ck-done');
+    form.remove();
     panel.textContent = '';
     add(panel, 'h2', 'Thank you. The form has been sent.');
     add(panel, 'p', 'Please hand the tablet back to a member of staff.');
-    receiptDetails(panel, r);
     add(panel, 'a', 'Start a new blank form', 'ck-btn2').href = location.pathname;
     panel.hidden = false;
     panel.focus();
   }
 
+  // In a visit, the server decides what comes next: the next form, or the
+  // thank-you after the last. replace() keeps this one out of the history.
+  function next() {
+    form.classList.add('ck-done');
+    button.textContent = 'Sent. Opening the next page…';
+    location.replace('/visit');
+  }
+
   async function handle(response) {
-    const body = await response.json().catch(() => ({}));
-    if (response.status === 201 || response.status === 200) return showReceipt(body);
+    const body = await readJson(response);
+    if (response.status === 201 || response.status === 200) {
+      return form.dataset.visit ? next() : showReceipt();
+    }
     if (response.status === 422 && Array.isArray(body.fields)) return showFieldErrors(body);
+    // An invite that expired or was withdrawn meanwhile: /visit says so plainly.
+    if (response.status === 401 && form.dataset.visit) return location.replace('/visit');
     if (response.status === 409) {
       // An earlier send under this id reached the server (its answer was
       // lost) and the answers have changed since: send these as a new one.
@@ -404,8 +264,7 @@
       return say('An earlier copy of this form was already received. Your answers have ' +
                  'changed since, so press the button again to send them as a new form.');
     }
-    const text = [body.title, body.detail].filter(Boolean).join(': ');
-    say(text || `The server answered ${response.status} ${response.statusText}.`);
+    say(problemText(response, body));
   }
 
   function setSending(on) {
@@ -429,7 +288,7 @@
     submissionId = submissionId || uuid();
     setSending(true);
     try {
-      await handle(await post(payload()));
+      await handle(await postJson(form.dataset.submitUrl, payload(), SEND_TIMEOUT_MS));
     } catch (err) {
       say('The form could not be sent. Please check the connection and press the button ' +
           'again. Your answers are still here.');
@@ -438,8 +297,22 @@
     }
   }
 
+  // Re-checks a marked signature as it is corrected.
+  const padChanged = box => () => {
+    if (box.classList.contains('ck-invalid')) showError(box, problem(box));
+  };
   for (const box of boxes.values()) {
-    if (box.dataset.type === 'signature') pads.set(box.dataset.field, makePad(box));
+    if (box.dataset.type === 'signature') {
+      pads.set(box.dataset.field, makePad(box, padChanged(box)));
+    }
+  }
+  // A kiosk: whatever was typed or drawn goes with the page's DOM, and a
+  // fresh /visit starts the same form blank. Loaded only where it is used.
+  if (form.dataset.idleSeconds) {
+    import('./idle.js').then(idle => idle.startIdleReset(Number(form.dataset.idleSeconds), () => {
+      form.remove();
+      location.replace('/visit');
+    }));
   }
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);

@@ -1,6 +1,6 @@
 # Writes a C++ source that embeds one file's exact bytes, so the server needs
 # no files beside the binary. Run by the build (see ck_html in CMakeLists.txt):
-#   cmake -DINPUT=web/x.css -DOUTPUT=x_css.cc -DFUNCTION=EmbeddedCss -P embed_asset.cmake
+#   cmake -DINPUT=web/x.css -DOUTPUT=x_css.cc -DFUNCTION=EmbeddedXCss -P embed_asset.cmake
 # A byte array, not a raw string literal, so no delimiter or line-ending rule
 # can change the bytes.
 foreach(var IN ITEMS INPUT OUTPUT FUNCTION)

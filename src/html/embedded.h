@@ -1,5 +1,7 @@
-// Private to src/html: the bytes of web/consentkit.css and web/consentkit.js,
-// compiled in by embed_asset.cmake so the server needs no files beside it.
+// Private to src/html: the bytes of each file in web/, compiled in by
+// embed_asset.cmake so the server needs no files beside it. Each function
+// is named after its file (web/pad.js: EmbeddedPadJs); the list is in
+// CMakeLists.txt (CK_WEB_ASSETS) and the table in html.cc.
 #ifndef CONSENTKIT_HTML_EMBEDDED_H_
 #define CONSENTKIT_HTML_EMBEDDED_H_
 
@@ -8,8 +10,14 @@
 namespace consentkit {
 
 // Each returns a view of static storage that lives for the whole program.
-std::string_view EmbeddedCss();
-std::string_view EmbeddedJs();
+std::string_view EmbeddedConsentkitCss();
+std::string_view EmbeddedStaffCss();
+std::string_view EmbeddedConsentkitJs();
+std::string_view EmbeddedDomJs();
+std::string_view EmbeddedPadJs();
+std::string_view EmbeddedIdleJs();
+std::string_view EmbeddedKioskJs();
+std::string_view EmbeddedStaffJs();
 
 }  // namespace consentkit
 

@@ -2,6 +2,8 @@
 // contract with web/consentkit.js: every answer lives in an element with
 // class ck-field, data-field (the model's field id), data-type (its
 // FieldType name), data-required, and data-when/data-equals for conditions.
+#include <map>
+#include <string>
 #include <type_traits>
 #include <variant>
 
@@ -28,8 +30,22 @@ std::string ErrorId(const Field& f) { return "e-" + f.id; }
 
 std::string Required(const Field& f) { return f.required ? " required" : ""; }
 
-std::string DescribedBy(const Field& f) {
-  return HtmlAttr("aria-describedby", (f.hint.empty() ? "" : HintId(f) + " ") + ErrorId(f));
+// Patient facts a visit already knows, by the fact a field asks for.
+using Prefill = std::map<PatientFact, std::string>;
+
+constexpr char kPrefilledHint[] =
+    "Filled in from your visit. If this is not right, please tell a member of staff.";
+
+// The value a field is prefilled with; empty when it is not prefilled.
+std::string PrefillOf(const Field& f, const Prefill& prefill) {
+  if (f.prefill == PatientFact::kNone) return "";
+  auto found = prefill.find(f.prefill);
+  return found == prefill.end() ? "" : found->second;
+}
+
+std::string DescribedBy(const Field& f, bool hinted = false) {
+  return HtmlAttr("aria-describedby",
+                  (f.hint.empty() && !hinted ? "" : HintId(f) + " ") + ErrorId(f));
 }
 
 // The label's text with, when `tag` asks for it, a visible "required" mark.
@@ -78,20 +94,32 @@ std::string InputType(FieldType type) {
   }
 }
 
-std::string TextControl(const Field& f) {
-  std::string attrs =
-      HtmlAttr("id", ControlId(f)) + HtmlAttr("name", f.id) + Required(f) + DescribedBy(f);
+// `value` non-empty: prefilled from the visit and read-only (still posted,
+// unlike a disabled control, and still focusable and read out).
+std::string TextControl(const Field& f, const std::string& value) {
+  std::string attrs = HtmlAttr("id", ControlId(f)) + HtmlAttr("name", f.id) + Required(f) +
+                      DescribedBy(f, !value.empty());
+  if (!value.empty()) attrs += HtmlAttr("value", value) + " readonly";
   if (f.type == FieldType::kTextArea) {
     return "<textarea rows=\"4\"" + std::string(kMaxLength) + attrs + "></textarea>\n";
   }
   return "<input" + InputType(f.type) + attrs + ">\n";
 }
 
-// text, textarea, date, email, phone and initials.
-std::string TextField(const Field& f, bool required_tag) {
-  return BoxOpen("div", f) + ">\n<label" + HtmlAttr("for", ControlId(f)) + ">" +
-         LabelText(f, required_tag) + "</label>\n" + Hint(f) + TextControl(f) + ErrorSlot(f) +
-         "</div>\n";
+std::string PrefilledHint(const Field& f) {
+  return HintParagraph(f, f.hint.empty() ? kPrefilledHint : f.hint + " " + kPrefilledHint);
+}
+
+// text, textarea, date, email, phone and initials. Only one-line text and
+// date fields are prefilled (the loader allows no others).
+std::string TextField(const Field& f, bool required_tag, const Prefill& prefill) {
+  std::string value = f.type == FieldType::kTextArea ? "" : PrefillOf(f, prefill);
+  std::string open = BoxOpen("div", f) + (value.empty() ? "" : " data-prefilled") + ">\n";
+  // "required" means nothing to a patient who cannot change the value.
+  bool tag = required_tag && value.empty();
+  return open + "<label" + HtmlAttr("for", ControlId(f)) + ">" + LabelText(f, tag) +
+         "</label>\n" + (value.empty() ? Hint(f) : PrefilledHint(f)) + TextControl(f, value) +
+         ErrorSlot(f) + "</div>\n";
 }
 
 std::string OptionInput(const Field& f, const Option& option, const char* input_type) {
@@ -125,30 +153,13 @@ std::string CheckboxField(const Field& f) {
          "</div>\n";
 }
 
-std::string PadButton(const char* action, const char* text, const std::string& label_id) {
-  return "<button type=\"button\" class=\"ck-btn2\"" + HtmlAttr("data-pad", action) +
-         HtmlAttr("aria-describedby", label_id) + ">" + text + "</button>\n";
-}
-
-// A canvas cannot take a <label>: it is named by aria-labelledby instead,
-// and focusable so that an error can move focus to it.
 std::string SignatureField(const Field& f) {
-  std::string label_id = "l-" + f.id, state_id = "s-" + f.id;
   std::string hint = f.hint.empty() ? kSignatureHelp : f.hint + " " + kSignatureHelp;
-  std::string out = BoxOpen("div", f) + ">\n<p class=\"ck-label\"" + HtmlAttr("id", label_id) +
-                    ">" + LabelText(f, true) + "</p>\n";
-  out += HintParagraph(f, hint);
-  out += "<div class=\"ck-pad\"><canvas tabindex=\"0\" role=\"img\"" +
-         HtmlAttr("id", ControlId(f)) + HtmlAttr("aria-labelledby", label_id) +
-         HtmlAttr("aria-describedby", HintId(f) + " " + state_id + " " + ErrorId(f)) +
-         "></canvas></div>\n";
-  out += "<div class=\"ck-pad-tools\"><span class=\"ck-pad-state\" aria-live=\"polite\"" +
-         HtmlAttr("id", state_id) + ">Not signed yet</span>\n" +
-         PadButton("undo", "Undo", label_id) + PadButton("clear", "Clear", label_id) + "</div>\n";
-  return out + ErrorSlot(f) + "</div>\n";
+  return BoxOpen("div", f) + ">\n" + SignaturePadMarkup(f.id, LabelText(f, true), hint) +
+         "</div>\n";
 }
 
-std::string FieldMarkup(const Field& f, bool required_tag = true) {
+std::string FieldMarkup(const Field& f, const Prefill& prefill, bool required_tag = true) {
   switch (f.type) {
     case FieldType::kYesNo:
     case FieldType::kChoice:
@@ -159,7 +170,7 @@ std::string FieldMarkup(const Field& f, bool required_tag = true) {
     case FieldType::kSignature:
       return SignatureField(f);
     default:
-      return TextField(f, required_tag);
+      return TextField(f, required_tag, prefill);
   }
 }
 
@@ -174,14 +185,14 @@ std::string RiskCard(const FormDefinition& form, const Risk& risk) {
   out += "<div class=\"ck-ack\">\n";
   // Every risk's fields are required: a "required" mark on each would be noise.
   for (const std::string& id : {risk.UnderstoodFieldId(), risk.InitialsFieldId()}) {
-    if (const Field* field = form.FindField(id)) out += FieldMarkup(*field, false);
+    if (const Field* field = form.FindField(id)) out += FieldMarkup(*field, {}, false);
   }
   return out + "</div>\n</div>\n";
 }
 
-std::string BlockMarkup(const FormDefinition& form, const Block& block) {
+std::string BlockMarkup(const FormDefinition& form, const Block& block, const Prefill& prefill) {
   return std::visit(
-      [&form](const auto& b) -> std::string {
+      [&form, &prefill](const auto& b) -> std::string {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, Paragraph>) {
           return HtmlElement("p", "", b.text);
@@ -192,13 +203,14 @@ std::string BlockMarkup(const FormDefinition& form, const Block& block) {
         } else if constexpr (std::is_same_v<T, Risk>) {
           return RiskCard(form, b);
         } else {
-          return FieldMarkup(b);
+          return FieldMarkup(b, prefill);
         }
       },
       block);
 }
 
-std::string FormOpen(const FormDefinition& form) {
+// `visit` is null for a standalone form page.
+std::string FormOpen(const FormDefinition& form, const VisitFormOptions* visit) {
   std::string submit_url = "/api/v1/forms/" + form.id + "/submissions";
   // autocomplete off: a clinic tablet is shared, so the browser must not
   // offer one patient's answers to the next. method and action only matter
@@ -208,20 +220,40 @@ std::string FormOpen(const FormDefinition& form) {
                     HtmlAttr("data-form-version", form.version) +
                     HtmlAttr("data-form-sha256", form.sha256_hex) +
                     HtmlAttr("data-submit-url", submit_url);
-  // Tells the script the screening outcome means something for this form.
-  if (!form.rules.empty()) out += " data-screening";
+  if (visit) {
+    out += HtmlAttr("data-visit", visit->visit_id);
+    if (visit->idle_seconds > 0) {
+      out += HtmlAttr("data-idle-seconds", std::to_string(visit->idle_seconds));
+    }
+  }
   return out + ">\n";
 }
 
-std::string FormClose() {
+// In a packet, the button says that another form follows.
+std::string FormClose(const VisitFormOptions* visit) {
+  bool more = visit && visit->position < visit->count;
   return "<div class=\"ck-actions\">\n<div class=\"ck-banner\" id=\"ck-banner\" "
-         "role=\"alert\"></div>\n<button type=\"submit\" class=\"ck-btn ck-submit\" disabled>Send "
-         "the form</button>\n</div>\n</form>\n<section class=\"ck-receipt\" id=\"ck-receipt\" "
+         "role=\"alert\"></div>\n<button type=\"submit\" class=\"ck-btn ck-submit\" disabled>" +
+         std::string(more ? "Send and continue" : "Send the form") +
+         "</button>\n</div>\n</form>\n<section class=\"ck-receipt\" id=\"ck-receipt\" "
          "tabindex=\"-1\" hidden></section>\n";
 }
 
-std::string Introduction(const FormDefinition& form) {
-  std::string out = "<h1>" + HtmlEscape(form.title) + "</h1>\n";
+// "Form 2 of 3", read out with the heading it sits above; the bar fills
+// a third per form of three, this one included.
+std::string Progress(const VisitFormOptions& visit) {
+  std::string text = "Form " + std::to_string(visit.position) + " of " +
+                     std::to_string(visit.count);
+  return "<div class=\"ck-progress\">\n<p id=\"ck-step\">" + text +
+         "</p>\n<progress aria-labelledby=\"ck-step\"" +
+         HtmlAttr("max", std::to_string(visit.count)) +
+         HtmlAttr("value", std::to_string(visit.position)) + "></progress>\n</div>\n";
+}
+
+std::string Introduction(const FormDefinition& form, const VisitFormOptions* visit) {
+  std::string out = visit ? Progress(*visit) : "";
+  out += "<h1" + std::string(visit ? " aria-describedby=\"ck-step\"" : "") + ">" +
+         HtmlEscape(form.title) + "</h1>\n";
   if (!form.summary.empty()) out += HtmlElement("p", "ck-summary", form.summary);
   out +=
       "<noscript><p class=\"ck-banner\">This page needs JavaScript to send the form. Please ask "
@@ -229,21 +261,44 @@ std::string Introduction(const FormDefinition& form) {
   return out;
 }
 
-}  // namespace
+// The warning before an idle page clears itself. A modal <dialog> keeps
+// focus inside it while open; /assets/idle.js opens it and counts down.
+std::string IdleDialog() {
+  return "<dialog class=\"ck-idle\" id=\"ck-idle\" aria-labelledby=\"ck-idle-title\" "
+         "aria-describedby=\"ck-idle-text\">\n<h2 id=\"ck-idle-title\">Are you still "
+         "there?</h2>\n<p id=\"ck-idle-text\">The form will be cleared in <span "
+         "id=\"ck-idle-left\">30</span> seconds.</p>\n<button type=\"button\" class=\"ck-btn\" "
+         "id=\"ck-idle-stay\">I&#39;m still here</button>\n</dialog>\n";
+}
 
-std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic) {
-  std::string out = HtmlPageStart({form.lang, form.title, true}, clinic) + Introduction(form);
-  out += FormOpen(form);
+std::string FormBody(const FormDefinition& form, const ClinicSettings& clinic,
+                     const VisitFormOptions* visit) {
+  std::string out = HtmlPageStart({form.lang, form.title, "consentkit.js"}, clinic);
+  out += Introduction(form, visit) + FormOpen(form, visit);
+  const Prefill no_prefill;
+  const Prefill& prefill = visit ? visit->prefill : no_prefill;
   for (const Section& section : form.sections) {
     out += "<section class=\"ck-section\">\n" + HtmlElement("h2", "", section.heading);
-    for (const Block& block : section.blocks) out += BlockMarkup(form, block);
+    for (const Block& block : section.blocks) out += BlockMarkup(form, block, prefill);
     out += "</section>\n";
   }
-  out += FormClose();
+  out += FormClose(visit);
+  if (visit && visit->idle_seconds > 0) out += IdleDialog();
   // As in the PDF footer: staff can match the page to the exact definition.
   out += HtmlElement("p", "ck-foot",
                      form.id + " · version " + form.version + " · definition " + form.ShortHash());
   return out + HtmlPageEnd();
+}
+
+}  // namespace
+
+std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic) {
+  return FormBody(form, clinic, nullptr);
+}
+
+std::string RenderVisitFormPage(const FormDefinition& form, const ClinicSettings& clinic,
+                                const VisitFormOptions& options) {
+  return FormBody(form, clinic, &options);
 }
 
 }  // namespace consentkit

@@ -36,6 +36,30 @@ std::string FormCard(const FormDefinition& form) {
   return out + "</li>\n";
 }
 
+struct NamedAsset {
+  std::string_view name;  // the file name in web/ and after /assets/
+  Asset asset;
+};
+
+constexpr char kCssType[] = "text/css; charset=utf-8";
+constexpr char kJsType[] = "text/javascript; charset=utf-8";
+
+// Built on first use (thread-safe); they hold only views of static bytes,
+// so nothing is destroyed at exit while a late caller might still use them.
+const std::vector<NamedAsset>& Assets() {
+  static const auto* assets = new std::vector<NamedAsset>{
+      {"consentkit.css", {kCssType, EmbeddedConsentkitCss()}},
+      {"staff.css", {kCssType, EmbeddedStaffCss()}},
+      {"consentkit.js", {kJsType, EmbeddedConsentkitJs()}},
+      {"dom.js", {kJsType, EmbeddedDomJs()}},
+      {"pad.js", {kJsType, EmbeddedPadJs()}},
+      {"idle.js", {kJsType, EmbeddedIdleJs()}},
+      {"kiosk.js", {kJsType, EmbeddedKioskJs()}},
+      {"staff.js", {kJsType, EmbeddedStaffJs()}},
+  };
+  return *assets;
+}
+
 }  // namespace
 
 std::string HtmlEscape(std::string_view text) {
@@ -65,9 +89,14 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
-std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSettings& clinic) {
-  std::string out = HtmlPageStart({"en", "Forms", false}, clinic);
+std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
+                            const IndexOptions& options) {
+  std::string out = HtmlPageStart({"en", "Forms"}, clinic);
   out += "<h1>Forms</h1>\n";
+  if (options.staff_link) {
+    out += "<p class=\"ck-links ck-to-desk\"><a class=\"ck-btn\" href=\"/staff\">Open the staff "
+           "desk</a></p>\n";
+  }
   if (forms.empty()) return out + "<p>No forms are installed yet.</p>\n" + HtmlPageEnd();
   out += "<p class=\"ck-note\">Fill in a form on this device, or print a blank copy.</p>\n";
   out += "<ul class=\"ck-list\">\n";
@@ -76,7 +105,7 @@ std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSetti
 }
 
 std::string RenderPairPage(const ClinicSettings& clinic, const std::string& error) {
-  std::string out = HtmlPageStart({"en", "Sign in this device", true}, clinic);
+  std::string out = HtmlPageStart({"en", "Sign in this device", "consentkit.js"}, clinic);
   out += "<h1>Sign in this device</h1>\n";
   out +=
       "<p class=\"ck-note\">Paste the token a clinic administrator made with "
@@ -92,13 +121,51 @@ std::string RenderPairPage(const ClinicSettings& clinic, const std::string& erro
 }
 
 const Asset* FindAsset(std::string_view path) {
-  // Built on first use (thread-safe); they hold only views of static bytes,
-  // so nothing is destroyed at exit while a late caller might still use them.
-  static const Asset kCss{"text/css; charset=utf-8", EmbeddedCss()};
-  static const Asset kJs{"text/javascript; charset=utf-8", EmbeddedJs()};
-  if (path == "/assets/consentkit.css") return &kCss;
-  if (path == "/assets/consentkit.js") return &kJs;
+  constexpr std::string_view kPrefix = "/assets/";
+  if (path.substr(0, kPrefix.size()) != kPrefix) return nullptr;
+  std::string_view name = path.substr(kPrefix.size());
+  for (const NamedAsset& asset : Assets()) {
+    if (asset.name == name) return &asset.asset;
+  }
   return nullptr;
+}
+
+std::vector<std::string_view> AssetNames() {
+  std::vector<std::string_view> names;
+  for (const NamedAsset& asset : Assets()) names.push_back(asset.name);
+  return names;
+}
+
+std::string RenderNoticePage(const ClinicSettings& clinic, const std::string& title,
+                             const std::string& message) {
+  return HtmlPageStart({"en", title}, clinic) + "<div class=\"ck-notice\">\n<h1>" +
+         HtmlEscape(title) + "</h1>\n" + HtmlElement("p", "", message) + "</div>\n" +
+         HtmlPageEnd();
+}
+
+std::string RenderKioskPage(const ClinicSettings& clinic) {
+  std::string out = HtmlPageStart({"en", "Waiting", "kiosk.js", false, "ck-kiosk"}, clinic);
+  out +=
+      "<div class=\"ck-screen\" data-kiosk>\n<h1>Waiting for the next patient</h1>\n"
+      "<p class=\"ck-note\">A member of staff will start your forms on this tablet.</p>\n"
+      "<p class=\"ck-screen-status\" id=\"ck-kiosk-status\" role=\"status\"></p>\n</div>\n";
+  return out + HtmlPageEnd();
+}
+
+std::string RenderVisitDonePage(const ClinicSettings& clinic, VisitChannel channel) {
+  bool kiosk = channel == VisitChannel::kKiosk;
+  std::string out = HtmlPageStart(
+      {"en", "Thank you", kiosk ? "kiosk.js" : "", false, kiosk ? "ck-kiosk" : ""}, clinic);
+  out += "<div class=\"ck-screen ck-thanks\"" + std::string(kiosk ? " data-kiosk-done" : "") +
+         ">\n<h1>Thank you</h1>\n<p>You have finished all your forms.</p>\n";
+  if (kiosk) {
+    out +=
+        "<p>Please hand the tablet back to a member of staff.</p>\n"
+        "<button type=\"button\" class=\"ck-btn\" id=\"ck-done\">Done</button>\n";
+  } else {
+    out += "<p>You can close this page now.</p>\n";
+  }
+  return out + "</div>\n" + HtmlPageEnd();
 }
 
 }  // namespace consentkit

@@ -1,5 +1,7 @@
-// The tablet pages: server-rendered HTML for the list of forms and for one
-// fillable form, plus the static assets (CSS and JavaScript) they use.
+// The tablet pages: server-rendered HTML for the list of forms, one
+// fillable form, a visit's packet flow and the kiosk screens, plus the
+// static assets (CSS and JavaScript) every page uses. The staff pages are
+// in html/staff.h.
 //
 // Pages are rendered from the same FormDefinition model as the PDFs, so the
 // field names a page posts are exactly the model's field ids. Every string
@@ -12,6 +14,8 @@
 #ifndef CONSENTKIT_HTML_HTML_H_
 #define CONSENTKIT_HTML_HTML_H_
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,16 +29,56 @@ namespace consentkit {
 // is safe both as element content and inside a quoted attribute value.
 std::string HtmlEscape(std::string_view text);
 
-// The start page: each form's title, kind and version, with links to its
-// tablet page (/forms/{id}) and its blank PDF (/forms/{id}.pdf).
+struct IndexOptions {
+  bool staff_link = false;  // the caller may use the staff desk: link to /staff
+};
+
+// The start page: each form's title, kind and version, in the order given
+// (callers pass packet order), with links to its tablet page (/forms/{id})
+// and its blank PDF (/forms/{id}.pdf).
 // REQUIRES: no null pointers in `forms`.
-std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSettings& clinic);
+std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
+                            const IndexOptions& options = {});
 
 // The tablet page for `form`. Its <form> carries data-form-id,
 // data-form-version, data-form-sha256 and data-submit-url
 // (/api/v1/forms/{id}/submissions); /assets/consentkit.js reads them, checks
-// the answers and posts the JSON submission.
+// the answers and posts the JSON submission. After sending it shows a
+// thank-you with no outcome, reasons or links: the page is patient-facing
+// whoever opened it, and staff read outcomes on the desk.
 std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic);
+
+// One form of a visit's packet, as the patient fills it (GET /visit).
+struct VisitFormOptions {
+  std::string visit_id;      // posted as "visit" in the submission envelope
+  std::size_t position = 1;  // this form's place in the packet, from 1
+  std::size_t count = 1;     // forms in the packet
+  // A field whose prefill names a fact found here is filled in with it and
+  // read-only: the patient does not type it again. (The caller takes the
+  // values from the visit's patient.)
+  std::map<PatientFact, std::string> prefill;
+  // Seconds without a touch or key before the page clears itself, with a
+  // warning first; 0: never (a patient's own phone).
+  int idle_seconds = 0;
+};
+
+// RenderFormPage plus "Form 2 of 3", prefilled identity and the visit id;
+// after a form is sent the script loads /visit again, which shows the next.
+std::string RenderVisitFormPage(const FormDefinition& form, const ClinicSettings& clinic,
+                                const VisitFormOptions& options);
+
+// The locked screen of a kiosk tablet between patients: the clinic and
+// "Waiting for the next patient", nothing else. /assets/kiosk.js polls
+// /api/v1/kiosk and opens /visit when staff hand a visit to it.
+std::string RenderKioskPage(const ClinicSettings& clinic);
+
+// Where a patient fills a visit's packet.
+enum class VisitChannel { kKiosk, kInvite };
+
+// After the packet's last form: a thank-you with no outcome, reasons,
+// answers or names. On a kiosk its script tells the server the patient is
+// done and returns to the waiting screen; an invite's page just ends.
+std::string RenderVisitDonePage(const ClinicSettings& clinic, VisitChannel channel);
 
 // Signs a browser in: a form to paste an API token, posted to /pair, which
 // keeps it in an HttpOnly cookie so the tablet pages can load and submit.
@@ -42,16 +86,23 @@ std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& cli
 // never in a log). `error` (may be empty) says why the last try failed.
 std::string RenderPairPage(const ClinicSettings& clinic, const std::string& error);
 
+// A page that only says something: a refusal, an expired link, a thank-you.
+// `title` and `message` are escaped. It has no links: patients see it too.
+std::string RenderNoticePage(const ClinicSettings& clinic, const std::string& title,
+                             const std::string& message);
+
 // A static file embedded in the binary at build time.
 struct Asset {
   std::string_view content_type;  // e.g. "text/css; charset=utf-8"
   std::string_view body;          // the file's exact bytes
 };
 
-// The asset served at `path` ("/assets/consentkit.css" or
-// "/assets/consentkit.js"), or nullptr for any other path. The Asset and its
-// bytes live for the whole program.
+// The asset served at `path` ("/assets/" and a file name of web/, e.g.
+// "/assets/consentkit.css"), or nullptr for any other path. The Asset and
+// its bytes live for the whole program.
 const Asset* FindAsset(std::string_view path);
+// The file names of every asset, as FindAsset takes them after "/assets/".
+std::vector<std::string_view> AssetNames();
 
 }  // namespace consentkit
 

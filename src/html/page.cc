@@ -21,6 +21,11 @@ std::string ClinicHeader(const ClinicSettings& clinic) {
   return out + "</div></header>\n";
 }
 
+std::string PadButton(const char* action, const char* text, const std::string& label_id) {
+  return "<button type=\"button\" class=\"ck-btn2\"" + HtmlAttr("data-pad", action) +
+         HtmlAttr("aria-describedby", label_id) + ">" + text + "</button>\n";
+}
+
 }  // namespace
 
 std::string HtmlAttr(std::string_view name, std::string_view value) {
@@ -45,11 +50,39 @@ std::string HtmlPageStart(const PageHead& head, const ClinicSettings& clinic) {
   // An empty icon: otherwise every page load asks for /favicon.ico.
   out += "<link rel=\"icon\" href=\"data:,\">\n";
   out += "<link rel=\"stylesheet\" href=\"/assets/consentkit.css\">\n";
-  if (head.with_script) out += "<script src=\"/assets/consentkit.js\" defer></script>\n";
-  out += "</head>\n<body>\n" + ClinicHeader(clinic);
-  return out + "<main class=\"ck-wrap\">\n";
+  if (head.staff) out += "<link rel=\"stylesheet\" href=\"/assets/staff.css\">\n";
+  // A module: it runs after parsing (like defer) and imports what it shares
+  // with the other pages' modules (the signature pad, the fetch helpers).
+  if (!head.script.empty()) {
+    out += "<script type=\"module\"" + HtmlAttr("src", "/assets/" + std::string(head.script)) +
+           "></script>\n";
+  }
+  std::string body_class(head.body_class);
+  if (head.staff) body_class += body_class.empty() ? "ck-staff" : " ck-staff";
+  out += "</head>\n<body" + (body_class.empty() ? "" : HtmlAttr("class", body_class)) + ">\n";
+  out += ClinicHeader(clinic);
+  return out + "<main class=\"ck-wrap\" id=\"main\">\n";
 }
 
 std::string HtmlPageEnd() { return "</main>\n</body>\n</html>\n"; }
+
+// A canvas cannot take a <label>: it is named by aria-labelledby instead,
+// and focusable so that an error can move focus to it.
+std::string SignaturePadMarkup(const std::string& field_id, const std::string& label_html,
+                               const std::string& hint) {
+  std::string label_id = "l-" + field_id, state_id = "s-" + field_id;
+  std::string hint_id = "h-" + field_id, error_id = "e-" + field_id;
+  std::string out = "<p class=\"ck-label\"" + HtmlAttr("id", label_id) + ">" + label_html +
+                    "</p>\n<p class=\"ck-hint\"" + HtmlAttr("id", hint_id) + ">" +
+                    HtmlEscape(hint) + "</p>\n";
+  out += "<div class=\"ck-pad\"><canvas tabindex=\"0\" role=\"img\"" +
+         HtmlAttr("id", "f-" + field_id) + HtmlAttr("aria-labelledby", label_id) +
+         HtmlAttr("aria-describedby", hint_id + " " + state_id + " " + error_id) +
+         "></canvas></div>\n";
+  out += "<div class=\"ck-pad-tools\"><span class=\"ck-pad-state\" aria-live=\"polite\"" +
+         HtmlAttr("id", state_id) + ">Not signed yet</span>\n" +
+         PadButton("undo", "Undo", label_id) + PadButton("clear", "Clear", label_id) + "</div>\n";
+  return out + "<p class=\"ck-error\"" + HtmlAttr("id", error_id) + "></p>\n";
+}
 
 }  // namespace consentkit

@@ -116,8 +116,6 @@ async function fillConsent(page, patientName) {
   await page.fill('input[name=patient-name]', patientName);
   await sign(page, 'patient-signature', 3);
   await page.fill('input[name=date-signed]', '2026-11-23');
-  await page.fill('input[name=practitioner-name]', 'Dr. Amara Okafor');
-  await sign(page, 'practitioner-signature', 2);
 }
 
 async function consentJourney(browser, base, viewport) {
@@ -135,7 +133,7 @@ async function consentJourney(browser, base, viewport) {
   const flagged = await page.evaluate(() => [...document.querySelectorAll('[data-field][data-required]')]
       .filter(box => document.getElementById('e-' + box.dataset.field).textContent.trim() !== '').length);
   const required = await page.locator('[data-field][data-required]').count();
-  check(required === 15 && flagged === required,
+  check(required > 10 && flagged === required,
       `consent ${tag}: an empty send flags every required field (${flagged} of ${required})`);
   check(seen.posts === 0, `consent ${tag}: an empty form is not sent`);
   const focused = await page.evaluate(() => document.activeElement.name || document.activeElement.id);
@@ -155,7 +153,11 @@ async function consentJourney(browser, base, viewport) {
 
   const script = '<img src=x onerror=alert(1)><script>alert(2)</script>';
   await fillConsent(page, `Zoë Muñoz ${script}`);
-  await page.click('button[type=submit]');
+  const [answer] = await Promise.all([
+    page.waitForResponse(r => r.request().method() === 'POST', {timeout: 20000}),
+    page.click('button[type=submit]'),
+  ]);
+  const stored = await answer.json();
   const receipt = page.locator('#ck-receipt');
   await receipt.waitFor({state: 'visible', timeout: 20000});
   await page.screenshot({path: join(outDir, `consent-receipt-${tag}.png`), fullPage: false});
@@ -167,9 +169,12 @@ async function consentJourney(browser, base, viewport) {
   check(seen.errors.length === 0, `consent ${tag}: no page errors: ${seen.errors}`);
   check(!/Signed/.test(cleared) || /not/i.test(cleared), `consent ${tag}: Clear empties the pad (${cleared})`);
 
-  const pdfLink = receipt.locator('a[href$=".pdf"]');
-  check(await pdfLink.count() === 1, `consent ${tag}: the receipt links to the PDF`);
-  const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), base).href);
+  // The page is patient-facing whoever holds it: no outcome, no record
+  // links, and the answers left the screen with the form.
+  check(await receipt.locator('a[href$=".pdf"]').count() === 0, `consent ${tag}: the receipt links to no PDF`);
+  check(!/outcome|suitable|staff only|For clinic staff/i.test(text), `consent ${tag}: the receipt shows no outcome`);
+  check(await page.locator('form[data-form-id]').count() === 0, `consent ${tag}: the filled form is gone from the page`);
+  const pdf = await page.request.get(`${base}/api/v1/submissions/${stored.id}.pdf`);
   const bytes = await pdf.body();
   check(pdf.status() === 200 && bytes.subarray(0, 5).toString() === '%PDF-',
       `consent ${tag}: the PDF downloads`);
@@ -216,7 +221,8 @@ async function signIn(browser, base, pairUrl) {
   check(new URL(page.url()).pathname === '/pair', `unsigned browser is sent to /pair (${page.url()})`);
   await page.screenshot({path: join(outDir, 'pair.png')});
   await page.goto(pairUrl);
-  await page.waitForURL(`${base}/`);
+  await page.waitForURL(url => url.pathname !== '/pair');
+  await page.goto(`${base}/`);
   check(await page.locator('a[href="/forms/microneedling-consent"]').count() >= 1,
       'after signing in, the form list shows');
   const cookies = await page.context().cookies();

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "form/form.h"
+#include "html/markup.h"
 #include "support/forms.h"
 #include "support/support.h"
 #include "util/util.h"
@@ -17,65 +18,17 @@
 namespace consentkit {
 namespace {
 
+using test::AttrOf;
+using test::ControlsByName;
 using test::CountOf;
+using test::FieldBox;
+using test::HasAttr;
+using test::Tag;
+using test::TagsNamed;
 using test::MustLoadShipped;
 using test::MustLoadXml;
 using test::ShippedForms;
 using test::TestClinic;
-
-struct Tag {
-  std::string text;  // e.g. <input type="text" id="f-x" ...>
-  std::size_t at = 0;
-};
-
-// Every opening tag `<name ...>` in `html`, in order.
-std::vector<Tag> TagsNamed(const std::string& html, const std::string& name) {
-  std::vector<Tag> tags;
-  std::regex pattern("<" + name + "(\\s[^>]*)?>");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), pattern);
-       it != std::sregex_iterator(); ++it) {
-    tags.push_back({it->str(), static_cast<std::size_t>(it->position())});
-  }
-  return tags;
-}
-
-std::vector<Tag> Controls(const std::string& html) {
-  std::vector<Tag> tags = TagsNamed(html, "input");
-  for (const Tag& t : TagsNamed(html, "textarea")) tags.push_back(t);
-  return tags;
-}
-
-bool HasAttr(const std::string& tag, const std::string& attr) {
-  return std::regex_search(tag, std::regex("\\s" + attr + "(=|[\\s>])"));
-}
-
-// The value of `attr` in `tag`, or "" when it has none.
-std::string AttrOf(const std::string& tag, const std::string& attr) {
-  std::smatch m;
-  if (!std::regex_search(tag, m, std::regex("\\s" + attr + "=\"([^\"]*)\""))) return "";
-  return m[1];
-}
-
-// The opening tag of the element carrying data-field="id".
-std::string FieldBox(const std::string& html, const std::string& id) {
-  auto at = html.find("data-field=\"" + id + "\"");
-  if (at == std::string::npos) return "";
-  auto start = html.rfind('<', at);
-  return html.substr(start, html.find('>', at) - start + 1);
-}
-
-std::multimap<std::string, std::string> ControlsByName(const std::string& html) {
-  std::multimap<std::string, std::string> by_name;
-  for (const Tag& t : Controls(html)) by_name.emplace(AttrOf(t.text, "name"), t.text);
-  return by_name;
-}
-
-// Whether the tag at `at` sits inside a <label> element.
-bool InsideLabel(const std::string& html, std::size_t at) {
-  auto open = html.rfind("<label", at);
-  auto close = html.rfind("</label>", at);
-  return open != std::string::npos && (close == std::string::npos || close < open);
-}
 
 // A definition with an attack string in every kind of text it carries.
 const char kHostileXml[] = R"(<?xml version="1.0" encoding="UTF-8"?>
@@ -264,82 +217,56 @@ TEST_CASE("DefinitionTextIsEscapedEverywhere") {
 }
 
 TEST_CASE("PagesReferOnlyToTheServersOwnAssets") {
-  std::vector<std::string> pages = {RenderIndexPage(ShippedForms(), TestClinic())};
+  std::vector<std::string> pages = {RenderIndexPage(ShippedForms(), TestClinic(), {true}),
+                                    RenderKioskPage(TestClinic()),
+                                    RenderVisitDonePage(TestClinic(), VisitChannel::kKiosk),
+                                    RenderPairPage(TestClinic(), "")};
   for (const FormPtr& form : ShippedForms()) pages.push_back(RenderFormPage(*form, TestClinic()));
-  const Asset* css = FindAsset("/assets/consentkit.css");
-  const Asset* js = FindAsset("/assets/consentkit.js");
-  REQUIRE(css);
-  REQUIRE(js);
-  for (const std::string& text : {std::string(css->body), std::string(js->body)}) {
+  for (std::string_view name : AssetNames()) {
+    CAPTURE(name);
+    std::string text(FindAsset("/assets/" + std::string(name))->body);
     CHECK(text.find("http://") == std::string::npos);
     CHECK(text.find("https://") == std::string::npos);
     CHECK(text.find("@import") == std::string::npos);
     CHECK(text.find("url(") == std::string::npos);
+    // Modules import only their siblings, by relative path.
+    std::regex import_from("from '([^']*)'");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), import_from);
+         it != std::sregex_iterator(); ++it) {
+      std::string target = (*it)[1];
+      CAPTURE(target);
+      CHECK(target.rfind("./", 0) == 0);
+      CHECK(FindAsset("/assets/" + target.substr(2)) != nullptr);
+    }
   }
   for (const std::string& page : pages) {
-    CHECK(page.find("http://") == std::string::npos);
-    CHECK(page.find("https://") == std::string::npos);
-    std::regex link("\\s(?:src|href|action|data-submit-url)=\"([^\"]*)\"");
-    for (auto it = std::sregex_iterator(page.begin(), page.end(), link);
-         it != std::sregex_iterator(); ++it) {
-      std::string url = (*it)[1];
-      CAPTURE(url);
-      bool same_origin = url.size() > 1 && url[0] == '/' && url[1] != '/';
-      CHECK((same_origin || url == "data:,"));
-    }
+    test::CheckOnlyOwnUrls(page);
     CHECK(page.find("href=\"/assets/consentkit.css\"") != std::string::npos);
   }
 }
 
 TEST_CASE("NoInlineScriptsStylesOrEventHandlers") {
   for (const FormPtr& form : ShippedForms()) {
-    std::string page = RenderFormPage(*form, TestClinic());
-    CHECK_FALSE(std::regex_search(page, std::regex("\\son[a-z]+=", std::regex::icase)));
-    CHECK_FALSE(std::regex_search(page, std::regex("\\sstyle=")));
-    CHECK(page.find("<style") == std::string::npos);
-    CHECK(CountOf(page, "<script") == 1);
-    CHECK(CountOf(page, "<script src=\"/assets/consentkit.js\" defer></script>") == 1);
+    test::CheckNoInlineCode(RenderFormPage(*form, TestClinic()), "consentkit.js");
   }
+  test::CheckNoInlineCode(RenderIndexPage(ShippedForms(), TestClinic()), "");
+  test::CheckNoInlineCode(RenderKioskPage(TestClinic()), "kiosk.js");
+  test::CheckNoInlineCode(RenderVisitDonePage(TestClinic(), VisitChannel::kKiosk), "kiosk.js");
+  test::CheckNoInlineCode(RenderVisitDonePage(TestClinic(), VisitChannel::kInvite), "");
+  test::CheckNoInlineCode(RenderNoticePage(TestClinic(), "t", "m"), "");
 }
 
 TEST_CASE("EveryControlHasALabel") {
   for (const FormPtr& form : ShippedForms()) {
     CAPTURE(form->id);
-    std::string page = RenderFormPage(*form, TestClinic());
-    for (const Tag& control : Controls(page)) {
-      CAPTURE(control.text);
-      std::string id = AttrOf(control.text, "id");
-      bool labelled_for =
-          !id.empty() && page.find("<label for=\"" + id + "\"") != std::string::npos;
-      CHECK((labelled_for || InsideLabel(page, control.at)));
-    }
-    for (const Tag& canvas : TagsNamed(page, "canvas")) {
-      std::string label_id = AttrOf(canvas.text, "aria-labelledby");
-      CHECK(page.find("id=\"" + label_id + "\"") != std::string::npos);
-    }
+    test::CheckEveryControlHasALabel(RenderFormPage(*form, TestClinic()));
   }
 }
 
 TEST_CASE("ElementIdsAreUniqueAndDescriptionsResolve") {
   for (const FormPtr& form : ShippedForms()) {
     CAPTURE(form->id);
-    std::string page = RenderFormPage(*form, TestClinic());
-    std::set<std::string> ids;
-    std::regex id_attr("\\sid=\"([^\"]*)\"");
-    for (auto it = std::sregex_iterator(page.begin(), page.end(), id_attr);
-         it != std::sregex_iterator(); ++it) {
-      CHECK_MESSAGE(ids.insert((*it)[1]).second, "duplicate id " << (*it)[1]);
-    }
-    std::regex refs("\\saria-(?:describedby|labelledby)=\"([^\"]*)\"");
-    for (auto it = std::sregex_iterator(page.begin(), page.end(), refs);
-         it != std::sregex_iterator(); ++it) {
-      std::string list = (*it)[1];
-      std::regex word("[^ ]+");
-      for (auto w = std::sregex_iterator(list.begin(), list.end(), word);
-           w != std::sregex_iterator(); ++w) {
-        CHECK_MESSAGE(ids.count(w->str()) == 1, "aria reference to missing id " << w->str());
-      }
-    }
+    test::CheckIdsAreUniqueAndResolve(RenderFormPage(*form, TestClinic()));
   }
 }
 
@@ -350,12 +277,12 @@ TEST_CASE("FormElementCarriesTheDefinitionsIdentity") {
   REQUIRE(forms.size() == 1);
   const std::string& tag = forms[0].text;
   CHECK(AttrOf(tag, "data-form-id") == "microneedling-consent");
-  CHECK(AttrOf(tag, "data-form-version") == "2026.1");
+  CHECK(AttrOf(tag, "data-form-version") == consent->version);
   CHECK(AttrOf(tag, "data-form-sha256") == consent->sha256_hex);
   CHECK(consent->sha256_hex.size() == 64);
   CHECK(AttrOf(tag, "data-submit-url") == "/api/v1/forms/microneedling-consent/submissions");
   CHECK(HasAttr(tag, "novalidate"));
-  CHECK_FALSE(HasAttr(tag, "data-screening"));  // a consent form has no screening rules
+  CHECK_FALSE(HasAttr(tag, "data-visit"));  // a standalone page posts no visit
   CHECK(page.rfind("<!DOCTYPE html>\n<html lang=\"en\">", 0) == 0);
   CHECK(page.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">") !=
         std::string::npos);
@@ -364,9 +291,7 @@ TEST_CASE("FormElementCarriesTheDefinitionsIdentity") {
   // The button works only once the script has taken over the form.
   CHECK(page.find("<button type=\"submit\" class=\"ck-btn ck-submit\" disabled>") !=
         std::string::npos);
-  FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  CHECK(
-      HasAttr(TagsNamed(RenderFormPage(*intake, TestClinic()), "form")[0].text, "data-screening"));
+  CHECK_FALSE(HasAttr(tag, "data-idle-seconds"));
 }
 
 TEST_CASE("PageLanguageComesFromTheDefinition") {
@@ -379,14 +304,19 @@ TEST_CASE("PageLanguageComesFromTheDefinition") {
 }
 
 TEST_CASE("SignaturePadsHaveUndoClearAndAKeyboardNote") {
-  FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string page = RenderFormPage(*consent, TestClinic());
-  CHECK(TagsNamed(page, "canvas").size() == 2);
-  CHECK(CountOf(page, "data-pad=\"undo\"") == 2);
-  CHECK(CountOf(page, "data-pad=\"clear\"") == 2);
-  CHECK(CountOf(page, "cannot be drawn with the keyboard") == 2);
-  for (const Tag& button : TagsNamed(page, "button")) {
-    CHECK(AttrOf(button.text, "type") != "");  // no accidental submit buttons
+  for (const FormPtr& form : ShippedForms()) {
+    CAPTURE(form->id);
+    std::string page = RenderFormPage(*form, TestClinic());
+    int signatures = 0;
+    for (const Field& f : form->fields) signatures += f.type == FieldType::kSignature ? 1 : 0;
+    CHECK(signatures >= 1);
+    CHECK(static_cast<int>(TagsNamed(page, "canvas").size()) == signatures);
+    CHECK(CountOf(page, "data-pad=\"undo\"") == signatures);
+    CHECK(CountOf(page, "data-pad=\"clear\"") == signatures);
+    CHECK(CountOf(page, "cannot be drawn with the keyboard") == signatures);
+    for (const Tag& button : TagsNamed(page, "button")) {
+      CHECK(AttrOf(button.text, "type") != "");  // no accidental submit buttons
+    }
   }
 }
 
@@ -422,15 +352,21 @@ TEST_CASE("IndexWithNoFormsSaysSo") {
 }
 
 TEST_CASE("AssetsAreTheFilesInWebWithTheirContentTypes") {
-  const Asset* css = FindAsset("/assets/consentkit.css");
-  const Asset* js = FindAsset("/assets/consentkit.js");
-  REQUIRE(css);
-  REQUIRE(js);
-  CHECK(css->body == ReadFile(test::SourcePath("web/consentkit.css")));
-  CHECK(js->body == ReadFile(test::SourcePath("web/consentkit.js")));
-  CHECK(css->content_type == "text/css; charset=utf-8");
-  CHECK(js->content_type == "text/javascript; charset=utf-8");
-  CHECK(FindAsset("/assets/consentkit.js") == js);  // stable for the program's life
+  std::vector<std::string_view> names = AssetNames();
+  CHECK(names.size() >= 8);
+  for (std::string_view name : names) {
+    CAPTURE(name);
+    std::string path = "/assets/" + std::string(name);
+    const Asset* asset = FindAsset(path);
+    REQUIRE(asset);
+    CHECK(asset->body == ReadFile(test::SourcePath("web/" + std::string(name))));
+    bool css = name.substr(name.size() - 4) == ".css";
+    CHECK(asset->content_type ==
+          (css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8"));
+    CHECK(FindAsset(path) == asset);  // stable for the program's life
+  }
+  CHECK(FindAsset("/assets/consentkit.js") != nullptr);
+  CHECK(FindAsset("/assets/staff.css") != nullptr);
 }
 
 TEST_CASE("UnknownAssetPathsAreNotFound") {
@@ -442,13 +378,29 @@ TEST_CASE("UnknownAssetPathsAreNotFound") {
   }
 }
 
+// The bytes of a module and everything it imports, each counted once.
+std::size_t ModuleWeight(const std::string& name, std::set<std::string>& seen) {
+  if (!seen.insert(name).second) return 0;
+  std::string text(FindAsset("/assets/" + name)->body);
+  std::size_t total = text.size();
+  std::regex import_from("from '\\./([^']*)'");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), import_from);
+       it != std::sregex_iterator(); ++it) {
+    total += ModuleWeight((*it)[1], seen);
+  }
+  return total;
+}
+
 TEST_CASE("ConsentPageStaysWithinItsWeightBudget") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
   std::size_t html = RenderFormPage(*consent, TestClinic()).size();
   std::size_t css = FindAsset("/assets/consentkit.css")->body.size();
-  std::size_t js = FindAsset("/assets/consentkit.js")->body.size();
-  MESSAGE("consent page: HTML " << html << " B, CSS " << css << " B, JS " << js << " B, total "
-                                << html + css + js << " B");
+  std::set<std::string> seen;
+  std::size_t js = ModuleWeight("consentkit.js", seen);
+  MESSAGE("consent page: HTML " << html << " B, CSS " << css << " B, JS " << js << " B ("
+                                << seen.size() << " modules), total " << html + css + js << " B");
+  // consentkit.js, dom.js and pad.js (idle.js only on a kiosk): never staff.js.
+  CHECK(seen.size() == 3);
   CHECK(html + css + js < 40 * 1024);
 }
 

@@ -1,0 +1,442 @@
+#include "server/pages.h"
+
+#include <Poco/URI.h>
+
+#include <ctime>
+#include <map>
+#include <stdexcept>
+#include <tuple>
+
+#include "api/api.h"
+#include "archive/archive.h"
+#include "html/html.h"
+#include "html/staff.h"
+#include "server/http.h"
+#include "service/visits.h"
+#include "util/util.h"
+
+namespace consentkit {
+namespace {
+
+constexpr int kPageSize = 50;
+constexpr char kInvitePrefix[] = "cki_";
+
+bool IsHead(const Exchange& ex) { return ex.request.getMethod() == "HEAD"; }
+
+void Redirect(Exchange& ex, const std::string& location) {
+  ex.response.set("Location", location);
+  Send(ex, 303, kHtmlType, "<p><a href=\"" + HtmlEscape(location) + "\">Continue</a></p>");
+}
+
+void SendNotice(Site& site, Exchange& ex, int status, const std::string& title,
+                const std::string& message) {
+  SendHtml(ex, status, RenderNoticePage(site.service.clinic(), title, message));
+}
+
+// ---- Dates -------------------------------------------------------------
+
+// "YYYY-MM-DD" as a real day.
+bool IsDay(const std::string& text) { return text.size() == 10 && NormalizeTimeBound(text); }
+
+// "2026-11-23T10:15:02Z" as seconds since the epoch; 0 if it is not one.
+std::time_t ParseUtc(const std::string& iso) {
+  std::optional<std::string> normal = NormalizeTimeBound(iso);
+  if (!normal) return 0;
+  std::tm t{};
+  t.tm_year = std::stoi(normal->substr(0, 4)) - 1900;
+  t.tm_mon = std::stoi(normal->substr(5, 2)) - 1;
+  t.tm_mday = std::stoi(normal->substr(8, 2));
+  t.tm_hour = std::stoi(normal->substr(11, 2));
+  t.tm_min = std::stoi(normal->substr(14, 2));
+  t.tm_sec = std::stoi(normal->substr(17, 2));
+  return timegm(&t);
+}
+
+// ---- Who is asking -----------------------------------------------------
+
+// An invite that stopped working gets its own clear page here, not the
+// device sign-in page a bad token is sent to: a patient holds it.
+enum class InviteProblem { kUnknown, kExpired, kWithdrawn };
+
+// Only the holder of the invite's very secret learns what became of it.
+InviteProblem ClassifyInvite(Store& store, const std::string& credential,
+                             const AuthResult& auth) {
+  if (auth.claimed_id.rfind("inv_", 0) != 0) return InviteProblem::kUnknown;
+  std::optional<Invite> invite = store.FindInvite(auth.claimed_id);
+  if (!invite || Sha256Hex(credential) != invite->secret_sha256) return InviteProblem::kUnknown;
+  if (!invite->revoked_at.empty()) return InviteProblem::kWithdrawn;
+  if (invite->expires_at <= UtcNow()) return InviteProblem::kExpired;
+  return InviteProblem::kUnknown;
+}
+
+void SendInviteProblem(Site& site, Exchange& ex, InviteProblem problem) {
+  switch (problem) {
+    case InviteProblem::kExpired:
+      return SendNotice(site, ex, 410, "This link has expired",
+                        "Links to fill in your forms work for a few days only. Please ask the "
+                        "clinic for a new link, or fill in your forms when you arrive.");
+    case InviteProblem::kWithdrawn:
+      return SendNotice(site, ex, 410, "This link was withdrawn",
+                        "The clinic has withdrawn this link. Please ask the clinic for a new "
+                        "link, or fill in your forms when you arrive.");
+    case InviteProblem::kUnknown:
+      break;
+  }
+  SendNotice(site, ex, 404, "This link does not work",
+             "Please check that you opened the whole link, or ask the clinic for a new one.");
+}
+
+// Authorize, except that a failing invite (a patient's phone) is answered
+// with the invite's page.
+bool AuthorizePatient(Site& site, Exchange& ex, Permission permission) {
+  std::string credential = Credential(ex);
+  if (credential.rfind(kInvitePrefix, 0) == 0) {
+    AuthResult auth = Authenticate(site.service.store(), credential);
+    if (!auth.principal) {
+      RecordAuthFailure(site, ex, auth);
+      SendInviteProblem(site, ex, ClassifyInvite(site.service.store(), credential, auth));
+      return false;
+    }
+  }
+  return Authorize(site, ex, permission);
+}
+
+bool IsStaff(const Principal& p) {
+  return !p.is_invite() && Allows(p.role, Permission::kManageVisits);
+}
+
+// ---- GET / ---------------------------------------------------------------
+
+void Index(Site& site, Exchange& ex) {
+  if (!AuthorizePatient(site, ex, Permission::kLoadForms)) return;
+  // An invite opens one visit's forms and nothing else.
+  if (ex.principal->is_invite()) return Redirect(ex, "/visit");
+  IndexOptions options;
+  options.staff_link = IsStaff(*ex.principal);
+  SendHtml(ex, 200,
+           RenderIndexPage(PacketOrder(site.service.forms()), site.service.clinic(), options));
+}
+
+// ---- The desk ------------------------------------------------------------
+
+DeskFilters ReadFilters(const Exchange& ex) {
+  DeskFilters f;
+  std::string date = QueryText(ex, "date");
+  f.from = date.empty() ? QueryText(ex, "from") : date;
+  f.to = date.empty() ? QueryText(ex, "to") : date;
+  f.form = QueryText(ex, "form");
+  f.outcome = QueryText(ex, "outcome");
+  f.review = QueryText(ex, "review");
+  f.q = CollapseWhitespace(QueryText(ex, "q"));
+  return f;
+}
+
+std::optional<Outcome> OutcomeNamed(const std::string& text) {
+  for (Outcome o : {Outcome::kSuitable, Outcome::kPractitionerReview, Outcome::kDefer}) {
+    if (text == ToString(o)) return o;
+  }
+  return std::nullopt;
+}
+
+// What is wrong with the filters, in words for staff; empty when nothing.
+std::string FilterProblem(Site& site, const DeskFilters& f) {
+  for (const std::string* day : {&f.from, &f.to}) {
+    if (!day->empty() && !IsDay(*day)) return "\"" + day->substr(0, 40) + "\" is not a date.";
+  }
+  if (!f.from.empty() && !f.to.empty() && f.from > f.to) {
+    return "The From date is after the To date.";
+  }
+  if (!f.form.empty() && !site.service.FindForm(f.form)) return "There is no such form.";
+  if (!f.outcome.empty() && !OutcomeNamed(f.outcome)) return "There is no such outcome.";
+  if (!f.review.empty() && f.review != "pending" && f.review != "done") {
+    return "The review filter is pending or done.";
+  }
+  return "";
+}
+
+// The days listed: today unless the query asks for something, and then
+// every date unless it gives some.
+void ChooseDays(const DeskFilters& f, DeskPage& page) {
+  page.first_day = f.from;
+  page.last_day = f.to;
+  if (f.from.empty() && f.to.empty() && f.q.empty() && !f.SelectsSubmissions()) {
+    page.today = true;
+    page.first_day = page.last_day = UtcNow().substr(0, 10);
+  }
+}
+
+// The store's bounds for the listed days: from inclusive, to exclusive.
+std::pair<std::string, std::string> Bounds(const DeskPage& page) {
+  std::string from = page.first_day.empty() ? "" : *NormalizeTimeBound(page.first_day);
+  std::string to = page.last_day.empty() ? "" : *NormalizeTimeBound(NextDay(page.last_day));
+  return {from, to};
+}
+
+// This page's URL with `after` set to the next page's cursor.
+std::string NextUrl(const Exchange& ex, const std::string& path, const std::string& next) {
+  if (next.empty()) return "";
+  Poco::URI uri(path);
+  for (const auto& [name, value] : Poco::URI(ex.request.getURI()).getQueryParameters()) {
+    if (name != "after" && name != "new" && !value.empty()) uri.addQueryParameter(name, value);
+  }
+  uri.addQueryParameter("after", next);
+  return uri.toString();
+}
+
+std::vector<DeskTablet> Tablets(Store& store) {
+  std::vector<DeskTablet> tablets;
+  for (const Token& t : store.Tokens()) {
+    if (t.role != Role::kTablet || !t.revoked_at.empty()) continue;
+    tablets.push_back({t.id, t.name, store.FindHandoff(t.id).value_or("")});
+  }
+  return tablets;
+}
+
+std::vector<Invite> ActiveInvites(Store& store, const std::string& visit_id) {
+  std::vector<Invite> active;
+  std::string now = UtcNow();
+  for (Invite& invite : store.InvitesOfVisit(visit_id)) {
+    if (invite.revoked_at.empty() && invite.expires_at > now) active.push_back(std::move(invite));
+  }
+  return active;
+}
+
+// Submissions with their visit's patient (each visit read once).
+std::vector<ListedSubmission> Listed(Site& site, std::vector<SubmissionRecord> records) {
+  std::map<std::string, std::optional<Visit>> visits;
+  std::vector<ListedSubmission> listed;
+  for (SubmissionRecord& r : records) {
+    ListedSubmission item;
+    if (!r.visit_id.empty()) {
+      auto found = visits.find(r.visit_id);
+      if (found == visits.end()) {
+        found = visits.emplace(r.visit_id, site.service.store().FindVisit(r.visit_id)).first;
+      }
+      if (found->second) item.patient = found->second->patient;
+    }
+    const FormDefinition* form = site.service.FindForm(r.form_id);
+    item.form_title = form ? form->title : r.form_id;
+    item.record = std::move(r);
+    listed.push_back(std::move(item));
+  }
+  return listed;
+}
+
+void ListVisitsInto(Site& site, Exchange& ex, DeskPage& page) {
+  Store& store = site.service.store();
+  VisitQuery query;
+  std::tie(query.from, query.to) = Bounds(page);
+  query.patient = page.filters.q;
+  query.after = QueryText(ex, "after");
+  query.limit = kPageSize;
+  Page<Visit> visits = store.ListVisits(query);
+  for (Visit& visit : visits.items) {
+    page.invites[visit.id] = ActiveInvites(store, visit.id);
+    page.visits.push_back(StatusOf(site.service, std::move(visit)));
+  }
+  page.next_url = NextUrl(ex, "/staff", visits.next);
+  if (!IsHead(ex)) {
+    store.RecordEvent(ex.actor, "visits.listed", "",
+                      "desk count=" + std::to_string(page.visits.size()));
+  }
+}
+
+void ListSubmissionsInto(Site& site, Exchange& ex, DeskPage& page) {
+  Store& store = site.service.store();
+  const DeskFilters& f = page.filters;
+  SubmissionQuery query;
+  std::tie(query.from, query.to) = Bounds(page);
+  query.form_id = f.form;
+  query.outcome = OutcomeNamed(f.outcome);
+  if (!f.review.empty()) query.reviewed = f.review == "done";
+  query.patient = f.q;
+  query.after = QueryText(ex, "after");
+  query.limit = kPageSize;
+  Page<SubmissionRecord> found = store.ListSubmissions(query);
+  page.submissions = Listed(site, std::move(found.items));
+  page.next_url = NextUrl(ex, "/staff", found.next);
+  if (!IsHead(ex)) {
+    store.RecordEvent(ex.actor, "submissions.listed", "",
+                      "desk count=" + std::to_string(page.submissions.size()));
+  }
+}
+
+// GET /staff
+void Desk(Site& site, Exchange& ex) {
+  if (!Authorize(site, ex, Permission::kManageVisits)) return;
+  DeskPage page;
+  page.may_review = Allows(ex.principal->role, Permission::kReview);
+  page.filters = ReadFilters(ex);
+  page.forms = PacketOrder(site.service.forms());
+  page.tablets = Tablets(site.service.store());
+  page.created_visit_id = QueryText(ex, "new");
+  page.error = FilterProblem(site, page.filters);
+  int status = page.error.empty() ? 200 : 400;
+  if (page.error.empty()) {
+    ChooseDays(page.filters, page);
+    try {
+      if (page.filters.SelectsSubmissions()) {
+        ListSubmissionsInto(site, ex, page);
+      } else {
+        ListVisitsInto(site, ex, page);
+      }
+    } catch (const std::invalid_argument&) {  // a cursor the store did not make
+      page.error = "That page link is out of date. Please start from the first page.";
+      status = 400;
+    }
+  }
+  SendHtml(ex, status, RenderDeskPage(page, site.service.clinic()));
+}
+
+// GET /staff/review
+void ReviewQueue(Site& site, Exchange& ex) {
+  if (!Authorize(site, ex, Permission::kReview)) return;
+  Store& store = site.service.store();
+  SubmissionQuery query;
+  query.reviewed = false;
+  query.after = QueryText(ex, "after");
+  query.limit = kPageSize;
+  Page<SubmissionRecord> found;
+  try {
+    found = store.ListSubmissions(query);
+  } catch (const std::invalid_argument&) {
+    return Redirect(ex, "/staff/review");  // a stale cursor: the queue from the start
+  }
+  ReviewQueuePage page{Listed(site, std::move(found.items)),
+                       NextUrl(ex, "/staff/review", found.next)};
+  if (!IsHead(ex)) {
+    store.RecordEvent(ex.actor, "submissions.listed", "",
+                      "review queue count=" + std::to_string(page.items.size()));
+  }
+  SendHtml(ex, 200, RenderReviewQueuePage(page, site.service.clinic()));
+}
+
+// GET /staff/submissions/{id}
+void Record(Site& site, Exchange& ex, std::string id) {
+  if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  Store& store = site.service.store();
+  std::optional<SubmissionRecord> record = IsUuid(id) ? store.Find(id) : std::nullopt;
+  if (!record) {
+    return SendNotice(site, ex, 404, "No such record",
+                      "There is no submission with this reference. Please go back to the desk.");
+  }
+  if (!IsHead(ex)) store.RecordEvent(ex.actor, "submission.read", id);
+  RecordPage page;
+  page.visit = record->visit_id.empty() ? std::nullopt : store.FindVisit(record->visit_id);
+  page.show_queue_link = Allows(ex.principal->role, Permission::kReview);
+  page.review_form = page.show_queue_link && !record->review;
+  std::vector<SubmissionRecord> one;
+  one.push_back(std::move(*record));
+  page.submission = std::move(Listed(site, std::move(one)).front());
+  SendHtml(ex, 200, RenderRecordPage(page, site.service.clinic()));
+}
+
+// ---- Patient pages -----------------------------------------------------
+
+// GET /kiosk
+void Kiosk(Site& site, Exchange& ex) {
+  if (!AuthorizePatient(site, ex, Permission::kLoadForms)) return;
+  if (ex.principal->is_invite()) return Redirect(ex, "/visit");
+  SendHtml(ex, 200, RenderKioskPage(site.service.clinic()));
+}
+
+VisitFormOptions FormOptions(Site& site, const VisitStatus& status, std::size_t next,
+                             bool kiosk) {
+  VisitFormOptions options;
+  options.visit_id = status.visit.id;
+  options.position = next + 1;
+  options.count = status.forms.size();
+  for (PatientFact fact : {PatientFact::kName, PatientFact::kDateOfBirth, PatientFact::kNumber}) {
+    options.prefill[fact] = PatientValue(status.visit.patient, fact);
+  }
+  // A patient's own phone is theirs to leave and come back to.
+  options.idle_seconds = kiosk ? site.settings.idle_timeout_s : 0;
+  return options;
+}
+
+// GET /visit: the caller's visit's next form, or the thank-you after the
+// last. An invite names its visit; a kiosk tablet shows the visit staff
+// handed to it, and waits when there is none.
+void VisitFlow(Site& site, Exchange& ex) {
+  if (!AuthorizePatient(site, ex, Permission::kSubmit)) return;
+  bool kiosk = !ex.principal->is_invite();
+  std::optional<std::string> visit_id =
+      kiosk ? site.service.store().FindHandoff(ex.actor) : ex.principal->visit_id;
+  if (!visit_id) return Redirect(ex, "/kiosk");
+  std::optional<VisitStatus> status = FindVisitStatus(site.service, *visit_id);
+  if (!status) {
+    return SendNotice(site, ex, 404, "Nothing to fill in here",
+                      "Please ask a member of staff.");
+  }
+  std::size_t next = status->NextForm();
+  const ClinicSettings& clinic = site.service.clinic();
+  if (next == status->forms.size()) {
+    return SendHtml(ex, 200,
+                    RenderVisitDonePage(clinic, kiosk ? VisitChannel::kKiosk : VisitChannel::kInvite));
+  }
+  const FormDefinition* form = status->forms[next].form;
+  if (!form) {
+    return SendNotice(site, ex, 503, "This form is not available",
+                      "Please ask a member of staff for a paper copy.");
+  }
+  SendHtml(ex, 200, RenderVisitFormPage(*form, clinic, FormOptions(site, *status, next, kiosk)));
+}
+
+// Whether this browser already holds a clinic device's token: an invite
+// opened on it must not sign the desk or a kiosk out.
+bool HoldsDeviceToken(Site& site, const Exchange& ex) {
+  std::string current = Credential(ex);
+  if (current.empty() || current.rfind(kInvitePrefix, 0) == 0) return false;
+  AuthResult auth = Authenticate(site.service.store(), current);
+  return auth.principal.has_value();
+}
+
+// GET /i/{credential}: a patient opens the link from the slip or a message.
+// The credential goes into an HttpOnly cookie for the rest of the visit,
+// until the invite expires.
+void InviteLanding(Site& site, Exchange& ex, const std::string& credential) {
+  AuthResult auth = Authenticate(site.service.store(), credential);
+  // The path holds a secret: the access log and audit events get the
+  // invite's public id instead.
+  ex.path = "/i/" + (auth.claimed_id.empty() ? std::string("(not an invite)") : auth.claimed_id);
+  if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+  if (!auth.principal || !auth.principal->is_invite()) {
+    if (!auth.principal) RecordAuthFailure(site, ex, auth);
+    return SendInviteProblem(site, ex, ClassifyInvite(site.service.store(), credential, auth));
+  }
+  if (HoldsDeviceToken(site, ex)) {
+    return SendNotice(site, ex, 409, "This device belongs to the clinic",
+                      "This link is for the patient's own phone. Please open it there: opening "
+                      "it here would sign this device out.");
+  }
+  ex.actor = auth.principal->actor;
+  std::optional<Invite> invite = site.service.store().FindInvite(auth.principal->actor);
+  std::time_t left = invite ? ParseUtc(invite->expires_at) - std::time(nullptr) : 0;
+  ex.response.set("Set-Cookie", std::string(kTokenCookie) + "=" + credential +
+                                    "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                                    std::to_string(left > 0 ? left : 0));
+  Redirect(ex, "/visit");
+}
+
+}  // namespace
+
+bool RoutePage(Site& site, Exchange& ex) {
+  const std::string& path = ex.path;
+  std::string name;
+  if (Segment(path, "/i/", "", name)) return InviteLanding(site, ex, name), true;
+  using Handler = void (*)(Site&, Exchange&);
+  static const std::map<std::string, Handler> kPages = {
+      {"/", Index},           {"/staff", Desk},        {"/staff/review", ReviewQueue},
+      {"/kiosk", Kiosk},      {"/visit", VisitFlow},
+  };
+  auto page = kPages.find(path);
+  bool record = page == kPages.end() && Segment(path, "/staff/submissions/", "", name);
+  if (page == kPages.end() && !record) return false;
+  if (!IsGet(ex)) return MethodNotAllowed(ex, "GET"), true;
+  if (record) return Record(site, ex, name), true;
+  page->second(site, ex);
+  return true;
+}
+
+}  // namespace consentkit

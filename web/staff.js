@@ -1,0 +1,312 @@
+// staff.js: the staff pages rendered by src/html/staff_page.cc. The desk
+// creates visits, hands them to kiosk tablets and makes, prints and
+// withdraws invite links; the record page sends a practitioner's decision
+// and countersignature. Every change goes through /api/v1 and the server
+// decides; problems are shown next to the input they name. Nothing is kept
+// in browser storage. ES2017 module.
+import {add, fromServer, postJson, problemText, readJson} from './dom.js';
+import {isBigEnough, makePad, signatureValue} from './pad.js';
+
+// ---- Shared ---------------------------------------------------------------
+
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
+});
+const localTime = iso => {
+  const date = new Date(iso);
+  return isNaN(date) ? String(iso) : timeFormat.format(date);
+};
+
+// The server writes UTC; the desk reads its own time zone.
+for (const time of document.querySelectorAll('time[datetime]')) {
+  time.title = time.textContent;
+  time.textContent = localTime(time.getAttribute('datetime'));
+}
+
+// The message slot of the input wrapper named `id` ([data-field]) in `form`.
+function markField(form, id, message) {
+  const box = form.querySelector(`[data-field="${CSS.escape(id)}"]`);
+  if (!box) return false;
+  box.querySelector('.ck-error').textContent = message;
+  box.classList.toggle('ck-invalid', !!message);
+  for (const input of box.querySelectorAll('input, textarea, canvas')) {
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+  return true;
+}
+
+function clearMarks(form) {
+  for (const box of form.querySelectorAll('[data-field]')) markField(form, box.dataset.field, '');
+}
+
+function focusFirstMark(form) {
+  const box = form.querySelector('.ck-invalid');
+  if (!box) return;
+  box.scrollIntoView({block: 'center'});
+  box.querySelector('input, textarea, canvas').focus({preventScroll: true});
+}
+
+// Places a 422's field messages; returns the ones no input could take.
+function placeProblems(form, body) {
+  const unplaced = [];
+  for (const f of body.fields || []) {
+    if (!markField(form, String(f.id), fromServer(String(f.message)))) {
+      unplaced.push(`${f.id}: ${f.message}`);
+    }
+  }
+  focusFirstMark(form);
+  return unplaced;
+}
+
+async function busy(button, work) {
+  if (button.disabled) return;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
+
+const NETWORK = 'The server could not be reached. Please check the connection and try again.';
+
+// ---- New visit ------------------------------------------------------------
+
+function newVisitProblems(form, request) {
+  const date = form.elements.dob;
+  const found = [];
+  if (!request.patient.name) found.push(['patient.name', 'Please enter the patient’s name.']);
+  if (date.validity.badInput || !request.patient.date_of_birth) {
+    found.push(['patient.date_of_birth', 'Please enter the whole date of birth.']);
+  }
+  if (!request.forms.length) found.push(['forms', 'Please tick at least one form.']);
+  return found;
+}
+
+function bindNewVisit(form) {
+  const banner = document.getElementById('nv-banner');
+  const button = form.querySelector('button[type=submit]');
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    busy(button, async () => {
+      clearMarks(form);
+      banner.textContent = '';
+      const e = form.elements;
+      const request = {
+        patient: {name: e.name.value.trim(), date_of_birth: e.dob.value, number: e.number.value.trim()},
+        forms: [...form.querySelectorAll('input[name=forms]:checked')].map(i => i.value),
+      };
+      const found = newVisitProblems(form, request);
+      if (found.length) {
+        for (const [id, message] of found) markField(form, id, message);
+        return focusFirstMark(form);
+      }
+      try {
+        const response = await postJson('/api/v1/visits', request);
+        const body = await readJson(response);
+        if (response.status === 201 && body.id) {
+          return location.assign('/staff?new=' + encodeURIComponent(body.id) + '#v-' + body.id);
+        }
+        const unplaced = response.status === 422 ? placeProblems(form, body) : [];
+        if (response.status !== 422 || unplaced.length) {
+          banner.textContent = [problemText(response, body)].concat(unplaced).join(' ');
+        }
+      } catch (err) {
+        banner.textContent = NETWORK;
+      }
+    });
+  });
+}
+
+// ---- Visit cards: hand-off and invites --------------------------------------
+
+const invites = new Map();  // visit id -> the invite made on this page (for its slip)
+
+const say = (card, text) => { card.querySelector('.ck-visit-status').textContent = text; };
+
+// Our own server drew the QR code as SVG. Parsed as SVG (not HTML) and
+// imported without anything active, so even a broken response stays inert.
+function insertSvg(parent, text) {
+  const doc = new DOMParser().parseFromString(String(text || ''), 'image/svg+xml');
+  const svg = doc.documentElement;
+  if (doc.getElementsByTagName('parsererror').length || svg.localName !== 'svg') return;
+  for (const el of svg.querySelectorAll('script, foreignObject, a')) el.remove();
+  for (const el of [svg, ...svg.querySelectorAll('*')]) {
+    for (const attr of [...el.attributes]) {
+      if (/^on|href$/i.test(attr.name)) el.removeAttribute(attr.name);
+    }
+  }
+  parent.append(document.importNode(svg, true));
+}
+
+async function post(card, url, body, done) {
+  try {
+    const response = await postJson(url, body);
+    const json = await readJson(response);
+    if (response.ok) return done(json);
+    say(card, problemText(response, json));
+  } catch (err) {
+    say(card, NETWORK);
+  }
+}
+
+function handoff(card) {
+  const select = card.querySelector('select[name=tablet]');
+  const chosen = select.selectedOptions[0];
+  const name = chosen.textContent.replace(/ \(.*\)$/, '');
+  // A tablet in use shows another patient's visit: its next form would open this one.
+  if ('busy' in chosen.dataset &&
+      !window.confirm(`${name} is showing another patient’s forms. Hand it to this visit anyway?`)) {
+    return Promise.resolve();
+  }
+  return post(card, `/api/v1/visits/${card.dataset.visit}/handoff`, {tablet: select.value}, () => {
+    for (const option of select.options) {
+      option.textContent = option.textContent.replace(/ \(showing this visit\)$/, '');
+    }
+    chosen.textContent = name + ' (showing this visit)';
+    delete chosen.dataset.busy;
+    say(card, `Handed to ${name}. Its screen opens the first form within a few seconds.`);
+  });
+}
+
+function showInvite(card, invite) {
+  invites.set(card.dataset.visit, invite);
+  const panel = card.querySelector('[data-invite-panel]');
+  panel.textContent = '';
+  const heading = add(panel, 'h4', 'Link for the patient’s phone');
+  heading.tabIndex = -1;
+  insertSvg(add(panel, 'div', '', 'ck-qr'), invite.qr_svg);
+  add(add(panel, 'p', '', 'ck-invite-url'), 'code', String(invite.url));
+  add(panel, 'p', `Works until ${localTime(invite.expires_at)}, for this visit’s forms only. ` +
+      'Open it on the patient’s own phone.', 'ck-note');
+  const tools = add(panel, 'p', '', 'ck-links');
+  const print = add(tools, 'button', 'Print slip', 'ck-btn');
+  print.type = 'button';
+  print.dataset.action = 'print-slip';
+  const withdraw = add(tools, 'button', 'Withdraw', 'ck-btn2');
+  withdraw.type = 'button';
+  withdraw.dataset.action = 'revoke';
+  withdraw.dataset.invite = invite.id;
+  panel.hidden = false;
+  heading.focus();
+}
+
+function invite(card) {
+  return post(card, `/api/v1/visits/${card.dataset.visit}/invites`, {}, body => {
+    showInvite(card, body);
+    say(card, 'Invite link made.');
+  });
+}
+
+function revoke(card, button) {
+  return post(card, `/api/v1/invites/${encodeURIComponent(button.dataset.invite)}/revoke`, {}, () => {
+    const holder = button.closest('[data-invite-panel], li');
+    holder.textContent = 'Withdrawn: the link no longer works.';
+    if (holder.matches('[data-invite-panel]')) invites.delete(card.dataset.visit);
+    say(card, 'The invite link was withdrawn.');
+  });
+}
+
+// The print stylesheet shows only #ck-slip while <html> has ck-print-slip.
+function printSlip(card) {
+  const made = invites.get(card.dataset.visit);
+  if (!made) return;
+  const slip = document.getElementById('ck-slip');
+  slip.querySelector('.ck-slip-name').textContent = card.querySelector('h3').textContent;
+  const qr = slip.querySelector('.ck-slip-qr');
+  qr.textContent = '';
+  insertSvg(qr, made.qr_svg);
+  slip.querySelector('.ck-slip-url').textContent = String(made.url);
+  slip.querySelector('.ck-slip-expiry').textContent =
+      `This link works until ${localTime(made.expires_at)}.`;
+  const root = document.documentElement;
+  root.classList.add('ck-print-slip');
+  window.addEventListener('afterprint', () => root.classList.remove('ck-print-slip'), {once: true});
+  window.print();
+}
+
+const ACTIONS = {handoff, invite, revoke, 'print-slip': printSlip};
+
+function bindVisitCards() {
+  document.addEventListener('click', event => {
+    const button = event.target.closest('button[data-action]');
+    const card = button && button.closest('[data-visit]');
+    const action = button && ACTIONS[button.dataset.action];
+    if (!card || !action) return;
+    busy(button, () => action(card, button));
+  });
+  // Just created: the card the notice speaks of takes focus.
+  const created = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+  if (created && created.matches('[data-visit]')) created.focus();
+}
+
+// ---- Practitioner review ----------------------------------------------------
+
+function reviewProblems(form, pad) {
+  const found = [];
+  if (!form.querySelector('input[name=decision]:checked')) {
+    found.push(['decision', 'Please choose a decision.']);
+  }
+  if (!pad.strokes.length) {
+    found.push(['signature', 'Please sign here.']);
+  } else if (!isBigEnough(pad)) {
+    found.push(['signature', 'This signature is too small. Please press Clear and sign again, larger.']);
+  }
+  return found;
+}
+
+async function sendReview(form, pad, banner) {
+  const decision = form.querySelector('input[name=decision]:checked').value;
+  const body = {decision, note: form.elements.note.value.trim(), signature: signatureValue(pad)};
+  const response = await postJson(form.dataset.reviewUrl, body, 60000);
+  const json = await readJson(response);
+  if (response.status === 201 || response.status === 200) return location.reload();
+  const unplaced = response.status === 422 ? placeProblems(form, json) : [];
+  if (response.status === 422 && !unplaced.length) return;
+  banner.textContent = [problemText(response, json)].concat(unplaced).join(' ');
+  if (response.status === 409) {
+    const reload = add(banner, 'button', 'Show the review', 'ck-btn2');
+    reload.type = 'button';
+    reload.addEventListener('click', () => location.reload());
+  }
+}
+
+function bindReview(form) {
+  const banner = document.getElementById('ck-banner');
+  const button = form.querySelector('button[type=submit]');
+  const pad = makePad(form.querySelector('[data-field=signature]'), () => {
+    if (form.querySelector('[data-field=signature].ck-invalid')) markField(form, 'signature', '');
+  });
+  form.addEventListener('change', event => {
+    if (event.target.name === 'decision') markField(form, 'decision', '');
+  });
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    busy(button, async () => {
+      clearMarks(form);
+      banner.textContent = '';
+      const found = reviewProblems(form, pad);
+      if (found.length) {
+        for (const [id, message] of found) markField(form, id, message);
+        return focusFirstMark(form);
+      }
+      pad.locked = true;
+      try {
+        await sendReview(form, pad, banner);
+      } catch (err) {
+        banner.textContent = NETWORK;
+      } finally {
+        pad.locked = false;
+      }
+    });
+  });
+}
+
+const newVisit = document.getElementById('ck-new-visit');
+if (newVisit) bindNewVisit(newVisit);
+if (document.querySelector('[data-visit]')) bindVisitCards();
+const review = document.getElementById('ck-review');
+if (review) bindReview(review);
