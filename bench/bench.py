@@ -30,6 +30,20 @@ MB = 1024 * 1024
 FORM_ID = "microneedling-consent"
 FORM_XML = "forms/microneedling-consent.xml"
 SCALE_DOCS = {10: 200, 100: 100, 1000: 20}
+# The listing rows: the seeded history's submissions arrive 7 minutes apart
+# (20,000 span ~97 days, ~20 visits a day); the HTTP listing runs this long
+# at most, since each request appends an audit event.
+LIST_SPACING_S = 420
+LIST_WRK_SECONDS = 5
+LIST_QUERIES = ("first", "pending", "surname", "one_patient", "page50", "visits_day")
+# As src/store/sqlite_store.cc's kSubmissionColumns and kVisitColumns.
+SUBMISSION_COLUMNS = (
+    "s.id, s.form_id, s.form_version, s.form_sha256, s.language, s.received_at, s.outcome, "
+    "s.reasons, s.content_json, s.content_sha256, s.pdf_sha256, s.visit_id, s.needs_review, "
+    "COALESCE(r.submission_id, ''), COALESCE(r.decision, ''), COALESCE(r.note, ''), "
+    "COALESCE(r.practitioner, ''), COALESCE(r.practitioner_name, ''), "
+    "COALESCE(r.reviewed_at, ''), COALESCE(r.pdf_sha256, '')")
+VISIT_COLUMNS = "id, created_at, created_by, patient_name, patient_dob, patient_number, form_ids"
 
 
 def log(message):
@@ -56,6 +70,13 @@ def proc_status_kb(pid, key):
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     return 0
+
+
+def proc_cpu_s(pid):
+    """User + system CPU seconds process `pid` has used."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Bench:
@@ -143,6 +164,15 @@ class Bench:
         if done.returncode != 0:
             raise SystemExit("bench: bench_submit failed:\n" + done.stderr)
         self.r["submit"] = json.loads(done.stdout.strip().splitlines()[-1])
+
+    # Countersignature in-process ----------------------------------------------
+    def countersign(self):
+        log("countersignature in-process: %d × (SealPdf, CountersignPdf, both verifies)"
+            % self.args.countersign_runs)
+        self.r["countersign"] = run_json(
+            [self.binary("bench_countersign"), "--forms", "forms", "--form", FORM_ID,
+             "--config", self.config, "--runs", str(self.args.countersign_runs)],
+            self.root)
 
     # fsync -------------------------------------------------------------------
     def fsync(self):
@@ -239,12 +269,14 @@ class Bench:
                 sizes[name] = len(response.read())
         self.r["page"] = sizes
 
-    def wrk(self, url, extra):
-        command = ["wrk", "-t2", "-c%d" % self.args.connections, "-d%ds" % self.args.wrk_seconds,
+    def wrk(self, url, extra, seconds=None, name=None):
+        command = ["wrk", "-t2", "-c%d" % self.args.connections,
+                   "-d%ds" % (seconds or self.args.wrk_seconds),
                    "--latency", "--timeout", "10s", url] + extra
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         text = done.stdout
-        with open(os.path.join(self.results, "wrk-%s.txt" % url.rsplit("/", 1)[-1]), "w") as f:
+        with open(os.path.join(self.results, "wrk-%s.txt" % (name or url.rsplit("/", 1)[-1])),
+                  "w") as f:
             f.write(text)
         result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
                   "requests": int(re.search(r"(\d+) requests in", text).group(1))}
@@ -260,6 +292,169 @@ class Bench:
             result["statuses"] = json.loads(statuses.group(1))
             result["non2xx"] = sum(n for s, n in result["statuses"].items() if not s.startswith("2"))
         return result
+
+    # Listings ----------------------------------------------------------------
+    def listings(self):
+        """Store::ListSubmissions/ListVisits in-process on a seeded clinic
+        history, the same SQL in the sqlite3 CLI on the same file, and
+        GET /api/v1/submissions?limit=50 over HTTP on that folder."""
+        a = self.args
+        data = os.path.join(self.tmp, "list-data")
+        log("listings: seeding %d submissions in %d visits" % (a.list_submissions, a.list_visits))
+        start = time.perf_counter()
+        seed = run_json([self.binary("bench_seed"), "--data", data, "--forms", "forms", "--form",
+                         FORM_ID, "--config", self.config, "--count", str(a.list_submissions),
+                         "--spacing", str(LIST_SPACING_S), "--visits", str(a.list_visits)],
+                        self.root)
+        seed["seed_s"] = time.perf_counter() - start
+        # The seed writes ~1.6 GB with synchronous=OFF; flush it now, or the
+        # server's fsyncs below wait for the kernel writing it back.
+        start = time.perf_counter()
+        os.sync()
+        seed["sync_s"] = time.perf_counter() - start
+        seed["db_bytes"] = os.path.getsize(os.path.join(data, "consentkit.db"))
+        log("listings: %d runs of each query in-process" % a.list_runs)
+        ours = run_json([self.binary("bench_list"), "--data", data, "--surname", seed["surname"],
+                         "--one-patient", seed["one_patient"], "--day", seed["day"],
+                         "--runs", str(a.list_runs), "--max-seconds", str(a.list_max_seconds)],
+                        self.root)
+        log("listings: the same queries in the sqlite3 CLI")
+        cli = self.sqlite_cli(os.path.join(data, "consentkit.db"), ours)
+        self.r["listings"] = {"seed": seed, "ours": ours, "cli": cli}
+        self.http_listing(data)
+        shutil.rmtree(data, ignore_errors=True)
+
+    @staticmethod
+    def listing_sql(name, ours, ids_only=False):
+        """The SQL Store::ListSubmissions/ListVisits build for query `name`
+        (src/store/sqlite_store.cc), with the values written in: the same
+        columns, joins, filter, order and LIMIT 51 (one more than a page)."""
+        def lit(text):
+            return "'" + text.replace("'", "''") + "'"
+
+        q = ours[name]
+        if name == "visits_day":
+            columns = "id" if ids_only else VISIT_COLUMNS
+            return ("SELECT %s FROM visits WHERE created_at >= %s AND created_at < %s "
+                    "ORDER BY created_at DESC, id DESC LIMIT 51;" % (
+                        columns, lit(q["from"]), lit(q["to"])))
+        joins, where = "", []
+        if name == "pending":
+            where.append("s.needs_review = 1 AND r.submission_id IS NULL")
+        if name in ("surname", "one_patient"):
+            joins = " JOIN visits v ON v.id = s.visit_id"
+            pattern = "%" + re.sub(r"([%_\\])", r"\\\1", q["q"]) + "%"
+            where.append("(lower(v.patient_name) LIKE lower(%s) ESCAPE '\\' OR v.patient_dob = %s)"
+                         % (lit(pattern), lit(q["q"])))
+        if name == "page50":
+            at, _, last_id = q["after"].partition("|")
+            where.append("(s.received_at, s.id) < (%s, %s)" % (lit(at), lit(last_id)))
+        columns = "s.id" if ids_only else SUBMISSION_COLUMNS
+        return ("SELECT %s FROM submissions s LEFT JOIN reviews r ON r.submission_id = s.id%s%s "
+                "ORDER BY s.received_at DESC, s.id DESC LIMIT 51;" % (
+                    columns, joins, (" WHERE " + " AND ".join(where)) if where else ""))
+
+    def sqlite_cli(self, db, ours):
+        """Each listing query in one warm `sqlite3` process fed over a pipe:
+        a sample is the query with its rows printed to /dev/null, then a
+        marker SELECT printed back; the median of that round trip alone
+        (SELECT 1) is measured too and taken off. The first page each query
+        returns (ids only) must be the one consentkit returned."""
+        proc = subprocess.Popen(["sqlite3", "-batch", db], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+
+        def roundtrip(sql, to_null=True):
+            head = b".output /dev/null\n" if to_null else b""
+            proc.stdin.write(head + sql.encode() + b"\n.output stdout\nSELECT 'ck-mark';\n")
+            out = b""
+            while not out.endswith(b"ck-mark\n"):
+                chunk = proc.stdout.read(1 << 16)
+                if not chunk:
+                    raise SystemExit("bench: sqlite3 stopped: %s" % proc.stderr.read().decode())
+                out += chunk
+            return out[:-len(b"ck-mark\n")]
+
+        def timed(sql):
+            for _ in range(3):
+                roundtrip(sql)
+            times, all_start = [], time.perf_counter()
+            for _ in range(self.args.list_runs):
+                start = time.perf_counter()
+                roundtrip(sql)
+                times.append((time.perf_counter() - start) * 1000)
+                if time.perf_counter() - all_start > self.args.list_max_seconds:
+                    break
+            return times
+
+        version = roundtrip("SELECT sqlite_version();", to_null=False).decode().strip()
+        base = timed("SELECT 1;")
+        result = {"version": version, "roundtrip_ms": statistics.median(base)}
+        try:
+            for name in LIST_QUERIES:
+                ids = roundtrip(self.listing_sql(name, ours, ids_only=True),
+                                to_null=False).decode().split()
+                page = ids[:50]
+                expect = ours[name]
+                if len(page) != expect["rows"] or (page and (page[0] != expect["first"]
+                                                             or page[-1] != expect["last"])):
+                    raise SystemExit("bench: sqlite3 CLI's %s page differs from consentkit's "
+                                     "(%d rows, %s…%s against %d rows, %s…%s)" % (
+                                         name, len(page), page[:1], page[-1:], expect["rows"],
+                                         expect["first"], expect["last"]))
+                times = timed(self.listing_sql(name, ours))
+                result[name] = {"median": statistics.median(times), "p99": percentile(times, 99),
+                                "runs": len(times), "rows": len(page)}
+                result[name]["net_median"] = max(0.0, result[name]["median"] - result["roundtrip_ms"])
+        finally:
+            proc.stdin.close()
+            proc.wait(timeout=30)
+        return result
+
+    def http_listing(self, data):
+        """GET /api/v1/submissions?limit=50 with a staff token on the seeded
+        folder, at the same connections, for LIST_WRK_SECONDS."""
+        err = open(os.path.join(self.results, "serve-listing.stderr"), "w")
+        server = subprocess.Popen(
+            [self.binary("consentkit"), "serve", "--config", self.config, "--port", "0", "--data", data,
+             "--forms", "forms", "--pair", "staff"],
+            cwd=self.root, stdout=subprocess.PIPE, stderr=err)
+        try:
+            port, token = self.wait_for_server(server)
+            url = "http://127.0.0.1:%d/api/v1/submissions?limit=50" % port
+            request = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                page = json.load(response)
+            if len(page["items"]) != 50 or not page["next"]:
+                raise SystemExit("bench: GET /api/v1/submissions?limit=50 returned %d items"
+                                 % len(page["items"]))
+            seconds = min(self.args.wrk_seconds, LIST_WRK_SECONDS)
+            log("wrk: GET /api/v1/submissions?limit=50, %d connections, %d s" % (
+                self.args.connections, seconds))
+            audit_before = self.audit_count(data)
+            cpu_before = proc_cpu_s(server.pid)
+            result = self.wrk(url, ["-H", "Authorization: Bearer " + token], seconds=seconds,
+                              name="list-submissions")
+            result["server_cpu_s"] = proc_cpu_s(server.pid) - cpu_before
+            result["seconds"] = seconds
+            result["vmhwm_kb"] = proc_status_kb(server.pid, "VmHWM")
+            result["response_bytes"] = len(json.dumps(page))
+            result["audit_events"] = self.audit_count(data) - audit_before
+            self.r["get_list"] = result
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            err.close()
+
+    @staticmethod
+    def audit_count(data):
+        done = subprocess.run(["sqlite3", os.path.join(data, "consentkit.db"),
+                               "SELECT COUNT(*) FROM audit WHERE action = 'submissions.listed';"],
+                              capture_output=True, text=True, check=True)
+        return int(done.stdout.strip())
 
     # Export ------------------------------------------------------------------
     def export(self):
@@ -439,6 +634,21 @@ def table(r, args):
         "%s / %s ms; stages (median): validate %s, render %s, %s, commit %s" % (
             ms(s["total_ms"]["median"]), ms(s["total_ms"]["p99"]), ms(s["validate_ms"]["median"]),
             ms(s["render_ms"]["median"]), seal, ms(s["commit_ms"]["median"])))
+    cs = r["countersign"]
+    row("**Countersign, in-process** (CountersignPdf on the sealed microneedling consent, "
+        "%d runs): median / p99" % cs["runs"],
+        "%s / %s ms; SealPdf in the same loop %s / %s ms; **countersign / seal %.1f×** (medians); "
+        "record %s sealed, %s countersigned" % (
+            ms(cs["countersign_ms"]["median"]), ms(cs["countersign_ms"]["p99"]),
+            ms(cs["seal_ms"]["median"]), ms(cs["seal_ms"]["p99"]),
+            cs["countersign_ms"]["median"] / cs["seal_ms"]["median"],
+            kb(cs["sealed_bytes"]), kb(cs["countersigned_bytes"])))
+    row("  verify the countersigned record (VerifyPdfSignatures, %d signatures): median / p99"
+        % cs["signatures"],
+        "%s / %s ms (VerifySealedPdf of the sealed record: %s / %s ms; ratio %.1f×)" % (
+            ms(cs["verify_ms"]["median"]), ms(cs["verify_ms"]["p99"]),
+            ms(cs["seal_verify_ms"]["median"]), ms(cs["seal_verify_ms"]["p99"]),
+            cs["verify_ms"]["median"] / cs["seal_verify_ms"]["median"]))
     p, h = r["post"], r["healthz"]
     sealed = "sealed" if s["seal_stage"] else "NOT sealed yet"
     row("**HTTP POST submissions** (wrk, %d conns, %d s, fresh UUID each; %s): req/s" % (
@@ -454,6 +664,35 @@ def table(r, args):
         "%.0f req/s, %s / %s ms (%d non-2xx, %d socket errors), RSS %s" % (
             h["rps"], ms(h["p50_ms"]), ms(h["p99_ms"]), h["non2xx"], h["socket_errors"],
             mb(h["vmhwm_kb"])))
+    ls = r["listings"]
+    seed, ours, cli = ls["seed"], ls["ours"], ls["cli"]
+    row("**Listings, in-process** (Store::ListSubmissions / ListVisits, limit 50; %d submissions "
+        "in %d visits, %d reviewed, %d pending; %.2f GB file): median, ours vs the same SQL in "
+        "the sqlite3 %s CLI" % (seed["submissions"], seed["visits"], seed["reviews"],
+                                seed["pending"], seed["db_bytes"] / 1e9, cli["version"]),
+        "ours includes Poco's prepare, binding and building the records; sqlite3's prints the "
+        "rows as text to /dev/null, in one warm process (pipe round trip %s ms, taken off)" %
+        ms(cli["roundtrip_ms"]))
+    labels = {"first": "first page, no filter",
+              "pending": "review=pending (the queue)",
+              "surname": "q=%s (a surname, 2%% of visits)" % ours["surname"]["q"],
+              "one_patient": "q=%s (one patient)" % ours["one_patient"]["q"],
+              "page50": "page 50 by cursor",
+              "visits_day": "ListVisits, one day (%s)" % ours["visits_day"]["from"][:10]}
+    for name in LIST_QUERIES:
+        o, c = ours[name], cli[name]
+        ratio = ("%.1f×" % (o["ms"]["median"] / c["net_median"])) if c["net_median"] > 0 else "–"
+        row("  %s: %d rows" % (labels[name], o["rows"]),
+            "ours %s ms (p99 %s), sqlite3 CLI %s ms; ours / CLI %s" % (
+                ms(o["ms"]["median"]), ms(o["ms"]["p99"]), ms(c["net_median"]), ratio))
+    g = r["get_list"]
+    row("**HTTP GET /api/v1/submissions?limit=50** (wrk, %d conns, %d s, staff token, the listing "
+        "folder; one audit event per request): req/s, p50 / p99" % (args.connections, g["seconds"]),
+        "%.0f req/s, %s / %s ms (%d requests, %d non-2xx, %d socket errors; %s a response; "
+        "%d audit events written; server CPU %s ms a request), RSS %s" % (
+            g["rps"], ms(g["p50_ms"]), ms(g["p99_ms"]), g["requests"], g["non2xx"],
+            g["socket_errors"], kb(g["response_bytes"]), g["audit_events"],
+            ms(1000 * g["server_cpu_s"] / max(1, g["audit_events"])), mb(g["vmhwm_kb"])))
     scale = r["scale"]
     counts = sorted(scale, key=int)
     parts = ["%s fields: %s ms, %s (%.3f ms/field)" % (
@@ -517,6 +756,14 @@ def main():
     parser.add_argument("--wrk-seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--export-submissions", type=int, default=100000)
+    parser.add_argument("--countersign-runs", type=int, default=200)
+    parser.add_argument("--list-submissions", type=int, default=20000,
+                        help="submissions in the listing rows' seeded history")
+    parser.add_argument("--list-visits", type=int, default=2000)
+    parser.add_argument("--list-runs", type=int, default=100,
+                        help="runs of each listing query, ours and sqlite3's")
+    parser.add_argument("--list-max-seconds", type=float, default=10,
+                        help="stop a listing query's runs after this long")
     parser.add_argument("--wait-quiet", type=int, default=120, metavar="SECONDS",
                         help="wait up to this long for the other processes on the machine "
                              "to leave the CPUs idle before measuring")
@@ -526,6 +773,7 @@ def main():
     if args.quick:
         args.docs, args.peer_docs, args.cold_runs, args.submit_runs, args.wrk_seconds = 100, 50, 10, 50, 5
         args.export_submissions = 2000
+        args.list_runs, args.list_max_seconds = 30, 5
     args.reportlab_version, args.pdflib_version = versions()
     bench = Bench(args)
     bench.r["machine_busy_before"] = wait_quiet(args.wait_quiet)
@@ -533,8 +781,8 @@ def main():
     bench.r["seconds"] = {}
     try:
         bench.r["others_busy"] = {}
-        for step in (bench.render, bench.cold, bench.peers, bench.submit, bench.fsync, bench.scale,
-                     bench.http, bench.export):
+        for step in (bench.render, bench.cold, bench.peers, bench.submit, bench.countersign,
+                     bench.fsync, bench.scale, bench.http, bench.listings, bench.export):
             step_started, cpu_before = time.monotonic(), cpu_seconds()
             step()
             wall = time.monotonic() - step_started

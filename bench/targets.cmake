@@ -27,6 +27,20 @@ target_include_directories(bench_seed PRIVATE ${CK_BENCH_DIR} ${CMAKE_SOURCE_DIR
 target_link_libraries(bench_seed PRIVATE ck_service ck_seal ck_api ck_store ck_pdf ck_submission
                                          ck_form ck_config ck_util)
 
+# A practitioner's countersignature of a sealed record, next to the seal
+# itself, and the check of both signatures.
+add_executable(bench_countersign ${CK_BENCH_DIR}/countersign.cc
+                                 ${CMAKE_SOURCE_DIR}/tests/support/filled.cc)
+target_include_directories(bench_countersign PRIVATE ${CK_BENCH_DIR} ${CMAKE_SOURCE_DIR}/tests)
+target_link_libraries(bench_countersign PRIVATE ck_service ck_seal ck_pdf ck_submission ck_form
+                                                ck_config ck_util)
+
+# The store's listings (submissions with filters and cursors, visits of a
+# day) on a folder bench_seed --visits made.
+add_executable(bench_list ${CK_BENCH_DIR}/list.cc)
+target_include_directories(bench_list PRIVATE ${CK_BENCH_DIR})
+target_link_libraries(bench_list PRIVATE ck_store ck_util)
+
 # The per-document cost of the embedded font, on its own: consentkit's and
 # libharu's own UTF-8 TrueType embedding (the before/after reference).
 add_executable(bench_font_cost ${CK_BENCH_DIR}/font_cost.cc)
@@ -35,4 +49,4 @@ target_include_directories(bench_font_cost PRIVATE ${CK_BENCH_DIR} ${CMAKE_SOURC
 target_link_libraries(bench_font_cost PRIVATE ck_pdf ${HPDF_LIBRARY})
 
 add_custom_target(bench DEPENDS consentkit bench_render bench_form_json bench_submit bench_seed
-                  bench_font_cost)
+                  bench_font_cost bench_countersign bench_list)
