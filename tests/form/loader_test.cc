@@ -534,7 +534,8 @@ TEST_CASE("TooDeeplyNested") {
 TEST_CASE("PractitionerSignatureOnThePatientsForm") {
   std::string xml = Replace(kValid, R"(<field id="sig" type="signature" role="patient")",
                             R"(<field id="sig" type="signature" role="practitioner")");
-  std::string patient = R"(<field id="p" type="signature" role="patient"><label>Me</label></field>)";
+  std::string patient =
+      R"(<field id="p" type="signature" role="patient"><label>Me</label></field>)";
   xml = Replace(xml, "</section>\n</form>", patient + "</section>\n</form>");
   CHECK(MatchError(xml,
                    R"(t.xml:20:38: <field id="sig">: a practitioner signature on the patient's )"
@@ -543,8 +544,7 @@ TEST_CASE("PractitionerSignatureOnThePatientsForm") {
 }
 
 TEST_CASE("CountersignIsLoadedAndHashed") {
-  std::string xml =
-      Replace(kValid, R"(lang="en">)", R"(lang="en" countersign="practitioner">)");
+  std::string xml = Replace(kValid, R"(lang="en">)", R"(lang="en" countersign="practitioner">)");
   LoadResult loaded = LoadFormFromMemory(xml, "t.xml");
   REQUIRE(loaded.ok());
   CHECK(loaded.form->countersign == SignerRole::kPractitioner);
