@@ -12,27 +12,6 @@
 namespace consentkit {
 namespace {
 
-// UTF-16BE with a byte-order mark: the PDF text-string form for non-ASCII.
-// REQUIRES: valid UTF-8 (the loader refuses anything else).
-std::string Utf16BigEndian(const std::string& utf8) {
-  std::u32string codes;
-  DecodeUtf8(utf8, codes);
-  std::string out = "\xFE\xFF";
-  auto put = [&out](char32_t unit) {
-    out += static_cast<char>(unit >> 8);
-    out += static_cast<char>(unit & 0xFF);
-  };
-  for (char32_t code : codes) {
-    if (code >= 0x10000) {
-      put(0xD800 + ((code - 0x10000) >> 10));
-      put(0xDC00 + ((code - 0x10000) & 0x3FF));
-    } else {
-      put(code);
-    }
-  }
-  return out;
-}
-
 bool IsAscii(const std::string& text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) return false;

@@ -41,27 +41,6 @@ void SetInfo(Document& doc, std::time_t when) {
   doc.Check("setting document information");
 }
 
-// The order a patient meets the forms in, so that a shell glob such as
-// forms/microneedling-*.xml still gives intake, consent, aftercare.
-std::vector<FormPtr> InVisitOrder(std::vector<FormPtr> forms) {
-  auto rank = [](const FormPtr& f) {
-    switch (f->kind) {
-      case FormKind::kIntake:
-        return 0;
-      case FormKind::kConsent:
-        return 1;
-      case FormKind::kAftercare:
-        return 2;
-      case FormKind::kGeneral:
-        return 3;
-    }
-    return 3;
-  };
-  std::stable_sort(forms.begin(), forms.end(),
-                   [&](const FormPtr& a, const FormPtr& b) { return rank(a) < rank(b); });
-  return forms;
-}
-
 // Screen readers pick their voice from the catalog's /Lang.
 void SetLanguage(Document& doc, const std::string& lang) {
   HPDF_Dict_Add(doc.handle()->catalog, "Lang",
@@ -111,7 +90,7 @@ std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings
   SetInfo(doc, CreationTime(options));
   SetLanguage(doc, forms.front()->lang);
   PacketLayout layout(doc, clinic, FontDir(options), LayoutMode::kFillable, patient);
-  for (const FormPtr& form : InVisitOrder(forms)) layout.AddForm(*form);
+  for (const FormPtr& form : PacketOrder(forms)) layout.AddForm(*form);
   layout.Finish();
   return doc.Save();
 }

@@ -281,21 +281,7 @@ std::string HexText(const std::string& utf8) {
   std::u32string codes;
   DecodeUtf8(utf8, codes);
   bool ascii = std::all_of(codes.begin(), codes.end(), [](char32_t c) { return c < 0x80; });
-  if (ascii) return HexBytes(utf8);
-  std::string utf16 = "\xFE\xFF";
-  auto put = [&utf16](char32_t unit) {
-    utf16 += static_cast<char>(unit >> 8);
-    utf16 += static_cast<char>(unit & 0xFF);
-  };
-  for (char32_t code : codes) {
-    if (code >= 0x10000) {
-      put(0xD800 + ((code - 0x10000) >> 10));
-      put(0xDC00 + ((code - 0x10000) & 0x3FF));
-    } else {
-      put(code);
-    }
-  }
-  return HexBytes(utf16);
+  return HexBytes(ascii ? utf8 : Utf16BigEndian(utf8));
 }
 
 // "2026-11-23T10:15:02Z" as "D:20261123101502Z".

@@ -119,6 +119,25 @@ std::string NextDay(const std::string& date) {
   return text;
 }
 
+std::string Utf16BigEndian(const std::string& utf8) {
+  std::u32string codes;
+  DecodeUtf8(utf8, codes);
+  std::string out = "\xFE\xFF";
+  auto put = [&out](char32_t unit) {
+    out += static_cast<char>(unit >> 8);
+    out += static_cast<char>(unit & 0xFF);
+  };
+  for (char32_t code : codes) {
+    if (code >= 0x10000) {
+      put(0xD800 + ((code - 0x10000) >> 10));
+      put(0xDC00 + ((code - 0x10000) & 0x3FF));
+    } else {
+      put(code);
+    }
+  }
+  return out;
+}
+
 std::string UtcNow() { return UtcAfterSeconds(0); }
 
 std::string UtcAfterSeconds(long long seconds) {

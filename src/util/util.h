@@ -41,6 +41,10 @@ std::string RandomHex(std::size_t bytes);
 
 // Now, as UTC ISO 8601 to the second: "2026-11-23T10:15:02Z".
 std::string UtcNow();
+// UTF-16BE with a byte-order mark: the PDF text-string form for non-ASCII
+// text. REQUIRES: valid UTF-8.
+std::string Utf16BigEndian(const std::string& utf8);
+
 // "YYYY-MM-DD" → the day after, in the same form. REQUIRES: a valid date.
 std::string NextDay(const std::string& date);
 // `seconds` from now (negative: ago), in the same form as UtcNow().
