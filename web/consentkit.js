@@ -249,6 +249,9 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     location.replace('/visit');
   }
 
+  const isVisitClash = body => Array.isArray(body.fields) &&
+      body.fields.some(f => f.id === 'visit');
+
   async function handle(response) {
     const body = await readJson(response);
     if (response.status === 201 || response.status === 200) {
@@ -257,6 +260,11 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     if (response.status === 422 && Array.isArray(body.fields)) return showFieldErrors(body);
     // An invite that expired or was withdrawn meanwhile: /visit says so plainly.
     if (response.status === 401 && form.dataset.visit) return location.replace('/visit');
+    // This visit's form was sent already (from another tab or device): the
+    // visit's next page is what the patient needs now.
+    if (response.status === 409 && form.dataset.visit && isVisitClash(body)) {
+      return location.replace('/visit');
+    }
     if (response.status === 409) {
       // An earlier send under this id reached the server (its answer was
       // lost) and the answers have changed since: send these as a new one.
@@ -306,12 +314,15 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
       pads.set(box.dataset.field, makePad(box, padChanged(box)));
     }
   }
-  // A kiosk: whatever was typed or drawn goes with the page's DOM, and a
-  // fresh /visit starts the same form blank. Loaded only where it is used.
+  // A kiosk left idle: whatever was typed or drawn goes with the page's DOM,
+  // and the hand-off ends, so the patient's prefilled name and date of birth
+  // are not shown to whoever picks the tablet up next: staff hand it over
+  // again. Loaded only where it is used.
   if (form.dataset.idleSeconds) {
     import('./idle.js').then(idle => idle.startIdleReset(Number(form.dataset.idleSeconds), () => {
       form.remove();
-      location.replace('/visit');
+      const back = () => location.replace('/kiosk');
+      postJson('/api/v1/kiosk/done', {}, SEND_TIMEOUT_MS).then(back, back);
     }));
   }
   form.addEventListener('input', onEdit);

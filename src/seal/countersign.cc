@@ -339,8 +339,7 @@ class Update {
       for (; run != end; ++run) text_ += Entry(run->second.second, run->second.first);
     }
     std::vector<std::pair<std::string, std::string>> trailer = {
-        {"Size", std::to_string(next_)},
-        {"Prev", std::to_string(file.startxref())}};
+        {"Size", std::to_string(next_)}, {"Prev", std::to_string(file.startxref())}};
     PdfDict old = file.trailer();
     old.erase(std::remove_if(old.begin(), old.end(),
                              [](const PdfEntry& e) { return e.key == "XRefStm"; }),
@@ -525,6 +524,19 @@ std::string UpdateFor(const std::string& sealed_pdf, const Countersignature& c,
 }
 
 }  // namespace
+
+bool CountersignStampCanPrint(const std::string& utf8) {
+  std::u32string codes;
+  if (!DecodeUtf8(utf8, codes)) return false;
+  std::string encoded = ToWinAnsi(utf8);
+  // ToWinAnsi writes one byte per character, "?" for one it cannot encode.
+  for (std::size_t i = 0; i < codes.size() && i < encoded.size(); ++i) {
+    if (encoded[i] == '?' && codes[i] != U'?' && codes[i] != U'\n' && codes[i] != U'\r') {
+      return false;
+    }
+  }
+  return true;
+}
 
 std::string CountersignPdf(const std::string& sealed_pdf, const SigningIdentity& identity,
                            const Countersignature& countersignature) {

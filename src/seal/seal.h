@@ -155,6 +155,11 @@ struct Countersignature {
 std::string CountersignPdf(const std::string& sealed_pdf, const SigningIdentity& identity,
                            const Countersignature& countersignature);
 
+// True when the countersignature's stamp can print `utf8` as it is: every
+// character is in WinAnsiEncoding (the stamp's standard fonts). Callers
+// refuse other text rather than let the stamp show "?" for it.
+bool CountersignStampCanPrint(const std::string& utf8);
+
 // One signature of a PDF, in file order, and whether it verifies.
 struct SignatureCheck {
   SealCheck seal;

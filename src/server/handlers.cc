@@ -106,6 +106,9 @@ void SendSubmitResult(Exchange& ex, const SubmitResult& result) {
       return SendProblem(
           ex, 409, "Submission id already used", result.detail,
           result.errors.empty() ? std::vector<FieldError>{{"id", result.detail}} : result.errors);
+    case SubmitStatus::kAlreadyFilled:
+      return SendProblem(ex, 409, "Form already filled for this visit", result.detail,
+                         result.errors);
     case SubmitStatus::kForbidden:
       return SendProblem(ex, 403, "Forbidden", result.detail, result.errors);
     case SubmitStatus::kUnknownForm:
@@ -291,6 +294,20 @@ void Route(Site& site, Exchange& ex) {
   NotFound(ex);
 }
 
+// "/i/cki_<id>.<secret>" → path "/i/inv_<id>", credential kept apart. A
+// path with more after the credential is no invite link: it is refused as
+// unknown, and its secret is not kept either.
+void TakeInviteCredential(Exchange& ex) {
+  std::string rest = ex.path.substr(3);
+  std::size_t slash = rest.find('/');
+  std::size_t dot = rest.find('.');
+  std::string id = rest.compare(0, 4, "cki_") == 0 && dot != std::string::npos && dot <= 40
+                       ? "inv_" + rest.substr(4, dot - 4)
+                       : "(not an invite)";
+  if (slash == std::string::npos) ex.invite_credential = rest.empty() ? "-" : rest;
+  ex.path = "/i/" + (slash == std::string::npos ? id : id + "/(more)");
+}
+
 }  // namespace
 
 bool FailureLimiter::Admit(const std::string& address, int& suppressed) {
@@ -315,6 +332,9 @@ void HandleRequest(Site& site, Exchange& ex) {
     try {
       Poco::URI uri(ex.request.getURI());
       ex.path = uri.getPath();
+      // An invite link's path is its secret: it never reaches a log or an
+      // echoed message, whatever route it falls to.
+      if (ex.path.compare(0, 3, "/i/") == 0) TakeInviteCredential(ex);
       uri.getQueryParameters();  // a bad %-escape in the query is the client's error too
     } catch (const Poco::Exception&) {
       ex.path = "(malformed)";

@@ -58,7 +58,10 @@ struct Exchange {
   std::string path;                    // decoded, without the query
   std::string actor = "anonymous";     // the token or invite id once authenticated
   std::optional<Principal> principal;  // set by Authorize
-  bool body_read = false;              // set by ReadBody once the whole body is read
+  // GET /i/{credential}: the credential, taken out of `path` (which then
+  // names only the invite's public id) so no log or message carries it.
+  std::string invite_credential;
+  bool body_read = false;  // set by ReadBody once the whole body is read
   int status = 0;
   std::size_t bytes = 0;
 };

@@ -59,8 +59,7 @@ std::time_t ParseUtc(const std::string& iso) {
 enum class InviteProblem { kUnknown, kExpired, kWithdrawn };
 
 // Only the holder of the invite's very secret learns what became of it.
-InviteProblem ClassifyInvite(Store& store, const std::string& credential,
-                             const AuthResult& auth) {
+InviteProblem ClassifyInvite(Store& store, const std::string& credential, const AuthResult& auth) {
   if (auth.claimed_id.rfind("inv_", 0) != 0) return InviteProblem::kUnknown;
   std::optional<Invite> invite = store.FindInvite(auth.claimed_id);
   if (!invite || Sha256Hex(credential) != invite->secret_sha256) return InviteProblem::kUnknown;
@@ -341,8 +340,7 @@ void Kiosk(Site& site, Exchange& ex) {
   SendHtml(ex, 200, RenderKioskPage(site.service.clinic()));
 }
 
-VisitFormOptions FormOptions(Site& site, const VisitStatus& status, std::size_t next,
-                             bool kiosk) {
+VisitFormOptions FormOptions(Site& site, const VisitStatus& status, std::size_t next, bool kiosk) {
   VisitFormOptions options;
   options.visit_id = status.visit.id;
   options.position = next + 1;
@@ -366,14 +364,13 @@ void VisitFlow(Site& site, Exchange& ex) {
   if (!visit_id) return Redirect(ex, "/kiosk");
   std::optional<VisitStatus> status = FindVisitStatus(site.service, *visit_id);
   if (!status) {
-    return SendNotice(site, ex, 404, "Nothing to fill in here",
-                      "Please ask a member of staff.");
+    return SendNotice(site, ex, 404, "Nothing to fill in here", "Please ask a member of staff.");
   }
   std::size_t next = status->NextForm();
   const ClinicSettings& clinic = site.service.clinic();
   if (next == status->forms.size()) {
-    return SendHtml(ex, 200,
-                    RenderVisitDonePage(clinic, kiosk ? VisitChannel::kKiosk : VisitChannel::kInvite));
+    return SendHtml(
+        ex, 200, RenderVisitDonePage(clinic, kiosk ? VisitChannel::kKiosk : VisitChannel::kInvite));
   }
   const FormDefinition* form = status->forms[next].form;
   if (!form) {
@@ -397,9 +394,6 @@ bool HoldsDeviceToken(Site& site, const Exchange& ex) {
 // until the invite expires.
 void InviteLanding(Site& site, Exchange& ex, const std::string& credential) {
   AuthResult auth = Authenticate(site.service.store(), credential);
-  // The path holds a secret: the access log and audit events get the
-  // invite's public id instead.
-  ex.path = "/i/" + (auth.claimed_id.empty() ? std::string("(not an invite)") : auth.claimed_id);
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!auth.principal || !auth.principal->is_invite()) {
     if (!auth.principal) RecordAuthFailure(site, ex, auth);
@@ -424,11 +418,11 @@ void InviteLanding(Site& site, Exchange& ex, const std::string& credential) {
 bool RoutePage(Site& site, Exchange& ex) {
   const std::string& path = ex.path;
   std::string name;
-  if (Segment(path, "/i/", "", name)) return InviteLanding(site, ex, name), true;
+  if (!ex.invite_credential.empty()) return InviteLanding(site, ex, ex.invite_credential), true;
   using Handler = void (*)(Site&, Exchange&);
   static const std::map<std::string, Handler> kPages = {
-      {"/", Index},           {"/staff", Desk},        {"/staff/review", ReviewQueue},
-      {"/kiosk", Kiosk},      {"/visit", VisitFlow},
+      {"/", Index},      {"/staff", Desk},      {"/staff/review", ReviewQueue},
+      {"/kiosk", Kiosk}, {"/visit", VisitFlow},
   };
   auto page = kPages.find(path);
   bool record = page == kPages.end() && Segment(path, "/staff/submissions/", "", name);

@@ -382,6 +382,53 @@ void Kiosk(Site& site, Exchange& ex, bool done) {
   Send(ex, 200, kJsonType, w.str());
 }
 
+// The submission a review is for, if it may be reviewed now; otherwise
+// answers 404 or 409 and returns nullopt.
+std::optional<SubmissionRecord> ReviewableRecord(Site& site, Exchange& ex, std::string id) {
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::optional<SubmissionRecord> record =
+      IsUuid(id) ? site.service.store().Find(id) : std::nullopt;
+  if (!record) {
+    SendProblem(ex, 404, "Unknown submission", "no submission " + id.substr(0, 40));
+  } else if (record->review) {
+    SendProblem(ex, 409, "Already reviewed",
+                "submission " + id + " was reviewed at " + record->review->reviewed_at + " by " +
+                    record->review->practitioner_name);
+  } else if (!record->needs_review) {
+    SendProblem(ex, 409, "No review needed",
+                "submission " + id + " is not waiting for a practitioner (outcome " +
+                    ToString(record->outcome) + ", no countersignature asked for)");
+  } else {
+    return record;
+  }
+  return std::nullopt;
+}
+
+// What the stamp cannot print is refused, not shown as "?" on a signed record.
+void CheckPrintable(const ParsedReview& parsed, const std::string& name,
+                    std::vector<FieldError>& errors) {
+  if (!CountersignStampCanPrint(parsed.note)) {
+    errors.push_back({"note",
+                      "has characters the countersignature cannot print; expected "
+                      "Latin letters, digits and punctuation"});
+  }
+  if (!CountersignStampCanPrint(name)) {
+    errors.push_back({"practitioner", "this token's name \"" + name +
+                                          "\" cannot be printed on a countersignature; make "
+                                          "the practitioner a token named in Latin letters"});
+  }
+}
+
+// The stored PDF, checked to be the sealed original the row anchors: the
+// clinic's key must never countersign anything else.
+std::optional<std::string> SealedOriginal(Site& site, const SubmissionRecord& record) {
+  std::optional<std::string> pdf = site.service.store().FindPdf(record.id);
+  if (!pdf || Sha256Hex(*pdf) != record.pdf_sha256) return std::nullopt;
+  const SigningIdentity& seal = *site.service.seal();
+  if (!VerifySealedPdf(*pdf, seal.certificate_pem()).valid) return std::nullopt;
+  return pdf;
+}
+
 // POST /api/v1/submissions/{id}/review: the decision and the practitioner's
 // countersignature, appended to the sealed PDF as an incremental update.
 void ReviewHandler(Site& site, Exchange& ex, const std::string& raw_id) {
@@ -395,34 +442,36 @@ void ReviewHandler(Site& site, Exchange& ex, const std::string& raw_id) {
   } catch (const JsonSyntaxError& e) {
     return SendProblem(ex, 400, "Malformed JSON", e.what());
   }
-  std::string id = raw_id;
-  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  Store& store = site.service.store();
-  std::optional<SubmissionRecord> record = IsUuid(id) ? store.Find(id) : std::nullopt;
-  if (!record)
-    return SendProblem(ex, 404, "Unknown submission", "no submission " + id.substr(0, 40));
-  if (record->review) {
-    return SendProblem(ex, 409, "Already reviewed",
-                       "submission " + id + " was reviewed at " + record->review->reviewed_at +
-                           " by " + record->review->practitioner_name);
-  }
+  std::optional<SubmissionRecord> record = ReviewableRecord(site, ex, raw_id);
+  if (!record) return;
+  CheckPrintable(parsed, ex.principal->name, parsed.errors);
   if (!parsed.errors.empty()) return SendInvalid(ex, parsed.errors);
-  const SigningIdentity* seal = site.service.seal();
-  if (!seal)
+  if (!site.service.seal()) {
     return SendProblem(ex, 503, "No sealing certificate",
                        "this server does not seal PDFs, so it cannot countersign");
-  Review review{id,       parsed.decision,    CollapseWhitespace(parsed.note),
-                ex.actor, ex.principal->name, UtcNow(),
+  }
+  std::optional<std::string> original = SealedOriginal(site, *record);
+  if (!original) {
+    site.service.store().RecordEvent(ex.actor, "review.refused", record->id,
+                                     "pdf not sealed original");
+    return SendProblem(ex, 500, "Stored PDF is not the sealed original",
+                       "submission " + record->id +
+                           "'s stored PDF does not match its seal or "
+                           "its anchored hash; nothing was countersigned: run consentkit verify");
+  }
+  Review review{record->id, parsed.decision,    CollapseWhitespace(parsed.note),
+                ex.actor,   ex.principal->name, UtcNow(),
                 ""};
-  std::string pdf = CountersignPdf(*store.FindPdf(id), *seal,
+  std::string pdf = CountersignPdf(*original, *site.service.seal(),
                                    {review.practitioner_name, review.decision, review.note,
                                     review.reviewed_at, parsed.signature});
   review.pdf_sha256 = Sha256Hex(pdf);
-  if (!store.PutReview(review, pdf, ex.actor)) {
-    return SendProblem(ex, 409, "Already reviewed", "submission " + id + " was reviewed meanwhile");
+  if (!site.service.store().PutReview(review, pdf, ex.actor)) {
+    return SendProblem(ex, 409, "Already reviewed",
+                       "submission " + record->id + " was reviewed meanwhile");
   }
-  SendCreated(ex, "/api/v1/submissions/" + id,
-              ReceiptJson(*store.Find(id), ReceiptAudience::kStaff));
+  SendCreated(ex, "/api/v1/submissions/" + record->id,
+              ReceiptJson(*site.service.store().Find(record->id), ReceiptAudience::kStaff));
 }
 
 std::vector<FormPtr> FormsOfVisit(Site& site, const VisitStatus& status) {

@@ -215,7 +215,7 @@ SubmitResult IntakeService::CheckVisit(const FormDefinition& form, const SubmitS
   }
   for (const SubmissionRecord& earlier : store_.SubmissionsOfVisit(id)) {
     if (earlier.form_id == form.id && earlier.id != submission.uuid) {
-      return Refuse(SubmitStatus::kConflict,
+      return Refuse(SubmitStatus::kAlreadyFilled,
                     "form \"" + form.id + "\" was already submitted for visit " + id +
                         " (submission " + earlier.id + ")",
                     "visit");
@@ -287,6 +287,13 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
     case PutStatus::kConflict:
       result.status = SubmitStatus::kConflict;
       result.detail = "submission " + record.id + " was already received with other content";
+      break;
+    case PutStatus::kVisitFilled:  // another device sent this visit's form at the same moment
+      result.status = SubmitStatus::kAlreadyFilled;
+      result.detail = "form \"" + form.id + "\" was already submitted for visit " +
+                      record.visit_id + " (submission " + put.record.id + ")";
+      result.errors = {{"visit", result.detail}};
+      result.record = {};
       break;
   }
   return result;

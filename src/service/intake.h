@@ -29,13 +29,14 @@ class ServiceError : public std::runtime_error {
 };
 
 enum class SubmitStatus {
-  kStored,       // new: committed; `record` is the receipt
-  kDuplicate,    // a retry of a stored submission; `record` is its receipt
-  kConflict,     // the id is taken by other content; nothing stored
-  kUnknownForm,  // no form with that id
-  kMalformed,    // not JSON; `detail` says where
-  kInvalid,      // `errors` lists every failing field; nothing stored
-  kForbidden,    // the caller may not submit for the visit it named; `detail` says why
+  kStored,         // new: committed; `record` is the receipt
+  kDuplicate,      // a retry of a stored submission; `record` is its receipt
+  kConflict,       // the id is taken by other content; nothing stored
+  kUnknownForm,    // no form with that id
+  kMalformed,      // not JSON; `detail` says where
+  kInvalid,        // `errors` lists every failing field; nothing stored
+  kForbidden,      // the caller may not submit for the visit it named; `detail` says why
+  kAlreadyFilled,  // the visit already has a submission of this form; nothing stored
 };
 
 // Which visits a caller may submit for.

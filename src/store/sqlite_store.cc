@@ -131,6 +131,12 @@ CREATE TABLE handoffs (
   by TEXT NOT NULL
 );
 )sql",
+    // A visit's form is filled once: intake checks first, this holds when two
+    // tablets send at the same moment.
+    R"sql(
+CREATE UNIQUE INDEX submissions_once_per_visit ON submissions (visit_id, form_id)
+  WHERE visit_id <> '';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -435,6 +441,9 @@ class SqliteStore : public Store {
                                                 const std::string& id);
   // Submissions (without PDFs) or visits matching `filter`, in `order`, at
   // most `limit` of them when it is positive.
+  // REQUIRES: mutex_ held (the writer's connection).
+  std::optional<SubmissionRecord> FilledForVisit(const std::string& visit_id,
+                                                 const std::string& form_id);
   static std::vector<SubmissionRecord> SelectSubmissions(Poco::Data::Session& session,
                                                          const std::string& joins, Filter& filter,
                                                          const std::string& order, int limit = 0);
@@ -609,6 +618,9 @@ PutResult SqliteStore::PutLocked(const PendingPut& put) {
     bool same = existing->content_sha256 == record.content_sha256;
     return {same ? PutStatus::kDuplicate : PutStatus::kConflict, *existing};
   }
+  if (auto filled = FilledForVisit(record.visit_id, record.form_id)) {
+    return {PutStatus::kVisitFilled, *filled};
+  }
   Insert(record, put.pdf, put.form);
   std::string detail =
       "pdf_sha256=" + record.pdf_sha256 + ";content_sha256=" + record.content_sha256;
@@ -617,6 +629,17 @@ PutResult SqliteStore::PutLocked(const PendingPut& put) {
   PutResult result{PutStatus::kStored, record};
   result.record.review.reset();  // Put ignores it: nothing is reviewed yet
   return result;
+}
+
+std::optional<SubmissionRecord> SqliteStore::FilledForVisit(const std::string& visit_id,
+                                                            const std::string& form_id) {
+  if (visit_id.empty()) return std::nullopt;
+  Filter filter;
+  filter.Add("s.visit_id = ?", {visit_id});
+  filter.Add("s.form_id = ?", {form_id});
+  std::vector<SubmissionRecord> found = SelectSubmissions(session_, "", filter, "", 1);
+  if (found.empty()) return std::nullopt;
+  return found.front();
 }
 
 void SqliteStore::Insert(const SubmissionRecord& r, const std::string& pdf,

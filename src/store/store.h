@@ -72,7 +72,7 @@ struct Patient {
 
 // A patient's visit: who, and the packet of forms to fill, in order. A
 // form's state is not stored: it follows from the visit's submissions and
-// their reviews (see FormStateOf in service/visits.h).
+// their reviews (see StateOf in service/visits.h).
 struct Visit {
   std::string id;  // "vis_" and 24 lower-case hex digits
   std::string created_at;
@@ -122,9 +122,10 @@ struct Page {
 };
 
 enum class PutStatus {
-  kStored,     // new: the record and PDF were committed
-  kDuplicate,  // the same id with the same content was already stored
-  kConflict,   // the same id was already stored with other content
+  kStored,       // new: the record and PDF were committed
+  kDuplicate,    // the same id with the same content was already stored
+  kConflict,     // the same id was already stored with other content
+  kVisitFilled,  // the record's visit already has this form; `record` is that one
 };
 
 struct PutResult {

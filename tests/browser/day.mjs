@@ -292,12 +292,21 @@ try {
   check(await kiosk.locator('#ck-idle').isHidden(), 'a minute later there is no warning yet');
   await sign(kiosk, '#f-patient-signature', 3);
   await kiosk.clock.fastForward(125000);
-  await kiosk.waitForFunction(() => !document.querySelector('input[name=phone]')?.value, null, {timeout: 10000});
-  await kiosk.waitForSelector('form[data-visit]');
-  check(await kiosk.inputValue('input[name=phone]') === '', 'after the idle timeout the form is blank again');
+  // Past the timeout the hand-off ends: the tablet is back on its locked
+  // waiting screen, with nothing typed, drawn or prefilled left on it.
+  await kiosk.waitForURL(`${base}/kiosk`, {timeout: 15000});
+  const idleHtml = await kiosk.content();
+  check(!/Zoë|Muñoz|1990|207 555 0100/.test(idleHtml), 'after the idle timeout no patient data is left in the DOM');
+  check(await storageIsEmpty(kiosk), 'nothing was put in browser storage');
+  await shot(kiosk, 'kiosk-after-idle-768', false);
+  // Staff hand the visit over again; the form starts blank.
+  await desk.goto(`${base}/staff`);
+  await card.locator('select[name=tablet]').selectOption(tablet.id);
+  await card.locator('[data-action=handoff]').click();
+  await kiosk.waitForURL(`${base}/visit`, {timeout: 10000});
+  check(await kiosk.inputValue('input[name=phone]') === '', 'handed over again, the form is blank');
   check(await kiosk.locator('[data-field=patient-signature] .ck-pad-state').textContent() === 'Not signed yet',
       'and the signature is gone');
-  check(await storageIsEmpty(kiosk), 'nothing was put in browser storage');
 
   // Intake with a deferring answer, then consent, then aftercare.
   await fillVisitForm(kiosk, {pregnant: 'yes'});

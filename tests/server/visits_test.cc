@@ -168,6 +168,7 @@ TEST_CASE("AFormIsSubmittedOncePerVisit") {
       server.Call("POST", SubmitPath(kIntake), VisitSubmission(server, kIntake, visit, NewUuid()));
   CHECK(again.status == 409);
   CHECK(again.body.find("already submitted for visit") != std::string::npos);
+  CHECK(Json(again.body)->getValue<std::string>("title") == "Form already filled for this visit");
 }
 
 TEST_CASE("VisitSubmissionOfAFormOutsideThePacket") {
@@ -331,10 +332,11 @@ TEST_CASE("AnUnreadBodyDoesNotSpillIntoTheNextRequest") {
   TestServer server(data.path());
   for (const char* path : {"/api/v1/visits", "/api/v1/kiosk/done"}) {
     std::string body = kPatient;
-    std::string post = std::string("POST ") + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
-                       server.token(Role::kTablet) +
-                       "\r\nContent-Type: application/json\r\nContent-Length: " +
-                       std::to_string(body.size()) + "\r\n\r\n" + body;
+    std::string post =
+        std::string("POST ") + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+        server.token(Role::kTablet) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
     std::string second = TwoRequestsOnOneConnection(server.port(), post);
     CAPTURE(path);
     // Either the connection closed after the first answer or the second
@@ -389,6 +391,69 @@ TEST_CASE("PractitionerCountersignsAReviewOutcome") {
   CHECK(test::Run("qpdf --check " + test::ShellQuote(pdf)).exit_code == 0);
   Object::Ptr status = Json(server.Call("GET", "/api/v1/visits/" + visit).body);
   CHECK(FormStates(status)[0] == "reviewed");
+}
+
+TEST_CASE("ASubmissionThatNeedsNoReviewIsNotCountersigned") {
+  test::TempDir data;
+  TestServer server(data.path());
+  std::string visit = MakeVisit(server), uuid = NewUuid();
+  REQUIRE(
+      server.Call("POST", SubmitPath(kAftercare), VisitSubmission(server, kAftercare, visit, uuid))
+          .status == 201);
+  Reply refused = server.As(Role::kPractitioner, "POST", "/api/v1/submissions/" + uuid + "/review",
+                            ReviewBody("proceed"));
+  CHECK(refused.status == 409);
+  CHECK(refused.body.find("No review needed") != std::string::npos);
+}
+
+TEST_CASE("AReviewNoteTheStampCannotPrintIsRefused") {
+  test::TempDir data;
+  TestServer server(data.path());
+  std::string visit = MakeVisit(server), uuid = NewUuid();
+  REQUIRE(server.Call("POST", SubmitPath(kConsent), VisitSubmission(server, kConsent, visit, uuid))
+              .status == 201);
+  std::string body = ReviewBody("proceed");
+  body.replace(body.find("Discussed; go ahead."), 20, "OK at \u2264 0.5 mm, \u0141\u00f3d\u017a");
+  Reply refused =
+      server.As(Role::kPractitioner, "POST", "/api/v1/submissions/" + uuid + "/review", body);
+  CHECK(refused.status == 422);
+  CHECK(ProblemFieldIds(refused) == std::vector<std::string>{"note"});
+  CHECK_FALSE(server.store().Find(uuid)->review);
+}
+
+TEST_CASE("AStoredPdfThatIsNotTheSealedOriginalIsNotCountersigned") {
+  test::TempDir data;
+  TestServer server(data.path());
+  std::string visit = MakeVisit(server), uuid = NewUuid();
+  REQUIRE(server.Call("POST", SubmitPath(kConsent), VisitSubmission(server, kConsent, visit, uuid))
+              .status == 201);
+  test::CommandResult swap =
+      test::Run("sqlite3 " + test::ShellQuote(data.File("consentkit.db")) +
+                " \"UPDATE submissions SET pdf = CAST('%PDF-1.4 not it' AS BLOB) WHERE id = '" +
+                uuid + "'\"");
+  REQUIRE_MESSAGE(swap.exit_code == 0, swap.err);
+  Reply refused = server.As(Role::kPractitioner, "POST", "/api/v1/submissions/" + uuid + "/review",
+                            ReviewBody("proceed"));
+  CHECK(refused.status == 500);
+  CHECK(refused.body.find("not the sealed original") != std::string::npos);
+  CHECK_FALSE(server.store().Find(uuid)->review);
+}
+
+TEST_CASE("AnInviteSecretNeverReachesTheAccessLog") {
+  test::TempDir data;
+  TestServer server(data.path());
+  std::string visit = MakeVisit(server);
+  Object::Ptr invite = Json(server.Call("POST", "/api/v1/visits/" + visit + "/invites", "{}").body);
+  std::string url = invite->getValue<std::string>("url");
+  std::string credential = url.substr(url.find("/i/") + 3);
+  std::string secret = credential.substr(credential.find('.') + 1);
+  for (const std::string& path :
+       {"/i/" + credential, "/i/" + credential + "/", "/i/" + credential + "/x"}) {
+    Reply reply = Send(server.port(), "", "GET", path);
+    CAPTURE(path);
+    CHECK(reply.body.find(secret) == std::string::npos);
+  }
+  CHECK(server.StopAndReadLog().find(secret) == std::string::npos);
 }
 
 TEST_CASE("ListingsFilterAndPageWithACursor") {

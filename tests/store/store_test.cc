@@ -232,7 +232,7 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   session << "PRAGMA journal_mode", into(mode), now;
   session << "PRAGMA user_version", into(version), now;
   CHECK(mode == "wal");
-  CHECK(version == 4);
+  CHECK(version == 5);
   struct stat info {};
   REQUIRE(stat(dir.File("consentkit.db").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);  // patient records: owner only
@@ -249,7 +249,7 @@ TEST_CASE("a database from a newer consentkit is refused, not damaged") {
   }
   CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
                        doctest::Contains("schema version 99 is newer than this consentkit "
-                                         "understands (4); upgrade consentkit"),
+                                         "understands (5); upgrade consentkit"),
                        StoreError);
 }
 
@@ -538,7 +538,11 @@ struct ListingFixture {
                     "t");
     store->AddVisit(MakeVisit(VisitId(2), "2026-11-01T08:00:00Z", "Grace HOPPER", "1985-01-02"),
                     "t");
-    Put(*consent, "s1", "2026-11-01T09:00:00Z", Outcome::kSuitable, VisitId(1), false);
+    // Ada's earlier visit: a visit's form is filled once, so her second
+    // consent belongs to her second visit.
+    store->AddVisit(MakeVisit(VisitId(3), "2026-10-01T08:00:00Z", "Ada Lovelace", "1990-12-10"),
+                    "t");
+    Put(*consent, "s1", "2026-11-01T09:00:00Z", Outcome::kSuitable, VisitId(3), false);
     Put(*consent, "s2", "2026-11-02T09:00:00Z", Outcome::kPractitionerReview, VisitId(1), true);
     Put(*intake, "s3", "2026-11-03T09:00:00Z", Outcome::kDefer, VisitId(2), true);
     Put(*intake, "s4", "2026-11-04T09:00:00Z", Outcome::kSuitable, "", false);
@@ -594,7 +598,7 @@ TEST_CASE("submission listings filter by visit, and by patient name in any case 
   ListingFixture f;
   SubmissionQuery q;
   q.visit_id = VisitId(1);
-  CHECK(f.List(q) == IdList{"s2", "s1"});
+  CHECK(f.List(q) == IdList{"s2"});
   q = {};
   q.patient = "lovelace";
   CHECK(f.List(q) == IdList{"s2", "s1"});
@@ -611,9 +615,21 @@ TEST_CASE("submission listings filter by visit, and by patient name in any case 
   }
   VisitQuery visits;
   visits.patient = "ada";
-  CHECK(Ids(f.store->ListVisits(visits).items) == IdList{VisitId(1)});
+  CHECK(Ids(f.store->ListVisits(visits).items) == IdList{VisitId(1), VisitId(3)});
   visits.patient = "1985-01-02";
   CHECK(Ids(f.store->ListVisits(visits).items) == IdList{VisitId(2)});
+}
+
+TEST_CASE("a visit's form is stored once, whichever device sends it first") {
+  ListingFixture f;
+  SubmissionRecord again = RecordAt(*f.consent, "s9", "2026-11-05T09:00:00Z", Outcome::kSuitable);
+  again.visit_id = VisitId(1);  // s2 filled it already
+  PutResult put = f.store->Put(again, "pdf of s9", *f.consent, "tok_tablet");
+  CHECK(put.status == PutStatus::kVisitFilled);
+  CHECK(put.record.id == "s2");
+  CHECK_FALSE(f.store->Find("s9"));
+  again.visit_id = "";  // standalone submissions are not limited
+  CHECK(f.store->Put(again, "pdf of s9", *f.consent, "tok_tablet").status == PutStatus::kStored);
 }
 
 TEST_CASE("submission listings page newest first with their filters, and refuse a bad cursor") {
@@ -867,7 +883,7 @@ PRAGMA user_version=3;
     auto session = Inspect(dir);
     int version = 0;
     session << "PRAGMA user_version", into(version), now;
-    CHECK(version == 4);
+    CHECK(version == 5);
   }
   auto old = store->Find("old-1");
   REQUIRE(old);
