@@ -83,6 +83,10 @@ NewToken MakeToken(Role role, const std::string& name) {
   return made;
 }
 
+bool IsInviteCredential(const std::string& credential) {
+  return credential.compare(0, 4, kInvitePrefix) == 0;
+}
+
 NewInvite MakeInvite(const std::string& visit_id, int hours, const Actor& created_by) {
   std::string id = RandomHex(8);
   NewInvite made;

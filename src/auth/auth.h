@@ -63,6 +63,9 @@ struct AuthResult {
 // comparison, so timing does not reveal which ids exist.
 AuthResult Authenticate(Store& store, const std::string& credential);
 
+// Whether `credential` is shaped as an invite ("cki_…"), valid or not.
+bool IsInviteCredential(const std::string& credential);
+
 struct NewInvite {
   Invite invite;       // as stored
   std::string secret;  // the whole credential, for the link; shown once, never stored

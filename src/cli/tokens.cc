@@ -5,6 +5,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "seal/seal.h"
 #include "store/store.h"
 
 namespace consentkit {
@@ -58,6 +59,12 @@ int Create(Store& store, const TokensArgs& args) {
     throw UsageError("tokens", "--role \"" + args.role + "\" is not " + kRoleNames);
   }
   if (args.name.empty()) throw UsageError("tokens", "no name given (--name NAME)");
+  // A practitioner's token name is printed on each countersignature.
+  if (*role == Role::kPractitioner && !CountersignStampCanPrint(args.name)) {
+    throw UsageError("tokens", "--name \"" + args.name +
+                                   "\" cannot be printed on a countersignature; expected Latin "
+                                   "letters, digits and punctuation");
+  }
   NewToken made = MakeToken(*role, args.name);
   store.AddToken(made.token, "cli");
   std::cout << "created " << made.token.id << " (" << ToString(*role) << ", \"" << args.name

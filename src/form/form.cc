@@ -71,6 +71,13 @@ std::string CanonicalText(const FormDefinition& form) {
   return out;
 }
 
+std::optional<Outcome> ParseOutcome(const std::string& text) {
+  for (Outcome o : {Outcome::kSuitable, Outcome::kPractitionerReview, Outcome::kDefer}) {
+    if (text == ToString(o)) return o;
+  }
+  return std::nullopt;
+}
+
 std::vector<FormPtr> PacketOrder(std::vector<FormPtr> forms) {
   auto rank = [](const FormPtr& f) {
     switch (f->kind) {

@@ -166,6 +166,8 @@ const char* ToString(SectionKind kind);
 const char* ToString(FieldType type);
 const char* ToString(SignerRole role);
 const char* ToString(Outcome outcome);
+// The outcome ToString() spells `text` as, if any.
+std::optional<Outcome> ParseOutcome(const std::string& text);
 // "", "patient-name", "patient-date-of-birth", "patient-number": the
 // spelling of the prefill attribute.
 const char* ToString(PatientFact fact);

@@ -301,7 +301,7 @@ void TakeInviteCredential(Exchange& ex) {
   std::string rest = ex.path.substr(3);
   std::size_t slash = rest.find('/');
   std::size_t dot = rest.find('.');
-  std::string id = rest.compare(0, 4, "cki_") == 0 && dot != std::string::npos && dot <= 40
+  std::string id = IsInviteCredential(rest) && dot != std::string::npos && dot <= 40
                        ? "inv_" + rest.substr(4, dot - 4)
                        : "(not an invite)";
   if (slash == std::string::npos) ex.invite_credential = rest.empty() ? "-" : rest;

@@ -19,7 +19,6 @@ namespace consentkit {
 namespace {
 
 constexpr int kPageSize = 50;
-constexpr char kInvitePrefix[] = "cki_";
 
 bool IsHead(const Exchange& ex) { return ex.request.getMethod() == "HEAD"; }
 
@@ -89,7 +88,7 @@ void SendInviteProblem(Site& site, Exchange& ex, InviteProblem problem) {
 // with the invite's page.
 bool AuthorizePatient(Site& site, Exchange& ex, Permission permission) {
   std::string credential = Credential(ex);
-  if (credential.rfind(kInvitePrefix, 0) == 0) {
+  if (IsInviteCredential(credential)) {
     AuthResult auth = Authenticate(site.service.store(), credential);
     if (!auth.principal) {
       RecordAuthFailure(site, ex, auth);
@@ -130,13 +129,6 @@ DeskFilters ReadFilters(const Exchange& ex) {
   return f;
 }
 
-std::optional<Outcome> OutcomeNamed(const std::string& text) {
-  for (Outcome o : {Outcome::kSuitable, Outcome::kPractitionerReview, Outcome::kDefer}) {
-    if (text == ToString(o)) return o;
-  }
-  return std::nullopt;
-}
-
 // What is wrong with the filters, in words for staff; empty when nothing.
 std::string FilterProblem(Site& site, const DeskFilters& f) {
   for (const std::string* day : {&f.from, &f.to}) {
@@ -146,8 +138,8 @@ std::string FilterProblem(Site& site, const DeskFilters& f) {
     return "The From date is after the To date.";
   }
   if (!f.form.empty() && !site.service.FindForm(f.form)) return "There is no such form.";
-  if (!f.outcome.empty() && !OutcomeNamed(f.outcome)) return "There is no such outcome.";
-  if (!f.review.empty() && f.review != "pending" && f.review != "done") {
+  if (!f.outcome.empty() && !ParseOutcome(f.outcome)) return "There is no such outcome.";
+  if (!f.review.empty() && !ParseReviewFilter(f.review)) {
     return "The review filter is pending or done.";
   }
   return "";
@@ -246,8 +238,8 @@ void ListSubmissionsInto(Site& site, Exchange& ex, DeskPage& page) {
   SubmissionQuery query;
   std::tie(query.from, query.to) = Bounds(page);
   query.form_id = f.form;
-  query.outcome = OutcomeNamed(f.outcome);
-  if (!f.review.empty()) query.reviewed = f.review == "done";
+  query.outcome = ParseOutcome(f.outcome);
+  if (!f.review.empty()) query.reviewed = ParseReviewFilter(f.review);
   query.patient = f.q;
   query.after = QueryText(ex, "after");
   query.limit = kPageSize;
@@ -384,7 +376,7 @@ void VisitFlow(Site& site, Exchange& ex) {
 // opened on it must not sign the desk or a kiosk out.
 bool HoldsDeviceToken(Site& site, const Exchange& ex) {
   std::string current = Credential(ex);
-  if (current.empty() || current.rfind(kInvitePrefix, 0) == 0) return false;
+  if (current.empty() || IsInviteCredential(current)) return false;
   AuthResult auth = Authenticate(site.service.store(), current);
   return auth.principal.has_value();
 }

@@ -155,13 +155,6 @@ void ListVisitsHandler(Site& site, Exchange& ex) {
   Send(ex, 200, kJsonType, w.str());
 }
 
-std::optional<Outcome> ParseOutcomeQuery(const std::string& text) {
-  for (Outcome o : {Outcome::kSuitable, Outcome::kPractitionerReview, Outcome::kDefer}) {
-    if (text == ToString(o)) return o;
-  }
-  return std::nullopt;
-}
-
 // Reads the listing filters; false when a 400 was sent.
 bool ReadSubmissionQuery(Exchange& ex, SubmissionQuery& query) {
   if (!ReadTimeRange(ex, query.from, query.to)) return false;
@@ -171,15 +164,15 @@ bool ReadSubmissionQuery(Exchange& ex, SubmissionQuery& query) {
   query.after = QueryText(ex, "after");
   query.limit = ReadLimit(ex);
   std::string outcome = QueryText(ex, "outcome");
-  if (!outcome.empty() && !(query.outcome = ParseOutcomeQuery(outcome))) {
+  if (!outcome.empty() && !(query.outcome = ParseOutcome(outcome))) {
     SendProblem(ex, 400, "Bad query",
                 "outcome=\"" + outcome.substr(0, 40) +
                     "\"; expected suitable, practitioner-review or defer");
     return false;
   }
   std::string review = QueryText(ex, "review");
-  if (review == "pending" || review == "done") {
-    query.reviewed = review == "done";
+  if (std::optional<bool> reviewed = ParseReviewFilter(review)) {
+    query.reviewed = reviewed;
   } else if (!review.empty()) {
     SendProblem(ex, 400, "Bad query",
                 "review=\"" + review.substr(0, 40) + "\"; expected pending or done");

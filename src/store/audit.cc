@@ -19,6 +19,12 @@ std::string AuditHash(const std::string& prev_hash, const AuditEvent& event) {
   return Sha256Hex(prev_hash + CanonicalAuditEvent(event));
 }
 
+std::optional<bool> ParseReviewFilter(const std::string& text) {
+  if (text == "done") return true;
+  if (text == "pending") return false;
+  return std::nullopt;
+}
+
 const char kRoleNames[] = "tablet, staff, practitioner or compliance";
 
 const char* ToString(Role role) {

@@ -160,11 +160,10 @@ std::vector<std::string> SplitLines(const std::string& joined) {
   return out;
 }
 
-Outcome ParseOutcome(const std::string& text) {
-  for (Outcome o : {Outcome::kSuitable, Outcome::kPractitionerReview, Outcome::kDefer}) {
-    if (text == ToString(o)) return o;
-  }
-  throw StoreError("stored outcome \"" + text + "\" is not one consentkit knows");
+Outcome StoredOutcome(const std::string& text) {
+  std::optional<Outcome> outcome = ParseOutcome(text);
+  if (!outcome) throw StoreError("stored outcome \"" + text + "\" is not one consentkit knows");
+  return *outcome;
 }
 
 Poco::Data::BLOB ToBlob(const std::string& bytes) {
@@ -222,7 +221,7 @@ struct SubmissionRow {
   int needs_review = 0;
   Review review;
   SubmissionRecord Take() {
-    r.outcome = ParseOutcome(outcome);
+    r.outcome = StoredOutcome(outcome);
     r.reasons = SplitLines(reasons);
     r.needs_review = needs_review != 0;
     r.review.reset();

@@ -109,6 +109,10 @@ struct SubmissionQuery {
   std::string after;
   int limit = 50;
 };
+// The wire spelling of SubmissionQuery::reviewed: "done" → true,
+// "pending" → false, anything else → nullopt.
+std::optional<bool> ParseReviewFilter(const std::string& text);
+
 struct VisitQuery {
   std::string from, to;  // created_at bounds
   std::string patient;   // as in SubmissionQuery

@@ -26,7 +26,7 @@ std::string Forms() {
 }
 
 TEST_CASE("EverySubcommandHasHelp") {
-  for (const char* command : {"validate", "render", "packet"}) {
+  for (const char* command : {"validate", "render", "packet", "visits"}) {
     auto result = Run(Consentkit(std::string(command) + " --help"));
     CHECK(result.exit_code == 0);
     CHECK(result.out.find(std::string("usage: consentkit ") + command) == 0);
@@ -144,6 +144,36 @@ TEST_CASE("RenderTakesExactlyOneForm") {
   auto result = Run(Consentkit("render " + Forms() + " -o x.pdf"));
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("render takes one form") != std::string::npos);
+}
+
+TEST_CASE("VisitsCreateAndListFromTheTerminal") {
+  test::TempDir data;
+  std::string dir = ShellQuote(data.path());
+  std::string forms = ShellQuote(test::SourcePath("forms"));
+  auto made = Run(Consentkit("visits create --data " + dir + " --forms " + forms +
+                             " --name 'Zoë Muñoz' --dob 1988-04-12 --number HV-1"));
+  CHECK_MESSAGE(made.exit_code == 0, made.err);
+  CHECK(made.out.rfind("vis_", 0) == 0);
+  auto listed = Run(Consentkit("visits list --data " + dir));
+  CHECK(listed.out.find(made.out.substr(0, 28)) != std::string::npos);
+  CHECK(listed.out.find("Zoë Muñoz") != std::string::npos);
+  auto bad = Run(Consentkit("visits create --data " + dir + " --forms " + forms +
+                            " --name '' --dob 2999-01-01 --form nope"));
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("consentkit visits: patient.name: is required") == 0);
+  CHECK(bad.err.find("forms: no form \"nope\"") != std::string::npos);
+  CHECK(Run(Consentkit("visits list --data " + dir + " --date 2026-13-01")).exit_code == 2);
+}
+
+TEST_CASE("PractitionerTokenNamesMustPrintOnTheCountersignature") {
+  test::TempDir data;
+  auto refused = Run(Consentkit("tokens create --data " + ShellQuote(data.path()) +
+                                " --role practitioner --name 'Dr Łukasz Żółć'"));
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("cannot be printed on a countersignature") != std::string::npos);
+  auto made = Run(Consentkit("tokens create --data " + ShellQuote(data.path()) +
+                             " --role practitioner --name 'Dr Zoë Müller'"));
+  CHECK(made.exit_code == 0);
 }
 
 }  // namespace
