@@ -146,8 +146,8 @@ int Run(const Args& args) {
     }
     for (const SignatureCheck& check : checks) {
       if (!check.seal.valid) {
-        throw std::runtime_error("signature \"" + check.name + "\" does not verify: " +
-                                 check.seal.problem);
+        throw std::runtime_error("signature \"" + check.name +
+                                 "\" does not verify: " + check.seal.problem);
       }
     }
     signatures = checks.size();
@@ -163,8 +163,8 @@ int Run(const Args& args) {
   json << "{\"runs\":" << args.runs << "," << StatsJson("seal_ms", seal_ms) << ","
        << StatsJson("countersign_ms", countersign_ms) << ","
        << StatsJson("seal_verify_ms", seal_verify_ms) << "," << StatsJson("verify_ms", verify_ms)
-       << ",\"sealed_bytes\":" << sealed.size() << ",\"countersigned_bytes\":"
-       << countersigned.size() << ",\"signatures\":" << signatures
+       << ",\"sealed_bytes\":" << sealed.size()
+       << ",\"countersigned_bytes\":" << countersigned.size() << ",\"signatures\":" << signatures
        << ",\"vmhwm_kb\":" << ProcStatusKb("VmHWM") << "}";
   std::cout << json.str() << std::endl;
   return 0;

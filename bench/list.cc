@@ -155,13 +155,15 @@ int Run(const Args& args) {
   VisitQuery day;
   day.from = args.day + "T00:00:00Z";
   day.to = NextDay(args.day) + "T00:00:00Z";
-  write("visits_day", Time(args, [&](std::string& next) {
-          Page<Visit> page = store->ListVisits(day);
-          next = page.next;
-          std::vector<std::string> ids;
-          for (const Visit& v : page.items) ids.push_back(v.id);
-          return ids;
-        }),
+  write("visits_day",
+        Time(args,
+             [&](std::string& next) {
+               Page<Visit> page = store->ListVisits(day);
+               next = page.next;
+               std::vector<std::string> ids;
+               for (const Visit& v : page.items) ids.push_back(v.id);
+               return ids;
+             }),
         ",\"from\":" + Quoted(day.from) + ",\"to\":" + Quoted(day.to));
   json << ",\"vmhwm_kb\":" << ProcStatusKb("VmHWM") << "}";
   std::cout << json.str() << std::endl;

@@ -97,19 +97,21 @@ std::string UtcSecondsAgo(long seconds_ago) {
 // The patient of visit k (see the top of the file). No name is a
 // substring of another, so a search for one matches only its own visits.
 const char* const kFirstNames[] = {
-    "Amara", "Bruno", "Chiara", "Dmitri", "Elena", "Farid", "Greta", "Hiroshi", "Ines", "Jonas",
-    "Kalani", "Lucia", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Sigrid", "Tamsin",
-    "Ugo", "Vera", "Wanjiru", "Xavier", "Yara", "Zeno", "Anouk", "Bastien", "Carmen", "Desmond",
-    "Esther", "Fintan", "Giulia", "Hamish", "Ingrid", "Jovan", "Keiko", "Leopold", "Marisol",
-    "Niamh"};
+    "Amara",   "Bruno",  "Chiara", "Dmitri",  "Elena",  "Farid",   "Greta",   "Hiroshi",
+    "Ines",    "Jonas",  "Kalani", "Lucia",   "Mateo",  "Nadia",   "Oskar",   "Priya",
+    "Quentin", "Rosa",   "Sigrid", "Tamsin",  "Ugo",    "Vera",    "Wanjiru", "Xavier",
+    "Yara",    "Zeno",   "Anouk",  "Bastien", "Carmen", "Desmond", "Esther",  "Fintan",
+    "Giulia",  "Hamish", "Ingrid", "Jovan",   "Keiko",  "Leopold", "Marisol", "Niamh"};
 const char* const kLastNames[] = {
-    "Okafor", "Lindqvist", "Moreau", "Takahashi", "Novak", "Haddad", "Fitzgerald", "Ramirez",
-    "Kowalski", "Abernathy", "Bianchi", "Castellanos", "Dubois", "Eriksen", "Ferreira", "Gallagher",
-    "Horvath", "Iwasaki", "Jablonski", "Kuznetsova", "Lombardi", "Mbeki", "Nakamura", "Oyelaran",
-    "Petrovic", "Quispe", "Rasmussen", "Szabo", "Thorvaldsen", "Urquhart", "Vasquez", "Whitfield",
-    "Xiong", "Yamamoto", "Zielinski", "Achterberg", "Bergstrom", "Cardenas", "Delacroix",
-    "Esposito", "Fonseca", "Grabowski", "Hakimi", "Ivanova", "Jaramillo", "Kristiansen",
-    "Lindgren", "Montague", "Nieminen", "Ortega"};
+    "Okafor",     "Lindqvist",  "Moreau",    "Takahashi",   "Novak",       "Haddad",
+    "Fitzgerald", "Ramirez",    "Kowalski",  "Abernathy",   "Bianchi",     "Castellanos",
+    "Dubois",     "Eriksen",    "Ferreira",  "Gallagher",   "Horvath",     "Iwasaki",
+    "Jablonski",  "Kuznetsova", "Lombardi",  "Mbeki",       "Nakamura",    "Oyelaran",
+    "Petrovic",   "Quispe",     "Rasmussen", "Szabo",       "Thorvaldsen", "Urquhart",
+    "Vasquez",    "Whitfield",  "Xiong",     "Yamamoto",    "Zielinski",   "Achterberg",
+    "Bergstrom",  "Cardenas",   "Delacroix", "Esposito",    "Fonseca",     "Grabowski",
+    "Hakimi",     "Ivanova",    "Jaramillo", "Kristiansen", "Lindgren",    "Montague",
+    "Nieminen",   "Ortega"};
 constexpr long kFirst = sizeof kFirstNames / sizeof kFirstNames[0];
 constexpr long kLast = sizeof kLastNames / sizeof kLastNames[0];
 
@@ -160,8 +162,7 @@ int RunVisits(const Args& args) {
     t.pdf = *store->FindPdf(t.first_id);
     if (t.record.needs_review) {
       t.countersigned_pdf = CountersignPdf(
-          t.pdf, seal,
-          {"Dr Bench", "proceed", "", UtcNow(), test::SampleSignature()});
+          t.pdf, seal, {"Dr Bench", "proceed", "", UtcNow(), test::SampleSignature()});
       t.countersigned_sha256 = Sha256Hex(t.countersigned_pdf);
     }
     templates.push_back(std::move(t));
@@ -207,8 +208,13 @@ int RunVisits(const Args& args) {
       ++pending;
       continue;
     }
-    Review review{id, "proceed", "", "tok_bench", "Dr Bench",
-                  UtcSecondsAgo(ago > 600 ? ago - 600 : 0), t.countersigned_sha256};
+    Review review{id,
+                  "proceed",
+                  "",
+                  "tok_bench",
+                  "Dr Bench",
+                  UtcSecondsAgo(ago > 600 ? ago - 600 : 0),
+                  t.countersigned_sha256};
     if (!store->PutReview(review, t.countersigned_pdf, "bench")) {
       throw std::runtime_error("review of " + id + " not stored");
     }
@@ -217,10 +223,9 @@ int RunVisits(const Args& args) {
   std::cout << "{\"submissions\":" << store->CountSubmissions() << ",\"visits\":" << visits
             << ",\"forms\":" << templates.size() << ",\"needs_review\":" << needing
             << ",\"reviews\":" << reviews << ",\"pending\":" << pending
-            << ",\"pdf_bytes\":" << templates.front().pdf.size()
-            << ",\"surname\":\"" << kLastNames[(args.visits / 2) % kLast]
-            << "\",\"one_patient\":\"" << middle_name << "\",\"day\":\"" << middle_day
-            << "\"}" << std::endl;
+            << ",\"pdf_bytes\":" << templates.front().pdf.size() << ",\"surname\":\""
+            << kLastNames[(args.visits / 2) % kLast] << "\",\"one_patient\":\"" << middle_name
+            << "\",\"day\":\"" << middle_day << "\"}" << std::endl;
   return 0;
 }
 

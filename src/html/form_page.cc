@@ -117,9 +117,9 @@ std::string TextField(const Field& f, bool required_tag, const Prefill& prefill)
   std::string open = BoxOpen("div", f) + (value.empty() ? "" : " data-prefilled") + ">\n";
   // "required" means nothing to a patient who cannot change the value.
   bool tag = required_tag && value.empty();
-  return open + "<label" + HtmlAttr("for", ControlId(f)) + ">" + LabelText(f, tag) +
-         "</label>\n" + (value.empty() ? Hint(f) : PrefilledHint(f)) + TextControl(f, value) +
-         ErrorSlot(f) + "</div>\n";
+  return open + "<label" + HtmlAttr("for", ControlId(f)) + ">" + LabelText(f, tag) + "</label>\n" +
+         (value.empty() ? Hint(f) : PrefilledHint(f)) + TextControl(f, value) + ErrorSlot(f) +
+         "</div>\n";
 }
 
 std::string OptionInput(const Field& f, const Option& option, const char* input_type) {
@@ -242,8 +242,8 @@ std::string FormClose(const VisitFormOptions* visit) {
 // "Form 2 of 3", read out with the heading it sits above; the bar fills
 // a third per form of three, this one included.
 std::string Progress(const VisitFormOptions& visit) {
-  std::string text = "Form " + std::to_string(visit.position) + " of " +
-                     std::to_string(visit.count);
+  std::string text =
+      "Form " + std::to_string(visit.position) + " of " + std::to_string(visit.count);
   return "<div class=\"ck-progress\">\n<p id=\"ck-step\">" + text +
          "</p>\n<progress aria-labelledby=\"ck-step\"" +
          HtmlAttr("max", std::to_string(visit.count)) +

@@ -94,8 +94,9 @@ std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSetti
   std::string out = HtmlPageStart({"en", "Forms"}, clinic);
   out += "<h1>Forms</h1>\n";
   if (options.staff_link) {
-    out += "<p class=\"ck-links ck-to-desk\"><a class=\"ck-btn\" href=\"/staff\">Open the staff "
-           "desk</a></p>\n";
+    out +=
+        "<p class=\"ck-links ck-to-desk\"><a class=\"ck-btn\" href=\"/staff\">Open the staff "
+        "desk</a></p>\n";
   }
   if (forms.empty()) return out + "<p>No forms are installed yet.</p>\n" + HtmlPageEnd();
   out += "<p class=\"ck-note\">Fill in a form on this device, or print a blank copy.</p>\n";
@@ -139,8 +140,7 @@ std::vector<std::string_view> AssetNames() {
 std::string RenderNoticePage(const ClinicSettings& clinic, const std::string& title,
                              const std::string& message) {
   return HtmlPageStart({"en", title}, clinic) + "<div class=\"ck-notice\">\n<h1>" +
-         HtmlEscape(title) + "</h1>\n" + HtmlElement("p", "", message) + "</div>\n" +
-         HtmlPageEnd();
+         HtmlEscape(title) + "</h1>\n" + HtmlElement("p", "", message) + "</div>\n" + HtmlPageEnd();
 }
 
 std::string RenderKioskPage(const ClinicSettings& clinic) {

@@ -17,8 +17,8 @@ std::string HtmlAttr(std::string_view name, std::string_view value);
 std::string HtmlElement(std::string_view tag, std::string_view css_class, std::string_view text);
 
 struct PageHead {
-  std::string_view lang;    // BCP 47 tag for <html lang>
-  std::string_view title;   // shown before the clinic name in <title>
+  std::string_view lang;         // BCP 47 tag for <html lang>
+  std::string_view title;        // shown before the clinic name in <title>
   std::string_view script = {};  // a module under /assets/ ("consentkit.js"); empty: none
   // Staff pages: a wider layout and /assets/staff.css on top of the
   // patient pages' stylesheet, so patients' tablets never load it.

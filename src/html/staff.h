@@ -43,9 +43,7 @@ struct DeskFilters {
   std::string review;    // pending or done
   std::string q;         // part of a name, or a date of birth
   // A filter only submissions have: the desk lists submissions, not visits.
-  bool SelectsSubmissions() const {
-    return !form.empty() || !outcome.empty() || !review.empty();
-  }
+  bool SelectsSubmissions() const { return !form.empty() || !outcome.empty() || !review.empty(); }
 };
 
 struct DeskPage {
@@ -55,14 +53,14 @@ struct DeskPage {
   // bound). `today`: the default view, no filter given.
   std::string first_day, last_day;
   bool today = false;
-  std::string error;  // a filter that could not be read; nothing is listed then
+  std::string error;           // a filter that could not be read; nothing is listed then
   std::vector<FormPtr> forms;  // packet order: the new-visit form and the form filter
   std::vector<DeskTablet> tablets;
   std::vector<VisitStatus> visits;                     // unless filters.SelectsSubmissions()
   std::map<std::string, std::vector<Invite>> invites;  // active ones, by visit id
   std::vector<ListedSubmission> submissions;           // if filters.SelectsSubmissions()
-  std::string next_url;          // "Next page"; empty on the last page
-  std::string created_visit_id;  // just created here: announced and marked
+  std::string next_url;                                // "Next page"; empty on the last page
+  std::string created_visit_id;                        // just created here: announced and marked
 };
 
 // GET /staff. /assets/staff.js creates visits, hands them to tablets and

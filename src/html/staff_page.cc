@@ -82,8 +82,8 @@ std::string StateBadge(FormState state, const std::optional<SubmissionRecord>& r
     case FormState::kReviewed:
       break;
   }
-  std::string decision = record && record->review ? ": " + DecisionText(record->review->decision)
-                                                   : "";
+  std::string decision =
+      record && record->review ? ": " + DecisionText(record->review->decision) : "";
   return Badge("ck-s-reviewed", "State", "Reviewed" + decision);
 }
 
@@ -102,11 +102,10 @@ std::string Reasons(const std::vector<std::string>& reasons) {
 // The links every staff page carries; `current` is marked for screen readers.
 std::string StaffNav(const std::string& current, bool may_review) {
   auto link = [&current](const std::string& href, const char* text) {
-    return "<a" + HtmlAttr("href", href) + (href == current ? " aria-current=\"page\"" : "") +
-           ">" + text + "</a>\n";
+    return "<a" + HtmlAttr("href", href) + (href == current ? " aria-current=\"page\"" : "") + ">" +
+           text + "</a>\n";
   };
-  std::string out = "<nav class=\"ck-nav\" aria-label=\"Staff pages\">\n" +
-                    link("/staff", "Desk");
+  std::string out = "<nav class=\"ck-nav\" aria-label=\"Staff pages\">\n" + link("/staff", "Desk");
   if (may_review) out += link("/staff/review", "Review queue");
   return out + link("/", "Forms") + "</nav>\n";
 }
@@ -151,8 +150,8 @@ std::string NewVisitForm(const std::vector<FormPtr>& forms) {
       "<div class=\"ck-nv-who\">\n";
   out += NewVisitInput("patient.name", "nv-name", "Patient&#39;s full name",
                        " type=\"text\" maxlength=\"200\" required");
-  out += NewVisitInput("patient.date_of_birth", "nv-dob", "Date of birth",
-                       " type=\"date\" required");
+  out +=
+      NewVisitInput("patient.date_of_birth", "nv-dob", "Date of birth", " type=\"date\" required");
   out += NewVisitInput("patient.number", "nv-number", "Clinic patient number (optional)",
                        " type=\"text\" maxlength=\"40\" spellcheck=\"false\"");
   out += "</div>\n" + FormCheckboxes(forms);
@@ -276,9 +275,9 @@ bool AnySubmitted(const VisitStatus& status) {
 }
 
 std::size_t DoneCount(const VisitStatus& status) {
-  return static_cast<std::size_t>(std::count_if(
-      status.forms.begin(), status.forms.end(),
-      [](const VisitForm& f) { return f.state != FormState::kNotStarted; }));
+  return static_cast<std::size_t>(
+      std::count_if(status.forms.begin(), status.forms.end(),
+                    [](const VisitForm& f) { return f.state != FormState::kNotStarted; }));
 }
 
 std::string VisitActions(const VisitStatus& status, const DeskPage& page) {
@@ -287,13 +286,14 @@ std::string VisitActions(const VisitStatus& status, const DeskPage& page) {
   std::string out = "<div class=\"ck-visit-actions\">\n";
   if (!all_done) {
     out += TabletPicker(id, page.tablets);
-    out += "<button type=\"button\" class=\"ck-btn2\" data-action=\"invite\">Invite to fill on "
-           "their phone</button>\n";
+    out +=
+        "<button type=\"button\" class=\"ck-btn2\" data-action=\"invite\">Invite to fill on "
+        "their phone</button>\n";
   }
   out += NewTabLink("/staff/visits/" + id + "/blank.pdf", "Print blank packet", "ck-btn2");
   if (AnySubmitted(status)) {
-    out += "\n" + NewTabLink("/staff/visits/" + id + "/packet.pdf", "Print signed packet",
-                             "ck-btn2");
+    out +=
+        "\n" + NewTabLink("/staff/visits/" + id + "/packet.pdf", "Print signed packet", "ck-btn2");
   }
   return out + "\n</div>\n";
 }
@@ -329,8 +329,7 @@ std::string SubmissionItem(const ListedSubmission& s) {
                     HtmlAttr("href", "/staff/submissions/" + r.id) + ">" + HtmlEscape(who) +
                     "</a></h3>\n" + HtmlElement("p", "ck-sub-form", s.form_title);
   std::string meta = s.patient ? PatientLine(*s.patient) + " · " : "";
-  out += "<p class=\"ck-meta\">" + HtmlEscape(meta) + "received " + Time(r.received_at) +
-         "</p>\n";
+  out += "<p class=\"ck-meta\">" + HtmlEscape(meta) + "received " + Time(r.received_at) + "</p>\n";
   out += "<p class=\"ck-badges\">" + StateBadge(StateOfRecord(r), r) + OutcomeBadge(r.outcome) +
          (r.needs_review && !r.review && r.outcome == Outcome::kSuitable
               ? Badge("ck-s-review", "Waiting for", "Countersignature")
@@ -350,8 +349,8 @@ std::string SubmissionList(const std::vector<ListedSubmission>& items, const cha
 
 std::string NextLink(const std::string& url) {
   if (url.empty()) return "";
-  return "<p class=\"ck-links ck-next\"><a class=\"ck-btn2\" rel=\"next\"" +
-         HtmlAttr("href", url) + ">Next page</a></p>\n";
+  return "<p class=\"ck-links ck-next\"><a class=\"ck-btn2\" rel=\"next\"" + HtmlAttr("href", url) +
+         ">Next page</a></p>\n";
 }
 
 std::string CreatedNotice(const DeskPage& page) {
@@ -376,10 +375,10 @@ std::string RangeText(const DeskPage& page) {
 
 std::string DeskResults(const DeskPage& page) {
   bool subs = page.filters.SelectsSubmissions();
-  std::string out = "<section class=\"ck-results\" aria-labelledby=\"list-title\">\n<h2 "
-                    "id=\"list-title\">" +
-                    std::string(subs ? "Forms" : "Visits") + ", " + HtmlEscape(RangeText(page)) +
-                    "</h2>\n";
+  std::string out =
+      "<section class=\"ck-results\" aria-labelledby=\"list-title\">\n<h2 "
+      "id=\"list-title\">" +
+      std::string(subs ? "Forms" : "Visits") + ", " + HtmlEscape(RangeText(page)) + "</h2>\n";
   if (!page.error.empty()) {
     out += HtmlElement("p", "ck-banner", page.error);
   } else if (subs) {
@@ -410,11 +409,13 @@ std::string Row(const char* term, const std::string& html) {
 }
 
 std::string PatientSection(const RecordPage& page) {
-  std::string out = "<section class=\"ck-card\" aria-labelledby=\"r-patient\">\n<h2 "
-                    "id=\"r-patient\">Patient</h2>\n";
+  std::string out =
+      "<section class=\"ck-card\" aria-labelledby=\"r-patient\">\n<h2 "
+      "id=\"r-patient\">Patient</h2>\n";
   if (!page.visit) {
-    return out + "<p>This form was filled on its own, without a visit: the patient&#39;s name "
-                 "is in the PDF.</p>\n</section>\n";
+    return out +
+           "<p>This form was filled on its own, without a visit: the patient&#39;s name "
+           "is in the PDF.</p>\n</section>\n";
   }
   const Patient& p = page.visit->patient;
   out += "<dl class=\"ck-dl\">\n" + Row("Name", HtmlEscape(p.name)) +
@@ -426,24 +427,27 @@ std::string PatientSection(const RecordPage& page) {
 
 std::string RecordSection(const ListedSubmission& s) {
   const SubmissionRecord& r = s.record;
-  std::string out = "<section class=\"ck-card\" aria-labelledby=\"r-record\">\n<h2 "
-                    "id=\"r-record\">Record</h2>\n<dl class=\"ck-dl\">\n";
-  out += Row("Form", HtmlEscape(s.form_title + " (" + r.form_id + ", version " + r.form_version +
-                                ")"));
+  std::string out =
+      "<section class=\"ck-card\" aria-labelledby=\"r-record\">\n<h2 "
+      "id=\"r-record\">Record</h2>\n<dl class=\"ck-dl\">\n";
+  out += Row("Form",
+             HtmlEscape(s.form_title + " (" + r.form_id + ", version " + r.form_version + ")"));
   out += Row("Received", Time(r.received_at)) + Row("Reference", HtmlEscape(r.id));
-  out += Row("Sealed original", "<code class=\"ck-hash\">SHA-256 " + HtmlEscape(r.pdf_sha256) +
-                                    "</code>");
+  out += Row("Sealed original",
+             "<code class=\"ck-hash\">SHA-256 " + HtmlEscape(r.pdf_sha256) + "</code>");
   out += "</dl>\n<p class=\"ck-links\">" +
-         NewTabLink("/api/v1/submissions/" + r.id + ".pdf", "Open the sealed PDF", "ck-btn") + "</p>\n";
+         NewTabLink("/api/v1/submissions/" + r.id + ".pdf", "Open the sealed PDF", "ck-btn") +
+         "</p>\n";
   return out + "</section>\n";
 }
 
 std::string ScreeningSection(const SubmissionRecord& r) {
-  std::string out = "<section class=\"ck-card\" aria-labelledby=\"r-screening\">\n<h2 "
-                    "id=\"r-screening\">Screening</h2>\n<p class=\"ck-badges\">" +
-                    OutcomeBadge(r.outcome) + "</p>\n";
-  out += r.reasons.empty() ? "<p class=\"ck-note\">No rule gave a reason.</p>\n"
-                           : Reasons(r.reasons);
+  std::string out =
+      "<section class=\"ck-card\" aria-labelledby=\"r-screening\">\n<h2 "
+      "id=\"r-screening\">Screening</h2>\n<p class=\"ck-badges\">" +
+      OutcomeBadge(r.outcome) + "</p>\n";
+  out +=
+      r.reasons.empty() ? "<p class=\"ck-note\">No rule gave a reason.</p>\n" : Reasons(r.reasons);
   return out + "</section>\n";
 }
 
@@ -452,9 +456,9 @@ std::string ReviewDone(const Review& review) {
                     Row("Decision", HtmlEscape(DecisionText(review.decision))) +
                     Row("Note", review.note.empty() ? "<span class=\"ck-note\">None</span>"
                                                     : HtmlEscape(review.note));
-  out += Row("Practitioner", HtmlEscape(review.practitioner_name.empty()
-                                            ? review.practitioner
-                                            : review.practitioner_name));
+  out +=
+      Row("Practitioner", HtmlEscape(review.practitioner_name.empty() ? review.practitioner
+                                                                      : review.practitioner_name));
   out += Row("Countersigned", Time(review.reviewed_at));
   out += Row("Countersigned PDF",
              "<code class=\"ck-hash\">SHA-256 " + HtmlEscape(review.pdf_sha256) + "</code>");
@@ -468,27 +472,29 @@ std::string DecisionOption(const char* value, const char* text) {
 }
 
 std::string ReviewForm(const std::string& submission_id) {
-  std::string out = "<form class=\"ck-form ck-review\" id=\"ck-review\" novalidate "
-                    "autocomplete=\"off\"" +
-                    HtmlAttr("data-review-url", "/api/v1/submissions/" + submission_id + "/review") +
-                    ">\n";
-  out += "<fieldset class=\"ck-field\" data-field=\"decision\" data-type=\"choice\" "
-         "data-required aria-describedby=\"e-decision\">\n<legend>Decision</legend>\n"
-         "<div class=\"ck-opts\">\n" +
-         DecisionOption("proceed", "Proceed with treatment") +
-         DecisionOption("defer", "Defer treatment") +
-         DecisionOption("decline", "Decline treatment") +
-         "</div>\n<p class=\"ck-error\" id=\"e-decision\"></p>\n</fieldset>\n";
-  out += "<div class=\"ck-field\" data-field=\"note\" data-type=\"textarea\">\n<label "
-         "for=\"f-note\">Note (optional)</label>\n<textarea id=\"f-note\" name=\"note\" rows=\"4\" "
-         "maxlength=\"2000\" aria-describedby=\"e-note\"></textarea>\n<p class=\"ck-error\" "
-         "id=\"e-note\"></p>\n</div>\n";
-  out += "<div class=\"ck-field\" data-field=\"signature\" data-type=\"signature\" "
-         "data-required>\n" +
-         SignaturePadMarkup("signature", "Your signature",
-                            "Sign with your finger, a stylus or a mouse. It is added to the "
-                            "sealed PDF with your name, the decision and the time.") +
-         "</div>\n";
+  std::string out =
+      "<form class=\"ck-form ck-review\" id=\"ck-review\" novalidate "
+      "autocomplete=\"off\"" +
+      HtmlAttr("data-review-url", "/api/v1/submissions/" + submission_id + "/review") + ">\n";
+  out +=
+      "<fieldset class=\"ck-field\" data-field=\"decision\" data-type=\"choice\" "
+      "data-required aria-describedby=\"e-decision\">\n<legend>Decision</legend>\n"
+      "<div class=\"ck-opts\">\n" +
+      DecisionOption("proceed", "Proceed with treatment") +
+      DecisionOption("defer", "Defer treatment") + DecisionOption("decline", "Decline treatment") +
+      "</div>\n<p class=\"ck-error\" id=\"e-decision\"></p>\n</fieldset>\n";
+  out +=
+      "<div class=\"ck-field\" data-field=\"note\" data-type=\"textarea\">\n<label "
+      "for=\"f-note\">Note (optional)</label>\n<textarea id=\"f-note\" name=\"note\" rows=\"4\" "
+      "maxlength=\"2000\" aria-describedby=\"e-note\"></textarea>\n<p class=\"ck-error\" "
+      "id=\"e-note\"></p>\n</div>\n";
+  out +=
+      "<div class=\"ck-field\" data-field=\"signature\" data-type=\"signature\" "
+      "data-required>\n" +
+      SignaturePadMarkup("signature", "Your signature",
+                         "Sign with your finger, a stylus or a mouse. It is added to the "
+                         "sealed PDF with your name, the decision and the time.") +
+      "</div>\n";
   return out +
          "<div class=\"ck-banner\" id=\"ck-banner\" role=\"alert\"></div>\n<button "
          "type=\"submit\" class=\"ck-btn ck-submit\">Countersign</button>\n</form>\n";
@@ -496,8 +502,9 @@ std::string ReviewForm(const std::string& submission_id) {
 
 std::string ReviewSection(const RecordPage& page) {
   const SubmissionRecord& r = page.submission.record;
-  std::string out = "<section class=\"ck-card\" aria-labelledby=\"r-review\">\n<h2 "
-                    "id=\"r-review\">Practitioner review</h2>\n";
+  std::string out =
+      "<section class=\"ck-card\" aria-labelledby=\"r-review\">\n<h2 "
+      "id=\"r-review\">Practitioner review</h2>\n";
   if (r.review) return out + ReviewDone(*r.review) + "</section>\n";
   if (page.review_form) return out + ReviewForm(r.id) + "</section>\n";
   const char* text = r.needs_review ? "Waiting for a practitioner to review and countersign."
@@ -511,27 +518,28 @@ std::string RenderDeskPage(const DeskPage& page, const ClinicSettings& clinic) {
   std::string out = StaffPageStart(clinic, "Staff desk", "/staff", page.may_review);
   out += "<h1>Staff desk</h1>\n" + CreatedNotice(page);
   if (page.may_review) {
-    out += "<p class=\"ck-note\">Forms waiting for you are in the <a href=\"/staff/review\">review "
-           "queue</a>.</p>\n";
+    out +=
+        "<p class=\"ck-note\">Forms waiting for you are in the <a href=\"/staff/review\">review "
+        "queue</a>.</p>\n";
   }
-  out += "<div class=\"ck-desk-tools\">\n" + NewVisitForm(page.forms) + FilterForm(page) +
-         "</div>\n";
+  out +=
+      "<div class=\"ck-desk-tools\">\n" + NewVisitForm(page.forms) + FilterForm(page) + "</div>\n";
   return out + DeskResults(page) + SlipTemplate(clinic) + HtmlPageEnd();
 }
 
 std::string RenderReviewQueuePage(const ReviewQueuePage& page, const ClinicSettings& clinic) {
   std::string out = StaffPageStart(clinic, "Review queue", "/staff/review", true);
-  out += "<h1>Review queue</h1>\n<p class=\"ck-note\">Forms whose answers need a practitioner, "
-         "and consent forms waiting for your countersignature. Newest first.</p>\n";
+  out +=
+      "<h1>Review queue</h1>\n<p class=\"ck-note\">Forms whose answers need a practitioner, "
+      "and consent forms waiting for your countersignature. Newest first.</p>\n";
   out += SubmissionList(page.items, "Nothing is waiting for review.");
   return out + NextLink(page.next_url) + HtmlPageEnd();
 }
 
 std::string RenderRecordPage(const RecordPage& page, const ClinicSettings& clinic) {
   const ListedSubmission& s = page.submission;
-  std::string out =
-      StaffPageStart(clinic, s.form_title, "/staff/submissions/" + s.record.id,
-                     page.show_queue_link);
+  std::string out = StaffPageStart(clinic, s.form_title, "/staff/submissions/" + s.record.id,
+                                   page.show_queue_link);
   out += "<h1>" + HtmlEscape(s.form_title) + "</h1>\n<p class=\"ck-meta\">" +
          HtmlEscape(s.patient ? s.patient->name + " · " : "") + "received " +
          Time(s.record.received_at) + "</p>\n";

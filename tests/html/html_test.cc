@@ -23,11 +23,11 @@ using test::ControlsByName;
 using test::CountOf;
 using test::FieldBox;
 using test::HasAttr;
-using test::Tag;
-using test::TagsNamed;
 using test::MustLoadShipped;
 using test::MustLoadXml;
 using test::ShippedForms;
+using test::Tag;
+using test::TagsNamed;
 using test::TestClinic;
 
 // A definition with an attack string in every kind of text it carries.
@@ -217,10 +217,9 @@ TEST_CASE("DefinitionTextIsEscapedEverywhere") {
 }
 
 TEST_CASE("PagesReferOnlyToTheServersOwnAssets") {
-  std::vector<std::string> pages = {RenderIndexPage(ShippedForms(), TestClinic(), {true}),
-                                    RenderKioskPage(TestClinic()),
-                                    RenderVisitDonePage(TestClinic(), VisitChannel::kKiosk),
-                                    RenderPairPage(TestClinic(), "")};
+  std::vector<std::string> pages = {
+      RenderIndexPage(ShippedForms(), TestClinic(), {true}), RenderKioskPage(TestClinic()),
+      RenderVisitDonePage(TestClinic(), VisitChannel::kKiosk), RenderPairPage(TestClinic(), "")};
   for (const FormPtr& form : ShippedForms()) pages.push_back(RenderFormPage(*form, TestClinic()));
   for (std::string_view name : AssetNames()) {
     CAPTURE(name);

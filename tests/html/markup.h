@@ -103,12 +103,12 @@ inline void CheckIdsAreUniqueAndResolve(const std::string& page) {
     CHECK_MESSAGE(ids.insert((*it)[1]).second, "duplicate id " << (*it)[1]);
   }
   std::regex refs("\\saria-(?:describedby|labelledby)=\"([^\"]*)\"");
-  for (auto it = std::sregex_iterator(page.begin(), page.end(), refs);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), refs); it != std::sregex_iterator();
+       ++it) {
     std::string list = (*it)[1];
     std::regex word("[^ ]+");
-    for (auto w = std::sregex_iterator(list.begin(), list.end(), word);
-         w != std::sregex_iterator(); ++w) {
+    for (auto w = std::sregex_iterator(list.begin(), list.end(), word); w != std::sregex_iterator();
+         ++w) {
       CHECK_MESSAGE(ids.count(w->str()) == 1, "aria reference to missing id " << w->str());
     }
   }
@@ -135,8 +135,8 @@ inline void CheckOnlyOwnUrls(const std::string& page) {
   CHECK(page.find("http://") == std::string::npos);
   CHECK(page.find("https://") == std::string::npos);
   std::regex link("\\s(?:src|href|action|data-[a-z-]*url)=\"([^\"]*)\"");
-  for (auto it = std::sregex_iterator(page.begin(), page.end(), link);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), link); it != std::sregex_iterator();
+       ++it) {
     std::string url = (*it)[1];
     CAPTURE(url);
     bool same_origin = !url.empty() && url[0] == '/' && (url.size() == 1 || url[1] != '/');

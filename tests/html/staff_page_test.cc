@@ -42,10 +42,12 @@ SubmissionRecord Record(const std::string& id, const std::string& form_id, Outco
 // consent reviewed, aftercare not started.
 VisitStatus SampleVisit(const std::string& name = "Zoë Muñoz") {
   VisitStatus status;
-  status.visit = {"vis_0123456789abcdef01234567", "2026-11-23T09:00:00Z", "tok_staff",
-                  {name, "1990-04-02", "A-1234"}, {}};
-  const char* ids[] = {"microneedling-intake", "microneedling-consent",
-                       "microneedling-aftercare"};
+  status.visit = {"vis_0123456789abcdef01234567",
+                  "2026-11-23T09:00:00Z",
+                  "tok_staff",
+                  {name, "1990-04-02", "A-1234"},
+                  {}};
+  const char* ids[] = {"microneedling-intake", "microneedling-consent", "microneedling-aftercare"};
   for (const char* id : ids) {
     VisitForm f;
     f.form_id = id;
@@ -65,8 +67,8 @@ VisitStatus SampleVisit(const std::string& name = "Zoë Muñoz") {
   status.forms[1].submission =
       Record("22222222-2222-4222-8222-222222222222", ids[1], Outcome::kSuitable);
   status.forms[1].submission->review =
-      Review{status.forms[1].submission->id, "proceed", "", "tok_dr", "Dr. Okafor",
-             "2026-11-23T11:00:00Z", std::string(64, 'b')};
+      Review{status.forms[1].submission->id, "proceed",           "", "tok_dr", "Dr. Okafor",
+             "2026-11-23T11:00:00Z",         std::string(64, 'b')};
   return status;
 }
 
@@ -315,9 +317,13 @@ TEST_CASE("APractitionerGetsTheReviewForm") {
 TEST_CASE("AReviewedRecordShowsTheDecision") {
   RecordPage record = SampleRecord(true);
   record.review_form = false;
-  record.submission.record.review =
-      Review{record.submission.record.id, "decline", "Wait until <after> the pregnancy",
-             "tok_dr", "Dr. Okafor", "2026-11-23T11:00:00Z", std::string(64, 'c')};
+  record.submission.record.review = Review{record.submission.record.id,
+                                           "decline",
+                                           "Wait until <after> the pregnancy",
+                                           "tok_dr",
+                                           "Dr. Okafor",
+                                           "2026-11-23T11:00:00Z",
+                                           std::string(64, 'c')};
   std::string page = RenderRecordPage(record, TestClinic());
   CHECK(page.find("<dd>Decline</dd>") != std::string::npos);
   CHECK(page.find("<dd>Wait until &lt;after&gt; the pregnancy</dd>") != std::string::npos);

@@ -43,9 +43,9 @@ std::string IntakePage(const VisitFormOptions& options) {
 // Words and markup that would tell a patient what staff see.
 void CheckNoClinicalContent(const std::string& page) {
   // ("reason" alone is fair: a consent form may say "you need not give a reason".)
-  for (std::string word : {"outcome", "Outcome", "Reasons", "Suitable", "Deferred",
-                           "practitioner-review", "Practitioner review", "/api/v1/submissions/",
-                           "/staff", ".pdf", "For clinic staff"}) {
+  for (std::string word :
+       {"outcome", "Outcome", "Reasons", "Suitable", "Deferred", "practitioner-review",
+        "Practitioner review", "/api/v1/submissions/", "/staff", ".pdf", "For clinic staff"}) {
     CAPTURE(word);
     CHECK(page.find(word) == std::string::npos);
   }
@@ -166,7 +166,8 @@ TEST_CASE("PatientPagesCarryNoClinicalContent") {
   for (const std::string& page : pages) {
     CheckNoClinicalContent(page);
     // Not even the words a rule gives as its reason.
-    for (const Rule& rule : intake->rules) CHECK(page.find(HtmlEscape(rule.reason)) == std::string::npos);
+    for (const Rule& rule : intake->rules)
+      CHECK(page.find(HtmlEscape(rule.reason)) == std::string::npos);
   }
 }
 
