@@ -316,7 +316,7 @@ void Record(Site& site, Exchange& ex, std::string id) {
   RecordPage page;
   page.visit = record->visit_id.empty() ? std::nullopt : store.FindVisit(record->visit_id);
   page.show_queue_link = Allows(ex.principal->role, Permission::kReview);
-  page.review_form = page.show_queue_link && !record->review;
+  page.review_form = page.show_queue_link && !record->review && record->needs_review;
   std::vector<SubmissionRecord> one;
   one.push_back(std::move(*record));
   page.submission = std::move(Listed(site, std::move(one)).front());
