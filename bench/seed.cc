@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -175,10 +176,15 @@ int RunVisits(const Args& args) {
   long visits = 0, reviews = 0, pending = 0, needing = 0;
   for (const Template& t : templates) pending += t.record.needs_review ? 1 : 0;
   std::string visit_id, middle_day, middle_name;
+  std::set<std::string> used;  // forms filled in the current visit
   for (long c = 0; c < copies; ++c) {
     long k = c * args.visits / copies;  // contiguous blocks, as even as can be
     long ago = (copies - c) * args.spacing_s;
-    if (k == visits) {  // the first copy of visit k: make the visit
+    const Template& t = templates[static_cast<std::size_t>(c) % templates.size()];
+    // A visit's form is filled once: patient k's next copy of a form they
+    // already filled is their next visit.
+    bool refill = !visit_id.empty() && used.count(t.form->id) && k + 1 == visits;
+    if (k == visits || refill) {  // the first copy of visit k, or k's next visit
       Visit visit;
       visit.id = "vis_" + RandomHex(12);
       visit.created_at = UtcSecondsAgo(ago + 60);
@@ -187,13 +193,14 @@ int RunVisits(const Args& args) {
       visit.form_ids = form_ids;
       store->AddVisit(visit, "bench");
       visit_id = visit.id;
-      if (k == args.visits / 2) {
+      used.clear();
+      if (!refill && k == args.visits / 2) {
         middle_day = visit.created_at.substr(0, 10);
         middle_name = visit.patient.name;
       }
-      ++visits;
+      if (!refill) ++visits;
     }
-    const Template& t = templates[static_cast<std::size_t>(c) % templates.size()];
+    used.insert(t.form->id);
     SubmissionRecord record = t.record;
     std::string id = RandomUuid(rng);
     record.id = id;
@@ -202,7 +209,9 @@ int RunVisits(const Args& args) {
     if (at != std::string::npos) record.content_json.replace(at, id.size(), id);
     record.content_sha256 = Sha256Hex(record.content_json);
     record.visit_id = visit_id;
-    store->Put(record, t.pdf, *t.form, "bench");
+    if (store->Put(record, t.pdf, *t.form, "bench").status != PutStatus::kStored) {
+      throw std::runtime_error("copy " + id + " not stored");
+    }
     if (!record.needs_review) continue;
     if (++needing % args.pending_every == 0) {
       ++pending;
