@@ -10,22 +10,6 @@
 import {add, fromServer, postJson, problemText, readJson} from './dom.js';
 import {isBigEnough, makePad, signatureValue} from './pad.js';
 
-// The sign-in page: a link "/pair#<token>" fills in and sends the token, so
-// the secret travels in the fragment (never logged) and then a cookie.
-(() => {
-  const pair = document.querySelector('form.ck-pair');
-  if (!pair) return;
-  const signIn = () => {
-    if (location.hash.length < 2) return;
-    pair.elements.token.value = decodeURIComponent(location.hash.slice(1));
-    history.replaceState(null, '', location.pathname);
-    pair.submit();
-  };
-  // A link opened on this very page only changes the fragment.
-  window.addEventListener('hashchange', signIn);
-  if (!document.querySelector('.ck-pair-error')) signIn();
-})();
-
 (() => {
   const form = document.querySelector('form[data-form-id]');
   if (!form) return;
@@ -74,6 +58,7 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
   // Asked when it has no condition, or its condition holds and the field it
   // depends on is itself asked (as IsRelevant() on the server).
   function relevant(box, hops = 0) {
+    if ('witnessLocked' in box.dataset) return false;  // not asked until staff unlock it
     const when = box.dataset.when;
     if (!when) return true;
     const target = boxes.get(when);
@@ -324,6 +309,10 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
       const back = () => location.replace('/kiosk');
       postJson('/api/v1/kiosk/done', {}, SEND_TIMEOUT_MS).then(back, back);
     }));
+  }
+  // A witness part waits for staff to unlock it (loaded only then).
+  if (form.querySelector('[data-witness-locked]')) {
+    import('./witness.js').then(w => w.awaitWitness(form, applyConditions));
   }
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);

@@ -228,7 +228,35 @@ function printSlip(card) {
   window.print();
 }
 
-const ACTIONS = {handoff, invite, revoke, 'print-slip': printSlip};
+// The witness step of one form: unlocked with the witness in the room, so
+// the patient's screen shows the witness's part; locked again by mistake.
+function witnessStep(unlock) {
+  return (card, button) => {
+    const form = button.dataset.form;
+    const url = `/api/v1/visits/${card.dataset.visit}/witness${unlock ? '' : '/lock'}`;
+    return post(card, url, {form}, body => {
+      const holder = button.closest('.ck-witness');
+      const w = body.witness;
+      holder.textContent = w.unlocked
+          ? `Witness step unlocked by ${w.unlocked_by_name}, ${localTime(w.unlocked_at)} `
+          : 'Witness step locked ';
+      const again = add(holder, 'button', w.unlocked ? 'Lock witness step' : 'Unlock witness step',
+                        'ck-btn2');
+      again.type = 'button';
+      again.dataset.action = w.unlocked ? 'witness-lock' : 'witness';
+      again.dataset.form = form;
+      say(card, w.unlocked
+          ? 'Witness step unlocked: the patient’s screen shows the witness’s part within a few seconds.'
+          : 'Witness step locked again.');
+      again.focus();
+    });
+  };
+}
+
+const ACTIONS = {
+  handoff, invite, revoke, 'print-slip': printSlip,
+  witness: witnessStep(true), 'witness-lock': witnessStep(false),
+};
 
 function bindVisitCards() {
   document.addEventListener('click', event => {

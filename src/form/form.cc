@@ -104,6 +104,11 @@ const Field* FormDefinition::FindField(const std::string& field_id) const {
   return nullptr;
 }
 
+bool FormDefinition::HasWitnessStep() const {
+  return std::any_of(fields.begin(), fields.end(),
+                     [](const Field& f) { return f.IsWitnessStep(); });
+}
+
 std::vector<const Risk*> FormDefinition::Risks() const {
   std::vector<const Risk*> risks;
   for (const Section& section : sections) {

@@ -61,6 +61,10 @@ struct Field {
   // date fields kDateOfBirth.
   PatientFact prefill = PatientFact::kNone;
   int line = 0;  // where it was defined, for messages
+  // Part of the witness step (a role="witness" signature, or the witness's
+  // printed name): shown and accepted only once staff unlock that step for
+  // the visit, with the witness in the room.
+  bool IsWitnessStep() const { return role == SignerRole::kWitness; }
 };
 
 struct Risk {
@@ -120,6 +124,7 @@ struct FormDefinition {
   // Nullptr if no entry of `fields` has this id.
   const Field* FindField(const std::string& id) const;
   std::vector<const Risk*> Risks() const;
+  bool HasWitnessStep() const;
   std::string ShortHash() const { return sha256_hex.substr(0, 12); }
 };
 

@@ -507,9 +507,11 @@ Field Loader::ParseField(const XMLElement* e, bool question) {
                                       SignerRole::kNone);
   if (field.type == FieldType::kSignature && !e->Attribute("role")) {
     Error(e, "signature without a role", "role=\"patient\", \"practitioner\" or \"witness\"");
-  } else if (field.type != FieldType::kSignature && e->Attribute("role")) {
+  } else if (field.type != FieldType::kSignature && e->Attribute("role") &&
+             !(field.type == FieldType::kText && field.role == SignerRole::kWitness)) {
     AttributeError(e, "role", "role on a field that is not a signature",
-                   "role only on type=\"signature\"");
+                   "role only on type=\"signature\", or role=\"witness\" on the witness's "
+                   "printed name (type=\"text\")");
   }
   if (field.role == SignerRole::kPractitioner) {
     AttributeError(e, "role", "a practitioner signature on the patient's form",

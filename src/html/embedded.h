@@ -18,6 +18,8 @@ std::string_view EmbeddedPadJs();
 std::string_view EmbeddedIdleJs();
 std::string_view EmbeddedKioskJs();
 std::string_view EmbeddedStaffJs();
+std::string_view EmbeddedWitnessJs();
+std::string_view EmbeddedPairJs();
 
 }  // namespace consentkit
 

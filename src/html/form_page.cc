@@ -33,6 +33,13 @@ std::string Required(const Field& f) { return f.required ? " required" : ""; }
 // Patient facts a visit already knows, by the fact a field asks for.
 using Prefill = std::map<PatientFact, std::string>;
 
+// What a page knows beyond the definition.
+struct PageFacts {
+  Prefill prefill;
+  bool witness_unlocked = false;  // staff unlocked this form's witness step
+  bool in_visit = false;
+};
+
 constexpr char kPrefilledHint[] =
     "Filled in from your visit. If this is not right, please tell a member of staff.";
 
@@ -67,14 +74,19 @@ std::string ErrorSlot(const Field& f) {
 // `<tag class="ck-field" data-…`, left open for the caller's attributes. A
 // conditional field starts hidden: with nothing answered yet, no condition
 // holds; consentkit.js shows it when its answer arrives.
-std::string BoxOpen(std::string_view tag, const Field& f) {
+// A witness field starts hidden too while its step is locked
+// (data-witness-locked), until consentkit.js learns staff unlocked it.
+std::string BoxOpen(std::string_view tag, const Field& f, bool witness_locked = false) {
   std::string out = "<" + std::string(tag) + " class=\"ck-field\"" + HtmlAttr("data-field", f.id) +
                     HtmlAttr("data-type", ToString(f.type));
   if (f.required) out += " data-required";
+  if (f.IsWitnessStep())
+    out += witness_locked ? " data-witness data-witness-locked" : " data-witness";
   if (f.condition) {
-    out += HtmlAttr("data-when", f.condition->field_id) +
-           HtmlAttr("data-equals", f.condition->equals) + " hidden";
+    out +=
+        HtmlAttr("data-when", f.condition->field_id) + HtmlAttr("data-equals", f.condition->equals);
   }
+  if (f.condition || (f.IsWitnessStep() && witness_locked)) out += " hidden";
   return out;
 }
 
@@ -112,9 +124,10 @@ std::string PrefilledHint(const Field& f) {
 
 // text, textarea, date, email, phone and initials. Only one-line text and
 // date fields are prefilled (the loader allows no others).
-std::string TextField(const Field& f, bool required_tag, const Prefill& prefill) {
-  std::string value = f.type == FieldType::kTextArea ? "" : PrefillOf(f, prefill);
-  std::string open = BoxOpen("div", f) + (value.empty() ? "" : " data-prefilled") + ">\n";
+std::string TextField(const Field& f, bool required_tag, const PageFacts& facts) {
+  std::string value = f.type == FieldType::kTextArea ? "" : PrefillOf(f, facts.prefill);
+  std::string open =
+      BoxOpen("div", f, !facts.witness_unlocked) + (value.empty() ? "" : " data-prefilled") + ">\n";
   // "required" means nothing to a patient who cannot change the value.
   bool tag = required_tag && value.empty();
   return open + "<label" + HtmlAttr("for", ControlId(f)) + ">" + LabelText(f, tag) + "</label>\n" +
@@ -153,13 +166,13 @@ std::string CheckboxField(const Field& f) {
          "</div>\n";
 }
 
-std::string SignatureField(const Field& f) {
+std::string SignatureField(const Field& f, const PageFacts& facts) {
   std::string hint = f.hint.empty() ? kSignatureHelp : f.hint + " " + kSignatureHelp;
-  return BoxOpen("div", f) + ">\n" + SignaturePadMarkup(f.id, LabelText(f, true), hint) +
-         "</div>\n";
+  return BoxOpen("div", f, !facts.witness_unlocked) + ">\n" +
+         SignaturePadMarkup(f.id, LabelText(f, true), hint) + "</div>\n";
 }
 
-std::string FieldMarkup(const Field& f, const Prefill& prefill, bool required_tag = true) {
+std::string FieldMarkup(const Field& f, const PageFacts& facts, bool required_tag = true) {
   switch (f.type) {
     case FieldType::kYesNo:
     case FieldType::kChoice:
@@ -168,9 +181,9 @@ std::string FieldMarkup(const Field& f, const Prefill& prefill, bool required_ta
     case FieldType::kCheckbox:
       return CheckboxField(f);
     case FieldType::kSignature:
-      return SignatureField(f);
+      return SignatureField(f, facts);
     default:
-      return TextField(f, required_tag, prefill);
+      return TextField(f, required_tag, facts);
   }
 }
 
@@ -185,14 +198,14 @@ std::string RiskCard(const FormDefinition& form, const Risk& risk) {
   out += "<div class=\"ck-ack\">\n";
   // Every risk's fields are required: a "required" mark on each would be noise.
   for (const std::string& id : {risk.UnderstoodFieldId(), risk.InitialsFieldId()}) {
-    if (const Field* field = form.FindField(id)) out += FieldMarkup(*field, {}, false);
+    if (const Field* field = form.FindField(id)) out += FieldMarkup(*field, PageFacts{}, false);
   }
   return out + "</div>\n</div>\n";
 }
 
-std::string BlockMarkup(const FormDefinition& form, const Block& block, const Prefill& prefill) {
+std::string BlockMarkup(const FormDefinition& form, const Block& block, const PageFacts& facts) {
   return std::visit(
-      [&form, &prefill](const auto& b) -> std::string {
+      [&form, &facts](const auto& b) -> std::string {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, Paragraph>) {
           return HtmlElement("p", "", b.text);
@@ -203,7 +216,7 @@ std::string BlockMarkup(const FormDefinition& form, const Block& block, const Pr
         } else if constexpr (std::is_same_v<T, Risk>) {
           return RiskCard(form, b);
         } else {
-          return FieldMarkup(b, prefill);
+          return FieldMarkup(b, facts);
         }
       },
       block);
@@ -271,15 +284,42 @@ std::string IdleDialog() {
          "id=\"ck-idle-stay\">I&#39;m still here</button>\n</dialog>\n";
 }
 
+// Before the first witness field: who fills what follows, and, while the
+// step is locked, why it cannot be filled yet. consentkit.js rewords it
+// when staff unlock the step.
+std::string WitnessNotice(const PageFacts& facts) {
+  std::string text = facts.witness_unlocked ? "Witness: please fill in your part below."
+                     : facts.in_visit
+                         ? "The next part is for a witness. A member of staff will unlock it when "
+                           "your witness is with you."
+                         : "The next part is for a witness, and is signed at the clinic during "
+                           "your visit.";
+  return "<p class=\"ck-witness-note\" id=\"ck-witness-note\" role=\"status\"" +
+         std::string(facts.witness_unlocked ? "" : " data-locked") + ">" + HtmlEscape(text) +
+         "</p>\n";
+}
+
+bool IsWitnessField(const Block& block) {
+  const Field* field = std::get_if<Field>(&block);
+  return field && field->IsWitnessStep();
+}
+
 std::string FormBody(const FormDefinition& form, const ClinicSettings& clinic,
                      const VisitFormOptions* visit) {
   std::string out = HtmlPageStart({form.lang, form.title, "consentkit.js"}, clinic);
   out += Introduction(form, visit) + FormOpen(form, visit);
-  const Prefill no_prefill;
-  const Prefill& prefill = visit ? visit->prefill : no_prefill;
+  PageFacts facts;
+  if (visit) facts = {visit->prefill, visit->witness_unlocked, true};
+  bool noticed = false;
   for (const Section& section : form.sections) {
     out += "<section class=\"ck-section\">\n" + HtmlElement("h2", "", section.heading);
-    for (const Block& block : section.blocks) out += BlockMarkup(form, block, prefill);
+    for (const Block& block : section.blocks) {
+      if (!noticed && IsWitnessField(block)) {
+        out += WitnessNotice(facts);
+        noticed = true;
+      }
+      out += BlockMarkup(form, block, facts);
+    }
     out += "</section>\n";
   }
   out += FormClose(visit);

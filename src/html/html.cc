@@ -56,6 +56,8 @@ const std::vector<NamedAsset>& Assets() {
       {"idle.js", {kJsType, EmbeddedIdleJs()}},
       {"kiosk.js", {kJsType, EmbeddedKioskJs()}},
       {"staff.js", {kJsType, EmbeddedStaffJs()}},
+      {"witness.js", {kJsType, EmbeddedWitnessJs()}},
+      {"pair.js", {kJsType, EmbeddedPairJs()}},
   };
   return *assets;
 }
@@ -106,7 +108,7 @@ std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSetti
 }
 
 std::string RenderPairPage(const ClinicSettings& clinic, const std::string& error) {
-  std::string out = HtmlPageStart({"en", "Sign in this device", "consentkit.js"}, clinic);
+  std::string out = HtmlPageStart({"en", "Sign in this device", "pair.js"}, clinic);
   out += "<h1>Sign in this device</h1>\n";
   out +=
       "<p class=\"ck-note\">Paste the token a clinic administrator made with "

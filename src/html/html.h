@@ -45,7 +45,8 @@ std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSetti
 // (/api/v1/forms/{id}/submissions); /assets/consentkit.js reads them, checks
 // the answers and posts the JSON submission. After sending it shows a
 // thank-you with no outcome, reasons or links: the page is patient-facing
-// whoever opened it, and staff read outcomes on the desk.
+// whoever opened it, and staff read outcomes on the desk. A witness step's
+// fields are left out of it (hidden, never sent): only a visit unlocks them.
 std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic);
 
 // One form of a visit's packet, as the patient fills it (GET /visit).
@@ -60,6 +61,10 @@ struct VisitFormOptions {
   // Seconds without a touch or key before the page clears itself, with a
   // warning first; 0: never (a patient's own phone).
   int idle_seconds = 0;
+  // Staff unlocked this form's witness step: its fields are shown. Else they
+  // start hidden behind a note, and the script asks the server
+  // (GET /api/v1/visit/witness) until staff unlock the step.
+  bool witness_unlocked = false;
 };
 
 // RenderFormPage plus "Form 2 of 3", prefilled identity and the visit id;

@@ -217,6 +217,25 @@ std::string PatientLine(const Patient& p) {
   return out;
 }
 
+// A form with a witness step: who unlocked it, and until the form is sent
+// a button to unlock it (with the witness present) or lock it again.
+std::string WitnessStep(const VisitForm& f) {
+  std::string out = "<span class=\"ck-witness\"" + HtmlAttr("data-form", f.form_id) + ">";
+  if (f.witness) {
+    out += HtmlEscape("Witness step unlocked by " + f.witness->unlocked_by_name + ", ") +
+           Time(f.witness->unlocked_at);
+  } else {
+    out += f.submission ? "Witness step was not unlocked" : "Witness step locked";
+  }
+  if (!f.submission) {
+    std::string action = f.witness ? "witness-lock" : "witness";
+    out += " <button type=\"button\" class=\"ck-btn2\"" + HtmlAttr("data-action", action) +
+           HtmlAttr("data-form", f.form_id) + ">" +
+           (f.witness ? "Lock witness step" : "Unlock witness step") + "</button>";
+  }
+  return out + "</span>\n";
+}
+
 std::string PacketItem(const VisitForm& f) {
   std::string title = f.form ? f.form->title : f.form_id;
   std::string out = "<li class=\"ck-packet-item\">\n" + HtmlElement("span", "ck-form-name", title);
@@ -227,6 +246,7 @@ std::string PacketItem(const VisitForm& f) {
     out += "<span class=\"ck-item-links\">" + PdfLink(f.submission->id) + "\n" +
            RecordLink(f.submission->id) + "</span>\n";
   }
+  if (f.HasWitnessStep()) out += WitnessStep(f);
   return out + "</li>\n";
 }
 

@@ -177,6 +177,10 @@ Tone ToneOf(Outcome outcome) {
 }
 
 // The record block's patient row: who, when born, and the clinic's number.
+std::string WitnessLine(const WitnessUnlocked& w) {
+  return "unlocked by " + w.by_name + " (" + w.by + ") at " + w.at;
+}
+
 std::string PatientLine(const PatientIdentity& patient) {
   return patient.name + ", date of birth " + patient.date_of_birth +
          (patient.number.empty() ? "" : ", no. " + patient.number);
@@ -1129,6 +1133,7 @@ std::vector<PacketLayout::Members::RecordRow> PacketLayout::Members::RecordRows(
   };
   if (patient && !patient->visit_id.empty()) rows.push_back({"Visit", patient->visit_id});
   if (patient) rows.push_back({"Patient", PatientLine(*patient)});
+  if (filled.witness) rows.push_back({"Witness step", WitnessLine(*filled.witness)});
   rows.insert(rows.end(), {{"Form", form->id + ", version " + form->version},
                            {"Definition SHA-256", form->sha256_hex},
                            {"Language shown", filled.submission->language}});
@@ -1179,8 +1184,11 @@ bool PacketLayout::Members::Chose(const Field& field, const std::string& option)
   return false;
 }
 
+// A witness field of a step staff never unlocked was not asked either.
 bool PacketLayout::Members::Hidden(const Field& field) const {
-  return Filling() && !IsRelevant(*form, field, *filled.submission);
+  if (!Filling()) return false;
+  return !IsRelevant(*form, field, *filled.submission) ||
+         (field.IsWitnessStep() && !filled.witness);
 }
 
 // A value as wrapped into a box `box_width` wide. The cap keeps the field,

@@ -37,7 +37,8 @@ struct FilledValues {
   const Submission* submission = nullptr;
   const ScreeningResult* screening = nullptr;
   const SubmissionStamp* stamp = nullptr;
-  const SealAppearance* seal = nullptr;  // null: not sealed
+  const SealAppearance* seal = nullptr;      // null: not sealed
+  const WitnessUnlocked* witness = nullptr;  // null: the witness step stayed locked
 };
 
 class PacketLayout {

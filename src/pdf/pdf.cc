@@ -49,8 +49,10 @@ void SetLanguage(Document& doc, const std::string& lang) {
 
 // A record of something the patient did not submit would be worse than
 // none, so the precondition is checked rather than trusted.
-void MustBeValid(const FormDefinition& form, const Submission& submission) {
-  std::vector<FieldError> errors = ValidateSubmission(form, submission);
+void MustBeValid(const FormDefinition& form, const Submission& submission,
+                 const RenderOptions& options) {
+  std::vector<FieldError> errors = ValidateSubmission(
+      form, submission, options.witness ? WitnessStep::kUnlocked : WitnessStep::kLocked);
   if (errors.empty()) return;
   throw PdfError(
       "cannot render submission " + submission.uuid + " of form " + form.id + ": " +
@@ -98,14 +100,15 @@ std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings
 std::string RenderSubmission(const FormDefinition& form, const Submission& submission,
                              const ScreeningResult& screening, const SubmissionStamp& stamp,
                              const ClinicSettings& clinic, const RenderOptions& options) {
-  MustBeValid(form, submission);
+  MustBeValid(form, submission, options);
   const PatientIdentity* patient = PatientOf(options);
   Document doc;
   SetInfo(doc, CreationTime(options));
   SetLanguage(doc, form.lang);
   PacketLayout layout(doc, clinic, FontDir(options), LayoutMode::kFilled, patient);
   layout.AddFilledForm(form,
-                       {&submission, &screening, &stamp, options.seal ? &*options.seal : nullptr});
+                       {&submission, &screening, &stamp, options.seal ? &*options.seal : nullptr,
+                        options.witness ? &*options.witness : nullptr});
   layout.Finish();
   return doc.Save();
 }

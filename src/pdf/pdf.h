@@ -44,6 +44,13 @@ struct PatientIdentity {
   std::string visit_id;       // may be empty
 };
 
+// Who unlocked a record's witness step, and when (see Field::IsWitnessStep).
+struct WitnessUnlocked {
+  std::string by_name;  // the staff token's name
+  std::string by;       // its id, as the audit log names it
+  std::string at;       // UTC, ISO 8601
+};
+
 struct RenderOptions {
   // Folder holding ConsentKitSans.ttf. Empty: $CONSENTKIT_FONT_DIR if set,
   // else the folder the build made it in.
@@ -68,6 +75,11 @@ struct RenderOptions {
   // nothing. Throws PdfError if the name is empty or the date of birth is
   // not YYYY-MM-DD. Unset: nothing about the patient is printed.
   std::optional<PatientIdentity> patient;
+  // RenderSubmission only. Set: staff unlocked the form's witness step, so
+  // the submission may carry witness values, and the record block has a
+  // "Witness step" row saying who unlocked it and when. Unset: the step was
+  // locked, and a witness value makes the submission invalid.
+  std::optional<WitnessUnlocked> witness;
 };
 
 // A packet: forms in visit order (intake, consent, aftercare, then general
@@ -96,7 +108,8 @@ struct SubmissionStamp {
 // language shown). Every page footer also names the submission id. With
 // options.seal, the record ends with the seal stamp and its signature
 // field, the only AcroForm field.
-// REQUIRES: ValidateSubmission(form, submission) is empty and `screening` is
+// REQUIRES: ValidateSubmission(form, submission, witness step as in
+// options.witness) is empty and `screening` is
 // Screen(form, submission); a submission that fails validation throws
 // PdfError rather than print a record of something the patient did not sign.
 // Returns the PDF bytes; throws PdfError.

@@ -75,6 +75,11 @@ void MethodNotAllowed(Exchange& ex, const std::string& allowed) {
 
 // The part of `path` after `prefix` and before `suffix`, if it has both
 // and holds no further slash.
+std::optional<std::string> PatientVisitOf(Site& site, const Exchange& ex) {
+  if (ex.principal->is_invite()) return ex.principal->visit_id;
+  return site.service.store().FindHandoff(ex.actor);
+}
+
 bool Segment(const std::string& path, const std::string& prefix, const std::string& suffix,
              std::string& out) {
   if (path.size() <= prefix.size() + suffix.size()) return false;

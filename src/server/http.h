@@ -50,6 +50,10 @@ void RecordAuthFailure(Site& site, Exchange& ex, const AuthResult& auth);
 // returns false.
 bool Authorize(Site& site, Exchange& ex, Permission permission);
 
+// The visit a patient's device is on once authorized: an invite's own, or
+// the one staff handed to this kiosk tablet; nullopt when there is none.
+std::optional<std::string> PatientVisitOf(Site& site, const Exchange& ex);
+
 // Reads the body unless it is over `limit`; false when a 413 was sent.
 bool ReadBody(Exchange& ex, std::size_t limit, std::string& body);
 // Reads and drops a body the route does not use, so the connection can carry

@@ -342,6 +342,7 @@ VisitFormOptions FormOptions(Site& site, const VisitStatus& status, std::size_t 
   }
   // A patient's own phone is theirs to leave and come back to.
   options.idle_seconds = kiosk ? site.settings.idle_timeout_s : 0;
+  options.witness_unlocked = status.forms[next].witness.has_value();
   return options;
 }
 
@@ -351,8 +352,7 @@ VisitFormOptions FormOptions(Site& site, const VisitStatus& status, std::size_t 
 void VisitFlow(Site& site, Exchange& ex) {
   if (!AuthorizePatient(site, ex, Permission::kSubmit)) return;
   bool kiosk = !ex.principal->is_invite();
-  std::optional<std::string> visit_id =
-      kiosk ? site.service.store().FindHandoff(ex.actor) : ex.principal->visit_id;
+  std::optional<std::string> visit_id = PatientVisitOf(site, ex);
   if (!visit_id) return Redirect(ex, "/kiosk");
   std::optional<VisitStatus> status = FindVisitStatus(site.service, *visit_id);
   if (!status) {

@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <qrencode.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -54,6 +55,16 @@ void WriteStaffReceipt(JsonWriter& w, const SubmissionRecord& r) {
   w.Raw(ReceiptJson(r, ReceiptAudience::kStaff));
 }
 
+// {"unlocked": false} or {"unlocked": true, "unlocked_by", "unlocked_by_name", "unlocked_at"}.
+void WriteWitnessStep(JsonWriter& w, const std::optional<WitnessUnlock>& unlock) {
+  w.BeginObject().Key("unlocked").Bool(unlock.has_value());
+  if (unlock) {
+    w.Field("unlocked_by", unlock->unlocked_by).Field("unlocked_by_name", unlock->unlocked_by_name);
+    w.Field("unlocked_at", unlock->unlocked_at);
+  }
+  w.EndObject();
+}
+
 std::string VisitJson(const VisitStatus& status) {
   JsonWriter w;
   const Visit& v = status.visit;
@@ -66,6 +77,12 @@ std::string VisitJson(const VisitStatus& status) {
     w.Field("state", ToString(f.state)).Key("submission");
     if (f.submission) {
       WriteStaffReceipt(w, *f.submission);
+    } else {
+      w.Null();
+    }
+    w.Key("witness");
+    if (f.HasWitnessStep()) {
+      WriteWitnessStep(w, f.witness);
     } else {
       w.Null();
     }
@@ -348,6 +365,61 @@ void Handoff(Site& site, Exchange& ex, const std::string& visit_id) {
   Send(ex, 200, kJsonType, w.str());
 }
 
+// POST /api/v1/visits/{id}/witness {"form": "…"} unlocks that form's
+// witness step; …/witness/lock locks it again.
+void WitnessStepHandler(Site& site, Exchange& ex, const std::string& visit_id, bool unlock) {
+  if (!IsPost(ex)) return MethodNotAllowed(ex, "POST");
+  if (!Authorize(site, ex, Permission::kManageVisits)) return;
+  std::string body;
+  if (!ReadJsonBody(site, ex, body)) return;
+  std::string form;
+  try {
+    form = ParseStringMember(body, "form").value_or("");
+  } catch (const JsonSyntaxError& e) {
+    return SendProblem(ex, 400, "Malformed JSON", e.what());
+  }
+  if (form.empty()) return SendInvalid(ex, {{"form", "is required; expected a form id"}});
+  WitnessStepResult result =
+      SetWitnessStep(site.service, {visit_id, form, unlock}, ex.actor, ex.principal->name);
+  switch (result.status) {
+    case WitnessStepStatus::kNoVisit:
+      return SendProblem(ex, 404, "Unknown visit", "no visit " + visit_id.substr(0, 40));
+    case WitnessStepStatus::kInvalid:
+      return SendInvalid(ex, {result.error});
+    case WitnessStepStatus::kAlreadyFilled:
+      return SendProblem(ex, 409, "Form already filled for this visit", result.error.message,
+                         {result.error});
+    case WitnessStepStatus::kDone:
+      break;
+  }
+  JsonWriter w;
+  w.BeginObject().Field("visit", visit_id).Field("form", form).Key("witness");
+  WriteWitnessStep(w, result.unlock);
+  w.EndObject();
+  Send(ex, 200, kJsonType, w.str());
+}
+
+// GET /api/v1/visit/witness?form=…: whether the witness step of that form
+// of the caller's own visit (an invite's, a kiosk's hand-off) is unlocked,
+// polled by the patient's page while it waits. Says nothing else.
+void PatientWitnessStep(Site& site, Exchange& ex) {
+  if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
+  if (!Authorize(site, ex, Permission::kSubmit)) return;
+  std::optional<std::string> visit_id = PatientVisitOf(site, ex);
+  std::optional<Visit> visit = visit_id ? site.service.store().FindVisit(*visit_id) : std::nullopt;
+  if (!visit) return SendProblem(ex, 404, "No visit", "this device is not showing a visit");
+  std::string form_id = QueryText(ex, "form");
+  const FormDefinition* form = site.service.FindForm(form_id);
+  const auto& packet = visit->form_ids;
+  if (!form || std::find(packet.begin(), packet.end(), form_id) == packet.end()) {
+    return SendInvalid(ex, {{"form", "is not a form of this visit"}});
+  }
+  std::optional<WitnessUnlock> unlock = FindWitnessUnlock(site.service.store(), *visit, *form);
+  JsonWriter w;
+  w.BeginObject().Field("form", form_id).Key("unlocked").Bool(unlock.has_value()).EndObject();
+  Send(ex, 200, kJsonType, w.str());
+}
+
 // GET /api/v1/kiosk: which visit this tablet shows (polled by /kiosk).
 // POST /api/v1/kiosk/done: the patient finished; back to waiting.
 void Kiosk(Site& site, Exchange& ex, bool done) {
@@ -548,7 +620,12 @@ bool ServeVisitApi(Site& site, Exchange& ex) {
   }
   if (Segment(path, "/api/v1/visits/", "/invites", id)) return VisitInvites(site, ex, id), true;
   if (Segment(path, "/api/v1/visits/", "/handoff", id)) return Handoff(site, ex, id), true;
+  if (Segment(path, "/api/v1/visits/", "/witness", id))
+    return WitnessStepHandler(site, ex, id, true), true;
+  if (Segment(path, "/api/v1/visits/", "/witness/lock", id))
+    return WitnessStepHandler(site, ex, id, false), true;
   if (Segment(path, "/api/v1/visits/", "", id)) return ServeVisit(site, ex, id), true;
+  if (path == "/api/v1/visit/witness") return PatientWitnessStep(site, ex), true;
   if (Segment(path, "/api/v1/invites/", "/revoke", id))
     return RevokeInviteHandler(site, ex, id), true;
   if (Segment(path, "/api/v1/submissions/", "/review", id))

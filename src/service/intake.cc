@@ -183,11 +183,14 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
     errors.push_back({"language", "is \"" + submission.language + "\"; this form is shown in \"" +
                                       form->lang + "\" only"});
   }
-  MergeErrors(errors, ValidateSubmission(*form, submission));
+  std::optional<WitnessUnlock> witness =
+      visit ? FindWitnessUnlock(store_, *visit, *form) : std::nullopt;
+  MergeErrors(errors, ValidateSubmission(*form, submission,
+                                         witness ? WitnessStep::kUnlocked : WitnessStep::kLocked));
   if (timings) timings->validate_ms = MsSince(start);
   if (!errors.empty()) return Invalid(std::move(errors));
-  return Commit(*form, submission, visit, std::move(content), std::move(content_sha256), actor,
-                pass, timings);
+  return Commit(*form, submission, {visit, witness}, std::move(content), std::move(content_sha256),
+                actor, pass, timings);
 }
 
 SubmitResult IntakeService::CheckVisit(const FormDefinition& form, const SubmitScope& scope,
@@ -240,7 +243,7 @@ SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
 }
 
 SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission& submission,
-                                   const std::optional<Visit>& visit, std::string content_json,
+                                   const VisitContext& context, std::string content_json,
                                    std::string content_sha256, const Actor& actor,
                                    FairGate::Pass& pass, SubmitTimings* timings) {
   Clock::time_point start = Clock::now();
@@ -259,10 +262,11 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
   record.content_json = std::move(content_json);
   record.content_sha256 = std::move(content_sha256);
   RenderOptions options = render_;
-  if (visit) {
-    record.visit_id = visit->id;
-    options.patient = IdentityOf(*visit);
+  if (context.visit) {
+    record.visit_id = context.visit->id;
+    options.patient = IdentityOf(*context.visit);
   }
+  if (context.witness) options.witness = WitnessNoteOf(*context.witness);
   if (seal_) options.seal = SealAppearance{clinic_.name, record.received_at, record.id};
   std::string pdf = RenderSubmission(form, submission, screening, {record.id, record.received_at},
                                      clinic_, options);

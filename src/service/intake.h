@@ -107,8 +107,13 @@ class IntakeService {
   SubmitResult CheckVisit(const FormDefinition& form, const SubmitScope& scope,
                           const Submission& submission, const std::optional<Visit>& visit);
   SubmitResult CheckAgainstStore(const Submission& submission, const std::string& content_sha256);
+  // The visit a submission fills, and its form's witness step if unlocked.
+  struct VisitContext {
+    std::optional<Visit> visit;
+    std::optional<WitnessUnlock> witness;
+  };
   SubmitResult Commit(const FormDefinition& form, const Submission& submission,
-                      const std::optional<Visit>& visit, std::string content_json,
+                      const VisitContext& context, std::string content_json,
                       std::string content_sha256, const Actor& actor, FairGate::Pass& pass,
                       SubmitTimings* timings);
 

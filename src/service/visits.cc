@@ -107,6 +107,7 @@ CreateVisitResult CreateVisit(IntakeService& service, const NewVisitRequest& req
 VisitStatus StatusOf(IntakeService& service, Visit visit) {
   VisitStatus status;
   std::vector<SubmissionRecord> submitted = service.store().SubmissionsOfVisit(visit.id);
+  bool witness_steps = false;
   for (const std::string& form_id : visit.form_ids) {
     VisitForm entry;
     entry.form_id = form_id;
@@ -117,10 +118,73 @@ VisitStatus StatusOf(IntakeService& service, Visit visit) {
       entry.state = StateOf(*found);
       entry.submission = *found;
     }
+    witness_steps = witness_steps || entry.HasWitnessStep();
     status.forms.push_back(std::move(entry));
+  }
+  if (witness_steps) {
+    for (WitnessUnlock& unlock : service.store().WitnessUnlocksOfVisit(visit.id)) {
+      for (VisitForm& entry : status.forms) {
+        if (entry.form_id == unlock.form_id) entry.witness = unlock;
+      }
+    }
   }
   status.visit = std::move(visit);
   return status;
+}
+
+WitnessStepResult SetWitnessStep(IntakeService& service, const WitnessStepRequest& request,
+                                 const Actor& actor, const std::string& actor_name) {
+  WitnessStepResult result;
+  std::optional<VisitStatus> status = FindVisitStatus(service, request.visit_id);
+  if (!status) return {WitnessStepStatus::kNoVisit, {}, std::nullopt};
+  auto entry = std::find_if(status->forms.begin(), status->forms.end(),
+                            [&](const VisitForm& f) { return f.form_id == request.form_id; });
+  if (entry == status->forms.end()) {
+    return {WitnessStepStatus::kInvalid,
+            {"form",
+             ""
+             " + request.form_id.substr(0, 80) + "
+             " is not in this visit's packet"},
+            std::nullopt};
+  }
+  if (!entry->HasWitnessStep()) {
+    return {WitnessStepStatus::kInvalid,
+            {"form",
+             "form "
+             " + request.form_id + "
+             " has no witness step"},
+            std::nullopt};
+  }
+  if (entry->submission) {
+    return {WitnessStepStatus::kAlreadyFilled,
+            {"form",
+             "form "
+             " + request.form_id + "
+             " was already submitted (submission " +
+                 entry->submission->id + "); its witness step can no longer change"},
+            entry->witness};
+  }
+  Store& store = service.store();
+  if (!request.unlocked) {
+    store.LockWitness(request.visit_id, request.form_id, actor);
+    return result;
+  }
+  result.unlock =
+      store.UnlockWitness({request.visit_id, request.form_id, actor, actor_name, UtcNow()}, actor);
+  return result;
+}
+
+std::optional<WitnessUnlock> FindWitnessUnlock(Store& store, const Visit& visit,
+                                               const FormDefinition& form) {
+  if (!form.HasWitnessStep()) return std::nullopt;
+  for (WitnessUnlock& unlock : store.WitnessUnlocksOfVisit(visit.id)) {
+    if (unlock.form_id == form.id) return std::move(unlock);
+  }
+  return std::nullopt;
+}
+
+WitnessUnlocked WitnessNoteOf(const WitnessUnlock& unlock) {
+  return {unlock.unlocked_by_name, unlock.unlocked_by, unlock.unlocked_at};
 }
 
 std::optional<VisitStatus> FindVisitStatus(IntakeService& service, const std::string& visit_id) {

@@ -34,6 +34,9 @@ struct VisitForm {
   std::string form_id;
   FormState state = FormState::kNotStarted;
   std::optional<SubmissionRecord> submission;  // set unless not started
+  // Set when staff unlocked this form's witness step (forms with one only).
+  std::optional<WitnessUnlock> witness;
+  bool HasWitnessStep() const { return form && form->HasWitnessStep(); }
 };
 
 // A visit with its packet's forms in order, for pages and the JSON API.
@@ -66,6 +69,38 @@ CreateVisitResult CreateVisit(IntakeService& service, const NewVisitRequest& req
 // The visit's status, or nullopt if there is no such visit.
 std::optional<VisitStatus> FindVisitStatus(IntakeService& service, const std::string& visit_id);
 VisitStatus StatusOf(IntakeService& service, Visit visit);
+
+// Staff unlock (or lock again) the witness step of one form of a visit,
+// with the witness present: the patient's screen then shows the witness
+// fields, and intake accepts them.
+struct WitnessStepRequest {
+  std::string visit_id;
+  std::string form_id;
+  bool unlocked = true;
+};
+enum class WitnessStepStatus {
+  kDone,           // `unlock` is the step's unlock (unset once locked again)
+  kNoVisit,        // no such visit
+  kInvalid,        // `error` says why: the form is not in the packet, or has no witness step
+  kAlreadyFilled,  // the form was submitted: its step can no longer change
+};
+struct WitnessStepResult {
+  WitnessStepStatus status = WitnessStepStatus::kDone;
+  FieldError error;  // kInvalid and kAlreadyFilled
+  std::optional<WitnessUnlock> unlock;
+};
+// `actor` and `actor_name` (the token's name) are who asks, as the record
+// will print them.
+WitnessStepResult SetWitnessStep(IntakeService& service, const WitnessStepRequest& request,
+                                 const Actor& actor, const std::string& actor_name);
+
+// The unlock of `form`'s witness step in `visit`, if staff unlocked it;
+// nullopt too for forms without a witness step (no store read for those).
+std::optional<WitnessUnlock> FindWitnessUnlock(Store& store, const Visit& visit,
+                                               const FormDefinition& form);
+
+// What a record prints about an unlock.
+WitnessUnlocked WitnessNoteOf(const WitnessUnlock& unlock);
 
 // The patient fact a prefilled field takes; empty for PatientFact::kNone.
 std::string PatientValue(const Patient& patient, PatientFact fact);

@@ -137,6 +137,17 @@ CREATE TABLE handoffs (
 CREATE UNIQUE INDEX submissions_once_per_visit ON submissions (visit_id, form_id)
   WHERE visit_id <> '';
 )sql",
+    // Witness steps staff unlocked, one per form of a visit.
+    R"sql(
+CREATE TABLE witness_unlocks (
+  visit_id TEXT NOT NULL,
+  form_id TEXT NOT NULL,
+  unlocked_by TEXT NOT NULL,
+  unlocked_by_name TEXT NOT NULL,
+  unlocked_at TEXT NOT NULL,
+  PRIMARY KEY (visit_id, form_id)
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -269,6 +280,13 @@ const char kInviteColumns[] =
 void BindInvite(Poco::Data::Statement& select, Invite& i) {
   select, into(i.id), into(i.visit_id), into(i.secret_sha256), into(i.created_at),
       into(i.created_by), into(i.expires_at), into(i.revoked_at);
+}
+
+const char kWitnessColumns[] = "visit_id, form_id, unlocked_by, unlocked_by_name, unlocked_at";
+
+void BindWitness(Poco::Data::Statement& select, WitnessUnlock& w) {
+  select, into(w.visit_id), into(w.form_id), into(w.unlocked_by), into(w.unlocked_by_name),
+      into(w.unlocked_at);
 }
 
 // Runs `select` a row at a time, calling `take` after each row is read into
@@ -428,6 +446,10 @@ class SqliteStore : public Store {
   std::optional<Invite> FindInvite(const std::string& id) override;
   bool RevokeInvite(const std::string& id, const Actor& actor) override;
   std::vector<Invite> InvitesOfVisit(const std::string& visit_id) override;
+  WitnessUnlock UnlockWitness(const WitnessUnlock& unlock, const Actor& actor) override;
+  bool LockWitness(const std::string& visit_id, const std::string& form_id,
+                   const Actor& actor) override;
+  std::vector<WitnessUnlock> WitnessUnlocksOfVisit(const std::string& visit_id) override;
   void SetHandoff(const std::string& tablet_token_id, const std::string& visit_id,
                   const Actor& actor) override;
   std::optional<std::string> FindHandoff(const std::string& tablet_token_id) override;
@@ -446,6 +468,10 @@ class SqliteStore : public Store {
   static std::vector<SubmissionRecord> SelectSubmissions(Poco::Data::Session& session,
                                                          const std::string& joins, Filter& filter,
                                                          const std::string& order, int limit = 0);
+  // The unlocks of `visit_id`'s witness steps; of `form_id` only unless empty.
+  static std::vector<WitnessUnlock> SelectWitnessUnlocks(Poco::Data::Session& session,
+                                                         const std::string& visit_id,
+                                                         const std::string& form_id);
   static std::vector<Visit> SelectVisits(Poco::Data::Session& session, Filter& filter,
                                          const std::string& order, int limit = 0);
   static std::vector<Invite> SelectInvites(Poco::Data::Session& session, const std::string& column,
@@ -1114,6 +1140,65 @@ bool SqliteStore::RevokeInvite(const std::string& id, const Actor& actor) {
     return true;
   } catch (const Poco::Exception& e) {
     Fail("revoking invite " + id, e);
+  }
+}
+
+std::vector<WitnessUnlock> SqliteStore::SelectWitnessUnlocks(Poco::Data::Session& session,
+                                                             const std::string& visit_id,
+                                                             const std::string& form_id) {
+  std::vector<WitnessUnlock> unlocks;
+  WitnessUnlock w;
+  Poco::Data::Statement select(session);
+  select << std::string("SELECT ") + kWitnessColumns +
+                " FROM witness_unlocks WHERE visit_id = ? AND (? = '' OR form_id = ?) "
+                "ORDER BY unlocked_at, form_id";
+  BindWitness(select, w);
+  select, useRef(visit_id), useRef(form_id), useRef(form_id);
+  EachRow(select, [&] { unlocks.push_back(w); });
+  return unlocks;
+}
+
+WitnessUnlock SqliteStore::UnlockWitness(const WitnessUnlock& w, const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    std::vector<WitnessUnlock> earlier = SelectWitnessUnlocks(session_, w.visit_id, w.form_id);
+    if (!earlier.empty()) return earlier.front();
+    session_ << "INSERT INTO witness_unlocks (visit_id, form_id, unlocked_by, unlocked_by_name, "
+                "unlocked_at) VALUES (?, ?, ?, ?, ?)",
+        useRef(w.visit_id), useRef(w.form_id), useRef(w.unlocked_by), useRef(w.unlocked_by_name),
+        useRef(w.unlocked_at), now;
+    AppendEventLocked(actor, "witness.unlocked", w.visit_id, "form=" + w.form_id);
+    transaction.Commit();
+    return w;
+  } catch (const Poco::Exception& e) {
+    Fail("unlocking the witness step of form " + w.form_id + " in visit " + w.visit_id, e);
+  }
+}
+
+bool SqliteStore::LockWitness(const std::string& visit_id, const std::string& form_id,
+                              const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    WriteTransaction transaction(session_);
+    Poco::Data::Statement remove(session_);
+    remove << "DELETE FROM witness_unlocks WHERE visit_id = ? AND form_id = ?", useRef(visit_id),
+        useRef(form_id);
+    if (remove.execute() == 0) return false;
+    AppendEventLocked(actor, "witness.locked", visit_id, "form=" + form_id);
+    transaction.Commit();
+    return true;
+  } catch (const Poco::Exception& e) {
+    Fail("locking the witness step of form " + form_id + " in visit " + visit_id, e);
+  }
+}
+
+std::vector<WitnessUnlock> SqliteStore::WitnessUnlocksOfVisit(const std::string& visit_id) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    return SelectWitnessUnlocks(*reader_, visit_id, "");
+  } catch (const Poco::Exception& e) {
+    Fail("reading the witness steps of visit " + visit_id, e);
   }
 }
 

@@ -93,6 +93,16 @@ struct Invite {
   std::string revoked_at;  // empty while not revoked
 };
 
+// The witness step of one form of a visit (see Field::IsWitnessStep),
+// unlocked by staff with the witness present.
+struct WitnessUnlock {
+  std::string visit_id;
+  std::string form_id;
+  std::string unlocked_by;       // actor
+  std::string unlocked_by_name;  // that token's name at the time, as the record prints it
+  std::string unlocked_at;       // UTC, ISO 8601
+};
+
 // Filters of a listing; empty strings and unset values do not filter.
 // Listings are newest first; `after` is the `next` cursor of the page
 // before (opaque to callers), `limit` at most 200.
@@ -251,6 +261,16 @@ class Store {
   // False if there is no such invite or it was already revoked.
   virtual bool RevokeInvite(const std::string& id, const Actor& actor) = 0;
   virtual std::vector<Invite> InvitesOfVisit(const std::string& visit_id) = 0;
+
+  // Witness steps. Unlocking writes "witness.unlocked" and returns the
+  // unlock as stored: the earlier one, writing nothing, if the step was
+  // already unlocked. Locking again writes "witness.locked"; false if the
+  // step was not unlocked. Neither checks the visit or its forms: the
+  // service does.
+  virtual WitnessUnlock UnlockWitness(const WitnessUnlock& unlock, const Actor& actor) = 0;
+  virtual bool LockWitness(const std::string& visit_id, const std::string& form_id,
+                           const Actor& actor) = 0;
+  virtual std::vector<WitnessUnlock> WitnessUnlocksOfVisit(const std::string& visit_id) = 0;
 
   // Kiosk hand-off: which visit a paired tablet (its token id) is showing.
   // Setting and clearing write "kiosk.handoff"/"kiosk.cleared".

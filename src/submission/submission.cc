@@ -201,6 +201,13 @@ void CheckIdentity(const FormDefinition& form, const Submission& s,
   }
 }
 
+constexpr const char* kWitnessLockedGiven =
+    "is the witness's, and the witness step of this form is locked; expected staff to unlock "
+    "it on the staff desk for this visit, with the witness present";
+constexpr const char* kWitnessLockedRequired =
+    "is required from a witness, and the witness step of this form is locked; expected staff "
+    "to unlock it on the staff desk for this visit, with the witness present";
+
 std::string ConditionText(const FormDefinition& form, const Condition& condition) {
   const Field* target = form.FindField(condition.field_id);
   return "only asked when \"" + (target ? target->id : condition.field_id) + "\" is \"" +
@@ -220,8 +227,8 @@ bool IsRelevant(const FormDefinition& form, const Field& field, const Submission
   return false;
 }
 
-std::vector<FieldError> ValidateSubmission(const FormDefinition& form,
-                                           const Submission& submission) {
+std::vector<FieldError> ValidateSubmission(const FormDefinition& form, const Submission& submission,
+                                           WitnessStep witness) {
   std::vector<FieldError> errors;
   CheckIdentity(form, submission, errors);
   if (!errors.empty()) return errors;  // other checks would judge by the wrong definition
@@ -232,6 +239,11 @@ std::vector<FieldError> ValidateSubmission(const FormDefinition& form,
     auto found = submission.values.find(field.id);
     bool given = found != submission.values.end() && !IsBlank(found->second);
     bool relevant = IsRelevant(form, field, submission);
+    bool locked = field.IsWitnessStep() && witness == WitnessStep::kLocked;
+    if (locked && (given || (relevant && field.required))) {
+      errors.push_back({field.id, given ? kWitnessLockedGiven : kWitnessLockedRequired});
+      continue;
+    }
     if (!given) {
       if (relevant && field.required) errors.push_back({field.id, "is required"});
       continue;

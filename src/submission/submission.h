@@ -59,8 +59,14 @@ struct FieldError {
 // condition makes the field irrelevant; values of the wrong kind or outside
 // the allowed options; invalid dates or e-mail addresses; unticked risks;
 // signatures without real strokes.
-std::vector<FieldError> ValidateSubmission(const FormDefinition& form,
-                                           const Submission& submission);
+//
+// `witness` says whether staff unlocked the form's witness step (see
+// Field::IsWitnessStep) for this submission's visit. While it is locked,
+// witness fields are not asked: a value for one is refused, and a required
+// one is reported missing with why it cannot be given yet.
+enum class WitnessStep { kLocked, kUnlocked };
+std::vector<FieldError> ValidateSubmission(const FormDefinition& form, const Submission& submission,
+                                           WitnessStep witness = WitnessStep::kLocked);
 
 // Empty when `text` is a valid value of text-like `field` (text, textarea,
 // date, email, phone, initials, yesno, choice); else what is wrong, worded

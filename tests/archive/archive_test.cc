@@ -766,6 +766,16 @@ class ReviewAfterRead : public Store {
   std::vector<Invite> InvitesOfVisit(const std::string& visit_id) override {
     return inner_.InvitesOfVisit(visit_id);
   }
+  WitnessUnlock UnlockWitness(const WitnessUnlock& unlock, const Actor& actor) override {
+    return inner_.UnlockWitness(unlock, actor);
+  }
+  bool LockWitness(const std::string& visit_id, const std::string& form_id,
+                   const Actor& actor) override {
+    return inner_.LockWitness(visit_id, form_id, actor);
+  }
+  std::vector<WitnessUnlock> WitnessUnlocksOfVisit(const std::string& visit_id) override {
+    return inner_.WitnessUnlocksOfVisit(visit_id);
+  }
   void SetHandoff(const std::string& tablet, const std::string& visit_id,
                   const Actor& actor) override {
     inner_.SetHandoff(tablet, visit_id, actor);

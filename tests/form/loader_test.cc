@@ -264,6 +264,25 @@ TEST_CASE("SignatureWithoutRole") {
         "type=\"signature\" role=\"patient\">");
 }
 
+TEST_CASE("AWitnessMayHaveAPrintedNameButNoOtherFieldARole") {
+  std::string xml = Replace(kValid, R"(<field id="sig")",
+                            R"(<field id="wname" type="text" role="witness"><label>Witness</label>)"
+                            R"(</field><field id="sig")");
+  LoadResult loaded = LoadFormFromMemory(xml, "t.xml");
+  for (const auto& d : loaded.errors) FAIL_CHECK(d.ToString());
+  REQUIRE(loaded.ok());
+  CHECK(loaded.form->FindField("wname")->IsWitnessStep());
+  CHECK(loaded.form->HasWitnessStep());
+  CHECK_FALSE(LoadFormFromMemory(kValid, "t.xml").form->HasWitnessStep());
+  xml = Replace(xml, R"(type="text" role="witness")", R"(type="text" role="patient")");
+  loaded = LoadFormFromMemory(xml, "t.xml");
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].ToString().find(
+            "role on a field that is not a signature; expected role only on "
+            "type=\"signature\", or role=\"witness\" on the witness's printed name") !=
+        std::string::npos);
+}
+
 TEST_CASE("ChoiceWithOneOption") {
   std::string xml = Replace(kValid, R"(<option value="II">Two</option>)", "");
   CHECK(MatchError(xml,

@@ -173,7 +173,8 @@ TEST_CASE("PatientPagesCarryNoClinicalContent") {
 
 TEST_CASE("PatientScriptsNeverShowOutcomesOrUseStorage") {
   // Property names, so a comment that says what the page must not show passes.
-  for (std::string name : {"consentkit.js", "dom.js", "pad.js", "idle.js", "kiosk.js"}) {
+  for (std::string name :
+       {"consentkit.js", "dom.js", "pad.js", "idle.js", "kiosk.js", "witness.js", "pair.js"}) {
     CAPTURE(name);
     std::string js(FindAsset("/assets/" + name)->body);
     for (std::string word : {".outcome", ".reasons", "pdf_url", "localStorage", "sessionStorage",
@@ -227,6 +228,42 @@ TEST_CASE("IndexLinksTheDeskOnlyForStaff") {
   CHECK(CountOf(RenderIndexPage(forms, TestClinic(), {true}), "href=\"/staff\"") == 1);
   CHECK(CountOf(RenderIndexPage(forms, TestClinic(), {false}), "/staff") == 0);
   CHECK(CountOf(RenderIndexPage(forms, TestClinic()), "/staff") == 0);
+}
+
+constexpr char kWitnessed[] = R"(<form id="w" version="1" kind="intake" lang="en">
+  <title>Witnessed</title>
+  <section id="f" kind="fields"><heading>Sign</heading>
+    <field id="sig" type="signature" role="patient" required="true"><label>Patient</label></field>
+    <field id="wname" type="text" role="witness" required="true"><label>Witness name</label></field>
+    <field id="wsig" type="signature" role="witness" required="true"><label>Witness</label></field>
+  </section></form>)";
+
+TEST_CASE("AWitnessPartStaysHiddenUntilItsStepIsUnlocked") {
+  LoadResult loaded = LoadFormFromMemory(kWitnessed, "w.xml");
+  REQUIRE(loaded.ok());
+  VisitFormOptions options = Options(1, 1);
+  std::string locked = RenderVisitFormPage(*loaded.form, TestClinic(), options);
+  for (const char* id : {"wname", "wsig"}) {
+    std::string box = FieldBox(locked, id);
+    CAPTURE(box);
+    CHECK(HasAttr(box, "data-witness-locked"));
+    CHECK(HasAttr(box, "hidden"));
+  }
+  CHECK_FALSE(HasAttr(FieldBox(locked, "sig"), "data-witness"));
+  CHECK(locked.find("A member of staff will unlock it when your witness is with you.") !=
+        std::string::npos);
+  // The note comes before the witness's fields, not after.
+  CHECK(locked.find("ck-witness-note") < locked.find("data-field=\"wname\""));
+
+  options.witness_unlocked = true;
+  std::string unlocked = RenderVisitFormPage(*loaded.form, TestClinic(), options);
+  CHECK(unlocked.find("data-witness-locked") == std::string::npos);
+  CHECK_FALSE(HasAttr(FieldBox(unlocked, "wsig"), "hidden"));
+  CHECK(unlocked.find("Witness: please fill in your part below.") != std::string::npos);
+  // A standalone page has no visit to unlock the step in.
+  std::string standalone = RenderFormPage(*loaded.form, TestClinic());
+  CHECK(CountOf(standalone, "data-witness-locked") == 2);
+  CHECK(standalone.find("signed at the clinic during your visit") != std::string::npos);
 }
 
 }  // namespace

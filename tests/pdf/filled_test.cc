@@ -284,7 +284,7 @@ TEST_CASE("HiddenQuestionsAndBlankAnswersAreMarked") {
       <rule when="acne" equals="yes" outcome="defer">Active acne.</rule>
     </section>
     <section id="f" kind="fields"><heading>Sign</heading>
-      <field id="sig" type="signature" role="witness" required="true"><label>Witness</label></field>
+      <field id="sig" type="signature" role="patient" required="true"><label>Patient</label></field>
     </section></form>)",
                                          "q.xml");
   for (const auto& d : loaded.errors) FAIL_CHECK(d.ToString());
@@ -299,7 +299,40 @@ TEST_CASE("HiddenQuestionsAndBlankAnswersAreMarked") {
   CHECK(Between(text, "Is it sore?", "Anything else?").find("Not asked") != std::string::npos);
   CHECK(text.find("Anything else? Not answered") != std::string::npos);
   CHECK(text.find("Screening outcome: Suitable") != std::string::npos);
-  CHECK(text.find("Signer: witness") != std::string::npos);
+  CHECK(text.find("Signer: patient") != std::string::npos);
+}
+
+constexpr char kWitnessedXml[] = R"(<form id="w" version="1" kind="intake" lang="en">
+    <title>Witnessed</title>
+    <section id="f" kind="fields"><heading>Sign</heading>
+      <field id="sig" type="signature" role="patient" required="true"><label>Patient</label></field>
+      <field id="wname" type="text" role="witness"><label>Witness name</label></field>
+      <field id="wsig" type="signature" role="witness"><label>Witness</label></field>
+    </section></form>)";
+
+TEST_CASE("AWitnessStepPrintsWhoUnlockedItOrNotAsked") {
+  LoadResult loaded = LoadFormFromMemory(kWitnessedXml, "w.xml");
+  REQUIRE(loaded.ok());
+  const FormDefinition& form = *loaded.form;
+  test::TempDir dir;
+  Submission patient_only = Fill(form, {});
+  patient_only.values.erase("wname");
+  patient_only.values.erase("wsig");
+  std::string locked = Collapsed(PdfText(RenderToFile(form, patient_only, dir, "locked.pdf")));
+  CHECK(locked.find("Witness name Not asked") != std::string::npos);
+  CHECK(locked.find("Witness step") == std::string::npos);
+
+  Submission witnessed = Fill(form, {{"wname", std::string("Rui Costa")}});
+  // A witness value with the step locked is not something to print.
+  CHECK_THROWS_AS(RenderSubmission(form, witnessed, {}, Stamp(), TestClinic()), PdfError);
+  RenderOptions options;
+  options.witness = WitnessUnlocked{"Front desk", "tok_0123", "2026-11-23T10:01:00Z"};
+  std::string path = dir.Write(
+      "unlocked.pdf", RenderSubmission(form, witnessed, {}, Stamp(), TestClinic(), options));
+  std::string text = Collapsed(PdfText(path));
+  CHECK(text.find("Rui Costa") != std::string::npos);
+  CHECK(text.find("Witness step unlocked by Front desk (tok_0123) at 2026-11-23T10:01:00Z") !=
+        std::string::npos);
 }
 
 struct Box {

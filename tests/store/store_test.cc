@@ -232,7 +232,7 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   session << "PRAGMA journal_mode", into(mode), now;
   session << "PRAGMA user_version", into(version), now;
   CHECK(mode == "wal");
-  CHECK(version == 5);
+  CHECK(version == 6);
   struct stat info {};
   REQUIRE(stat(dir.File("consentkit.db").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);  // patient records: owner only
@@ -249,7 +249,7 @@ TEST_CASE("a database from a newer consentkit is refused, not damaged") {
   }
   CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
                        doctest::Contains("schema version 99 is newer than this consentkit "
-                                         "understands (5); upgrade consentkit"),
+                                         "understands (6); upgrade consentkit"),
                        StoreError);
 }
 
@@ -771,6 +771,37 @@ TEST_CASE("a tablet's hand-off is set, replaced and cleared") {
   CHECK(store->LastAuditSeq() == seq);
 }
 
+TEST_CASE("a witness step is unlocked once, locked again, and each change is audited") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  CHECK(store->WitnessUnlocksOfVisit(VisitId(1)).empty());
+  WitnessUnlock first{VisitId(1), "consent", "tok_staff", "Front desk", "2026-11-23T10:00:00Z"};
+  CHECK(store->UnlockWitness(first, "tok_staff").unlocked_by_name == "Front desk");
+  std::int64_t seq = store->LastAuditSeq();
+  WitnessUnlock again{VisitId(1), "consent", "tok_other", "Dr Ruiz", "2026-11-23T10:05:00Z"};
+  CHECK(store->UnlockWitness(again, "tok_other").unlocked_by == "tok_staff");  // the first stays
+  CHECK(store->LastAuditSeq() == seq);
+  store->UnlockWitness({VisitId(1), "intake", "tok_staff", "Front desk", "2026-11-23T10:06:00Z"},
+                       "tok_staff");
+  store->UnlockWitness({VisitId(2), "consent", "tok_staff", "Front desk", "2026-11-23T10:07:00Z"},
+                       "tok_staff");
+  std::vector<WitnessUnlock> unlocks = store->WitnessUnlocksOfVisit(VisitId(1));
+  REQUIRE(unlocks.size() == 2);
+  CHECK(unlocks[0].form_id == "consent");
+  CHECK(unlocks[0].unlocked_at == "2026-11-23T10:00:00Z");
+  CHECK(unlocks[1].form_id == "intake");
+  CHECK(store->LockWitness(VisitId(1), "consent", "tok_staff"));
+  CHECK_FALSE(store->LockWitness(VisitId(1), "consent", "tok_staff"));
+  CHECK(store->WitnessUnlocksOfVisit(VisitId(1)).size() == 1);
+  std::vector<std::string> actions;
+  store->ForEachAuditEvent(1, 0, [&](const AuditEvent& e) {
+    if (e.action.rfind("witness.", 0) == 0) actions.push_back(e.action + " " + e.detail);
+  });
+  CHECK(actions ==
+        std::vector<std::string>{"witness.unlocked form=consent", "witness.unlocked form=intake",
+                                 "witness.unlocked form=consent", "witness.locked form=consent"});
+}
+
 TEST_CASE("every new kind of change writes its audit event, and the chain still verifies") {
   test::TempDir dir;
   FormPtr form = Consent();
@@ -883,7 +914,7 @@ PRAGMA user_version=3;
     auto session = Inspect(dir);
     int version = 0;
     session << "PRAGMA user_version", into(version), now;
-    CHECK(version == 5);
+    CHECK(version == 6);
   }
   auto old = store->Find("old-1");
   REQUIRE(old);

@@ -294,5 +294,43 @@ TEST_CASE("ScreeningIgnoresQuestionsNotAsked") {
   CHECK(Screen(*Form(), s).outcome == Outcome::kSuitable);
 }
 
+const char kWitnessForm[] = R"(<form id="w" version="1" kind="intake" lang="en">
+  <title>Witnessed</title>
+  <section id="s" kind="fields"><heading>Sign</heading>
+    <field id="sig" type="signature" role="patient" required="true"><label>Signature</label></field>
+    <field id="wname" type="text" role="witness"><label>Witness name</label></field>
+    <field id="wsig" type="signature" role="witness" required="true"><label>Witness</label></field>
+  </section>
+</form>)";
+
+TEST_CASE("WitnessValuesNeedTheStepUnlocked") {
+  FormPtr form = LoadFormFromMemory(kWitnessForm, "w.xml").form;
+  REQUIRE(static_cast<bool>(form));
+  Submission s;
+  s.uuid = "5b0d3c1e-6f0a-4b8e-9a57-2f4f3f1c2a10";
+  s.form_id = "w";
+  s.form_version = "1";
+  s.form_sha256 = form->sha256_hex;
+  s.values = {{"sig", Drawn()}};
+  // Locked: the required witness signature cannot be given yet, and says so.
+  auto errors = ValidateSubmission(*form, s);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field_id == "wsig");
+  CHECK(errors[0].message.find("is required from a witness, and the witness step of this form "
+                               "is locked") == 0);
+  s.values["wname"] = std::string("Rui Costa");
+  s.values["wsig"] = Drawn();
+  errors = ValidateSubmission(*form, s);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].field_id == "wname");
+  CHECK(errors[0].message.find("is the witness's, and the witness step of this form is locked") ==
+        0);
+  CHECK(ValidateSubmission(*form, s, WitnessStep::kUnlocked).empty());
+  s.values.erase("wsig");
+  errors = ValidateSubmission(*form, s, WitnessStep::kUnlocked);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "is required");
+}
+
 }  // namespace
 }  // namespace consentkit
