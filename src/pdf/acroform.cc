@@ -1,11 +1,9 @@
 #include "pdf/acroform.h"
 
-#include <hpdf_doc.h>
-#include <hpdf_streams.h>
-
 #include <cstdio>
 
 #include "pdf/document.h"
+#include "pdf/haru_internals.h"
 #include "pdf/number.h"
 #include "util/util.h"
 
@@ -38,49 +36,30 @@ std::string FilledDot(const PdfRect& r) {
          Num(cy - k) + " " + Num(cx + rad) + " " + Num(cy) + " c f Q";
 }
 
-constexpr char kContentsBytesKey[] = "ConsentkitContentsBytes";
-
-// The signature dictionary's /Contents: `n` zero bytes in hex, written in
-// one piece. As an HPDF_Binary, libharu hex-encoded the 16 KB byte by byte,
-// 5 % of a submission's CPU time.
-HPDF_STATUS WriteContentsPlaceholder(HPDF_Dict dict, HPDF_Stream stream) {
-  auto* size =
-      static_cast<HPDF_Number>(HPDF_Dict_GetItem(dict, kContentsBytesKey, HPDF_OCLASS_NUMBER));
-  if (!size || size->value < 0) return HPDF_INVALID_OBJECT;
-  std::string contents =
-      "/Contents <" + std::string(2 * static_cast<std::size_t>(size->value), '0') + ">\012";
-  return HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(contents.data()),
-                           static_cast<HPDF_UINT>(contents.size()));
-}
-
 }  // namespace
 
-AcroForm::AcroForm(Document& doc)
-    : doc_(doc), mmgr_(doc.handle()->mmgr), xref_(doc.handle()->xref) {
-  acroform_ = HPDF_Dict_New(mmgr_);
-  HPDF_Xref_Add(xref_, acroform_);
-  fields_ = HPDF_Array_New(mmgr_);
+AcroForm::AcroForm(Document& doc) : doc_(doc), pdf_(doc.handle()) {
+  acroform_ = haru::NewIndirectDict(pdf_);
+  fields_ = haru::NewArray(pdf_);
   HPDF_Dict_Add(acroform_, "Fields", fields_);
 
-  HPDF_Dict helvetica = HPDF_Dict_New(mmgr_);
-  HPDF_Xref_Add(xref_, helvetica);
+  HPDF_Dict helvetica = haru::NewIndirectDict(pdf_);
   AddName(helvetica, "Type", "Font");
   AddName(helvetica, "Subtype", "Type1");
   AddName(helvetica, "BaseFont", "Helvetica");
   AddName(helvetica, "Encoding", "WinAnsiEncoding");
-  HPDF_Dict dingbats = HPDF_Dict_New(mmgr_);
-  HPDF_Xref_Add(xref_, dingbats);
+  HPDF_Dict dingbats = haru::NewIndirectDict(pdf_);
   AddName(dingbats, "Type", "Font");
   AddName(dingbats, "Subtype", "Type1");
   AddName(dingbats, "BaseFont", "ZapfDingbats");
-  HPDF_Dict fonts = HPDF_Dict_New(mmgr_);
+  HPDF_Dict fonts = haru::NewDict(pdf_);
   HPDF_Dict_Add(fonts, "Helv", helvetica);
   HPDF_Dict_Add(fonts, "ZaDb", dingbats);
-  HPDF_Dict resources = HPDF_Dict_New(mmgr_);
+  HPDF_Dict resources = haru::NewDict(pdf_);
   HPDF_Dict_Add(resources, "Font", fonts);
   HPDF_Dict_Add(acroform_, "DR", resources);
-  HPDF_Dict_Add(acroform_, "DA", HPDF_String_New(mmgr_, "/Helv 0 Tf 0 g", nullptr));
-  HPDF_Dict_Add(doc.handle()->catalog, "AcroForm", acroform_);
+  HPDF_Dict_Add(acroform_, "DA", haru::NewString(pdf_, "/Helv 0 Tf 0 g"));
+  haru::AddToCatalog(pdf_, "AcroForm", acroform_);
   doc_.Check("creating the AcroForm dictionary");
 }
 
@@ -90,23 +69,17 @@ void AcroForm::AddName(HPDF_Dict dict, const char* key, const std::string& name)
 
 void AcroForm::AddTextString(HPDF_Dict dict, const char* key, const std::string& utf8) {
   if (IsAscii(utf8)) {
-    HPDF_Dict_Add(dict, key, HPDF_String_New(mmgr_, utf8.c_str(), nullptr));
+    HPDF_Dict_Add(dict, key, haru::NewString(pdf_, utf8));
     return;
   }
-  std::string utf16 = Utf16BigEndian(utf8);
-  HPDF_Dict_Add(dict, key,
-                HPDF_Binary_New(mmgr_, reinterpret_cast<HPDF_BYTE*>(utf16.data()),
-                                static_cast<HPDF_UINT>(utf16.size())));
+  HPDF_Dict_Add(dict, key, haru::NewBinary(pdf_, Utf16BigEndian(utf8)));
 }
 
 // Hex (<...>) even when the text is ASCII: text such as a clinic's name
 // then never appears verbatim in the file, so it cannot pass for the
 // signature placeholder SealPdf looks for.
 void AcroForm::AddHexTextString(HPDF_Dict dict, const char* key, const std::string& utf8) {
-  std::string bytes = IsAscii(utf8) ? utf8 : Utf16BigEndian(utf8);
-  HPDF_Dict_Add(dict, key,
-                HPDF_Binary_New(mmgr_, reinterpret_cast<HPDF_BYTE*>(bytes.data()),
-                                static_cast<HPDF_UINT>(bytes.size())));
+  HPDF_Dict_Add(dict, key, haru::NewBinary(pdf_, IsAscii(utf8) ? utf8 : Utf16BigEndian(utf8)));
 }
 
 void AcroForm::Attach(HPDF_Dict field, FieldNode parent) {
@@ -115,27 +88,16 @@ void AcroForm::Attach(HPDF_Dict field, FieldNode parent) {
     return;
   }
   HPDF_Dict_Add(field, "Parent", parent.dict);
-  auto* kids = static_cast<HPDF_Array>(HPDF_Dict_GetItem(parent.dict, "Kids", HPDF_OCLASS_ARRAY));
-  if (!kids) {
-    kids = HPDF_Array_New(mmgr_);
-    HPDF_Dict_Add(parent.dict, "Kids", kids);
-  }
-  HPDF_Array_Add(kids, field);
+  HPDF_Array_Add(haru::ArrayEntry(pdf_, parent.dict, "Kids"), field);
 }
 
 void AcroForm::AttachToPage(HPDF_Dict widget, HPDF_Page page) {
-  auto* annots = static_cast<HPDF_Array>(HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY));
-  if (!annots) {
-    annots = HPDF_Array_New(mmgr_);
-    HPDF_Dict_Add(page, "Annots", annots);
-  }
-  HPDF_Array_Add(annots, widget);
+  HPDF_Array_Add(haru::ArrayEntry(pdf_, page, "Annots"), widget);
 }
 
 HPDF_Dict AcroForm::NewField(const std::string& name, const char* type, unsigned flags,
                              const std::string& tooltip, FieldNode parent) {
-  HPDF_Dict field = HPDF_Dict_New(mmgr_);
-  HPDF_Xref_Add(xref_, field);
+  HPDF_Dict field = haru::NewIndirectDict(pdf_);
   if (type) AddName(field, "FT", type);
   AddTextString(field, "T", name);
   if (!tooltip.empty()) AddTextString(field, "TU", tooltip);
@@ -147,7 +109,7 @@ HPDF_Dict AcroForm::NewField(const std::string& name, const char* type, unsigned
 void AcroForm::MakeWidgetOf(HPDF_Dict dict, HPDF_Page page, const PdfRect& rect) {
   AddName(dict, "Type", "Annot");
   AddName(dict, "Subtype", "Widget");
-  HPDF_Array box = HPDF_Array_New(mmgr_);
+  HPDF_Array box = haru::NewArray(pdf_);
   HPDF_Array_AddReal(box, rect.x);
   HPDF_Array_AddReal(box, rect.y);
   HPDF_Array_AddReal(box, rect.x + rect.width);
@@ -159,25 +121,24 @@ void AcroForm::MakeWidgetOf(HPDF_Dict dict, HPDF_Page page, const PdfRect& rect)
 }
 
 HPDF_Dict AcroForm::NewWidget(HPDF_Page page, const PdfRect& rect) {
-  HPDF_Dict widget = HPDF_Dict_New(mmgr_);
-  HPDF_Xref_Add(xref_, widget);
+  HPDF_Dict widget = haru::NewIndirectDict(pdf_);
   MakeWidgetOf(widget, page, rect);
   return widget;
 }
 
 HPDF_Dict AcroForm::AppearanceStream(const PdfRect& rect, const std::string& content,
                                      HPDF_Dict resources) {
-  HPDF_Dict stream = HPDF_DictStream_New(mmgr_, xref_);
+  HPDF_Dict stream = haru::NewStream(pdf_);
   AddName(stream, "Type", "XObject");
   AddName(stream, "Subtype", "Form");
-  HPDF_Array bbox = HPDF_Array_New(mmgr_);
+  HPDF_Array bbox = haru::NewArray(pdf_);
   HPDF_Array_AddReal(bbox, 0);
   HPDF_Array_AddReal(bbox, 0);
   HPDF_Array_AddReal(bbox, rect.width);
   HPDF_Array_AddReal(bbox, rect.height);
   HPDF_Dict_Add(stream, "BBox", bbox);
-  HPDF_Dict_Add(stream, "Resources", resources ? resources : HPDF_Dict_New(mmgr_));
-  HPDF_Stream_WriteStr(stream->stream, content.c_str());
+  HPDF_Dict_Add(stream, "Resources", resources ? resources : haru::NewDict(pdf_));
+  haru::SetStream(stream, content, haru::StreamBytes::kAsIs);
   return stream;
 }
 
@@ -187,9 +148,9 @@ HPDF_Dict AcroForm::OnOffAppearance(const PdfRect& rect, const std::string& on_s
                                     const std::string& on_content) {
   HPDF_Dict on = AppearanceStream(rect, on_content);
   HPDF_Dict off = AppearanceStream(rect, "");
-  HPDF_Dict ap = HPDF_Dict_New(mmgr_);
+  HPDF_Dict ap = haru::NewDict(pdf_);
   for (const char* look : {"N", "D"}) {
-    HPDF_Dict states = HPDF_Dict_New(mmgr_);
+    HPDF_Dict states = haru::NewDict(pdf_);
     HPDF_Dict_Add(states, on_state.c_str(), on);
     HPDF_Dict_Add(states, "Off", off);
     HPDF_Dict_Add(ap, look, states);
@@ -199,12 +160,12 @@ HPDF_Dict AcroForm::OnOffAppearance(const PdfRect& rect, const std::string& on_s
 
 HPDF_Dict AcroForm::DateActions() {
   auto action = [this](const char* script) {
-    HPDF_Dict js = HPDF_Dict_New(mmgr_);
+    HPDF_Dict js = haru::NewDict(pdf_);
     AddName(js, "S", "JavaScript");
-    HPDF_Dict_Add(js, "JS", HPDF_String_New(mmgr_, script, nullptr));
+    HPDF_Dict_Add(js, "JS", haru::NewString(pdf_, script));
     return js;
   };
-  HPDF_Dict actions = HPDF_Dict_New(mmgr_);
+  HPDF_Dict actions = haru::NewDict(pdf_);
   HPDF_Dict_Add(actions, "K", action("AFDate_KeystrokeEx(\"yyyy-mm-dd\");"));
   HPDF_Dict_Add(actions, "F", action("AFDate_FormatEx(\"yyyy-mm-dd\");"));
   return actions;
@@ -222,12 +183,10 @@ void AcroForm::AddTextField(HPDF_Page page, const PdfRect& rect, const TextField
       (spec.required ? kFieldRequired : 0u) | (spec.multiline ? kTextMultiline : kTextDoNotScroll);
   HPDF_Dict field = NewField(spec.name, "Tx", flags, spec.tooltip, parent);
   MakeWidgetOf(field, page, rect);
-  HPDF_Dict_Add(
-      field, "DA",
-      HPDF_String_New(mmgr_, ("/Helv " + Num(spec.font_size) + " Tf 0 g").c_str(), nullptr));
+  HPDF_Dict_Add(field, "DA", haru::NewString(pdf_, ("/Helv " + Num(spec.font_size) + " Tf 0 g")));
   if (spec.max_length > 0) HPDF_Dict_AddNumber(field, "MaxLen", spec.max_length);
   if (spec.date) HPDF_Dict_Add(field, "AA", DateActions());
-  HPDF_Dict ap = HPDF_Dict_New(mmgr_);
+  HPDF_Dict ap = haru::NewDict(pdf_);
   if (spec.value.empty()) {
     HPDF_Dict_Add(ap, "N", AppearanceStream(rect, "/Tx BMC EMC"));
   } else {
@@ -246,9 +205,9 @@ void AcroForm::AddCheckBox(HPDF_Page page, const PdfRect& rect, const std::strin
   MakeWidgetOf(field, page, rect);
   AddName(field, "V", "Off");
   AddName(field, "AS", "Off");
-  HPDF_Dict_Add(field, "DA", HPDF_String_New(mmgr_, "/ZaDb 0 Tf 0 g", nullptr));
-  HPDF_Dict mk = HPDF_Dict_New(mmgr_);
-  HPDF_Dict_Add(mk, "CA", HPDF_String_New(mmgr_, "4", nullptr));  // ZapfDingbats check mark
+  HPDF_Dict_Add(field, "DA", haru::NewString(pdf_, "/ZaDb 0 Tf 0 g"));
+  HPDF_Dict mk = haru::NewDict(pdf_);
+  HPDF_Dict_Add(mk, "CA", haru::NewString(pdf_, "4"));  // ZapfDingbats check mark
   HPDF_Dict_Add(field, "MK", mk);
   HPDF_Dict_Add(field, "AP", OnOffAppearance(rect, "Yes", CheckMark(rect)));
   doc_.Check(("adding checkbox " + name).c_str());
@@ -268,9 +227,9 @@ void AcroForm::AddRadioButton(HPDF_Page page, const PdfRect& rect, FieldNode gro
   HPDF_Dict widget = NewWidget(page, rect);
   Attach(widget, group);
   AddName(widget, "AS", "Off");
-  HPDF_Dict_Add(widget, "DA", HPDF_String_New(mmgr_, "/ZaDb 0 Tf 0 g", nullptr));
-  HPDF_Dict mk = HPDF_Dict_New(mmgr_);
-  HPDF_Dict_Add(mk, "CA", HPDF_String_New(mmgr_, "l", nullptr));  // ZapfDingbats dot
+  HPDF_Dict_Add(widget, "DA", haru::NewString(pdf_, "/ZaDb 0 Tf 0 g"));
+  HPDF_Dict mk = haru::NewDict(pdf_);
+  HPDF_Dict_Add(mk, "CA", haru::NewString(pdf_, "l"));  // ZapfDingbats dot
   HPDF_Dict_Add(widget, "MK", mk);
   HPDF_Dict_Add(widget, "AP", OnOffAppearance(rect, export_value, FilledDot(rect)));
   doc_.Check(("adding radio button " + export_value).c_str());
@@ -280,38 +239,32 @@ void AcroForm::AddSignatureField(HPDF_Page page, const PdfRect& rect, const std:
                                  const std::string& tooltip, bool required, FieldNode parent) {
   HPDF_Dict field = NewField(name, "Sig", required ? kFieldRequired : 0u, tooltip, parent);
   MakeWidgetOf(field, page, rect);
-  HPDF_Dict ap = HPDF_Dict_New(mmgr_);
+  HPDF_Dict ap = haru::NewDict(pdf_);
   HPDF_Dict_Add(ap, "N", AppearanceStream(rect, ""));
   HPDF_Dict_Add(field, "AP", ap);
   doc_.Check(("adding signature field " + name).c_str());
 }
 
 HPDF_Dict AcroForm::FontResources(const std::vector<std::pair<std::string, HPDF_Font>>& fonts) {
-  HPDF_Dict names = HPDF_Dict_New(mmgr_);
+  HPDF_Dict names = haru::NewDict(pdf_);
   for (const auto& [name, font] : fonts) HPDF_Dict_Add(names, name.c_str(), font);
-  HPDF_Dict resources = HPDF_Dict_New(mmgr_);
+  HPDF_Dict resources = haru::NewDict(pdf_);
   HPDF_Dict_Add(resources, "Font", names);
   return resources;
 }
 
 // An indirect object, so that nothing else shares its line of the file.
 HPDF_Dict AcroForm::SignaturePlaceholder(const SealFieldSpec& spec) {
-  HPDF_Dict sig = HPDF_Dict_New(mmgr_);
-  HPDF_Xref_Add(xref_, sig);
+  HPDF_Dict sig = haru::NewIndirectDict(pdf_);
   AddName(sig, "Type", "Sig");
   AddName(sig, "Filter", "Adobe.PPKLite");
   AddName(sig, "SubFilter", "adbe.pkcs7.detached");
-  HPDF_Array range = HPDF_Array_New(mmgr_);
+  HPDF_Array range = haru::NewArray(pdf_);
   HPDF_Array_AddNumber(range, 0);
   for (int i = 0; i < 3; ++i) HPDF_Array_AddNumber(range, HPDF_LIMIT_MAX_INT);
   HPDF_Dict_Add(sig, "ByteRange", range);
-  // /Contents is written by WriteContentsPlaceholder; its size rides along
-  // as an entry libharu does not write.
-  HPDF_Number size = HPDF_Number_New(mmgr_, static_cast<HPDF_INT32>(spec.contents_bytes));
-  size->header.obj_id |= HPDF_OTYPE_HIDDEN;
-  HPDF_Dict_Add(sig, kContentsBytesKey, size);
-  sig->write_fn = &WriteContentsPlaceholder;
-  HPDF_Dict_Add(sig, "M", HPDF_String_New(mmgr_, spec.pdf_date.c_str(), nullptr));
+  haru::EndWithZeroContents(pdf_, sig, spec.contents_bytes);
+  HPDF_Dict_Add(sig, "M", haru::NewString(pdf_, spec.pdf_date));
   AddHexTextString(sig, "Name", spec.signer_name);
   AddHexTextString(sig, "Reason", spec.reason);
   return sig;
@@ -321,7 +274,7 @@ void AcroForm::AddSealField(HPDF_Page page, const PdfRect& rect, const SealField
   HPDF_Dict field = NewField(spec.name, "Sig", 0, "", {});
   AddHexTextString(field, "TU", spec.tooltip);
   MakeWidgetOf(field, page, rect);
-  HPDF_Dict ap = HPDF_Dict_New(mmgr_);
+  HPDF_Dict ap = haru::NewDict(pdf_);
   HPDF_Dict_Add(ap, "N", AppearanceStream(rect, spec.appearance, FontResources(spec.fonts)));
   HPDF_Dict_Add(field, "AP", ap);
   HPDF_Dict_Add(field, "V", SignaturePlaceholder(spec));

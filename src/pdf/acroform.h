@@ -22,7 +22,6 @@
 #define CONSENTKIT_PDF_ACROFORM_H_
 
 #include <hpdf.h>
-#include <hpdf_objects.h>
 
 #include <string>
 #include <utility>
@@ -141,8 +140,7 @@ class AcroForm {
   void AddName(HPDF_Dict dict, const char* key, const std::string& name);
 
   Document& doc_;
-  HPDF_MMgr mmgr_;
-  HPDF_Xref xref_;
+  HPDF_Doc pdf_;  // doc_.handle(), for haru_internals.h
   HPDF_Dict acroform_;
   HPDF_Array fields_;
 };

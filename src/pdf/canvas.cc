@@ -1,12 +1,10 @@
 #include "pdf/canvas.h"
 
-#include <hpdf_pages.h>
-#include <hpdf_streams.h>
-
 #include <algorithm>
 #include <cstdio>
 
 #include "pdf/document.h"
+#include "pdf/haru_internals.h"
 #include "pdf/number.h"
 #include "util/util.h"
 
@@ -14,49 +12,10 @@ namespace consentkit {
 
 namespace {
 
-void AppendRgb(std::string& out, Color c, const char* op) {
-  AppendNum(out, c.r);
-  out += ' ';
-  AppendNum(out, c.g);
-  out += ' ';
-  AppendNum(out, c.b);
-  out += ' ';
-  out += op;
-}
-
-// "x y " in content-stream form.
-void AppendPoint(std::string& out, float x, float y) {
-  AppendNum(out, x);
-  out += ' ';
-  AppendNum(out, y);
-  out += ' ';
-}
-
 void AppendRect(std::string& out, const PdfRect& rect) {
   AppendPoint(out, rect.x, rect.y);
   AppendPoint(out, rect.width, rect.height);
   out += "re ";
-}
-
-void AppendStrokeStyle(std::string& out, Color stroke, float line_width) {
-  AppendRgb(out, stroke, "RG ");
-  AppendNum(out, line_width);
-  out += " w ";
-}
-
-// A circle as four Bézier quarter arcs (k = 0.5523 of the radius).
-void AppendCircle(std::string& out, float cx, float cy, float r) {
-  const float k = 0.5523f * r;
-  AppendPoint(out, cx + r, cy);
-  out += "m ";
-  const float arcs[4][6] = {{cx + r, cy + k, cx + k, cy + r, cx, cy + r},
-                            {cx - k, cy + r, cx - r, cy + k, cx - r, cy},
-                            {cx - r, cy - k, cx - k, cy - r, cx, cy - r},
-                            {cx + k, cy - r, cx + r, cy - k, cx + r, cy}};
-  for (const auto& arc : arcs) {
-    for (int i = 0; i < 6; i += 2) AppendPoint(out, arc[i], arc[i + 1]);
-    out += "c ";
-  }
 }
 
 }  // namespace
@@ -139,15 +98,11 @@ void Canvas::BreakLongWord(Face face, float size, const std::string& word, float
 
 void Canvas::WriteContents() {
   for (auto& [page, content] : pages_) {
-    HPDF_Stream stream = static_cast<HPDF_PageAttr>(page->attr)->stream;
     std::string all;
-    if (content.harus.empty() && HPDF_Stream_Size(stream) == 0) {
+    if (content.harus.empty() && haru::DrawnSize(page) == 0) {
       all.swap(content.ops);
     } else {
-      std::string harus(HPDF_Stream_Size(stream), '\0');
-      HPDF_UINT size = static_cast<HPDF_UINT>(harus.size());
-      HPDF_Stream_Seek(stream, 0, HPDF_SEEK_SET);
-      HPDF_Stream_Read(stream, reinterpret_cast<HPDF_BYTE*>(harus.data()), &size);
+      std::string harus = haru::DrawnBytes(page);
       std::size_t done = 0, spliced = 0;
       for (const PageContent::Splice& splice : content.harus) {
         spliced += splice.to - splice.from;
@@ -160,33 +115,16 @@ void Canvas::WriteContents() {
         throw PdfError("a page's content was written past Canvas; it would be lost");
       }
     }
-    doc_.SetContent(static_cast<HPDF_PageAttr>(page->attr)->contents, all);
+    doc_.SetContent(haru::PageContents(page), all);
   }
   pages_.clear();
 }
 
 void Canvas::Text(HPDF_Page page, float x, float baseline, Face face, float size,
                   const std::string& utf8, Color color) {
-  // Inside q/Q, so the colour, line width and render mode do not leak.
-  const char* font = HPDF_Page_GetLocalFontName(page, font_.dict());
+  const char* font = haru::FontResourceName(page, font_.dict());
   if (!font) throw PdfError("cannot add the embedded font to a page's resources");
-  std::string& ops = Content(page);
-  ops += "q ";
-  AppendRgb(ops, color, "rg ");
-  if (face == Face::kBold) {
-    AppendRgb(ops, color, "RG ");
-    AppendNum(ops, size * kBoldStroke);
-    ops += " w 2 Tr ";
-  }
-  ops += "BT /";
-  ops += font;
-  ops += ' ';
-  AppendNum(ops, size);
-  ops += " Tf ";
-  AppendPoint(ops, x, baseline);
-  ops += "Td ";
-  font_.AppendShowString(ops, utf8);
-  ops += " Tj ET Q\n";
+  AppendText(Content(page), font_, {font, face, size, x, baseline, color}, utf8);
 }
 
 void Canvas::TextRight(HPDF_Page page, float right, float baseline, Face face, float size,
@@ -276,11 +214,10 @@ HPDF_Image Canvas::LoadPng(const std::string& path) {
 float Canvas::DrawImage(HPDF_Page page, HPDF_Image image, float x, float y, float height) {
   float width = height * static_cast<float>(HPDF_Image_GetWidth(image)) /
                 static_cast<float>(HPDF_Image_GetHeight(image));
-  HPDF_Stream stream = static_cast<HPDF_PageAttr>(page->attr)->stream;
   PageContent& content = pages_[page];
-  std::size_t from = HPDF_Stream_Size(stream);
+  std::size_t from = haru::DrawnSize(page);
   HPDF_Page_DrawImage(page, image, x, y, width, height);
-  content.harus.push_back({content.ops.size(), from, HPDF_Stream_Size(stream)});
+  content.harus.push_back({content.ops.size(), from, haru::DrawnSize(page)});
   return width;
 }
 

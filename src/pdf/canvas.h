@@ -12,17 +12,12 @@
 #include <vector>
 
 #include "pdf/acroform.h"
+#include "pdf/content_stream.h"
 #include "pdf/font.h"
 
 namespace consentkit {
 
 class Document;
-
-struct Color {
-  float r, g, b;
-};
-
-enum class Face { kRegular, kBold };
 
 struct PdfPoint {
   float x, y;
@@ -35,12 +30,11 @@ class Canvas {
   // Throws PdfError if it is missing or unreadable.
   Canvas(Document& doc, const std::string& font_dir);
 
-  // The embedded font of `face`, for appearance streams that name it.
-  // One embedded face for both: bold is the regular outline filled and
-  // stroked (kBoldStroke of the size wide). A second embedded face cost
-  // 12.9 KB per PDF, a third of a blank consent form.
+  // The embedded font of `face`, for appearance streams that name it: one
+  // font for both faces (kBoldStroke in content_stream.h).
   HPDF_Dict FontOf(Face) const { return font_.dict(); }
-  static constexpr float kBoldStroke = 0.045f;
+  // The embedded font itself, for appearance streams that AppendText.
+  EmbeddedFont& font() { return font_; }
   float TextWidth(Face, float size, const std::string& utf8) const {
     return font_.TextWidth(utf8, size);
   }

@@ -1,6 +1,5 @@
 #include "pdf/document.h"
 
-#include <hpdf_streams.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -8,7 +7,10 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "pdf/haru_internals.h"
 
 namespace consentkit {
 
@@ -29,7 +31,7 @@ void Document::OnError(HPDF_STATUS error, HPDF_STATUS detail, void* self) {
 }
 
 void Document::Check(const char* what) {
-  // Low-level object calls (HPDF_Dict_Add, HPDF_String_New) record errors
+  // Low-level object calls (HPDF_Dict_Add, haru::NewString) record errors
   // without calling the handler, so ask the document too.
   if (error_ == HPDF_OK && HPDF_GetError(doc_) != HPDF_OK) {
     error_ = HPDF_GetError(doc_);
@@ -67,24 +69,6 @@ std::string Document::Save() {
   HPDF_ResetError(doc_);
   Check("reading the PDF back from memory");
   return bytes;
-}
-
-namespace {
-
-// libharu drops a /Filter entry from a stream it does not filter itself,
-// so the entry is written from the dictionary's write hook instead.
-HPDF_STATUS WriteFlateFilter(HPDF_Dict, HPDF_Stream stream) {
-  return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
-}
-
-}  // namespace
-
-void Document::SetDeflatedStream(HPDF_Dict dict, const char* deflated, std::size_t size) {
-  HPDF_MemStream_FreeData(dict->stream);
-  HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(deflated),
-                    static_cast<HPDF_UINT>(size));
-  dict->filter = HPDF_STREAM_FILTER_NONE;
-  dict->write_fn = &WriteFlateFilter;
 }
 
 namespace {
@@ -155,15 +139,12 @@ constexpr std::size_t kWorthDeflating = 512;
 
 void Document::SetContent(HPDF_Dict dict, const std::string& raw) {
   if (raw.size() < kWorthDeflating) {
-    HPDF_MemStream_FreeData(dict->stream);
-    HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(raw.data()),
-                      static_cast<HPDF_UINT>(raw.size()));
-    dict->filter = HPDF_STREAM_FILTER_NONE;
+    haru::SetStream(dict, raw, haru::StreamBytes::kAsIs);
   } else {
     DeflaterLease deflater;
     std::string packed;
     std::size_t size = (*deflater).Deflate(raw, packed);
-    SetDeflatedStream(dict, packed.data(), size);
+    haru::SetStream(dict, std::string_view(packed.data(), size), haru::StreamBytes::kDeflated);
   }
   Check("writing a stream");
 }
@@ -172,24 +153,8 @@ void Document::DeflateStreams() {
   // libharu would deflate each stream itself, at zlib's default level and
   // with a new zlib state per stream: that was 40 % of a blank consent
   // form's render.
-  std::string raw;
-  HPDF_List entries = doc_->xref->entries;
-  for (HPDF_UINT i = 0; i < entries->count; ++i) {
-    auto* entry = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, i));
-    if (!entry || !entry->obj) continue;
-    auto* header = static_cast<HPDF_Obj_Header*>(entry->obj);
-    if ((header->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
-    auto dict = static_cast<HPDF_Dict>(entry->obj);
-    if (!dict->stream || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn) {
-      continue;
-    }
-    raw.resize(HPDF_Stream_Size(dict->stream));
-    HPDF_UINT size = static_cast<HPDF_UINT>(raw.size());
-    HPDF_Stream_Seek(dict->stream, 0, HPDF_SEEK_SET);
-    if (size) HPDF_Stream_Read(dict->stream, reinterpret_cast<HPDF_BYTE*>(raw.data()), &size);
-    raw.resize(size);
-    SetContent(dict, raw);
-  }
+  haru::ForEachStreamToDeflate(
+      doc_, [this](HPDF_Dict dict, const std::string& raw) { SetContent(dict, raw); });
   Check("compressing the PDF's streams");
 }
 

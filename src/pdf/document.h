@@ -37,11 +37,8 @@ class Document {
   void BeforeSave(std::function<void()> write) { before_save_.push_back(std::move(write)); }
   HPDF_Page AddPage(float width, float height);
   // Makes `raw` the content of stream `dict`, deflated unless it is short.
+  // REQUIRES: `dict` has no write hook of its own (haru::SetStream).
   void SetContent(HPDF_Dict dict, const std::string& raw);
-  // Makes `size` bytes of zlib data the content of stream `dict`, which
-  // libharu then writes as they are, marked /FlateDecode.
-  // REQUIRES: `dict` has no write hook of its own.
-  static void SetDeflatedStream(HPDF_Dict dict, const char* deflated, std::size_t size);
   // Serialises the document. Throws PdfError.
   std::string Save();
 

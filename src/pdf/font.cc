@@ -1,7 +1,5 @@
 #include "pdf/font.h"
 
-#include <hpdf_doc.h>
-#include <hpdf_streams.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -12,6 +10,7 @@
 #include <stdexcept>
 
 #include "pdf/document.h"
+#include "pdf/haru_internals.h"
 #include "pdf/pdf.h"
 #include "util/util.h"
 
@@ -461,20 +460,16 @@ EmbeddedFont::EmbeddedFont(Document& doc, std::shared_ptr<const FontProgram> pro
       program_(std::move(program)),
       used_(program_->GlyphCount(), false),
       code_of_glyph_(program_->GlyphCount(), 0) {
-  HPDF_MMgr mmgr = doc.handle()->mmgr;
-  HPDF_Xref xref = doc.handle()->xref;
-  type0_ = HPDF_Dict_New(mmgr);
-  HPDF_Xref_Add(xref, type0_);
+  HPDF_Doc pdf = doc.handle();
+  type0_ = haru::NewIndirectDict(pdf);
   HPDF_Dict_AddName(type0_, "Type", "Font");
   HPDF_Dict_AddName(type0_, "Subtype", "Type0");
   HPDF_Dict_AddName(type0_, "Encoding", "Identity-H");
-  cid_font_ = HPDF_Dict_New(mmgr);
-  HPDF_Xref_Add(xref, cid_font_);
-  HPDF_Array descendants = HPDF_Array_New(mmgr);
+  cid_font_ = haru::NewIndirectDict(pdf);
+  HPDF_Array descendants = haru::NewArray(pdf);
   HPDF_Array_Add(descendants, cid_font_);
   HPDF_Dict_Add(type0_, "DescendantFonts", descendants);
-  descriptor_ = HPDF_Dict_New(mmgr);
-  HPDF_Xref_Add(xref, descriptor_);
+  descriptor_ = haru::NewIndirectDict(pdf);
   doc.Check("creating the embedded font");
   doc.BeforeSave([this] { WriteFontData(); });
 }
@@ -513,17 +508,16 @@ std::string EmbeddedFont::SubsetTag() const {
 }
 
 void EmbeddedFont::WriteFontData() {
-  HPDF_MMgr mmgr = doc_.handle()->mmgr;
-  HPDF_Xref xref = doc_.handle()->xref;
+  HPDF_Doc pdf = doc_.handle();
   std::string name = SubsetTag() + "+" + program_->PostScriptName();
   HPDF_Dict_AddName(type0_, "BaseFont", name.c_str());
 
   HPDF_Dict_AddName(cid_font_, "Type", "Font");
   HPDF_Dict_AddName(cid_font_, "Subtype", "CIDFontType2");
   HPDF_Dict_AddName(cid_font_, "BaseFont", name.c_str());
-  HPDF_Dict system_info = HPDF_Dict_New(mmgr);
-  HPDF_Dict_Add(system_info, "Registry", HPDF_String_New(mmgr, "Adobe", nullptr));
-  HPDF_Dict_Add(system_info, "Ordering", HPDF_String_New(mmgr, "Identity", nullptr));
+  HPDF_Dict system_info = haru::NewDict(pdf);
+  HPDF_Dict_Add(system_info, "Registry", haru::NewString(pdf, "Adobe"));
+  HPDF_Dict_Add(system_info, "Ordering", haru::NewString(pdf, "Identity"));
   HPDF_Dict_AddNumber(system_info, "Supplement", 0);
   HPDF_Dict_Add(cid_font_, "CIDSystemInfo", system_info);
   HPDF_Dict_AddName(cid_font_, "CIDToGIDMap", "Identity");
@@ -535,11 +529,9 @@ void EmbeddedFont::WriteFontData() {
   HPDF_Dict_AddName(descriptor_, "Type", "FontDescriptor");
   HPDF_Dict_AddName(descriptor_, "FontName", name.c_str());
   HPDF_Dict_AddNumber(descriptor_, "Flags", 32);  // nonsymbolic
-  HPDF_Dict_Add(
-      descriptor_, "FontBBox",
-      HPDF_Box_Array_New(
-          mmgr, HPDF_Box{static_cast<HPDF_REAL>(m.bbox[0]), static_cast<HPDF_REAL>(m.bbox[1]),
-                         static_cast<HPDF_REAL>(m.bbox[2]), static_cast<HPDF_REAL>(m.bbox[3])}));
+  HPDF_Array bbox = haru::NewArray(pdf);
+  for (int edge : m.bbox) HPDF_Array_AddReal(bbox, static_cast<HPDF_REAL>(edge));
+  HPDF_Dict_Add(descriptor_, "FontBBox", bbox);
   HPDF_Dict_AddNumber(descriptor_, "ItalicAngle", 0);
   HPDF_Dict_AddNumber(descriptor_, "Ascent", m.ascent);
   HPDF_Dict_AddNumber(descriptor_, "Descent", m.descent);
@@ -548,24 +540,20 @@ void EmbeddedFont::WriteFontData() {
   // Written already deflated so that the compressed subset can be reused
   // across documents.
   std::shared_ptr<const FontProgram::CompressedSubset> subset = program_->CompressedSubsetOf(used_);
-  HPDF_Dict file = HPDF_DictStream_New(mmgr, xref);
+  HPDF_Dict file = haru::NewStream(pdf);
   HPDF_Dict_AddNumber(file, "Length1", static_cast<HPDF_INT32>(subset->length));
-  Document::SetDeflatedStream(file, subset->deflated.data(), subset->deflated.size());
+  haru::SetStream(file, subset->deflated, haru::StreamBytes::kDeflated);
   HPDF_Dict_Add(descriptor_, "FontFile2", file);
 
-  std::string cmap = ToUnicodeCMap();
-  HPDF_Dict to_unicode = HPDF_DictStream_New(mmgr, xref);
-  to_unicode->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  HPDF_Stream_Write(to_unicode->stream, reinterpret_cast<const HPDF_BYTE*>(cmap.data()),
-                    static_cast<HPDF_UINT>(cmap.size()));
+  HPDF_Dict to_unicode = haru::NewStream(pdf);
+  haru::SetStream(to_unicode, ToUnicodeCMap(), haru::StreamBytes::kDeflateAtSave);
   HPDF_Dict_Add(type0_, "ToUnicode", to_unicode);
   doc_.Check("writing the embedded font");
 }
 
 HPDF_Array EmbeddedFont::WidthsArray() const {
   // [first [w w w] first [w] ...]: one run per stretch of used glyph ids.
-  HPDF_MMgr mmgr = doc_.handle()->mmgr;
-  HPDF_Array widths = HPDF_Array_New(mmgr);
+  HPDF_Array widths = haru::NewArray(doc_.handle());
   HPDF_Array run = nullptr;
   for (std::size_t g = 0; g < used_.size(); ++g) {
     if (!used_[g]) {
@@ -574,7 +562,7 @@ HPDF_Array EmbeddedFont::WidthsArray() const {
     }
     if (!run) {
       HPDF_Array_AddNumber(widths, static_cast<HPDF_INT32>(g));
-      run = HPDF_Array_New(mmgr);
+      run = haru::NewArray(doc_.handle());
       HPDF_Array_Add(widths, run);
     }
     HPDF_Array_AddNumber(run, program_->Advance(static_cast<std::uint16_t>(g)));

@@ -3,7 +3,7 @@
 #ifndef CONSENTKIT_PDF_PALETTE_H_
 #define CONSENTKIT_PDF_PALETTE_H_
 
-#include "pdf/canvas.h"
+#include "pdf/content_stream.h"
 
 namespace consentkit::palette {
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "pdf/document.h"
+#include "pdf/haru_internals.h"
 #include "pdf/layout.h"
 
 namespace consentkit {
@@ -43,8 +44,7 @@ void SetInfo(Document& doc, std::time_t when) {
 
 // Screen readers pick their voice from the catalog's /Lang.
 void SetLanguage(Document& doc, const std::string& lang) {
-  HPDF_Dict_Add(doc.handle()->catalog, "Lang",
-                HPDF_String_New(doc.handle()->mmgr, lang.c_str(), nullptr));
+  haru::AddToCatalog(doc.handle(), "Lang", haru::NewString(doc.handle(), lang));
 }
 
 // A record of something the patient did not submit would be worse than

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "pdf/content_stream.h"
 #include "pdf/number.h"
 #include "pdf/palette.h"
 #include "util/util.h"
@@ -21,17 +22,16 @@ constexpr float kTextLeft = 64;  // right of the seal icon
 constexpr double kPi = 3.14159265358979323846;
 
 std::string Rgb(Color c, const char* op) {
-  return Num(c.r) + " " + Num(c.g) + " " + Num(c.b) + " " + op + "\n";
+  std::string out;
+  AppendRgb(out, c, op);
+  return out + "\n";
 }
 
-std::string TextOp(Canvas& canvas, const char* font, float size, Color color, float x,
+std::string TextOp(Canvas& canvas, const char* font, Face face, float size, Color color, float x,
                    float baseline, const std::string& utf8) {
-  // F2 is the bold face: the regular outline filled and stroked (Canvas).
-  bool bold = std::string(font) == "F2";
-  std::string stroke =
-      bold ? Rgb(color, "RG") + Num(size * Canvas::kBoldStroke) + " w 2 Tr " : std::string();
-  return "q " + Rgb(color, "rg") + stroke + "BT /" + font + " " + Num(size) + " Tf " + Num(x) +
-         " " + Num(baseline) + " Td " + canvas.ShowString(utf8) + " Tj ET Q\n";
+  std::string out;
+  AppendText(out, canvas.font(), {font, face, size, x, baseline, color}, utf8);
+  return out;
 }
 
 std::string Box(float width, float height) {
@@ -92,12 +92,13 @@ std::string StampContent(Canvas& canvas, const SealAppearance& seal, float width
       canvas.Ellipsize(Face::kBold, 10.5f, "Electronically sealed by " + seal.clinic_name, room);
   std::string when = seal.signed_at_utc.substr(0, 10) + " " + seal.signed_at_utc.substr(11, 8);
   return Box(width, h) + SealIcon(33, h / 2, 22) +
-         TextOp(canvas, "F2", 10.5f, kInk, kTextLeft, h - 18, sealed_by) +
-         TextOp(canvas, "F1", 8.5f, kInk, kTextLeft, h - 32, "Sealed " + when + " UTC") +
-         TextOp(canvas, "F1", 8.5f, kInk, kTextLeft, h - 44,
+         TextOp(canvas, "F2", Face::kBold, 10.5f, kInk, kTextLeft, h - 18, sealed_by) +
+         TextOp(canvas, "F1", Face::kRegular, 8.5f, kInk, kTextLeft, h - 32,
+                "Sealed " + when + " UTC") +
+         TextOp(canvas, "F1", Face::kRegular, 8.5f, kInk, kTextLeft, h - 44,
                 canvas.Ellipsize(Face::kRegular, 8.5f, "Submission " + seal.submission_id, room)) +
          TextOp(
-             canvas, "F1", 7, kMuted, kTextLeft, h - 57,
+             canvas, "F1", Face::kRegular, 7, kMuted, kTextLeft, h - 57,
              "Digital signature: any change made to this file after sealing invalidates the seal.");
 }
 
