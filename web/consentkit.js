@@ -58,7 +58,11 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
   // Asked when it has no condition, or its condition holds and the field it
   // depends on is itself asked (as IsRelevant() on the server).
   function relevant(box, hops = 0) {
-    if ('witnessLocked' in box.dataset) return false;  // not asked until staff unlock it
+    // A witness's part is not asked while its step is locked.
+    return !('witnessLocked' in box.dataset) && conditionHolds(box, hops);
+  }
+
+  function conditionHolds(box, hops = 0) {
     const when = box.dataset.when;
     if (!when) return true;
     const target = boxes.get(when);
@@ -307,12 +311,12 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     import('./idle.js').then(idle => idle.startIdleReset(Number(form.dataset.idleSeconds), () => {
       form.remove();
       const back = () => location.replace('/kiosk');
-      postJson('/api/v1/kiosk/done', {}, SEND_TIMEOUT_MS).then(back, back);
+      postJson('/api/v1/kiosk/done', {visit: form.dataset.visit}, SEND_TIMEOUT_MS).then(back, back);
     }));
   }
-  // A witness part waits for staff to unlock it (loaded only then).
-  if (form.querySelector('[data-witness-locked]')) {
-    import('./witness.js').then(w => w.awaitWitness(form, applyConditions));
+  // A witness's part follows its step (loaded only where there is one).
+  if (form.querySelector('[data-witness]')) {
+    import('./witness.js').then(w => w.followWitnessStep(form, applyConditions, conditionHolds));
   }
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);

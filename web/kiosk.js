@@ -39,7 +39,8 @@ if (waiting) {
 if (thanks) {
   // The hand-off ends now, not when the screen changes: a tablet left on
   // this page must not reopen the visit.
-  const finished = postJson('/api/v1/kiosk/done', {}).catch(() => null);
+  const finished = postJson('/api/v1/kiosk/done', {visit: thanks.dataset.kioskDone})
+      .catch(() => null);
   let leaving = false;
   const back = async () => {
     if (leaving) return;

@@ -236,12 +236,14 @@ function witnessStep(unlock) {
     const url = `/api/v1/visits/${card.dataset.visit}/witness${unlock ? '' : '/lock'}`;
     return post(card, url, {form}, body => {
       const holder = button.closest('.ck-witness');
+      const title = button.closest('.ck-packet-item').querySelector('.ck-form-name').textContent;
       const w = body.witness;
       holder.textContent = w.unlocked
           ? `Witness step unlocked by ${w.unlocked_by_name}, ${localTime(w.unlocked_at)} `
           : 'Witness step locked ';
-      const again = add(holder, 'button', w.unlocked ? 'Lock witness step' : 'Unlock witness step',
-                        'ck-btn2');
+      const text = w.unlocked ? 'Lock witness step' : 'Unlock witness step';
+      const again = add(holder, 'button', text, 'ck-btn2');
+      again.setAttribute('aria-label', `${text}: ${title}`);
       again.type = 'button';
       again.dataset.action = w.unlocked ? 'witness-lock' : 'witness';
       again.dataset.form = form;

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "archive/archive.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -54,14 +55,6 @@ std::optional<long> OffsetSeconds(const std::string& zone) {
   return zone[0] == '+' ? seconds : -seconds;
 }
 
-std::string UtcText(std::time_t epoch) {
-  std::tm utc{};
-  gmtime_r(&epoch, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 }  // namespace
 
 std::optional<std::string> NormalizeTimeBound(const std::string& text) {
@@ -71,7 +64,7 @@ std::optional<std::string> NormalizeTimeBound(const std::string& text) {
   }
   if (text.size() == 10) {
     auto epoch = ToEpoch(year, month, day, 0, 0, 0);
-    return epoch ? std::optional<std::string>(UtcText(*epoch)) : std::nullopt;
+    return epoch ? std::optional<std::string>(UtcTimeText(*epoch)) : std::nullopt;
   }
   int hour = Digits(text, 11, 2), minute = Digits(text, 14, 2), second = Digits(text, 17, 2);
   if (!HasAt(text, 10, 'T') || !HasAt(text, 13, ':') || !HasAt(text, 16, ':') || hour < 0 ||
@@ -81,7 +74,7 @@ std::optional<std::string> NormalizeTimeBound(const std::string& text) {
   auto offset = OffsetSeconds(text.substr(19));
   auto epoch = ToEpoch(year, month, day, hour, minute, second);
   if (!offset || !epoch) return std::nullopt;
-  return UtcText(*epoch - *offset);
+  return UtcTimeText(*epoch - *offset);
 }
 
 }  // namespace consentkit

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "archive/archive.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -24,16 +25,6 @@ constexpr std::size_t kCopyChunk = 64 * 1024;
 std::string TempDirectory() {
   const char* dir = std::getenv("TMPDIR");
   return dir && *dir ? dir : "/tmp";
-}
-
-std::string HexOf(const unsigned char* bytes, unsigned int length) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[bytes[i] >> 4];
-    hex += kHex[bytes[i] & 0xf];
-  }
-  return hex;
 }
 
 // Checksum::update takes an unsigned length: feed it at most 1 GiB at once.
@@ -118,7 +109,7 @@ void DeflatedEntry::Finish() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(sha256_, digest, &length);
-  sha256_hex_ = HexOf(digest, length);
+  sha256_hex_ = HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 struct ZipStreamWriter::EntryInfo {

@@ -128,12 +128,19 @@ AuthResult AuthenticateInvite(Store& store, const std::string& credential, AuthR
   bool equal = SecretMatches(credential, invite ? &invite->secret_sha256 : nullptr);
   if (!invite || !equal) {
     result.failure = "unknown invite or wrong secret";
-  } else if (!invite->revoked_at.empty()) {
-    result.failure = "the invite was withdrawn at " + invite->revoked_at;
-  } else if (invite->expires_at <= UtcNow()) {
-    result.failure = "the invite expired at " + invite->expires_at;
-  } else {
-    result.principal = Principal{invite->id, "", Role::kTablet, invite->visit_id};
+    return result;
+  }
+  result.invite_state = invite->StateAt(UtcNow());
+  switch (*result.invite_state) {
+    case InviteState::kRevoked:
+      result.failure = "the invite was withdrawn at " + invite->revoked_at;
+      break;
+    case InviteState::kExpired:
+      result.failure = "the invite expired at " + invite->expires_at;
+      break;
+    case InviteState::kActive:
+      result.principal = Principal{invite->id, "", Role::kTablet, invite->visit_id};
+      break;
   }
   return result;
 }

@@ -55,6 +55,9 @@ struct AuthResult {
   std::optional<Principal> principal;  // set when the credential is valid
   std::string claimed_id;              // the id the credential named, if it named one
   std::string failure;                 // why not, when principal is unset
+  // Set when the credential is a real invite's (its secret matched), so a
+  // patient's page can say whether the link expired or was withdrawn.
+  std::optional<InviteState> invite_state;
 };
 
 // Checks a bearer credential against the store: a token ("ckt_…") or an

@@ -64,12 +64,6 @@ bool IsDirectory(const std::string& path) {
   return stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
-std::string DirectoryOf(const std::string& path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // A file written through a stream and renamed into place only when
 // complete and on disk, so readers see the old file or the whole new one.
 // The temporary file (same folder, mode 0600) is removed unless Commit()

@@ -59,11 +59,12 @@ int Create(Store& store, const TokensArgs& args) {
     throw UsageError("tokens", "--role \"" + args.role + "\" is not " + kRoleNames);
   }
   if (args.name.empty()) throw UsageError("tokens", "no name given (--name NAME)");
-  // A practitioner's token name is printed on each countersignature.
-  if (*role == Role::kPractitioner && !CountersignStampCanPrint(args.name)) {
+  // The name of a person's token is printed on records: a practitioner's
+  // on each countersignature, staff's where they unlocked a witness step.
+  if (*role != Role::kTablet && !CountersignStampCanPrint(args.name)) {
     throw UsageError("tokens", "--name \"" + args.name +
-                                   "\" cannot be printed on a countersignature; expected Latin "
-                                   "letters, digits and punctuation");
+                                   "\" cannot be printed on the records it signs or unlocks; "
+                                   "expected Latin letters, digits and punctuation");
   }
   NewToken made = MakeToken(*role, args.name);
   store.AddToken(made.token, "cli");

@@ -42,6 +42,7 @@ class Parser {
   std::string ResolvePath(const std::string& path) const;
   int ParseInt(const std::string& key, const std::string& value, int min, int max) const;
   std::size_t ParseSize(const std::string& value) const;
+  std::string ParsePublicUrl(const std::string& value) const;
 
   std::string description_;
   std::string base_dir_;
@@ -142,6 +143,22 @@ std::size_t Parser::ParseSize(const std::string& value) const {
   return bytes;
 }
 
+// A patient's phone opens it from a QR code: a scheme and a host it can
+// reach, and nothing after them that would break the "/i/…" appended.
+std::string Parser::ParsePublicUrl(const std::string& value) const {
+  std::string url = value;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  std::size_t host = url.rfind("https://", 0) == 0 ? 8 : url.rfind("http://", 0) == 0 ? 7 : 0;
+  bool plain =
+      host > 0 && url.size() > host && url.find_first_of("/?#@ \t", host) == std::string::npos;
+  if (!plain) {
+    Fail(line_, "invalid public-url \"" + value + "\"",
+         "http:// or https:// and a host (with a port if needed), such as "
+         "https://forms.example-clinic.com");
+  }
+  return url;
+}
+
 std::map<std::string, Parser::Setter> Parser::ServerSetters() {
   ServerSettings& s = settings_.server;
   return {
@@ -163,6 +180,7 @@ std::map<std::string, Parser::Setter> Parser::ServerSetters() {
        }},
       {"invite-hours",
        [this, &s](const std::string& v) { s.invite_hours = ParseInt("invite-hours", v, 1, 720); }},
+      {"public-url", [this, &s](const std::string& v) { s.public_url = ParsePublicUrl(v); }},
       {"idle-timeout",
        [this, &s](const std::string& v) {
          s.idle_timeout_s = ParseInt("idle-timeout", v, 60, 3600);

@@ -21,6 +21,9 @@
 //   keepalive-timeout = 10   ; seconds an idle connection stays open
 //   access-log = stderr      ; stderr or off
 //   invite-hours = 72        ; how long a patient's invite link works (1-720)
+//   public-url = https://forms.example-clinic.com  ; where patients' phones reach
+//                            ; this server: invite links start with it (default:
+//                            ; the address the staff desk used)
 //   idle-timeout = 120       ; seconds a patient page may sit untouched before it
 //                            ; clears (a warning comes 30 s before); 60-3600
 //
@@ -73,6 +76,9 @@ struct ServerSettings {
   int keepalive_timeout_s = 10;
   bool access_log = true;  // one JSON line per request on stderr, no patient data
   int invite_hours = 72;   // an invite link expires this long after it is made
+  // "http(s)://host[:port]" (no path) that invite links start with; empty:
+  // the scheme and Host of the request that made the invite.
+  std::string public_url;
   // A half-filled patient form clears after this long untouched, so the
   // next person to pick up the tablet never sees it.
   int idle_timeout_s = 120;

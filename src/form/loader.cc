@@ -1,5 +1,6 @@
 // Reads a definition with tinyxml2 and turns it into a FormDefinition,
-// collecting every problem with its file, line and column.
+// collecting every problem with its file, line and column. What tinyxml2
+// accepts is then held to strict XML (well_formed.h) before it is walked.
 #include <tinyxml2.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "form/form.h"
 #include "form/source_map.h"
+#include "form/well_formed.h"
 #include "util/util.h"
 
 namespace consentkit {
@@ -96,6 +98,7 @@ class Loader {
                       const std::string& expected);
   std::string Describe(const XMLElement* e) const;
   void ParseError();
+  void NotWellFormed(const XmlProblem& problem);
 
   // Generic element checks.
   bool CheckAttributes(const XMLElement* e, Names allowed, Names required);
@@ -130,6 +133,7 @@ class Loader {
   void CheckCondition(const PendingCondition& pending);
   void CheckConditionCycles();
   void CheckFormKind(const XMLElement* root);
+  void CheckPatientSignature(const XMLElement* e);
   void AddDerivedFields(const Risk& risk, const XMLElement* at);
 
   const std::string& xml_;
@@ -143,6 +147,8 @@ class Loader {
   FormDefinition form_;
   std::set<std::string> ids_;
   std::vector<PendingCondition> pending_;
+  // Every <field type="signature" role="patient">, for CheckFormKind.
+  std::vector<const XMLElement*> patient_signatures_;
   bool section_kind_known_ = true;  // of the section being parsed
 };
 
@@ -158,9 +164,14 @@ LoadResult Loader::Run() {
     Error(nullptr, "no <form> element", "one <form> element holding the definition");
     return {nullptr, std::move(errors_)};
   }
+  // A second top-level element is all expat would find there ("junk after
+  // document element"); the loader's own words for it say more.
   if (const XMLElement* extra = doc_.RootElement()->NextSiblingElement()) {
     Error(extra, "a second top-level element <" + std::string(extra->Name()) + ">",
           "exactly one <form> element per file");
+  } else if (auto problem = FindXmlProblem(xml_, map_)) {
+    NotWellFormed(*problem);
+    return {nullptr, std::move(errors_)};
   }
   ParseForm(doc_.RootElement());
   if (!errors_.empty()) return {nullptr, std::move(errors_)};
@@ -202,7 +213,17 @@ void Loader::ParseError() {
   d.line = std::max(1, doc_.ErrorLineNum());
   d.column = map_.FirstColumnOfLine(d.line);
   d.message = std::string("malformed XML: ") + XmlErrorText(doc_.ErrorID());
-  d.expected = "well-formed XML (every tag closed, attributes quoted, & written as &amp;)";
+  d.expected = kWellFormedXml;
+  errors_.push_back(std::move(d));
+}
+
+void Loader::NotWellFormed(const XmlProblem& problem) {
+  Diagnostic d;
+  d.file = source_;
+  d.line = problem.at.line;
+  d.column = problem.at.column;
+  d.message = "not well-formed XML: " + problem.message;
+  d.expected = problem.expected;
   errors_.push_back(std::move(d));
 }
 
@@ -518,6 +539,9 @@ Field Loader::ParseField(const XMLElement* e, bool question) {
                    "no practitioner fields; put countersign=\"practitioner\" on <form>: the "
                    "practitioner signs at review, signed in as themselves");
   }
+  if (field.type == FieldType::kSignature && field.role == SignerRole::kPatient) {
+    patient_signatures_.push_back(e);
+  }
   if (type_known) field.prefill = Prefill(e, field.type);
   field.condition = ParseCondition(e, "when", false);
   if (field.condition) pending_.push_back({*field.condition, e, field.id, false});
@@ -714,6 +738,23 @@ void Loader::CheckFormKind(const XMLElement* root) {
   if (!patient_signs) {
     Error(root, "consent form has no patient signature",
           "a <field type=\"signature\" role=\"patient\">");
+  }
+  for (const XMLElement* e : patient_signatures_) CheckPatientSignature(e);
+}
+
+// The service seals a consent once it validates, so a patient signature
+// that may be left empty or hidden would let it seal an unsigned consent.
+void Loader::CheckPatientSignature(const XMLElement* e) {
+  if (e->Attribute("when") || e->Attribute("equals")) {
+    Error(e, "the patient signature of a consent form is conditional",
+          "no when= or equals= on it: every consent needs the patient's signature");
+    return;
+  }
+  const char* required = e->Attribute("required");
+  // Any other value was reported as an invalid required.
+  if (!required || std::string(required) == "false") {
+    Error(e, "the patient signature of a consent form is optional",
+          "required=\"true\" on it: an unsigned consent must not be sealed");
   }
 }
 

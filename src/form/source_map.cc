@@ -72,6 +72,15 @@ SourcePosition SourceMap::PositionOfOffset(std::size_t offset) const {
   return pos;
 }
 
+std::size_t SourceMap::OffsetOf(SourcePosition position) const {
+  std::size_t at = LineStart(position.line);
+  for (int column = 1; column < position.column && at < text_.size() && text_[at] != '\n';
+       ++column) {
+    at += Utf8SequenceLength(static_cast<unsigned char>(text_[at]));
+  }
+  return std::min(at, text_.size());
+}
+
 SourcePosition SourceMap::PositionOf(const tinyxml2::XMLNode* node) const {
   if (!node) return {};
   auto found = tag_offsets_.find(node);

@@ -37,8 +37,12 @@ class SourceMap {
   // Column of the first non-blank character of `line`.
   int FirstColumnOfLine(int line) const;
 
- private:
+  // Byte offset <-> line and column, for parsers that report positions
+  // rather than nodes. OffsetOf clamps to the end of the line or the text.
   SourcePosition PositionOfOffset(std::size_t offset) const;
+  std::size_t OffsetOf(SourcePosition position) const;
+
+ private:
   std::size_t LineStart(int line) const;
 
   const std::string& text_;

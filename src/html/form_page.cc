@@ -37,7 +37,7 @@ using Prefill = std::map<PatientFact, std::string>;
 struct PageFacts {
   Prefill prefill;
   bool witness_unlocked = false;  // staff unlocked this form's witness step
-  bool in_visit = false;
+  bool witness_here = false;      // a witness may sign on this device (see VisitFormOptions)
 };
 
 constexpr char kPrefilledHint[] =
@@ -285,17 +285,30 @@ std::string IdleDialog() {
 }
 
 // Before the first witness field: who fills what follows, and, while the
-// step is locked, why it cannot be filled yet. consentkit.js rewords it
-// when staff unlock the step.
+// step is locked, why it cannot be filled yet. The note carries every
+// wording /assets/witness.js needs, so the words live here only: the note
+// when locked and when open, and the banner when sending must wait.
+// data-follow: the page asks the server whether staff unlocked the step
+// (a clinic device in a visit; a patient's phone or a standalone page
+// never gets a witness's part).
 std::string WitnessNotice(const PageFacts& facts) {
-  std::string text = facts.witness_unlocked ? "Witness: please fill in your part below."
-                     : facts.in_visit
-                         ? "The next part is for a witness. A member of staff will unlock it when "
-                           "your witness is with you."
-                         : "The next part is for a witness, and is signed at the clinic during "
-                           "your visit.";
+  const std::string open = "Witness: please fill in your part below.";
+  const std::string locked =
+      facts.witness_here
+          ? "The next part is for a witness. A member of staff will unlock it when your witness "
+            "is with you."
+          : "The next part is for a witness, and is signed on a clinic tablet during your visit.";
+  const std::string waiting =
+      facts.witness_here
+          ? "This form needs a witness to sign it. Please ask a member of staff to unlock the "
+            "witness part when your witness is with you. Your answers are still here."
+          : "This form needs a witness to sign it, on a clinic tablet during your visit. It "
+            "cannot be sent from here.";
+  bool is_open = facts.witness_unlocked;
   return "<p class=\"ck-witness-note\" id=\"ck-witness-note\" role=\"status\"" +
-         std::string(facts.witness_unlocked ? "" : " data-locked") + ">" + HtmlEscape(text) +
+         std::string(is_open ? "" : " data-locked") + (facts.witness_here ? " data-follow" : "") +
+         HtmlAttr("data-open-text", open) + HtmlAttr("data-locked-text", locked) +
+         HtmlAttr("data-waiting-text", waiting) + ">" + HtmlEscape(is_open ? open : locked) +
          "</p>\n";
 }
 
@@ -309,7 +322,7 @@ std::string FormBody(const FormDefinition& form, const ClinicSettings& clinic,
   std::string out = HtmlPageStart({form.lang, form.title, "consentkit.js"}, clinic);
   out += Introduction(form, visit) + FormOpen(form, visit);
   PageFacts facts;
-  if (visit) facts = {visit->prefill, visit->witness_unlocked, true};
+  if (visit) facts = {visit->prefill, visit->witness_unlocked, visit->witness_here};
   bool noticed = false;
   for (const Section& section : form.sections) {
     out += "<section class=\"ck-section\">\n" + HtmlElement("h2", "", section.heading);

@@ -154,11 +154,13 @@ std::string RenderKioskPage(const ClinicSettings& clinic) {
   return out + HtmlPageEnd();
 }
 
-std::string RenderVisitDonePage(const ClinicSettings& clinic, VisitChannel channel) {
+std::string RenderVisitDonePage(const ClinicSettings& clinic, VisitChannel channel,
+                                const std::string& visit_id) {
   bool kiosk = channel == VisitChannel::kKiosk;
   std::string out = HtmlPageStart(
       {"en", "Thank you", kiosk ? "kiosk.js" : "", false, kiosk ? "ck-kiosk" : ""}, clinic);
-  out += "<div class=\"ck-screen ck-thanks\"" + std::string(kiosk ? " data-kiosk-done" : "") +
+  out += "<div class=\"ck-screen ck-thanks\"" +
+         (kiosk ? HtmlAttr("data-kiosk-done", visit_id) : std::string()) +
          ">\n<h1>Thank you</h1>\n<p>You have finished all your forms.</p>\n";
   if (kiosk) {
     out +=

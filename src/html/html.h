@@ -61,9 +61,12 @@ struct VisitFormOptions {
   // Seconds without a touch or key before the page clears itself, with a
   // warning first; 0: never (a patient's own phone).
   int idle_seconds = 0;
+  // A witness may sign on this device: a clinic tablet, not the patient's
+  // own phone. The page then follows the step (GET /api/v1/visit/witness),
+  // showing or hiding the witness's fields as staff unlock or lock it.
+  bool witness_here = true;
   // Staff unlocked this form's witness step: its fields are shown. Else they
-  // start hidden behind a note, and the script asks the server
-  // (GET /api/v1/visit/witness) until staff unlock the step.
+  // start hidden behind a note.
   bool witness_unlocked = false;
 };
 
@@ -81,9 +84,11 @@ std::string RenderKioskPage(const ClinicSettings& clinic);
 enum class VisitChannel { kKiosk, kInvite };
 
 // After the packet's last form: a thank-you with no outcome, reasons,
-// answers or names. On a kiosk its script tells the server the patient is
-// done and returns to the waiting screen; an invite's page just ends.
-std::string RenderVisitDonePage(const ClinicSettings& clinic, VisitChannel channel);
+// answers or names. On a kiosk its script tells the server the patient of
+// `visit_id` is done (ending that hand-off, not a newer one) and returns to
+// the waiting screen; an invite's page just ends.
+std::string RenderVisitDonePage(const ClinicSettings& clinic, VisitChannel channel,
+                                const std::string& visit_id = "");
 
 // Signs a browser in: a form to paste an API token, posted to /pair, which
 // keeps it in an HttpOnly cookie so the tablet pages can load and submit.

@@ -87,11 +87,6 @@ std::string StateBadge(FormState state, const std::optional<SubmissionRecord>& r
   return Badge("ck-s-reviewed", "State", "Reviewed" + decision);
 }
 
-FormState StateOfRecord(const SubmissionRecord& r) {
-  if (r.review) return FormState::kReviewed;
-  return r.needs_review ? FormState::kNeedsReview : FormState::kSubmitted;
-}
-
 std::string Reasons(const std::vector<std::string>& reasons) {
   if (reasons.empty()) return "";
   std::string out = "<ul class=\"ck-reasons\" aria-label=\"Reasons\">\n";
@@ -228,10 +223,13 @@ std::string WitnessStep(const VisitForm& f) {
     out += f.submission ? "Witness step was not unlocked" : "Witness step locked";
   }
   if (!f.submission) {
-    std::string action = f.witness ? "witness-lock" : "witness";
-    out += " <button type=\"button\" class=\"ck-btn2\"" + HtmlAttr("data-action", action) +
-           HtmlAttr("data-form", f.form_id) + ">" +
-           (f.witness ? "Lock witness step" : "Unlock witness step") + "</button>";
+    // Every form of a packet may have one: the label names the form.
+    std::string text = f.witness ? "Lock witness step" : "Unlock witness step";
+    std::string title = f.form ? f.form->title : f.form_id;
+    out += " <button type=\"button\" class=\"ck-btn2\"" +
+           HtmlAttr("data-action", f.witness ? "witness-lock" : "witness") +
+           HtmlAttr("data-form", f.form_id) + HtmlAttr("aria-label", text + ": " + title) + ">" +
+           text + "</button>";
   }
   return out + "</span>\n";
 }
@@ -350,7 +348,7 @@ std::string SubmissionItem(const ListedSubmission& s) {
                     "</a></h3>\n" + HtmlElement("p", "ck-sub-form", s.form_title);
   std::string meta = s.patient ? PatientLine(*s.patient) + " · " : "";
   out += "<p class=\"ck-meta\">" + HtmlEscape(meta) + "received " + Time(r.received_at) + "</p>\n";
-  out += "<p class=\"ck-badges\">" + StateBadge(StateOfRecord(r), r) + OutcomeBadge(r.outcome) +
+  out += "<p class=\"ck-badges\">" + StateBadge(StateOf(r), r) + OutcomeBadge(r.outcome) +
          (r.needs_review && !r.review && r.outcome == Outcome::kSuitable
               ? Badge("ck-s-review", "Waiting for", "Countersignature")
               : "") +

@@ -1133,7 +1133,11 @@ std::vector<PacketLayout::Members::RecordRow> PacketLayout::Members::RecordRows(
   };
   if (patient && !patient->visit_id.empty()) rows.push_back({"Visit", patient->visit_id});
   if (patient) rows.push_back({"Patient", PatientLine(*patient)});
-  if (filled.witness) rows.push_back({"Witness step", WitnessLine(*filled.witness)});
+  if (filled.witness) {
+    rows.push_back({"Witness step", WitnessLine(*filled.witness)});
+  } else if (form->HasWitnessStep()) {
+    rows.push_back({"Witness step", "not unlocked: no witness signed"});
+  }
   rows.insert(rows.end(), {{"Form", form->id + ", version " + form->version},
                            {"Definition SHA-256", form->sha256_hex},
                            {"Language shown", filled.submission->language}});

@@ -265,13 +265,7 @@ std::string Ref(unsigned number, unsigned generation = 0) {
 }
 
 std::string HexBytes(const std::string& bytes) {
-  static const char kDigits[] = "0123456789ABCDEF";
-  std::string out = "<";
-  for (char c : bytes) {
-    out += kDigits[static_cast<unsigned char>(c) >> 4];
-    out += kDigits[static_cast<unsigned char>(c) & 0xF];
-  }
-  return out + ">";
+  return "<" + HexEncode(bytes, HexCase::kUpper) + ">";
 }
 
 // A PDF text string in hex (so that no typed text appears verbatim, see

@@ -95,14 +95,7 @@ float Width(Font font, float size, const std::string& win_ansi) {
 // Hex, so that no text a user typed can appear verbatim in the file (see
 // seal/placeholder.h), and no byte needs escaping.
 std::string HexString(const std::string& bytes) {
-  static const char kDigits[] = "0123456789ABCDEF";
-  std::string out = "<";
-  for (char c : bytes) {
-    auto byte = static_cast<unsigned char>(c);
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0xF];
-  }
-  return out + ">";
+  return "<" + HexEncode(bytes, HexCase::kUpper) + ">";
 }
 
 std::string TextOp(Font font, float size, Rgb colour, float x, float baseline,

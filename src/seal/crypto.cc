@@ -4,8 +4,9 @@
 #include <openssl/pem.h>
 
 #include <climits>
-#include <cstdio>
 #include <ctime>
+
+#include "util/util.h"
 
 namespace consentkit {
 
@@ -65,21 +66,13 @@ std::string FingerprintSha256(const X509* certificate) {
   if (!X509_digest(certificate, EVP_sha256(), digest, &length)) {
     throw SealError("cannot hash a certificate: " + OpenSslError());
   }
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    char pair[3];
-    std::snprintf(pair, sizeof pair, "%02x", digest[i]);
-    hex += pair;
-  }
-  return hex;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 std::string TimeText(const ASN1_TIME* time) {
   std::tm utc{};
   if (!time || !ASN1_TIME_to_tm(time, &utc)) return "?";
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  return UtcTimeText(timegm(&utc));
 }
 
 bool ReadCertificates(const std::string& pem, X509StackPtr& out) {

@@ -6,11 +6,10 @@
 #include "seal/crypto.h"
 #include "seal/placeholder.h"
 #include "seal/signing.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
-
-constexpr char kHexDigits[] = "0123456789ABCDEF";
 
 // Everything the signature covers: the file without its /Contents value
 // (the hex string, angle brackets included).
@@ -60,12 +59,8 @@ void WriteContents(std::string& pdf, const SignatureSlots& slots, const std::str
                     " bytes but the PDF has room for " + std::to_string(room) +
                     "; expected a shorter certificate chain");
   }
-  std::size_t at = slots.contents_begin + 1;
-  for (char c : der) {
-    auto byte = static_cast<unsigned char>(c);
-    pdf[at++] = kHexDigits[byte >> 4];
-    pdf[at++] = kHexDigits[byte & 0xF];
-  }
+  std::string hex = HexEncode(der, HexCase::kUpper);
+  pdf.replace(slots.contents_begin + 1, hex.size(), hex);
 }
 
 }  // namespace

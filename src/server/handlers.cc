@@ -132,6 +132,7 @@ SubmitScope ScopeOf(Site& site, const Exchange& ex) {
   if (p.is_invite()) {
     scope.visit_id = p.visit_id;
     scope.visit_required = true;
+    scope.clinic_device = false;
   } else if (p.role == Role::kTablet) {
     scope.visit_id = site.service.store().FindHandoff(p.actor).value_or("");
   }

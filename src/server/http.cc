@@ -6,11 +6,13 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <ctime>
 #include <limits>
 #include <sstream>
 
 #include "api/api.h"
 #include "html/html.h"
+#include "util/util.h"
 
 namespace consentkit {
 
@@ -75,6 +77,24 @@ void MethodNotAllowed(Exchange& ex, const std::string& allowed) {
 
 // The part of `path` after `prefix` and before `suffix`, if it has both
 // and holds no further slash.
+std::string LocalToday() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+  return text;
+}
+
+std::string LocalDayStartUtc(const std::string& day) {
+  std::tm midnight{};
+  midnight.tm_year = std::stoi(day.substr(0, 4)) - 1900;
+  midnight.tm_mon = std::stoi(day.substr(5, 2)) - 1;
+  midnight.tm_mday = std::stoi(day.substr(8, 2));
+  midnight.tm_isdst = -1;  // the zone's rules say whether summer time applies
+  return UtcTimeText(std::mktime(&midnight));
+}
+
 std::optional<std::string> PatientVisitOf(Site& site, const Exchange& ex) {
   if (ex.principal->is_invite()) return ex.principal->visit_id;
   return site.service.store().FindHandoff(ex.actor);

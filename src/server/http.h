@@ -54,6 +54,14 @@ bool Authorize(Site& site, Exchange& ex, Permission permission);
 // the one staff handed to this kiosk tablet; nullopt when there is none.
 std::optional<std::string> PatientVisitOf(Site& site, const Exchange& ex);
 
+// The clinic's days are the server's local days (its TZ), not UTC ones: a
+// clinic in Portland, Maine, open till 8 pm, must not see the evening's
+// visits under tomorrow. Today's date there, YYYY-MM-DD:
+std::string LocalToday();
+// The UTC instant ("…T05:00:00Z") that local day `day` (a valid
+// YYYY-MM-DD) begins, for comparing with the stored UTC times.
+std::string LocalDayStartUtc(const std::string& day);
+
 // Reads the body unless it is over `limit`; false when a 413 was sent.
 bool ReadBody(Exchange& ex, std::size_t limit, std::string& body);
 // Reads and drops a body the route does not use, so the connection can carry

@@ -54,30 +54,20 @@ std::time_t ParseUtc(const std::string& iso) {
 // ---- Who is asking -----------------------------------------------------
 
 // An invite that stopped working gets its own clear page here, not the
-// device sign-in page a bad token is sent to: a patient holds it.
-enum class InviteProblem { kUnknown, kExpired, kWithdrawn };
-
-// Only the holder of the invite's very secret learns what became of it.
-InviteProblem ClassifyInvite(Store& store, const std::string& credential, const AuthResult& auth) {
-  if (auth.claimed_id.rfind("inv_", 0) != 0) return InviteProblem::kUnknown;
-  std::optional<Invite> invite = store.FindInvite(auth.claimed_id);
-  if (!invite || Sha256Hex(credential) != invite->secret_sha256) return InviteProblem::kUnknown;
-  if (!invite->revoked_at.empty()) return InviteProblem::kWithdrawn;
-  if (invite->expires_at <= UtcNow()) return InviteProblem::kExpired;
-  return InviteProblem::kUnknown;
-}
-
-void SendInviteProblem(Site& site, Exchange& ex, InviteProblem problem) {
-  switch (problem) {
-    case InviteProblem::kExpired:
+// device sign-in page a bad token is sent to: a patient holds it. Only the
+// holder of the invite's very secret learns what became of it
+// (AuthResult::invite_state is set only then).
+void SendInviteProblem(Site& site, Exchange& ex, const AuthResult& auth) {
+  switch (auth.invite_state.value_or(InviteState::kActive)) {
+    case InviteState::kExpired:
       return SendNotice(site, ex, 410, "This link has expired",
                         "Links to fill in your forms work for a few days only. Please ask the "
                         "clinic for a new link, or fill in your forms when you arrive.");
-    case InviteProblem::kWithdrawn:
+    case InviteState::kRevoked:
       return SendNotice(site, ex, 410, "This link was withdrawn",
                         "The clinic has withdrawn this link. Please ask the clinic for a new "
                         "link, or fill in your forms when you arrive.");
-    case InviteProblem::kUnknown:
+    case InviteState::kActive:  // not an invite we know, or not its secret
       break;
   }
   SendNotice(site, ex, 404, "This link does not work",
@@ -92,7 +82,7 @@ bool AuthorizePatient(Site& site, Exchange& ex, Permission permission) {
     AuthResult auth = Authenticate(site.service.store(), credential);
     if (!auth.principal) {
       RecordAuthFailure(site, ex, auth);
-      SendInviteProblem(site, ex, ClassifyInvite(site.service.store(), credential, auth));
+      SendInviteProblem(site, ex, auth);
       return false;
     }
   }
@@ -105,10 +95,18 @@ bool IsStaff(const Principal& p) {
 
 // ---- GET / ---------------------------------------------------------------
 
+// An invite opens one visit's forms and nothing else: a patient who opens
+// the clinic's start page or the kiosk screen on their phone is taken back
+// to their forms rather than refused. True when that answer was sent (or
+// a failing invite's page).
+bool SentInviteHome(Site& site, Exchange& ex) {
+  if (!IsInviteCredential(Credential(ex))) return false;
+  if (AuthorizePatient(site, ex, Permission::kSubmit)) Redirect(ex, "/visit");
+  return true;
+}
+
 void Index(Site& site, Exchange& ex) {
-  if (!AuthorizePatient(site, ex, Permission::kLoadForms)) return;
-  // An invite opens one visit's forms and nothing else.
-  if (ex.principal->is_invite()) return Redirect(ex, "/visit");
+  if (SentInviteHome(site, ex) || !Authorize(site, ex, Permission::kLoadForms)) return;
   IndexOptions options;
   options.staff_link = IsStaff(*ex.principal);
   SendHtml(ex, 200,
@@ -152,14 +150,14 @@ void ChooseDays(const DeskFilters& f, DeskPage& page) {
   page.last_day = f.to;
   if (f.from.empty() && f.to.empty() && f.q.empty() && !f.SelectsSubmissions()) {
     page.today = true;
-    page.first_day = page.last_day = UtcNow().substr(0, 10);
+    page.first_day = page.last_day = LocalToday();
   }
 }
 
-// The store's bounds for the listed days: from inclusive, to exclusive.
+// The store's bounds for the listed (local) days: from inclusive, to exclusive.
 std::pair<std::string, std::string> Bounds(const DeskPage& page) {
-  std::string from = page.first_day.empty() ? "" : *NormalizeTimeBound(page.first_day);
-  std::string to = page.last_day.empty() ? "" : *NormalizeTimeBound(NextDay(page.last_day));
+  std::string from = page.first_day.empty() ? "" : LocalDayStartUtc(page.first_day);
+  std::string to = page.last_day.empty() ? "" : LocalDayStartUtc(NextDay(page.last_day));
   return {from, to};
 }
 
@@ -187,7 +185,7 @@ std::vector<Invite> ActiveInvites(Store& store, const std::string& visit_id) {
   std::vector<Invite> active;
   std::string now = UtcNow();
   for (Invite& invite : store.InvitesOfVisit(visit_id)) {
-    if (invite.revoked_at.empty() && invite.expires_at > now) active.push_back(std::move(invite));
+    if (invite.StateAt(now) == InviteState::kActive) active.push_back(std::move(invite));
   }
   return active;
 }
@@ -327,8 +325,7 @@ void Record(Site& site, Exchange& ex, std::string id) {
 
 // GET /kiosk
 void Kiosk(Site& site, Exchange& ex) {
-  if (!AuthorizePatient(site, ex, Permission::kLoadForms)) return;
-  if (ex.principal->is_invite()) return Redirect(ex, "/visit");
+  if (SentInviteHome(site, ex) || !Authorize(site, ex, Permission::kLoadForms)) return;
   SendHtml(ex, 200, RenderKioskPage(site.service.clinic()));
 }
 
@@ -342,7 +339,8 @@ VisitFormOptions FormOptions(Site& site, const VisitStatus& status, std::size_t 
   }
   // A patient's own phone is theirs to leave and come back to.
   options.idle_seconds = kiosk ? site.settings.idle_timeout_s : 0;
-  options.witness_unlocked = status.forms[next].witness.has_value();
+  options.witness_here = kiosk;
+  options.witness_unlocked = kiosk && status.forms[next].witness.has_value();
   return options;
 }
 
@@ -362,7 +360,9 @@ void VisitFlow(Site& site, Exchange& ex) {
   const ClinicSettings& clinic = site.service.clinic();
   if (next == status->forms.size()) {
     return SendHtml(
-        ex, 200, RenderVisitDonePage(clinic, kiosk ? VisitChannel::kKiosk : VisitChannel::kInvite));
+        ex, 200,
+        RenderVisitDonePage(clinic, kiosk ? VisitChannel::kKiosk : VisitChannel::kInvite,
+                            status->visit.id));
   }
   const FormDefinition* form = status->forms[next].form;
   if (!form) {
@@ -389,7 +389,7 @@ void InviteLanding(Site& site, Exchange& ex, const std::string& credential) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!auth.principal || !auth.principal->is_invite()) {
     if (!auth.principal) RecordAuthFailure(site, ex, auth);
-    return SendInviteProblem(site, ex, ClassifyInvite(site.service.store(), credential, auth));
+    return SendInviteProblem(site, ex, auth);
   }
   if (HoldsDeviceToken(site, ex)) {
     return SendNotice(site, ex, 409, "This device belongs to the clinic",

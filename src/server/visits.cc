@@ -123,8 +123,8 @@ bool ReadTimeRange(Exchange& ex, std::string& from, std::string& to) {
       SendProblem(ex, 400, "Bad query", "date=\"" + date.substr(0, 40) + "\" is not YYYY-MM-DD");
       return false;
     }
-    from = *day;
-    to = *NormalizeTimeBound(NextDay(date));
+    from = LocalDayStartUtc(date);
+    to = LocalDayStartUtc(NextDay(date));
     return true;
   }
   for (auto [key, bound] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
@@ -262,9 +262,7 @@ std::string QrSvg(const std::string& text) {
 }
 
 std::string InviteJson(const Invite& invite) {
-  std::string state = !invite.revoked_at.empty()      ? "revoked"
-                      : invite.expires_at <= UtcNow() ? "expired"
-                                                      : "active";
+  const char* state = ToString(invite.StateAt(UtcNow()));
   JsonWriter w;
   w.BeginObject().Field("id", invite.id).Field("visit", invite.visit_id);
   w.Field("created_at", invite.created_at).Field("expires_at", invite.expires_at);
@@ -273,7 +271,10 @@ std::string InviteJson(const Invite& invite) {
 }
 
 // The link a patient opens: this server as the staff member reached it.
-std::string InviteUrl(const Exchange& ex, const std::string& secret) {
+// Under [server] public-url when set: the desk may be reached by another
+// name (localhost, a back-office address) than patients' phones can use.
+std::string InviteUrl(const Site& site, const Exchange& ex, const std::string& secret) {
+  if (!site.settings.public_url.empty()) return site.settings.public_url + "/i/" + secret;
   bool tls = ex.request.secure();
   return std::string(tls ? "https://" : "http://") + ex.request.getHost() + "/i/" + secret;
 }
@@ -296,7 +297,7 @@ void VisitInvites(Site& site, Exchange& ex, const std::string& visit_id) {
   if (!ReadJsonBody(site, ex, body)) return;
   NewInvite made = MakeInvite(visit_id, site.settings.invite_hours, ex.actor);
   store.AddInvite(made.invite, ex.actor);
-  std::string url = InviteUrl(ex, made.secret);
+  std::string url = InviteUrl(site, ex, made.secret);
   JsonWriter w;
   w.BeginObject().Field("id", made.invite.id).Field("url", url);
   w.Field("expires_at", made.invite.expires_at).Field("qr_svg", QrSvg(url)).EndObject();
@@ -399,15 +400,20 @@ void WitnessStepHandler(Site& site, Exchange& ex, const std::string& visit_id, b
   Send(ex, 200, kJsonType, w.str());
 }
 
-// GET /api/v1/visit/witness?form=…: whether the witness step of that form
-// of the caller's own visit (an invite's, a kiosk's hand-off) is unlocked,
-// polled by the patient's page while it waits. Says nothing else.
+// GET /api/v1/visit/witness?form=…[&visit=…]: whether the witness step of
+// that form of the caller's own visit (an invite's, a kiosk's hand-off) is
+// unlocked, polled by the patient's page. Says nothing else.
 void PatientWitnessStep(Site& site, Exchange& ex) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!Authorize(site, ex, Permission::kSubmit)) return;
   std::optional<std::string> visit_id = PatientVisitOf(site, ex);
   std::optional<Visit> visit = visit_id ? site.service.store().FindVisit(*visit_id) : std::nullopt;
-  if (!visit) return SendProblem(ex, 404, "No visit", "this device is not showing a visit");
+  // The page names its visit: once staff hand the tablet to another, the
+  // old page learns nothing of the new one.
+  std::string asked = QueryText(ex, "visit");
+  if (!visit || (!asked.empty() && asked != visit->id)) {
+    return SendProblem(ex, 404, "No visit", "this device is not showing that visit");
+  }
   std::string form_id = QueryText(ex, "form");
   const FormDefinition* form = site.service.FindForm(form_id);
   const auto& packet = visit->form_ids;
@@ -420,6 +426,27 @@ void PatientWitnessStep(Site& site, Exchange& ex) {
   Send(ex, 200, kJsonType, w.str());
 }
 
+// POST /api/v1/kiosk/done {"visit"?: id}: the patient of that visit (of
+// whatever visit the tablet shows, without one) finished or walked away.
+// False when an answer was sent.
+bool EndHandoff(Site& site, Exchange& ex) {
+  if (!SameOrigin(ex)) {
+    SendProblem(ex, 403, "Forbidden", "this request came from another site");
+    return false;
+  }
+  std::string body;
+  if (!ReadBody(ex, site.settings.max_body_bytes, body)) return false;
+  std::string visit;
+  try {
+    if (!body.empty()) visit = ParseStringMember(body, "visit").value_or("");
+  } catch (const JsonSyntaxError& e) {
+    SendProblem(ex, 400, "Malformed JSON", e.what());
+    return false;
+  }
+  site.service.store().ClearHandoff(ex.actor, visit, ex.actor);
+  return true;
+}
+
 // GET /api/v1/kiosk: which visit this tablet shows (polled by /kiosk).
 // POST /api/v1/kiosk/done: the patient finished; back to waiting.
 void Kiosk(Site& site, Exchange& ex, bool done) {
@@ -429,13 +456,8 @@ void Kiosk(Site& site, Exchange& ex, bool done) {
     return SendProblem(ex, 403, "Forbidden", "only a paired tablet is a kiosk");
   }
   Store& store = site.service.store();
-  if (done) {
-    if (!SameOrigin(ex))
-      return SendProblem(ex, 403, "Forbidden", "this request came from another site");
-    if (!DrainBody(ex)) return;
-    store.ClearHandoff(ex.actor, ex.actor);
-  }
-  std::optional<std::string> visit = done ? std::nullopt : store.FindHandoff(ex.actor);
+  if (done && !EndHandoff(site, ex)) return;
+  std::optional<std::string> visit = store.FindHandoff(ex.actor);
   JsonWriter w;
   w.BeginObject().Key("visit");
   if (visit) {

@@ -55,6 +55,19 @@ SubmitResult Invalid(std::vector<FieldError> errors) {
   return result;
 }
 
+// Every witness field, refused as ValidateSubmission refuses a value for
+// a locked step.
+std::vector<FieldError> WitnessRelocked(const FormDefinition& form) {
+  std::vector<FieldError> errors;
+  for (const Field& field : form.fields) {
+    if (!field.IsWitnessStep()) continue;
+    errors.push_back({field.id,
+                      "is the witness's, and staff locked the witness step of this form "
+                      "again while it was being sent; expected staff to unlock it"});
+  }
+  return errors;
+}
+
 }  // namespace
 
 std::vector<FormPtr> LoadFormsDirectory(const std::string& dir) {
@@ -171,8 +184,7 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
   std::string content_sha256 = Sha256Hex(content);
   if (parsed.errors.empty() && IsUuid(parsed.submission.uuid)) {
     // A retry must get its first receipt even if the form changed since.
-    SubmitResult earlier = CheckAgainstStore(parsed.submission, content_sha256);
-    if (earlier.status != SubmitStatus::kInvalid) return earlier;
+    if (auto earlier = CheckAgainstStore(parsed.submission, content_sha256)) return *earlier;
   }
   SubmitResult refused = CheckVisit(*form, scope, parsed.submission, visit);
   if (refused.status != SubmitStatus::kStored) return refused;
@@ -184,7 +196,7 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
                                       form->lang + "\" only"});
   }
   std::optional<WitnessUnlock> witness =
-      visit ? FindWitnessUnlock(store_, *visit, *form) : std::nullopt;
+      visit && scope.clinic_device ? FindWitnessUnlock(store_, *visit, *form) : std::nullopt;
   MergeErrors(errors, ValidateSubmission(*form, submission,
                                          witness ? WitnessStep::kUnlocked : WitnessStep::kLocked));
   if (timings) timings->validate_ms = MsSince(start);
@@ -227,11 +239,11 @@ SubmitResult IntakeService::CheckVisit(const FormDefinition& form, const SubmitS
   return go;
 }
 
-SubmitResult IntakeService::CheckAgainstStore(const Submission& submission,
-                                              const std::string& content_sha256) {
-  SubmitResult result;
+std::optional<SubmitResult> IntakeService::CheckAgainstStore(const Submission& submission,
+                                                             const std::string& content_sha256) {
   auto existing = store_.Find(submission.uuid);
-  if (!existing) return result;  // kInvalid stands for "not stored yet" here
+  if (!existing) return std::nullopt;
+  SubmitResult result;
   result.record = *existing;
   result.status = existing->content_sha256 == content_sha256 ? SubmitStatus::kDuplicate
                                                              : SubmitStatus::kConflict;
@@ -267,6 +279,7 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
     options.patient = IdentityOf(*context.visit);
   }
   if (context.witness) options.witness = WitnessNoteOf(*context.witness);
+  record.witness = context.witness;
   if (seal_) options.seal = SealAppearance{clinic_.name, record.received_at, record.id};
   std::string pdf = RenderSubmission(form, submission, screening, {record.id, record.received_at},
                                      clinic_, options);
@@ -291,6 +304,9 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
     case PutStatus::kConflict:
       result.status = SubmitStatus::kConflict;
       result.detail = "submission " + record.id + " was already received with other content";
+      break;
+    case PutStatus::kWitnessChanged:  // staff locked the step again while this was made
+      result = Invalid(WitnessRelocked(form));
       break;
     case PutStatus::kVisitFilled:  // another device sent this visit's form at the same moment
       result.status = SubmitStatus::kAlreadyFilled;

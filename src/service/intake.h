@@ -46,6 +46,10 @@ struct SubmitScope {
   std::optional<std::string> visit_id;
   // The submission must name a visit (an invite link fills nothing else).
   bool visit_required = false;
+  // A clinic device (a kiosk tablet, a staff browser): may carry a witness's
+  // part once staff unlock it. A patient's own phone (an invite) never
+  // does: the witness signs in the clinic, where staff unlocked the step.
+  bool clinic_device = true;
 };
 
 struct SubmitResult {
@@ -106,7 +110,11 @@ class IntakeService {
   // exists) against `scope` and the visit's packet. kStored means "go on".
   SubmitResult CheckVisit(const FormDefinition& form, const SubmitScope& scope,
                           const Submission& submission, const std::optional<Visit>& visit);
-  SubmitResult CheckAgainstStore(const Submission& submission, const std::string& content_sha256);
+  // What a submission whose id is already stored gets: kDuplicate with the
+  // first record for the same content, kConflict for other content;
+  // nullopt when the id is not stored yet.
+  std::optional<SubmitResult> CheckAgainstStore(const Submission& submission,
+                                                const std::string& content_sha256);
   // The visit a submission fills, and its form's witness step if unlocked.
   struct VisitContext {
     std::optional<Visit> visit;

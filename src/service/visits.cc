@@ -75,11 +75,6 @@ const char* ToString(FormState state) {
   return "";
 }
 
-FormState StateOf(const SubmissionRecord& record) {
-  if (record.review) return FormState::kReviewed;
-  return record.needs_review ? FormState::kNeedsReview : FormState::kSubmitted;
-}
-
 std::size_t VisitStatus::NextForm() const {
   for (std::size_t i = 0; i < forms.size(); ++i) {
     if (forms[i].state == FormState::kNotStarted) return i;
@@ -132,46 +127,55 @@ VisitStatus StatusOf(IntakeService& service, Visit visit) {
   return status;
 }
 
+namespace {
+
+WitnessStepResult StepRefused(WitnessStepStatus status, std::string message,
+                              std::optional<WitnessUnlock> unlock = std::nullopt) {
+  return {status, {"form", std::move(message)}, std::move(unlock)};
+}
+
+std::string AlreadySent(const std::string& form_id, const std::string& submission_id) {
+  return "form \"" + form_id + "\" was already submitted (submission " + submission_id +
+         "); its witness step can no longer change";
+}
+
+}  // namespace
+
 WitnessStepResult SetWitnessStep(IntakeService& service, const WitnessStepRequest& request,
                                  const Actor& actor, const std::string& actor_name) {
-  WitnessStepResult result;
   std::optional<VisitStatus> status = FindVisitStatus(service, request.visit_id);
   if (!status) return {WitnessStepStatus::kNoVisit, {}, std::nullopt};
+  const std::string& form_id = request.form_id;
   auto entry = std::find_if(status->forms.begin(), status->forms.end(),
-                            [&](const VisitForm& f) { return f.form_id == request.form_id; });
+                            [&](const VisitForm& f) { return f.form_id == form_id; });
   if (entry == status->forms.end()) {
-    return {WitnessStepStatus::kInvalid,
-            {"form",
-             ""
-             " + request.form_id.substr(0, 80) + "
-             " is not in this visit's packet"},
-            std::nullopt};
+    return StepRefused(WitnessStepStatus::kInvalid,
+                       "\"" + form_id.substr(0, 80) + "\" is not in this visit's packet");
   }
   if (!entry->HasWitnessStep()) {
-    return {WitnessStepStatus::kInvalid,
-            {"form",
-             "form "
-             " + request.form_id + "
-             " has no witness step"},
-            std::nullopt};
+    return StepRefused(WitnessStepStatus::kInvalid, "form \"" + form_id + "\" has no witness step");
   }
   if (entry->submission) {
-    return {WitnessStepStatus::kAlreadyFilled,
-            {"form",
-             "form "
-             " + request.form_id + "
-             " was already submitted (submission " +
-                 entry->submission->id + "); its witness step can no longer change"},
-            entry->witness};
+    return StepRefused(WitnessStepStatus::kAlreadyFilled,
+                       AlreadySent(form_id, entry->submission->id), entry->witness);
   }
   Store& store = service.store();
-  if (!request.unlocked) {
-    store.LockWitness(request.visit_id, request.form_id, actor);
-    return result;
+  if (request.unlocked) {
+    return {WitnessStepStatus::kDone,
+            {},
+            store.UnlockWitness({request.visit_id, form_id, actor, actor_name, UtcNow()}, actor)};
   }
-  result.unlock =
-      store.UnlockWitness({request.visit_id, request.form_id, actor, actor_name, UtcNow()}, actor);
-  return result;
+  // The store refuses inside its transaction if the form was sent meanwhile.
+  if (!store.LockWitness(request.visit_id, form_id, actor)) {
+    std::optional<VisitStatus> now = FindVisitStatus(service, request.visit_id);
+    for (const VisitForm& f : now ? now->forms : std::vector<VisitForm>{}) {
+      if (f.form_id == form_id && f.submission) {
+        return StepRefused(WitnessStepStatus::kAlreadyFilled,
+                           AlreadySent(form_id, f.submission->id), f.witness);
+      }
+    }
+  }
+  return {WitnessStepStatus::kDone, {}, std::nullopt};
 }
 
 std::optional<WitnessUnlock> FindWitnessUnlock(Store& store, const Visit& visit,

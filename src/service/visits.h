@@ -27,7 +27,11 @@ enum class FormState {
 };
 // "not-started", "submitted", "needs-review", "reviewed".
 const char* ToString(FormState state);
-FormState StateOf(const SubmissionRecord& record);
+// Inline, so that pages (src/html) share this one rule without linking the service.
+inline FormState StateOf(const SubmissionRecord& record) {
+  if (record.review) return FormState::kReviewed;
+  return record.needs_review ? FormState::kNeedsReview : FormState::kSubmitted;
+}
 
 struct VisitForm {
   const FormDefinition* form = nullptr;  // null if the server no longer has it

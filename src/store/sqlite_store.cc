@@ -5,6 +5,7 @@
 // before). WAL lets another process (export, verify) read meanwhile.
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <limits>
 #include <mutex>
 
+#include "store/name_key.h"
 #include "store/store.h"
 #include "util/util.h"
 
@@ -368,17 +370,17 @@ void AddCursor(Filter& filter, const std::string& cursor, const std::string& at_
              {cursor.substr(0, bar), cursor.substr(bar + 1)});
 }
 
-// Name contains `patient` (ASCII case folded, as SQLite's lower() does) or
-// date of birth equals it.
+// Name contains `patient`, case and accents aside (NameKey on both sides),
+// or date of birth equals it.
 void AddPatient(Filter& filter, const std::string& patient, const std::string& table) {
   if (patient.empty()) return;
   std::string pattern = "%";
-  for (char c : patient) {
+  for (char c : NameKey(patient)) {
     if (c == '%' || c == '_' || c == '\\') pattern += '\\';
     pattern += c;
   }
   pattern += '%';
-  filter.Add("(lower(" + table + ".patient_name) LIKE lower(?) ESCAPE '\\' OR " + table +
+  filter.Add("(ck_name_key(" + table + ".patient_name) LIKE ? ESCAPE '\\' OR " + table +
                  ".patient_dob = ?)",
              {pattern, patient});
 }
@@ -453,7 +455,8 @@ class SqliteStore : public Store {
   void SetHandoff(const std::string& tablet_token_id, const std::string& visit_id,
                   const Actor& actor) override;
   std::optional<std::string> FindHandoff(const std::string& tablet_token_id) override;
-  void ClearHandoff(const std::string& tablet_token_id, const Actor& actor) override;
+  bool ClearHandoff(const std::string& tablet_token_id, const std::string& visit_id,
+                    const Actor& actor) override;
 
  private:
   static Poco::Data::Session Open(const std::string& path, const SqliteOptions& options);
@@ -465,6 +468,9 @@ class SqliteStore : public Store {
   // REQUIRES: mutex_ held (the writer's connection).
   std::optional<SubmissionRecord> FilledForVisit(const std::string& visit_id,
                                                  const std::string& form_id);
+  // Whether `printed` is still the unlock of its witness step.
+  // REQUIRES: mutex_ held.
+  bool StillUnlocked(const WitnessUnlock& printed);
   static std::vector<SubmissionRecord> SelectSubmissions(Poco::Data::Session& session,
                                                          const std::string& joins, Filter& filter,
                                                          const std::string& order, int limit = 0);
@@ -535,6 +541,9 @@ Poco::Data::Session SqliteStore::Open(const std::string& path, const SqliteOptio
         now;
     session << "PRAGMA foreign_keys=ON", now;
     if (mode != "wal") throw StoreError(path + ": cannot switch to WAL journal (got " + mode + ")");
+    if (!RegisterNameKeyFunction(Poco::Data::SQLite::Utility::dbHandle(session))) {
+      throw StoreError(path + ": cannot register the patient search function");
+    }
     return session;
   } catch (const Poco::Exception& e) {
     throw StoreError(path + ": cannot open database: " + e.displayText());
@@ -646,6 +655,8 @@ PutResult SqliteStore::PutLocked(const PendingPut& put) {
   if (auto filled = FilledForVisit(record.visit_id, record.form_id)) {
     return {PutStatus::kVisitFilled, *filled};
   }
+  if (record.witness && !StillUnlocked(*record.witness))
+    return {PutStatus::kWitnessChanged, record};
   Insert(record, put.pdf, put.form);
   std::string detail =
       "pdf_sha256=" + record.pdf_sha256 + ";content_sha256=" + record.content_sha256;
@@ -654,6 +665,13 @@ PutResult SqliteStore::PutLocked(const PendingPut& put) {
   PutResult result{PutStatus::kStored, record};
   result.record.review.reset();  // Put ignores it: nothing is reviewed yet
   return result;
+}
+
+bool SqliteStore::StillUnlocked(const WitnessUnlock& printed) {
+  std::vector<WitnessUnlock> now =
+      SelectWitnessUnlocks(session_, printed.visit_id, printed.form_id);
+  return !now.empty() && now.front().unlocked_at == printed.unlocked_at &&
+         now.front().unlocked_by == printed.unlocked_by;
 }
 
 std::optional<SubmissionRecord> SqliteStore::FilledForVisit(const std::string& visit_id,
@@ -1181,6 +1199,7 @@ bool SqliteStore::LockWitness(const std::string& visit_id, const std::string& fo
   std::lock_guard<std::mutex> lock(mutex_);
   try {
     WriteTransaction transaction(session_);
+    if (FilledForVisit(visit_id, form_id)) return false;  // its record is made
     Poco::Data::Statement remove(session_);
     remove << "DELETE FROM witness_unlocks WHERE visit_id = ? AND form_id = ?", useRef(visit_id),
         useRef(form_id);
@@ -1233,18 +1252,21 @@ std::optional<std::string> SqliteStore::FindHandoff(const std::string& tablet_to
   }
 }
 
-void SqliteStore::ClearHandoff(const std::string& tablet_token_id, const Actor& actor) {
+bool SqliteStore::ClearHandoff(const std::string& tablet_token_id, const std::string& visit_id,
+                               const Actor& actor) {
   std::lock_guard<std::mutex> lock(mutex_);
   try {
     WriteTransaction transaction(session_);
-    std::string visit_id;
+    std::string shown;
     Poco::Data::Statement select(session_);
-    select << "SELECT visit_id FROM handoffs WHERE tablet_token_id = ?", into(visit_id),
+    select << "SELECT visit_id FROM handoffs WHERE tablet_token_id = ?", into(shown),
         useRef(tablet_token_id);
-    if (select.execute() == 0) return;  // nothing to clear, nothing to record
+    // Nothing to clear, or another visit's: nothing to record.
+    if (select.execute() == 0 || (!visit_id.empty() && shown != visit_id)) return false;
     session_ << "DELETE FROM handoffs WHERE tablet_token_id = ?", useRef(tablet_token_id), now;
-    AppendEventLocked(actor, "kiosk.cleared", tablet_token_id, "visit=" + visit_id);
+    AppendEventLocked(actor, "kiosk.cleared", tablet_token_id, "visit=" + shown);
     transaction.Commit();
+    return true;
   } catch (const Poco::Exception& e) {
     Fail("clearing the hand-off of tablet " + tablet_token_id, e);
   }

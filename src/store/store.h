@@ -40,6 +40,16 @@ struct Review {
   std::string pdf_sha256;         // of the countersigned PDF
 };
 
+// The witness step of one form of a visit (see Field::IsWitnessStep),
+// unlocked by staff with the witness present.
+struct WitnessUnlock {
+  std::string visit_id;
+  std::string form_id;
+  std::string unlocked_by;       // actor
+  std::string unlocked_by_name;  // that token's name at the time, as the record prints it
+  std::string unlocked_at;       // UTC, ISO 8601
+};
+
 // One stored submission, as the receipt and the record API report it.
 struct SubmissionRecord {
   std::string id;  // the client-made UUID, lower case
@@ -58,6 +68,12 @@ struct SubmissionRecord {
   // awaits a practitioner's countersignature. Such records wait in the
   // review queue until reviewed.
   bool needs_review = false;
+  // Put only: the unlock of its form's witness step the record printed.
+  // Put stores the record only if that very unlock still stands (else
+  // kWitnessChanged), in the same transaction, so a step locked again while
+  // the record was being made never ends up with witness values under
+  // "unlocked". Reads leave it unset.
+  std::optional<WitnessUnlock> witness;
   // Filled in by the store's reads when the submission was reviewed; Put
   // ignores it.
   std::optional<Review> review;
@@ -81,6 +97,20 @@ struct Visit {
   std::vector<std::string> form_ids;
 };
 
+// Where an invite stands: withdrawn by staff, past its expiry, or usable.
+enum class InviteState { kActive, kExpired, kRevoked };
+inline const char* ToString(InviteState state) {
+  switch (state) {
+    case InviteState::kActive:
+      return "active";
+    case InviteState::kExpired:
+      return "expired";
+    case InviteState::kRevoked:
+      return "revoked";
+  }
+  return "";
+}
+
 // A link for the patient's own phone: scoped to one visit, expiring,
 // revocable. Only the SHA-256 of the whole credential is kept.
 struct Invite {
@@ -91,16 +121,12 @@ struct Invite {
   std::string created_by;
   std::string expires_at;  // UTC, ISO 8601
   std::string revoked_at;  // empty while not revoked
-};
-
-// The witness step of one form of a visit (see Field::IsWitnessStep),
-// unlocked by staff with the witness present.
-struct WitnessUnlock {
-  std::string visit_id;
-  std::string form_id;
-  std::string unlocked_by;       // actor
-  std::string unlocked_by_name;  // that token's name at the time, as the record prints it
-  std::string unlocked_at;       // UTC, ISO 8601
+  // At `now` (UTC, ISO 8601): a withdrawn invite is revoked whether or not it
+  // has also expired.
+  InviteState StateAt(const std::string& now) const {
+    if (!revoked_at.empty()) return InviteState::kRevoked;
+    return expires_at <= now ? InviteState::kExpired : InviteState::kActive;
+  }
 };
 
 // Filters of a listing; empty strings and unset values do not filter.
@@ -113,7 +139,8 @@ struct SubmissionQuery {
   // true: reviewed; false: needs_review and not yet reviewed (the queue).
   std::optional<bool> reviewed;
   std::string visit_id;
-  // Only submissions whose visit's patient name contains it (any case) or
+  // Only submissions whose visit's patient name contains it (case and
+  // accents aside: "zoe munoz" finds "Zoë Muñoz") or
   // whose date of birth equals it.
   std::string patient;
   std::string after;
@@ -136,10 +163,11 @@ struct Page {
 };
 
 enum class PutStatus {
-  kStored,       // new: the record and PDF were committed
-  kDuplicate,    // the same id with the same content was already stored
-  kConflict,     // the same id was already stored with other content
-  kVisitFilled,  // the record's visit already has this form; `record` is that one
+  kStored,          // new: the record and PDF were committed
+  kDuplicate,       // the same id with the same content was already stored
+  kConflict,        // the same id was already stored with other content
+  kVisitFilled,     // the record's visit already has this form; `record` is that one
+  kWitnessChanged,  // the witness step it printed was locked again meanwhile; nothing stored
 };
 
 struct PutResult {
@@ -265,8 +293,9 @@ class Store {
   // Witness steps. Unlocking writes "witness.unlocked" and returns the
   // unlock as stored: the earlier one, writing nothing, if the step was
   // already unlocked. Locking again writes "witness.locked"; false if the
-  // step was not unlocked. Neither checks the visit or its forms: the
-  // service does.
+  // step was not unlocked, or the visit already has a submission of that
+  // form (whose record may print the unlock). Neither checks that the visit
+  // or its form exists: the service does.
   virtual WitnessUnlock UnlockWitness(const WitnessUnlock& unlock, const Actor& actor) = 0;
   virtual bool LockWitness(const std::string& visit_id, const std::string& form_id,
                            const Actor& actor) = 0;
@@ -278,7 +307,11 @@ class Store {
                           const Actor& actor) = 0;
   // The visit handed to that tablet, if any.
   virtual std::optional<std::string> FindHandoff(const std::string& tablet_token_id) = 0;
-  virtual void ClearHandoff(const std::string& tablet_token_id, const Actor& actor) = 0;
+  // Ends the hand-off if the tablet shows `visit_id` (any visit when it is
+  // empty): a patient finishing visit A must not end the hand-off staff
+  // have since made of visit B. True if it ended one.
+  virtual bool ClearHandoff(const std::string& tablet_token_id, const std::string& visit_id,
+                            const Actor& actor) = 0;
 };
 
 struct SqliteOptions {

@@ -1,8 +1,8 @@
 #include "util/json_writer.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
 #include "util/util.h"
 
@@ -18,6 +18,22 @@ std::size_t ValidSequenceAt(std::string_view text, std::size_t i) {
   if (i + length > text.size()) return 0;
   std::u32string decoded;
   return DecodeUtf8(std::string(text.substr(i, length)), decoded) ? length : 0;
+}
+
+// printf's "%.*g" with the fewest digits from 6 to 9 that read back as
+// `value`: the form canonical JSON, and so every stored content hash, has
+// always had. to_chars and from_chars never consult the locale, so a
+// decimal comma cannot creep in. REQUIRES: `value` is finite.
+std::string FloatText(float value) {
+  char text[32];
+  char* end = text;
+  for (int precision = 6; precision <= 9; ++precision) {
+    end = std::to_chars(text, text + sizeof text, value, std::chars_format::general, precision).ptr;
+    float back = 0;
+    std::from_chars(text, end, back);
+    if (back == value) break;
+  }
+  return std::string(text, end);
 }
 
 }  // namespace
@@ -125,12 +141,7 @@ JsonWriter& JsonWriter::Float(float value) {
     out_ += "null";  // JSON has no NaN or infinity; callers validate first
     return *this;
   }
-  char text[32];
-  for (int precision = 6; precision <= 9; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, static_cast<double>(value));
-    if (std::strtof(text, nullptr) == value) break;
-  }
-  out_ += text;
+  out_ += FloatText(value);
   return *this;
 }
 

@@ -21,7 +21,8 @@ class JsonWriter {
   JsonWriter& String(std::string_view value);
   JsonWriter& Bool(bool value);
   JsonWriter& Int(long long value);
-  // Shortest text that reads back as the same float ("%.9g" at most).
+  // Shortest of "%.6g" to "%.9g" that reads back as the same float, with a
+  // decimal point whatever the locale; null for NaN and infinities.
   JsonWriter& Float(float value);
   JsonWriter& Null();
   // `json` as the next value, unchanged. REQUIRES: it is one valid JSON value.

@@ -19,12 +19,6 @@ std::string OsError(const std::string& what, const std::string& path, int err) {
   return what + " " + path + ": " + std::strerror(err);
 }
 
-std::string DirectoryOf(const std::string& path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // Makes the rename itself durable. Best effort: some file systems refuse
 // fsync on directories, and the data is already safely in the file.
 void SyncDirectory(const std::string& dir) {
@@ -35,6 +29,12 @@ void SyncDirectory(const std::string& dir) {
 }
 
 }  // namespace
+
+std::string DirectoryOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
 
 bool WriteAll(int fd, const std::string& data) {
   std::size_t done = 0;
@@ -51,12 +51,17 @@ std::string Sha256Hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+std::string HexEncode(std::string_view bytes, HexCase letters) {
+  const char* digits = letters == HexCase::kUpper ? "0123456789ABCDEF" : "0123456789abcdef";
   std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
+  hex.reserve(2 * bytes.size());
+  for (char c : bytes) {
+    auto byte = static_cast<unsigned char>(c);
+    hex += digits[byte >> 4];
+    hex += digits[byte & 0xF];
   }
   return hex;
 }
@@ -96,14 +101,7 @@ std::string RandomHex(std::size_t bytes) {
   if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
     throw std::runtime_error("the system random source failed");
   }
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (char c : raw) {
-    unsigned byte = static_cast<unsigned char>(c);
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 15];
-  }
-  return hex;
+  return HexEncode(raw);
 }
 
 std::string NextDay(const std::string& date) {
@@ -138,15 +136,18 @@ std::string Utf16BigEndian(const std::string& utf8) {
   return out;
 }
 
-std::string UtcNow() { return UtcAfterSeconds(0); }
-
-std::string UtcAfterSeconds(long long seconds) {
-  std::time_t now = std::time(nullptr) + static_cast<std::time_t>(seconds);
+std::string UtcTimeText(std::time_t seconds) {
   std::tm utc{};
-  gmtime_r(&now, &utc);
+  gmtime_r(&seconds, &utc);
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
+}
+
+std::string UtcNow() { return UtcAfterSeconds(0); }
+
+std::string UtcAfterSeconds(long long seconds) {
+  return UtcTimeText(std::time(nullptr) + static_cast<std::time_t>(seconds));
 }
 
 void MakeDirectories(const std::string& path, unsigned mode) {

@@ -3,8 +3,10 @@
 #ifndef CONSENTKIT_UTIL_UTIL_H_
 #define CONSENTKIT_UTIL_UTIL_H_
 
+#include <ctime>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace consentkit {
 
@@ -17,6 +19,15 @@ class FileError : public std::runtime_error {
 
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(const std::string& data);
+
+// Two hex digits per byte of `bytes`, most significant first. Hashes and
+// ids are lower case; PDF hex strings are written in upper case.
+enum class HexCase { kLower, kUpper };
+std::string HexEncode(std::string_view bytes, HexCase letters = HexCase::kLower);
+
+// The folder part of `path`: "a/b" for "a/b/c", "/" for "/c" and "." for
+// a bare name.
+std::string DirectoryOf(const std::string& path);
 
 // Whole file as bytes. Throws FileError naming the path and the OS reason.
 std::string ReadFile(const std::string& path);
@@ -39,7 +50,10 @@ void MakeDirectories(const std::string& path, unsigned mode);
 // std::runtime_error if the system random source fails.
 std::string RandomHex(std::size_t bytes);
 
-// Now, as UTC ISO 8601 to the second: "2026-11-23T10:15:02Z".
+// `seconds` since the epoch as UTC ISO 8601 to the second, the one form
+// every time consentkit writes has: "2026-11-23T10:15:02Z".
+std::string UtcTimeText(std::time_t seconds);
+// Now, in the same form.
 std::string UtcNow();
 // UTF-16BE with a byte-order mark: the PDF text-string form for non-ASCII
 // text. REQUIRES: valid UTF-8.

@@ -783,8 +783,9 @@ class ReviewAfterRead : public Store {
   std::optional<std::string> FindHandoff(const std::string& tablet) override {
     return inner_.FindHandoff(tablet);
   }
-  void ClearHandoff(const std::string& tablet, const Actor& actor) override {
-    inner_.ClearHandoff(tablet, actor);
+  bool ClearHandoff(const std::string& tablet, const std::string& visit_id,
+                    const Actor& actor) override {
+    return inner_.ClearHandoff(tablet, visit_id, actor);
   }
 
  private:

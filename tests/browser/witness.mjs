@@ -75,6 +75,15 @@ try {
       'and their signature');
   check((await banner.textContent()) === '', 'the witness banner is gone');
   await kiosk.fill('#f-witness-name', 'Rui Costa');
+  // Locked again by mistake: the tablet hides the witness's part, and shows
+  // it again, name kept, when staff unlock it once more.
+  await card.locator('[data-action=witness-lock]').click();
+  await kiosk.locator('[data-field=witness-name]').waitFor({state: 'hidden', timeout: 10000});
+  check(/unlock it when your witness is with you/.test(await kiosk.locator('#ck-witness-note').textContent()),
+      'locked again, the tablet says the witness part waits');
+  await card.locator('[data-action=witness]').click();
+  await kiosk.locator('[data-field=witness-name]').waitFor({state: 'visible', timeout: 10000});
+  check(await kiosk.inputValue('#f-witness-name') === 'Rui Costa', 'unlocked again, the witness name is kept');
   await sign(kiosk, '#f-witness-signature', 2);
   await shot(kiosk, 'witness-unlocked-768');
   await axe(kiosk, 'witness unlocked 768');

@@ -165,15 +165,23 @@ TEST_CASE("VisitsCreateAndListFromTheTerminal") {
   CHECK(Run(Consentkit("visits list --data " + dir + " --date 2026-13-01")).exit_code == 2);
 }
 
-TEST_CASE("PractitionerTokenNamesMustPrintOnTheCountersignature") {
+TEST_CASE("NamesOfPeoplesTokensMustPrintOnTheirRecords") {
   test::TempDir data;
-  auto refused = Run(Consentkit("tokens create --data " + ShellQuote(data.path()) +
-                                " --role practitioner --name 'Dr Łukasz Żółć'"));
-  CHECK(refused.exit_code == 2);
-  CHECK(refused.err.find("cannot be printed on a countersignature") != std::string::npos);
-  auto made = Run(Consentkit("tokens create --data " + ShellQuote(data.path()) +
-                             " --role practitioner --name 'Dr Zoë Müller'"));
-  CHECK(made.exit_code == 0);
+  for (const char* role : {"practitioner", "staff", "compliance"}) {
+    CAPTURE(role);
+    auto refused = Run(Consentkit("tokens create --data " + ShellQuote(data.path()) + " --role " +
+                                  role + " --name 'Dr Łukasz Żółć'"));
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("cannot be printed on the records it signs or unlocks") !=
+          std::string::npos);
+    auto made = Run(Consentkit("tokens create --data " + ShellQuote(data.path()) + " --role " +
+                               role + " --name 'Dr Zoë Müller'"));
+    CHECK(made.exit_code == 0);
+  }
+  // A tablet's name is printed nowhere.
+  CHECK(Run(Consentkit("tokens create --data " + ShellQuote(data.path()) +
+                       " --role tablet --name '受付 iPad'"))
+            .exit_code == 0);
 }
 
 }  // namespace

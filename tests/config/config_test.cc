@@ -39,8 +39,8 @@ TEST_CASE("UnknownKey") {
         "page-size, phone");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nname = B\n") ==
         "c.conf:4: unknown key \"name\" in [server]; expected one of access-log, bind, data-dir, "
-        "forms-dir, idle-timeout, invite-hours, keepalive-timeout, max-body, port, queue, "
-        "request-timeout, threads, workers");
+        "forms-dir, idle-timeout, invite-hours, keepalive-timeout, max-body, port, public-url, "
+        "queue, request-timeout, threads, workers");
 }
 
 TEST_CASE("InviteHoursAndIdleTimeoutAreReadAndBounded") {
@@ -51,6 +51,23 @@ TEST_CASE("InviteHoursAndIdleTimeoutAreReadAndBounded") {
   CHECK(ParseSettings("[clinic]\nname = A\n", "c.conf", "/tmp").server.invite_hours == 72);
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\ninvite-hours = 0\n").find("c.conf:4:") == 0);
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nidle-timeout = 5\n").find("c.conf:4:") == 0);
+}
+
+TEST_CASE("PublicUrlIsASchemeAndAHost") {
+  auto url = [](const std::string& value) {
+    return ParseSettings("[clinic]\nname = A\n[server]\npublic-url = " + value + "\n", "c.conf",
+                         "/tmp")
+        .server.public_url;
+  };
+  CHECK(url("https://forms.example-clinic.com/") == "https://forms.example-clinic.com");
+  CHECK(url("http://10.0.0.5:8080") == "http://10.0.0.5:8080");
+  CHECK(ParseSettings("[clinic]\nname = A\n", "c.conf", "/tmp").server.public_url.empty());
+  for (const char* bad : {"forms.example.com", "https://", "https://a.example/forms",
+                          "ftp://a.example", "https://a.example?x=1", "https://u@a.example"}) {
+    CAPTURE(bad);
+    CHECK(ErrorOf(std::string("[clinic]\nname = A\n[server]\npublic-url = ") + bad + "\n")
+              .find("c.conf:4: invalid public-url") == 0);
+  }
 }
 
 TEST_CASE("UnknownSection") {

@@ -215,8 +215,10 @@ TEST_CASE("ImpossibleChoiceValue") {
 }
 
 TEST_CASE("ConditionOnFreeTextField") {
-  std::string xml = Replace(kValid, R"(<field id="sig" type="signature")",
-                            R"(<field id="sig" when="acne-detail" equals="x" type="signature")");
+  // An intake form: a consent's patient signature may not be conditional at all.
+  std::string xml = Replace(kValid, R"(kind="consent")", R"(kind="intake")");
+  xml = Replace(xml, R"(<field id="sig" type="signature")",
+                R"(<field id="sig" when="acne-detail" equals="x" type="signature")");
   CHECK(MatchError(xml,
                    "t.xml:20:21: <field id=\"sig\">: condition on \"acne-detail\" of type "
                    "textarea; expected a yesno, choice or multichoice item") == "OK");
@@ -312,6 +314,33 @@ TEST_CASE("ConsentWithoutPatientSignature") {
   CHECK(MatchError(xml,
                    "t.xml:2:1: <form id=\"t\">: consent form has no patient signature; "
                    "expected a <field type=\"signature\" role=\"patient\">") == "OK");
+}
+
+TEST_CASE("ConsentWithOptionalPatientSignature") {
+  const std::string expected =
+      "t.xml:20:5: <field id=\"sig\">: the patient signature of a consent form is optional; "
+      "expected required=\"true\" on it: an unsigned consent must not be sealed";
+  CHECK(MatchError(Replace(kValid, R"(role="patient" required="true")", R"(role="patient")"),
+                   expected) == "OK");
+  CHECK(MatchError(Replace(kValid, R"(role="patient" required="true")",
+                           R"(role="patient" required="false")"),
+                   expected) == "OK");
+}
+
+TEST_CASE("ConsentWithConditionalPatientSignature") {
+  std::string xml = Replace(kValid, R"(role="patient" required="true")",
+                            R"(role="patient" required="true" when="acne" equals="no")");
+  CHECK(MatchError(xml,
+                   "t.xml:20:5: <field id=\"sig\">: the patient signature of a consent form is "
+                   "conditional; expected no when= or equals= on it: every consent needs the "
+                   "patient's signature") == "OK");
+}
+
+TEST_CASE("IntakeMayLeaveThePatientSignatureOptional") {
+  std::string xml = Replace(kValid, R"(kind="consent")", R"(kind="intake")");
+  xml = Replace(xml, R"(role="patient" required="true")",
+                R"(role="patient" when="acne" equals="no")");
+  CHECK(LoadFormFromMemory(xml, "t.xml").ok());
 }
 
 TEST_CASE("IntakeNeedsNoRisks") {
@@ -423,8 +452,49 @@ TEST_CASE("OptionValueOffIsReserved") {
 TEST_CASE("InvalidUtf8") {
   std::string xml = Replace(kValid, "Your skin may go red.", "Your skin \xC3 may go red.");
   CHECK(MatchError(xml,
+                   "t.xml:8:30: not well-formed XML: a byte that is not UTF-8; expected UTF-8 "
+                   "text (save the file as UTF-8)") == "OK");
+  // Declared as Latin-1 the bytes are XML, but not text the records can hold.
+  xml = Replace(xml, R"(encoding="UTF-8")", R"(encoding="ISO-8859-1")");
+  CHECK(MatchError(xml,
                    "t.xml:8:7: <description>: text in <description> is not valid UTF-8; "
                    "expected UTF-8 text") == "OK");
+}
+
+// tinyxml2 keeps each of these as text; any other XML tool refuses the file.
+TEST_CASE("BareAmpersand") {
+  std::string xml = Replace(kValid, "Your skin may go red.", "Your skin may go red & sore.");
+  CHECK(MatchError(xml,
+                   "t.xml:8:41: not well-formed XML: '&' that starts no entity reference; "
+                   "expected &amp; for a literal ampersand") == "OK");
+  // Columns count characters, as everywhere else: the é is one.
+  xml = Replace(kValid, "Your skin may go red.", "Your skin may go réd AT&T.");
+  CHECK(MatchError(xml,
+                   "t.xml:8:43: not well-formed XML: '&' that starts no entity reference; "
+                   "expected &amp; for a literal ampersand") == "OK");
+  xml = Replace(kValid, "<label>Skin type</label>", "<label>Skin &amp type</label>");
+  CHECK(MatchError(xml,
+                   "t.xml:14:51: not well-formed XML: '&' that starts no entity reference; "
+                   "expected &amp; for a literal ampersand") == "OK");
+}
+
+TEST_CASE("UndefinedEntity") {
+  std::string xml = Replace(kValid, "Your skin may go red.", "Your skin may go&nbsp;red.");
+  CHECK(MatchError(xml,
+                   "t.xml:8:36: not well-formed XML: undefined entity \"&nbsp;\"; expected "
+                   "&amp; for a literal ampersand, or one of XML's own entities (&lt; &gt; "
+                   "&quot; &apos;) or a character reference such as &#160; (HTML names such as "
+                   "&nbsp; are not XML)") == "OK");
+  // The five XML entities and character references are fine.
+  xml = Replace(kValid, "Your skin may go red.", "&lt;&gt;&amp;&quot;&apos;&#160;&#xE9;");
+  CHECK(LoadFormFromMemory(xml, "t.xml").ok());
+}
+
+TEST_CASE("UnboundNamespacePrefix") {
+  std::string xml = Replace(kValid, "<heading>Sign</heading>", "<heading>Sign</heading><x:note/>");
+  CHECK(MatchError(xml,
+                   "t.xml:19:28: not well-formed XML: unbound prefix; expected well-formed XML "
+                   "(every tag closed, attributes quoted, & written as &amp;)") == "OK");
 }
 
 TEST_CASE("CharacterOutsideTheFont") {
@@ -554,7 +624,7 @@ TEST_CASE("PractitionerSignatureOnThePatientsForm") {
   std::string xml = Replace(kValid, R"(<field id="sig" type="signature" role="patient")",
                             R"(<field id="sig" type="signature" role="practitioner")");
   std::string patient =
-      R"(<field id="p" type="signature" role="patient"><label>Me</label></field>)";
+      R"(<field id="p" type="signature" role="patient" required="true"><label>Me</label></field>)";
   xml = Replace(xml, "</section>\n</form>", patient + "</section>\n</form>");
   CHECK(MatchError(xml,
                    R"(t.xml:20:38: <field id="sig">: a practitioner signature on the patient's )"

@@ -263,7 +263,8 @@ TEST_CASE("AWitnessPartStaysHiddenUntilItsStepIsUnlocked") {
   // A standalone page has no visit to unlock the step in.
   std::string standalone = RenderFormPage(*loaded.form, TestClinic());
   CHECK(CountOf(standalone, "data-witness-locked") == 2);
-  CHECK(standalone.find("signed at the clinic during your visit") != std::string::npos);
+  CHECK(standalone.find("signed on a clinic tablet during your visit") != std::string::npos);
+  CHECK(standalone.find("data-follow") == std::string::npos);
 }
 
 }  // namespace

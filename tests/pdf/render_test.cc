@@ -310,7 +310,7 @@ TEST_CASE("RiskCardsAreNeverSplitFromTheirCheckbox") {
            "instead of leaving its checkbox behind.</description></risk>";
   }
   xml += R"(</section><section id="s" kind="fields"><heading>Sign</heading>
-    <field id="sig" type="signature" role="patient"><label>Signature</label></field></section></form>)";
+    <field id="sig" type="signature" role="patient" required="true"><label>Signature</label></field></section></form>)";
   test::TempDir dir;
   FormPtr form = MustLoadXml(xml);
   std::string pdf = RenderToFile({form}, dir);

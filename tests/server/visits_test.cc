@@ -7,8 +7,12 @@
 #include <Poco/Net/StreamSocket.h>
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <ctime>
+
 #include "api/api.h"
 #include "auth/auth.h"
+#include "server/http.h"
 #include "server/test_server.h"
 #include "support/filled.h"
 #include "support/support.h"
@@ -233,6 +237,12 @@ TEST_CASE("InviteFillsOnlyItsOwnVisit") {
   // An invite grants its visit's packet and nothing else.
   CHECK(Send(server.port(), credential, "GET", "/api/v1/forms").status == 403);
   CHECK(Send(server.port(), credential, "GET", "/forms/microneedling-consent.pdf").status == 403);
+  // The clinic's start page and the kiosk screen lead a patient back to their forms.
+  for (const char* page : {"/", "/kiosk"}) {
+    Reply home = Send(server.port(), credential, "GET", page);
+    CHECK_MESSAGE(home.status == 303, page);
+    CHECK(home.location == "/visit");
+  }
 }
 
 TEST_CASE("WithdrawnInviteNoLongerWorks") {
@@ -294,6 +304,41 @@ TEST_CASE("KioskShowsOnlyTheVisitHandedToIt") {
   CHECK(SubmitAs(server, tablet, kIntake, intake).status == 200);
   CHECK(SubmitAs(server, tablet, kConsent, VisitSubmission(server, kConsent, visit, NewUuid()))
             .status == 403);
+}
+
+TEST_CASE("TheDesksDaysAreTheClinicsLocalDays") {
+  const char* before = std::getenv("TZ");
+  std::string saved = before ? before : "";
+  setenv("TZ", "America/New_York", 1);
+  tzset();
+  CHECK(LocalDayStartUtc("2026-12-01") == "2026-12-01T05:00:00Z");  // EST
+  CHECK(LocalDayStartUtc("2026-07-01") == "2026-07-01T04:00:00Z");  // EDT
+  if (before) {
+    setenv("TZ", saved.c_str(), 1);
+  } else {
+    unsetenv("TZ");
+  }
+  tzset();
+  CHECK(LocalToday().size() == 10);
+}
+
+TEST_CASE("AFinishedPatientEndsOnlyTheirOwnHandoff") {
+  test::TempDir data;
+  TestServer server(data.path());
+  std::string first = MakeVisit(server), second = MakeVisit(server);
+  const std::string& tablet = server.token(Role::kTablet);
+  std::string to_tablet = R"({"tablet": ")" + server.token_id(Role::kTablet) + R"("})";
+  REQUIRE(server.Call("POST", "/api/v1/visits/" + first + "/handoff", to_tablet).status == 200);
+  // Staff hand the tablet on while the first patient's thank-you is showing.
+  REQUIRE(server.Call("POST", "/api/v1/visits/" + second + "/handoff", to_tablet).status == 200);
+  Reply late =
+      Send(server.port(), tablet, "POST", "/api/v1/kiosk/done", R"({"visit": ")" + first + R"("})");
+  REQUIRE(late.status == 200);
+  CHECK(Json(late.body)->getObject("visit")->getValue<std::string>("id") == second);
+  Reply own = Send(server.port(), tablet, "POST", "/api/v1/kiosk/done",
+                   R"({"visit": ")" + second + R"("})");
+  CHECK(Json(own.body)->isNull("visit"));
+  CHECK(Send(server.port(), tablet, "POST", "/api/v1/kiosk/done", "{\"visit\":").status == 400);
 }
 
 // What arrives on `socket` until the peer closes it or `answers` HTTP

@@ -69,6 +69,11 @@ struct WitnessServer {
   }
 };
 
+Reply SubmitAs(WitnessServer& w, const std::string& credential, const std::string& body) {
+  return Send(w.server.port(), credential, "POST",
+              std::string("/api/v1/forms/") + kWitnessed + "/submissions", body);
+}
+
 // "field: message" for each field a 422 names.
 std::string Problems(const Reply& reply) {
   std::string out;
@@ -120,7 +125,8 @@ TEST_CASE("StaffUnlockTheWitnessStepAndTheRecordSaysWho") {
   // Once the form is sent its witness step can no longer change.
   Reply late = w.Step(Role::kStaff, false);
   CHECK(late.status == 409);
-  CHECK(late.body.find("can no longer change") != std::string::npos);
+  CHECK(late.body.find("\"form \\\"witnessed-consent\\\" was already submitted (submission " + id +
+                       "); its witness step can no longer change\"") != std::string::npos);
 }
 
 TEST_CASE("LockingTheStepAgainRefusesTheWitnessOnceMore") {
@@ -143,15 +149,18 @@ TEST_CASE("ThePatientsDeviceLearnsOnlyWhetherItsStepIsUnlocked") {
   Reply before = Send(w.server.port(), invite, "GET", path);
   REQUIRE_MESSAGE(before.status == 200, before.body);
   CHECK(before.body == R"({"form":"witnessed-consent","unlocked":false})");
-  Reply page = Send(w.server.port(), invite, "GET", "/visit");
-  CHECK(test::CountOf(page.body, "data-witness data-witness-locked hidden") == 2);
-  CHECK(page.body.find("A member of staff will unlock it") != std::string::npos);
-
   REQUIRE(w.Step(Role::kStaff, true).status == 200);
   CHECK(Json(Send(w.server.port(), invite, "GET", path).body)->getValue<bool>("unlocked"));
-  page = Send(w.server.port(), invite, "GET", "/visit");
-  CHECK(page.body.find("data-witness-locked") == std::string::npos);
-  CHECK(page.body.find("Witness: please fill in your part below.") != std::string::npos);
+  // The patient's own phone never gets the witness's part: the witness signs
+  // at the clinic, on a clinic tablet.
+  Reply page = Send(w.server.port(), invite, "GET", "/visit");
+  CHECK(test::CountOf(page.body, "data-witness data-witness-locked hidden") == 2);
+  CHECK(page.body.find("data-follow") == std::string::npos);
+  CHECK(page.body.find(">The next part is for a witness, and is signed on a clinic tablet during "
+                       "your visit.</p>") != std::string::npos);
+  Reply from_phone = SubmitAs(w, invite, w.Body());
+  CHECK(from_phone.status == 422);
+  CHECK(Problems(from_phone) == "witness-name;witness-signature;");
   // Only forms of its own visit; a tablet with no visit handed to it has none.
   CHECK(Send(w.server.port(), invite, "GET", "/api/v1/visit/witness?form=other").status == 422);
   CHECK(w.server.As(Role::kTablet, "GET", path).status == 404);
@@ -160,11 +169,67 @@ TEST_CASE("ThePatientsDeviceLearnsOnlyWhetherItsStepIsUnlocked") {
             .status == 403);
 }
 
+TEST_CASE("AKioskFollowsTheStepOfTheVisitItShows") {
+  WitnessServer w;
+  const std::string& tablet = w.server.token(Role::kTablet);
+  std::string to_tablet = R"({"tablet": ")" + w.server.token_id(Role::kTablet) + R"("})";
+  REQUIRE(w.server.Call("POST", "/api/v1/visits/" + w.visit + "/handoff", to_tablet).status == 200);
+  std::string path = std::string("/api/v1/visit/witness?form=") + kWitnessed + "&visit=" + w.visit;
+  CHECK(Send(w.server.port(), tablet, "GET", path).body ==
+        R"({"form":"witnessed-consent","unlocked":false})");
+  Reply page = Send(w.server.port(), tablet, "GET", "/visit");
+  CHECK(page.body.find("data-follow") != std::string::npos);
+  CHECK(page.body.find(">The next part is for a witness. A member of staff will unlock it when "
+                       "your witness is with you.</p>") != std::string::npos);
+  REQUIRE(w.Step(Role::kStaff, true).status == 200);
+  page = Send(w.server.port(), tablet, "GET", "/visit");
+  CHECK(page.body.find("data-witness-locked") == std::string::npos);
+  CHECK(page.body.find(">Witness: please fill in your part below.</p>") != std::string::npos);
+  // Handed on to another visit, the old page learns nothing of the new one.
+  Reply made = w.server.Call(
+      "POST", "/api/v1/visits",
+      R"({"patient": {"name": "Rui Costa", "date_of_birth": "1970-05-06"}, "forms": [")" +
+          std::string(kWitnessed) + R"("]})");
+  std::string next = Json(made.body)->getValue<std::string>("id");
+  REQUIRE(w.server.Call("POST", "/api/v1/visits/" + next + "/handoff", to_tablet).status == 200);
+  CHECK(Send(w.server.port(), tablet, "GET", path).status == 404);
+  CHECK(SubmitAs(w, tablet, w.Body()).status == 403);
+}
+
+TEST_CASE("AStepLockedWhileTheRecordIsMadeStoresNothing") {
+  WitnessServer w;
+  REQUIRE(w.Step(Role::kStaff, true).status == 200);
+  // What intake does between reading the unlock and committing, with the
+  // lock landing in between: the store refuses the record it made.
+  std::optional<WitnessUnlock> read = w.server.store().WitnessUnlocksOfVisit(w.visit).front();
+  REQUIRE(w.Step(Role::kStaff, false).status == 200);
+  SubmissionRecord record;
+  record.id = NewUuid();
+  record.form_id = kWitnessed;
+  record.visit_id = w.visit;
+  record.received_at = UtcNow();
+  record.witness = read;
+  const FormDefinition& form = w.server.form(kWitnessed);
+  CHECK(w.server.store().Put(record, "%PDF-1.7", form, "test").status ==
+        PutStatus::kWitnessChanged);
+  // Unlocked again by someone else: still not the unlock the record printed.
+  REQUIRE(w.Step(Role::kPractitioner, true).status == 200);
+  CHECK(w.server.store().Put(record, "%PDF-1.7", form, "test").status ==
+        PutStatus::kWitnessChanged);
+  CHECK(w.server.store().CountSubmissions() == 0);
+  // Once a record of the form is stored, its step cannot be locked.
+  Reply stored = w.Submit(w.Body());
+  REQUIRE_MESSAGE(stored.status == 201, stored.body);
+  CHECK_FALSE(w.server.store().LockWitness(w.visit, kWitnessed, "test"));
+  CHECK(w.server.store().WitnessUnlocksOfVisit(w.visit).size() == 1);
+}
+
 TEST_CASE("OnlyAPacketFormWithAWitnessStepCanBeUnlocked") {
   WitnessServer w;
   Reply other = w.Step(Role::kStaff, true, "microneedling-consent");
   CHECK(other.status == 422);
-  CHECK(other.body.find("is not in this visit's packet") != std::string::npos);
+  CHECK(other.body.find(R"("message":"\"microneedling-consent\" is not in this visit's packet")") !=
+        std::string::npos);
   Reply none = Send(w.server.port(), w.server.token(Role::kStaff), "POST",
                     "/api/v1/visits/vis_000000000000000000000000/witness",
                     R"({"form": "witnessed-consent"})");
@@ -181,7 +246,8 @@ TEST_CASE("OnlyAPacketFormWithAWitnessStepCanBeUnlocked") {
   Reply plain = shipped.Call("POST", "/api/v1/visits/" + visit + "/witness",
                              R"({"form": "microneedling-consent"})");
   CHECK(plain.status == 422);
-  CHECK(plain.body.find("has no witness step") != std::string::npos);
+  CHECK(plain.body.find(R"("message":"form \"microneedling-consent\" has no witness step")") !=
+        std::string::npos);
 }
 
 TEST_CASE("AStandaloneSubmissionCannotCarryAWitness") {

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "store/name_key.h"
 #include "support/support.h"
 #include "util/util.h"
 
@@ -620,6 +621,28 @@ TEST_CASE("submission listings filter by visit, and by patient name in any case 
   CHECK(Ids(f.store->ListVisits(visits).items) == IdList{VisitId(2)});
 }
 
+TEST_CASE("a patient search ignores accents and case in any script") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  const char* names[] = {"Zoë Muñoz", "Nguyễn Thị Ánh", "Ελένη Παπαδοπούλου", "Łukasz Żółć"};
+  for (int i = 0; i < 4; ++i) {
+    store->AddVisit(MakeVisit(VisitId(i + 1), "2026-11-01T08:00:00Z", names[i], "1990-12-10"),
+                    "tok_staff");
+  }
+  auto find = [&](const std::string& text) {
+    VisitQuery q;
+    q.patient = text;
+    return Ids(store->ListVisits(q).items);
+  };
+  CHECK(find("zoe munoz") == IdList{VisitId(1)});
+  CHECK(find("MUÑOZ") == IdList{VisitId(1)});
+  CHECK(find("nguyen thi anh") == IdList{VisitId(2)});
+  CHECK(find("ελενη") == IdList{VisitId(3)});
+  CHECK(find("lukasz zolc") == IdList{VisitId(4)});
+  CHECK(find("Ada").empty());
+  CHECK(NameKey("Zoë MUÑOZ") == "zoe munoz");
+}
+
 TEST_CASE("a visit's form is stored once, whichever device sends it first") {
   ListingFixture f;
   SubmissionRecord again = RecordAt(*f.consent, "s9", "2026-11-05T09:00:00Z", Outcome::kSuitable);
@@ -763,11 +786,13 @@ TEST_CASE("a tablet's hand-off is set, replaced and cleared") {
   store->SetHandoff("tok_tablet", VisitId(2), "tok_staff");  // replaces the first
   CHECK(store->FindHandoff("tok_tablet") == VisitId(2));
   CHECK(RowsOf(dir, "handoffs") == 2);
-  store->ClearHandoff("tok_tablet", "tok_staff");
+  CHECK_FALSE(store->ClearHandoff("tok_tablet", VisitId(1), "tok_staff"));  // shows another
+  CHECK(store->FindHandoff("tok_tablet") == VisitId(2));
+  CHECK(store->ClearHandoff("tok_tablet", VisitId(2), "tok_staff"));
   CHECK_FALSE(store->FindHandoff("tok_tablet"));
   CHECK(store->FindHandoff("tok_other") == VisitId(3));
   std::int64_t seq = store->LastAuditSeq();
-  store->ClearHandoff("tok_tablet", "tok_staff");  // nothing to clear: no event
+  CHECK_FALSE(store->ClearHandoff("tok_tablet", "", "tok_staff"));  // nothing to clear: no event
   CHECK(store->LastAuditSeq() == seq);
 }
 
@@ -814,7 +839,7 @@ TEST_CASE("every new kind of change writes its audit event, and the chain still 
   store->AddInvite(MakeInvite("inv_1", VisitId(1), "2026-11-23T09:00:00Z"), "tok_staff");
   REQUIRE(store->RevokeInvite("inv_1", "tok_staff"));
   store->SetHandoff("tok_tablet", VisitId(1), "tok_staff");
-  store->ClearHandoff("tok_tablet", "tok_staff2");
+  store->ClearHandoff("tok_tablet", "", "tok_staff2");
   std::vector<AuditEvent> events = VerifiedChain(*store);
   struct Expected {
     std::string actor, action, object, detail;
