@@ -1,7 +1,7 @@
-// What the browser tests of the clinic's day share: a consentkit server on a
-// free loopback port, tokens, Debian's Chromium via playwright-core, checks
-// that are counted, screenshots, layout and axe-core checks, and filling
-// and signing forms as a patient does.
+// What the browser tests (tablet, the clinic's day, the witness step) share:
+// a consentkit server on a free loopback port, tokens, Debian's Chromium via
+// playwright-core, checks that are counted, screenshots, layout and axe-core
+// checks, and filling and signing forms as a patient does.
 //
 // usage: const h = await harness(process.argv.slice(2)); (CONSENTKIT_BINARY
 // SOURCE_DIR OUT_DIR), then h.check(…), h.finish() at the end.
@@ -43,9 +43,11 @@ export async function harness([binary, source, outDir]) {
     return {secret, id: out.match(/tok_[0-9a-f]+/)[0]};
   }
 
-  async function startServer(dataDir, formsDir = join(source, 'forms')) {
+  // `pair`: a role for `serve --pair`, which prints a sign-in link; its
+  // secret comes back as pairSecret, for signIn.
+  async function startServer(dataDir, formsDir = join(source, 'forms'), {pair} = {}) {
     const server = spawn(binary, ['serve', '--port', '0', '--data', dataDir, '--forms',
-      formsDir, '--config', join(source, 'samples/consentkit.conf')],
+      formsDir, '--config', join(source, 'samples/consentkit.conf'), ...(pair ? ['--pair', pair] : [])],
     {stdio: ['ignore', 'pipe', 'pipe']});
     server.stderr.on('data', chunk => {
       for (const line of String(chunk).split('\n')) {
@@ -53,21 +55,37 @@ export async function harness([binary, source, outDir]) {
       }
     });
     for await (const line of createInterface({input: server.stdout})) {
-      const match = line.match(/(http:\/\/127\.0\.0\.1:\d+)/);
-      if (match) return {server, base: match[1]};
+      const match = line.match(/(http:\/\/127\.0\.0\.1:\d+)(?:\/pair#(\S+))?/);
+      if (match && (!pair || match[2])) return {server, base: match[1], pairSecret: match[2]};
     }
     throw new Error('consentkit serve printed no URL');
   }
 
-  function watch(page, name) {
-    const seen = {errors: []};
+  // A page's errors, and the dialogs it opened (dismissed). With `base`,
+  // also its POSTs and any request that does not come from consentkit.
+  function watch(page, name, {base} = {}) {
+    const seen = {errors: [], dialogs: 0};
+    if (base) {
+      seen.foreign = [];
+      seen.posts = 0;
+      page.on('request', request => {
+        if (!request.url().startsWith(base) && !request.url().startsWith('data:')) {
+          seen.foreign.push(request.url());
+        }
+        if (request.method() === 'POST') seen.posts++;
+      });
+    }
     page.on('pageerror', error => seen.errors.push(String(error)));
     page.on('console', message => {
+      // A 4xx the test provoked on purpose is logged by the browser itself.
       if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
         seen.errors.push(message.text());
       }
     });
-    page.on('dialog', dialog => dialog.dismiss());
+    page.on('dialog', dialog => {
+      seen.dialogs++;
+      dialog.dismiss();
+    });
     seen.name = name;
     return seen;
   }
@@ -83,27 +101,40 @@ export async function harness([binary, source, outDir]) {
     await page.screenshot({path: join(outDir, `${name}.png`), fullPage});
   }
 
-  async function checkLayout(page, name) {
-    const report = await page.evaluate(() => {
+  // No sideways scrolling, every input labelled, touch targets 44px.
+  // `targets`: what counts as a touch target; `minTextSize`: when given,
+  // inputs and textareas must show text at least that many px high.
+  async function checkLayout(page, name,
+      {targets = 'button, input, select, textarea, a.ck-btn, a.ck-btn2', minTextSize} = {}) {
+    const report = await page.evaluate(({targets, minTextSize}) => {
       const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
       const unlabelled = [...document.querySelectorAll('input, textarea, select')]
           .filter(el => visible(el) && el.labels.length === 0 && !el.getAttribute('aria-labelledby'))
           .map(el => el.name || el.id);
       const small = [];
-      for (const el of document.querySelectorAll('button, input, select, textarea, a.ck-btn, a.ck-btn2')) {
+      for (const el of document.querySelectorAll(targets)) {
         if (!visible(el)) continue;
+        // A box or radio is tapped through its label, which is the target.
         const target = (el.type === 'checkbox' || el.type === 'radio') ? el.closest('label') || el : el;
         const box = target.getBoundingClientRect();
         if (box.height < 44 || box.width < 44) {
           small.push(`${el.name || el.textContent.trim()} ${Math.round(box.width)}x${Math.round(box.height)}`);
         }
       }
-      return {scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth, unlabelled, small};
-    });
+      const tooSmallText = minTextSize === undefined ? [] : [...document.querySelectorAll('input, textarea')]
+          .filter(el => visible(el) && parseFloat(getComputedStyle(el).fontSize) < minTextSize)
+          .map(el => el.name);
+      return {scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth,
+        unlabelled, small, tooSmallText};
+    }, {targets, minTextSize});
     check(report.scrollWidth <= report.width,
         `${name}: no horizontal scrolling (content ${report.scrollWidth}px in ${report.width}px)`);
     check(report.unlabelled.length === 0, `${name}: inputs without a label: ${report.unlabelled}`);
     check(report.small.length === 0, `${name}: touch targets under 44px: ${report.small}`);
+    if (minTextSize !== undefined) {
+      check(report.tooSmallText.length === 0,
+          `${name}: inputs under ${minTextSize}px text: ${report.tooSmallText}`);
+    }
   }
 
   // axe-core with the WCAG 2.1 A and AA rules, when it is installed
@@ -134,6 +165,7 @@ export async function harness([binary, source, outDir]) {
         `${name}: axe finds no WCAG 2.1 AA violations (${result.passes.length} rules pass) ${found.join('; ')}`);
   }
 
+  // A signature drawn with the mouse: pointer events, as a finger or pen gives.
   async function sign(page, selector, wave) {
     const pad = page.locator(selector);
     await pad.scrollIntoViewIfNeeded();

@@ -2,109 +2,21 @@
 // layout at phone and tablet size, labels and touch targets, conditions,
 // client-side checks, drawing a signature with pointer events, submitting,
 // the receipt, and the flattened PDF it links to. Screenshots go to OUT_DIR.
+// The server (started with --pair staff), checks, screenshots, layout
+// checks and signing come from clinic.mjs.
 //
 // usage: node tablet.mjs CONSENTKIT_BINARY SOURCE_DIR OUT_DIR
-import {spawn, execFileSync} from 'node:child_process';
-import {mkdtempSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createInterface} from 'node:readline';
+import {PHONE, TABLET, harness} from './clinic.mjs';
 
-let chromium;
-try {
-  ({chromium} = await import('playwright-core'));
-} catch {
-  console.error('playwright-core is missing: run `npm ci --prefix tests/browser` (.ci/run does)');
-  process.exit(1);
-}
+const {outDir, failures, check, startServer, launch, watch, signIn, shot, checkLayout, sign, run,
+  finish} = await harness(process.argv.slice(2));
 
-const [binary, source, outDir] = process.argv.slice(2);
-mkdirSync(outDir, {recursive: true});
-const failures = [];
-function check(ok, message) {
-  if (!ok) {
-    failures.push(message);
-    console.error('FAIL:', message);
-  }
-}
-
-async function startServer(dataDir) {
-  const server = spawn(binary, ['serve', '--port', '0', '--data', dataDir, '--forms',
-    join(source, 'forms'), '--config', join(source, 'samples/consentkit.conf'), '--pair', 'staff'],
-  {stdio: ['ignore', 'pipe', 'inherit']});
-  for await (const line of createInterface({input: server.stdout})) {
-    const match = line.match(/open (http:\/\/127\.0\.0\.1:\d+)\/(pair#\S+)/);
-    if (match) return {server, base: match[1], pairUrl: `${match[1]}/${match[2]}`};
-  }
-  throw new Error('consentkit serve printed no URL');
-}
-
-// Everything a page asks for must come from consentkit itself.
-function watch(page, base) {
-  const seen = {foreign: [], errors: [], posts: 0, dialogs: 0};
-  page.on('request', request => {
-    if (!request.url().startsWith(base) && !request.url().startsWith('data:')) {
-      seen.foreign.push(request.url());
-    }
-    if (request.method() === 'POST') seen.posts++;
-  });
-  page.on('pageerror', error => seen.errors.push(String(error)));
-  page.on('console', message => {
-    // A 4xx the test provoked on purpose is logged by the browser itself.
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
-      seen.errors.push(message.text());
-    }
-  });
-  page.on('dialog', dialog => {
-    seen.dialogs++;
-    dialog.dismiss();
-  });
-  return seen;
-}
-
-async function checkLayout(page, name) {
-  const report = await page.evaluate(() => {
-    const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-    const unlabelled = [...document.querySelectorAll('input, textarea, select')]
-        .filter(el => visible(el) && el.labels.length === 0 && !el.getAttribute('aria-labelledby'))
-        .map(el => el.name || el.id);
-    const small = [];
-    for (const el of document.querySelectorAll('button, input, textarea, a.ck-btn')) {
-      if (!visible(el)) continue;
-      // A box or radio is tapped through its label, which is the target.
-      const target = (el.type === 'checkbox' || el.type === 'radio') ? el.closest('label') || el : el;
-      const box = target.getBoundingClientRect();
-      if (box.height < 44 || box.width < 44) {
-        small.push(`${el.name || el.textContent.trim()} ${Math.round(box.width)}x${Math.round(box.height)}`);
-      }
-    }
-    const tooSmallText = [...document.querySelectorAll('input, textarea')]
-        .filter(el => visible(el) && parseFloat(getComputedStyle(el).fontSize) < 16)
-        .map(el => el.name);
-    return {scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth,
-      unlabelled, small, tooSmallText};
-  });
-  check(report.scrollWidth <= report.width,
-      `${name}: no horizontal scrolling (content ${report.scrollWidth}px in ${report.width}px)`);
-  check(report.unlabelled.length === 0, `${name}: inputs without a label: ${report.unlabelled}`);
-  check(report.small.length === 0, `${name}: touch targets under 44px: ${report.small}`);
-  check(report.tooSmallText.length === 0, `${name}: inputs under 16px text: ${report.tooSmallText}`);
-}
-
-// A signature drawn with the mouse: pointer events, as a finger or pen gives.
-async function sign(page, fieldId, wave) {
-  const pad = page.locator(`#f-${fieldId}`);
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.6);
-  await page.mouse.down();
-  for (let i = 1; i <= 24; i++) {
-    const t = i / 24;
-    await page.mouse.move(box.x + box.width * (0.1 + 0.8 * t),
-        box.y + box.height * (0.55 + 0.25 * Math.sin(t * wave * Math.PI)), {steps: 2});
-  }
-  await page.mouse.up();
-}
+// The public form page: its touch targets, and text big enough that
+// focusing an input does not zoom the page.
+const layout = {targets: 'button, input, textarea, a.ck-btn', minTextSize: 16};
 
 async function fillConsent(page, patientName) {
   for (const box of await page.locator('input[type=checkbox][name$="-understood"]').all()) {
@@ -114,7 +26,7 @@ async function fillConsent(page, patientName) {
     await initials.fill('ZM');
   }
   await page.fill('input[name=patient-name]', patientName);
-  await sign(page, 'patient-signature', 3);
+  await sign(page, '#f-patient-signature', 3);
   await page.fill('input[name=date-signed]', '2026-11-23');
 }
 
@@ -122,10 +34,10 @@ async function consentJourney(browser, base, viewport) {
   const tag = `${viewport.width}x${viewport.height}`;
   const page = await browser.newPage();
   await page.setViewportSize(viewport);
-  const seen = watch(page, base);
+  const seen = watch(page, `consent ${tag}`, {base});
   await page.goto(`${base}/forms/microneedling-consent`);
-  await checkLayout(page, `consent ${tag}`);
-  await page.screenshot({path: join(outDir, `consent-${tag}.png`), fullPage: true});
+  await checkLayout(page, `consent ${tag}`, layout);
+  await shot(page, `consent-${tag}`);
 
   // Sending it empty: every required field is flagged, nothing is sent,
   // and focus moves to the first problem.
@@ -147,7 +59,7 @@ async function consentJourney(browser, base, viewport) {
   check(seen.posts === 0, `consent ${tag}: nothing is sent while it is`);
 
   // Undo and clear work on the pad.
-  await sign(page, 'patient-signature', 3);
+  await sign(page, '#f-patient-signature', 3);
   await page.locator('[data-field=patient-signature] [data-pad=clear]').click();
   const cleared = await page.locator('[data-field=patient-signature] .ck-pad-state').textContent();
 
@@ -160,7 +72,7 @@ async function consentJourney(browser, base, viewport) {
   const stored = await answer.json();
   const receipt = page.locator('#ck-receipt');
   await receipt.waitFor({state: 'visible', timeout: 20000});
-  await page.screenshot({path: join(outDir, `consent-receipt-${tag}.png`), fullPage: false});
+  await shot(page, `consent-receipt-${tag}`, false);
   const text = await receipt.textContent();
   check(/sent/i.test(text), `consent ${tag}: the receipt says the form was sent`);
   check(seen.posts === 1, `consent ${tag}: one POST for one send (${seen.posts})`);
@@ -180,20 +92,21 @@ async function consentJourney(browser, base, viewport) {
       `consent ${tag}: the PDF downloads`);
   const pdfPath = join(outDir, `consent-signed-${tag}.pdf`);
   writeFileSync(pdfPath, bytes);
-  const pdfText = execFileSync('pdftotext', [pdfPath, '-'], {encoding: 'utf8'});
+  const pdfText = run('pdftotext', [pdfPath, '-']).out;
   check(pdfText.includes('Zoë Muñoz'), `consent ${tag}: the PDF shows the signer's name`);
   check(pdfText.includes(script), `consent ${tag}: the PDF prints the script as text`);
-  execFileSync('pdftoppm', ['-r', '60', '-png', pdfPath, join(outDir, `consent-signed-${tag}`)]);
+  const pages = run('pdftoppm', ['-r', '60', '-png', pdfPath, join(outDir, `consent-signed-${tag}`)]);
+  if (pages.code !== 0) throw new Error(`pdftoppm ${pdfPath} failed: ${pages.out}`);
   await page.close();
 }
 
 async function intakeConditions(browser, base) {
   const page = await browser.newPage();
-  await page.setViewportSize({width: 390, height: 844});
-  const seen = watch(page, base);
+  await page.setViewportSize(PHONE);
+  const seen = watch(page, 'intake', {base});
   await page.goto(`${base}/forms/microneedling-intake`);
-  await checkLayout(page, 'intake 390x844');
-  await page.screenshot({path: join(outDir, 'intake-390x844.png'), fullPage: true});
+  await checkLayout(page, 'intake 390x844', layout);
+  await shot(page, 'intake-390x844');
   const followUp = page.locator('[data-field=allergies-list]');
   check(await followUp.isHidden(), 'intake: the allergy details start hidden');
   await page.locator('[data-field=allergies] input[value=yes]').check();
@@ -213,15 +126,17 @@ async function intakeConditions(browser, base) {
   await page.close();
 }
 
-// Before signing in, a page sends the browser to /pair; the printed link
-// signs it in (the token rides in the #fragment into an HttpOnly cookie).
-async function signIn(browser, base, pairUrl) {
-  const page = await browser.newPage();
+// Before signing in, a page sends the browser to /pair; the link `serve
+// --pair` printed signs it in (the token rides in the #fragment into an
+// HttpOnly cookie).
+async function pairBrowser(browser, base, pairSecret) {
+  let page = await browser.newPage();
   await page.goto(`${base}/forms/microneedling-consent`);
   check(new URL(page.url()).pathname === '/pair', `unsigned browser is sent to /pair (${page.url()})`);
-  await page.screenshot({path: join(outDir, 'pair.png')});
-  await page.goto(pairUrl);
-  await page.waitForURL(url => url.pathname !== '/pair');
+  await shot(page, 'pair', false);
+  await page.close();
+  await signIn(browser, base, pairSecret);
+  page = await browser.newPage();
   await page.goto(`${base}/`);
   check(await page.locator('a[href="/forms/microneedling-consent"]').count() >= 1,
       'after signing in, the form list shows');
@@ -232,15 +147,14 @@ async function signIn(browser, base, pairUrl) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ck-browser-'));
-const {server, base, pairUrl} = await startServer(dataDir);
-const chrome = await chromium.launch({executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu']});
+const {server, base, pairSecret} = await startServer(dataDir, undefined, {pair: 'staff'});
+const chrome = await launch();
 // One browser profile for the whole run, like a clinic tablet: it signs in
 // once and keeps its cookie.
 const browser = await chrome.newContext({hasTouch: true, deviceScaleFactor: 1});
 try {
-  await signIn(browser, base, pairUrl);
-  for (const viewport of [{width: 390, height: 844}, {width: 768, height: 1024}]) {
+  await pairBrowser(browser, base, pairSecret);
+  for (const viewport of [PHONE, TABLET]) {
     await consentJourney(browser, base, viewport);
   }
   await intakeConditions(browser, base);
@@ -252,5 +166,4 @@ try {
   server.kill('SIGTERM');
   rmSync(dataDir, {recursive: true, force: true});
 }
-console.log(failures.length ? `${failures.length} failures` : `all browser checks passed; screenshots in ${outDir}`);
-process.exit(failures.length ? 1 : 0);
+finish();
