@@ -197,7 +197,7 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     let stale = false;
     for (const f of problemJson.fields) {
       const box = boxes.get(f.id);
-      if (f.id === 'form_id' || f.id === 'form_version') stale = true;
+      if (f.id.startsWith('form.')) stale = true;
       else if (box && relevant(box)) showError(box, fromServer(String(f.message)));
       else unplaced.push(`${f.id}: ${f.message}`);
     }

@@ -225,25 +225,8 @@ void WriteValue(JsonWriter& w, const FieldValue& value) {
   }
 }
 
-const char* JsonTypeOf(FieldType type) {
-  switch (type) {
-    case FieldType::kCheckbox:
-      return "boolean";
-    case FieldType::kMultiChoice:
-      return "array";
-    case FieldType::kSignature:
-      return "signature";
-    default:
-      return "string";
-  }
-}
-
 void WriteOptions(JsonWriter& w, const Field& field) {
   w.Key("options").BeginArray();
-  if (field.type == FieldType::kYesNo) {
-    w.BeginObject().Field("value", "yes").Field("label", "Yes").EndObject();
-    w.BeginObject().Field("value", "no").Field("label", "No").EndObject();
-  }
   for (const Option& o : field.options) {
     w.BeginObject().Field("value", o.value).Field("label", o.label).EndObject();
   }
@@ -251,10 +234,9 @@ void WriteOptions(JsonWriter& w, const Field& field) {
 }
 
 void WriteFieldLimits(JsonWriter& w, const Field& field) {
+  std::size_t max_length = RulesOf(field.type).max_length;
+  if (max_length > 0) w.Key("max_length").Int(static_cast<long long>(max_length));
   switch (field.type) {
-    case FieldType::kInitials:
-      w.Key("max_length").Int(static_cast<long long>(kMaxInitialsLength));
-      break;
     case FieldType::kDate:
       w.Field("format", "YYYY-MM-DD");
       break;
@@ -265,12 +247,6 @@ void WriteFieldLimits(JsonWriter& w, const Field& field) {
     case FieldType::kSignature:
       w.Key("max_points").Int(static_cast<long long>(kMaxSignaturePoints));
       break;
-    case FieldType::kText:
-    case FieldType::kTextArea:
-    case FieldType::kEmail:
-    case FieldType::kPhone:
-      w.Key("max_length").Int(static_cast<long long>(kMaxTextLength));
-      break;
     default:
       break;
   }
@@ -279,15 +255,13 @@ void WriteFieldLimits(JsonWriter& w, const Field& field) {
 void WriteField(JsonWriter& w, const Field& field,
                 const std::map<std::string, std::string>& risk_of) {
   w.BeginObject().Field("id", field.id).Field("type", ToString(field.type));
-  w.Field("json_type", JsonTypeOf(field.type)).Field("label", field.label);
+  w.Field("json_type", RulesOf(field.type).json_type).Field("label", field.label);
   if (!field.hint.empty()) w.Field("hint", field.hint);
   w.Key("required").Bool(field.required).Key("screening").Bool(field.screening);
   WriteFieldLimits(w, field);
   if (field.role != SignerRole::kNone) w.Field("role", ToString(field.role));
   if (auto risk = risk_of.find(field.id); risk != risk_of.end()) w.Field("risk", risk->second);
-  bool has_options = field.type == FieldType::kYesNo || field.type == FieldType::kChoice ||
-                     field.type == FieldType::kMultiChoice;
-  if (has_options) WriteOptions(w, field);
+  if (!field.options.empty()) WriteOptions(w, field);
   if (field.condition) {
     w.Key("condition").BeginObject().Field("field", field.condition->field_id);
     w.Field("equals", field.condition->equals).EndObject();

@@ -26,6 +26,7 @@ void AppendField(const Field& f, std::string& out) {
     out += " when=" + Quoted(f.condition->field_id) + " equals=" + Quoted(f.condition->equals);
   }
   out += "\n";
+  if (f.type == FieldType::kYesNo) return;  // its options are implied, not written
   for (const Option& o : f.options)
     out += "  option " + Quoted(o.value) + " " + Quoted(o.label) + "\n";
 }

@@ -10,6 +10,7 @@
 #include <regex>
 #include <set>
 
+#include "form/field_rules.h"
 #include "form/form.h"
 #include "form/source_map.h"
 #include "form/well_formed.h"
@@ -594,7 +595,7 @@ void Loader::ParseFieldChildren(const XMLElement* e, Field& field, bool type_kno
     }
     field.options.push_back(std::move(option));
   }
-  bool takes_options = field.type == FieldType::kChoice || field.type == FieldType::kMultiChoice;
+  bool takes_options = RulesOf(field.type).declares_options;
   if (field.options.size() > kMaxOptions) {
     Error(e, std::to_string(field.options.size()) + " options",
           "at most " + std::to_string(kMaxOptions) + " options, so the question fits on one page");
@@ -609,6 +610,8 @@ void Loader::ParseFieldChildren(const XMLElement* e, Field& field, bool type_kno
     Error(e->FirstChildElement("option"),
           "<option> on a field of type \"" + std::string(ToString(field.type)) + "\"",
           "options only on type=\"choice\" or \"multichoice\"");
+  } else if (field.type == FieldType::kYesNo) {
+    field.options = YesNoOptions();
   }
 }
 
@@ -712,7 +715,6 @@ void Loader::CheckCondition(const PendingCondition& pending) {
     return;
   }
   std::vector<std::string> values;
-  if (target->type == FieldType::kYesNo) values = {"yes", "no"};
   for (const Option& option : target->options) values.push_back(option.value);
   if (values.empty()) {
     AttributeError(pending.at, "when",

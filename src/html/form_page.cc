@@ -7,14 +7,17 @@
 #include <type_traits>
 #include <variant>
 
+#include "form/field_rules.h"
 #include "html/html.h"
 #include "html/page.h"
 
 namespace consentkit {
 namespace {
 
-// Mirrors the server's limit on one text answer (src/submission).
-constexpr char kMaxLength[] = " maxlength=\"2000\"";
+// The limit of a text answer, from the field rules (form/field_rules.h).
+std::string MaxLength(FieldType type) {
+  return " maxlength=\"" + std::to_string(RulesOf(type).max_length) + "\"";
+}
 
 constexpr char kSignatureHelp[] =
     "Sign in the box with your finger, a stylus or a mouse. A signature cannot be drawn with "
@@ -95,14 +98,14 @@ std::string InputType(FieldType type) {
     case FieldType::kDate:
       return " type=\"date\"";  // the browser's picker posts YYYY-MM-DD
     case FieldType::kEmail:
-      return std::string(" type=\"email\" autocapitalize=\"off\" spellcheck=\"false\"") +
-             kMaxLength;
+      return " type=\"email\" autocapitalize=\"off\" spellcheck=\"false\"" + MaxLength(type);
     case FieldType::kPhone:
-      return std::string(" type=\"tel\"") + kMaxLength;
+      return " type=\"tel\"" + MaxLength(type);
     case FieldType::kInitials:
-      return " type=\"text\" maxlength=\"4\" autocapitalize=\"characters\" spellcheck=\"false\"";
+      return " type=\"text\"" + MaxLength(type) +
+             " autocapitalize=\"characters\" spellcheck=\"false\"";
     default:
-      return std::string(" type=\"text\"") + kMaxLength;
+      return " type=\"text\"" + MaxLength(type);
   }
 }
 
@@ -113,7 +116,7 @@ std::string TextControl(const Field& f, const std::string& value) {
                       DescribedBy(f, !value.empty());
   if (!value.empty()) attrs += HtmlAttr("value", value) + " readonly";
   if (f.type == FieldType::kTextArea) {
-    return "<textarea rows=\"4\"" + std::string(kMaxLength) + attrs + "></textarea>\n";
+    return "<textarea rows=\"4\"" + MaxLength(f.type) + attrs + "></textarea>\n";
   }
   return "<input" + InputType(f.type) + attrs + ">\n";
 }
@@ -148,8 +151,7 @@ std::string OptionInput(const Field& f, const Option& option, const char* input_
 // yesno and choice as radio buttons, multichoice as checkboxes.
 std::string OptionsField(const Field& f) {
   bool yes_no = f.type == FieldType::kYesNo;
-  std::vector<Option> options =
-      yes_no ? std::vector<Option>{{"yes", "Yes"}, {"no", "No"}} : f.options;
+  const std::vector<Option>& options = f.options;
   const char* input_type = f.type == FieldType::kMultiChoice ? "checkbox" : "radio";
   std::string out = BoxOpen("fieldset", f) + DescribedBy(f) + ">\n<legend>" + LabelText(f, true) +
                     "</legend>\n" + Hint(f);

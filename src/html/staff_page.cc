@@ -4,6 +4,7 @@
 // field id the API's problems use (data-field="patient.name", "decision").
 #include <algorithm>
 
+#include "form/field_rules.h"
 #include "html/html.h"
 #include "html/page.h"
 #include "html/staff.h"
@@ -53,15 +54,10 @@ std::string Badge(const std::string& css, const char* kind, const std::string& t
 }
 
 std::string OutcomeBadge(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kSuitable:
-      return Badge("ck-o-suitable", "Screening outcome", "Suitable");
-    case Outcome::kPractitionerReview:
-      return Badge("ck-o-review", "Screening outcome", "Practitioner review");
-    case Outcome::kDefer:
-      return Badge("ck-o-defer", "Screening outcome", "Deferred");
-  }
-  return "";
+  const char* css = outcome == Outcome::kSuitable             ? "ck-o-suitable"
+                    : outcome == Outcome::kPractitionerReview ? "ck-o-review"
+                                                              : "ck-o-defer";
+  return Badge(css, "Screening outcome", OutcomeLabel(outcome));
 }
 
 std::string DecisionText(const std::string& decision) {
@@ -189,12 +185,13 @@ std::string FilterForm(const DeskPage& page) {
   out += FilterInput("q", "Name or date of birth", "search", f.q);
   out += FilterInput("from", "From", "date", f.from) + FilterInput("to", "To", "date", f.to);
   out += Select("form", "Form", forms, f.form);
-  out += Select("outcome", "Outcome",
-                {{"", "Any outcome"},
-                 {"suitable", "Suitable"},
-                 {"practitioner-review", "Practitioner review"},
-                 {"defer", "Deferred"}},
-                f.outcome);
+  out +=
+      Select("outcome", "Outcome",
+             {{"", "Any outcome"},
+              {ToString(Outcome::kSuitable), OutcomeLabel(Outcome::kSuitable)},
+              {ToString(Outcome::kPractitionerReview), OutcomeLabel(Outcome::kPractitionerReview)},
+              {ToString(Outcome::kDefer), OutcomeLabel(Outcome::kDefer)}},
+             f.outcome);
   out += Select("review", "Review",
                 {{"", "Any"}, {"pending", "Waiting for review"}, {"done", "Reviewed"}}, f.review);
   return out +

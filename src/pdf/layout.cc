@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 
+#include "form/field_rules.h"
 #include "pdf/acroform.h"
 #include "pdf/canvas.h"
 #include "pdf/document.h"
@@ -124,7 +125,6 @@ float LeadingFor(float size) {
 }
 
 std::string OptionLabel(const Field& field, const std::string& value) {
-  if (field.type == FieldType::kYesNo) return value == "yes" ? "Yes" : "No";
   for (const Option& o : field.options) {
     if (o.value == value) return o.label;
   }
@@ -144,18 +144,6 @@ std::string SignerCaption(SignerRole role) {
       break;
   }
   return "";
-}
-
-const char* OutcomeLabel(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kSuitable:
-      return "Suitable";
-    case Outcome::kPractitionerReview:
-      return "Practitioner review";
-    case Outcome::kDefer:
-      return "Deferred";
-  }
-  return "?";
 }
 
 // The outcome's colour, for its name and the bar beside it, and a light
@@ -917,7 +905,8 @@ void PacketLayout::Members::DrawYesNo(HPDF_Page p, const Field& field, float top
   FieldNode radio;
   if (acroform) radio = acroform->AddRadioGroup(field.id, field.label, field.required, group);
   float x = g.right - 112;
-  for (const char* value : {"yes", "no"}) {
+  for (const Option& option : field.options) {
+    const std::string& value = option.value;
     PdfRect mark{x, top - 7 - kMark, kMark, kMark};
     MarkCircle(p, mark, Chose(field, value));
     if (acroform) acroform->AddRadioButton(p, mark, radio, value);

@@ -62,7 +62,6 @@ bool IsValidPhone(const std::string& text) {
 }
 
 bool IsOption(const Field& field, const std::string& value) {
-  if (field.type == FieldType::kYesNo) return value == "yes" || value == "no";
   return std::any_of(field.options.begin(), field.options.end(),
                      [&](const Option& o) { return o.value == value; });
 }
@@ -102,8 +101,10 @@ std::string CheckTextValue(const Field& field, const std::string& text) {
     case FieldType::kPhone:
       return IsValidPhone(text) ? "" : "is not a phone number; expected at least 7 digits";
     case FieldType::kInitials:
-      return codes.size() <= kMaxInitialsLength ? ""
-                                                : "is longer than 4 characters; expected initials";
+      return codes.size() <= kMaxInitialsLength
+                 ? ""
+                 : "is longer than " + std::to_string(kMaxInitialsLength) +
+                       " characters; expected initials";
     case FieldType::kYesNo:
     case FieldType::kChoice:
       return IsOption(field, text)
@@ -156,7 +157,9 @@ std::string CheckSignatureValue(const Signature& signature) {
     }
     points += stroke.size();
   }
-  if (points > kMaxSignaturePoints) return "has more than 20000 points";
+  if (points > kMaxSignaturePoints) {
+    return "has more than " + std::to_string(kMaxSignaturePoints) + " points";
+  }
   bool wide = max_x - min_x >= kMinSignatureExtent * signature.pad_width;
   bool tall = max_y - min_y >= kMinSignatureExtent * signature.pad_height;
   if (points < 2 || !(wide || tall)) return "is too small to be a signature; please sign again";
@@ -191,10 +194,10 @@ std::string CheckValue(const Field& field, const FieldValue& value) {
 void CheckIdentity(const FormDefinition& form, const Submission& s,
                    std::vector<FieldError>& errors) {
   if (s.form_id != form.id) {
-    errors.push_back({"form_id", "is \"" + s.form_id + "\"; expected \"" + form.id + "\""});
+    errors.push_back({"form.id", "is \"" + s.form_id + "\"; expected \"" + form.id + "\""});
   }
   if (s.form_version != form.version || s.form_sha256 != form.sha256_hex) {
-    errors.push_back({"form_version",
+    errors.push_back({"form.version",
                       "version \"" + s.form_version + "\" (sha256 " + s.form_sha256.substr(0, 12) +
                           ") is not the current definition; expected version \"" + form.version +
                           "\" (sha256 " + form.ShortHash() + "): reload the form"});

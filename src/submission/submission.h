@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "form/field_rules.h"  // the limits a value must keep
 #include "form/form.h"
 
 namespace consentkit {
@@ -41,11 +42,6 @@ struct Submission {
   std::string visit_id;  // the visit it was filled for; empty for a standalone submission
   std::map<std::string, FieldValue> values;  // by field id
 };
-
-// Limits a value must keep (published in the API's form descriptions).
-constexpr std::size_t kMaxTextLength = 2000;        // code points, any text field
-constexpr std::size_t kMaxInitialsLength = 4;       // code points
-constexpr std::size_t kMaxSignaturePoints = 20000;  // over all strokes
 
 // One rejected value, named by field id so a client can point at it.
 struct FieldError {

@@ -285,6 +285,21 @@ TEST_CASE("AWitnessMayHaveAPrintedNameButNoOtherFieldARole") {
         std::string::npos);
 }
 
+TEST_CASE("AYesNoQuestionGetsItsOptionsWithoutChangingTheHash") {
+  LoadResult loaded = LoadFormFromMemory(kValid, "t.xml");
+  REQUIRE(loaded.ok());
+  const Field* acne = loaded.form->FindField("acne");
+  REQUIRE(acne != nullptr);
+  REQUIRE(acne->type == FieldType::kYesNo);
+  REQUIRE(acne->options.size() == 2);
+  CHECK(acne->options[0].value == "yes");
+  CHECK(acne->options[0].label == "Yes");
+  CHECK(acne->options[1].value == "no");
+  // Implied options are not the author's words: the canonical text, and so
+  // every kept definition's hash, stays as it was.
+  CHECK(CanonicalText(*loaded.form).find("option \"yes\"") == std::string::npos);
+}
+
 TEST_CASE("ChoiceWithOneOption") {
   std::string xml = Replace(kValid, R"(<option value="II">Two</option>)", "");
   CHECK(MatchError(xml,

@@ -249,7 +249,7 @@ TEST_CASE("each bad request gets its status, stores nothing, and the server keep
   old.form_version = "2020.1";
   Reply outdated = server.Call("POST", kConsentSubmit, CanonicalSubmissionJson(old));
   CHECK(outdated.status == 422);
-  CHECK(ProblemFieldIds(outdated) == std::vector<std::string>{"form_version"});
+  CHECK(ProblemFieldIds(outdated) == std::vector<std::string>{"form.version"});
   CHECK(outdated.body.find("reload the form") != std::string::npos);
 
   CHECK(server.store().CountSubmissions() == 0);

@@ -99,7 +99,7 @@ TEST_CASE("UnknownField") {
 TEST_CASE("OutdatedVersion") {
   Submission s = Valid();
   s.form_version = "1";
-  CHECK(MatchError(s, "form_version",
+  CHECK(MatchError(s, "form.version",
                    "version \"1\" (sha256 " + Form()->ShortHash() +
                        ") is not the current definition; expected version "
                        "\"2\" (sha256 " +
@@ -111,7 +111,7 @@ TEST_CASE("SameVersionOtherWording") {
   s.form_sha256 = std::string(64, '0');
   auto errors = ValidateSubmission(*Form(), s);
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].field_id == "form_version");
+  CHECK(errors[0].field_id == "form.version");
 }
 
 TEST_CASE("ConditionalFieldRequiredOnlyWhenRelevant") {
