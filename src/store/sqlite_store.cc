@@ -150,6 +150,12 @@ CREATE TABLE witness_unlocks (
   PRIMARY KEY (visit_id, form_id)
 );
 )sql",
+    // The patient's name as a search compares it (NameKey), kept with the
+    // visit: folding every row's name at each search cost 14x.
+    R"sql(
+ALTER TABLE visits ADD COLUMN patient_key TEXT NOT NULL DEFAULT '';
+UPDATE visits SET patient_key = ck_name_key(patient_name);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -380,7 +386,7 @@ void AddPatient(Filter& filter, const std::string& patient, const std::string& t
     pattern += c;
   }
   pattern += '%';
-  filter.Add("(ck_name_key(" + table + ".patient_name) LIKE ? ESCAPE '\\' OR " + table +
+  filter.Add("(" + table + ".patient_key LIKE ? ESCAPE '\\' OR " + table +
                  ".patient_dob = ?)",
              {pattern, patient});
 }
@@ -1006,10 +1012,12 @@ void SqliteStore::AddVisit(const Visit& v, const Actor& actor) {
   try {
     WriteTransaction transaction(session_);
     std::string forms = JoinLines(v.form_ids);
+    std::string key = NameKey(v.patient.name);
     session_ << std::string("INSERT INTO visits (") + kVisitColumns +
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ", patient_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         useRef(v.id), useRef(v.created_at), useRef(v.created_by), useRef(v.patient.name),
-        useRef(v.patient.date_of_birth), useRef(v.patient.number), useRef(forms), now;
+        useRef(v.patient.date_of_birth), useRef(v.patient.number), useRef(forms), useRef(key),
+        now;
     // The audit log goes into compliance archives: no patient identity in it.
     AppendEventLocked(actor, "visit.created", v.id, "forms=" + JoinLines(v.form_ids, ","));
     transaction.Commit();

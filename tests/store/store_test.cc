@@ -233,7 +233,7 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   session << "PRAGMA journal_mode", into(mode), now;
   session << "PRAGMA user_version", into(version), now;
   CHECK(mode == "wal");
-  CHECK(version == 6);
+  CHECK(version == 7);
   struct stat info {};
   REQUIRE(stat(dir.File("consentkit.db").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);  // patient records: owner only
@@ -250,7 +250,7 @@ TEST_CASE("a database from a newer consentkit is refused, not damaged") {
   }
   CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
                        doctest::Contains("schema version 99 is newer than this consentkit "
-                                         "understands (6); upgrade consentkit"),
+                                         "understands (7); upgrade consentkit"),
                        StoreError);
 }
 
@@ -643,6 +643,23 @@ TEST_CASE("a patient search ignores accents and case in any script") {
   CHECK(NameKey("Zoë MUÑOZ") == "zoe munoz");
 }
 
+TEST_CASE("visits stored before the search key existed get theirs on upgrade") {
+  test::TempDir dir;
+  OpenSqliteStore(dir.path())
+      ->AddVisit(MakeVisit(VisitId(1), "2026-11-01T08:00:00Z", "Zoë Muñoz", "1990-12-10"),
+                 "tok_staff");
+  {
+    // As migration 6 left it: no patient_key column.
+    auto session = Inspect(dir);
+    session << "ALTER TABLE visits DROP COLUMN patient_key", now;
+    session << "PRAGMA user_version=6", now;
+  }
+  auto store = OpenSqliteStore(dir.path());
+  VisitQuery q;
+  q.patient = "zoe munoz";
+  CHECK(Ids(store->ListVisits(q).items) == IdList{VisitId(1)});
+}
+
 TEST_CASE("a visit's form is stored once, whichever device sends it first") {
   ListingFixture f;
   SubmissionRecord again = RecordAt(*f.consent, "s9", "2026-11-05T09:00:00Z", Outcome::kSuitable);
@@ -939,7 +956,7 @@ PRAGMA user_version=3;
     auto session = Inspect(dir);
     int version = 0;
     session << "PRAGMA user_version", into(version), now;
-    CHECK(version == 6);
+    CHECK(version == 7);
   }
   auto old = store->Find("old-1");
   REQUIRE(old);
