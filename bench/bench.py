@@ -343,8 +343,10 @@ class Bench:
             where.append("s.needs_review = 1 AND r.submission_id IS NULL")
         if name in ("surname", "one_patient"):
             joins = " JOIN visits v ON v.id = s.visit_id"
-            pattern = "%" + re.sub(r"([%_\\])", r"\\\1", q["q"]) + "%"
-            where.append("(lower(v.patient_name) LIKE lower(%s) ESCAPE '\\' OR v.patient_dob = %s)"
+            # The store compares visits.patient_key, the name folded for search
+            # (ASCII here, so folding is lower-casing).
+            pattern = "%" + re.sub(r"([%_\\])", r"\\\1", q["q"].lower()) + "%"
+            where.append("(v.patient_key LIKE %s ESCAPE '\\' OR v.patient_dob = %s)"
                          % (lit(pattern), lit(q["q"])))
         if name == "page50":
             at, _, last_id = q["after"].partition("|")
