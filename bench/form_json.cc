@@ -26,9 +26,9 @@ void WriteField(JsonWriter& w, const Field& field) {
   w.EndArray().EndObject();
 }
 
-void WriteBlock(JsonWriter& w, const Block& block) {
+void WriteBlock(JsonWriter& w, const FormDefinition& form, const Block& block) {
   std::visit(
-      [&w](const auto& b) {
+      [&w, &form](const auto& b) {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, Paragraph>) {
           w.BeginObject().Field("block", "p").Field("text", b.text).EndObject();
@@ -38,7 +38,7 @@ void WriteBlock(JsonWriter& w, const Block& block) {
           w.BeginObject().Field("block", "risk").Field("id", b.id).Field("title", b.title);
           w.Field("description", b.description).EndObject();
         } else {
-          WriteField(w, b);
+          WriteField(w, form.fields[b.index]);
         }
       },
       block);
@@ -57,7 +57,7 @@ std::string FormJson(const FormDefinition& form, const ClinicSettings& clinic) {
   for (const Section& section : form.sections) {
     w.BeginObject().Field("id", section.id).Field("kind", ToString(section.kind));
     w.Field("heading", section.heading).Key("blocks").BeginArray();
-    for (const Block& block : section.blocks) WriteBlock(w, block);
+    for (const Block& block : section.blocks) WriteBlock(w, form, block);
     w.EndArray().EndObject();
   }
   w.EndArray().EndObject();

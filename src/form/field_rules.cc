@@ -35,6 +35,10 @@ const FieldRules& RulesOf(FieldType type) {
   return kText;
 }
 
+std::size_t MaxLengthOf(const Field& field) {
+  return field.max_length.value_or(RulesOf(field.type).max_length);
+}
+
 std::vector<Option> YesNoOptions() { return {{"yes", "Yes"}, {"no", "No"}}; }
 
 const char* OutcomeLabel(Outcome outcome) {

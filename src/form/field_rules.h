@@ -35,6 +35,10 @@ struct FieldRules {
 
 const FieldRules& RulesOf(FieldType type);
 
+// The longest text value `field` takes, in code points: the author's
+// max-length if given, else its type's limit; 0 for fields that are not text.
+std::size_t MaxLengthOf(const Field& field);
+
 // The options a yes/no question has. The loader puts them in
 // Field::options, so no consumer treats yesno apart; they are not part of
 // the definition's hash (the author never wrote them).

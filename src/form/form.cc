@@ -31,9 +31,9 @@ void AppendField(const Field& f, std::string& out) {
     out += "  option " + Quoted(o.value) + " " + Quoted(o.label) + "\n";
 }
 
-void AppendBlock(const Block& block, std::string& out) {
+void AppendBlock(const FormDefinition& form, const Block& block, std::string& out) {
   std::visit(
-      [&out](const auto& b) {
+      [&form, &out](const auto& b) {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, Paragraph>) {
           out += "p " + Quoted(b.text) + "\n";
@@ -44,7 +44,7 @@ void AppendBlock(const Block& block, std::string& out) {
           out +=
               "risk " + Quoted(b.id) + " " + Quoted(b.title) + " " + Quoted(b.description) + "\n";
         } else {
-          AppendField(b, out);
+          AppendField(form.fields[b.index], out);
         }
       },
       block);
@@ -63,7 +63,7 @@ std::string CanonicalText(const FormDefinition& form) {
   for (const Section& section : form.sections) {
     out += "section " + Quoted(section.id) + " " + ToString(section.kind) + " " +
            Quoted(section.heading) + "\n";
-    for (const Block& block : section.blocks) AppendBlock(block, out);
+    for (const Block& block : section.blocks) AppendBlock(form, block, out);
   }
   for (const Rule& rule : form.rules) {
     out += "rule " + Quoted(rule.when.field_id) + " " + Quoted(rule.when.equals) + " " +
@@ -103,6 +103,11 @@ const Field* FormDefinition::FindField(const std::string& field_id) const {
     if (f.id == field_id) return &f;
   }
   return nullptr;
+}
+
+const Field* FormDefinition::FieldOf(const Block& block) const {
+  const FieldRef* ref = std::get_if<FieldRef>(&block);
+  return ref && ref->index < fields.size() ? &fields[ref->index] : nullptr;
 }
 
 bool FormDefinition::HasWitnessStep() const {

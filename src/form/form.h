@@ -60,6 +60,9 @@ struct Field {
   // Prefilled from the visit's patient: text fields take kName or kNumber,
   // date fields kDateOfBirth.
   PatientFact prefill = PatientFact::kNone;
+  // The author's own limit on a text value, in code points (max-length="");
+  // unset: the type's (RulesOf). Read it through MaxLengthOf (field_rules.h).
+  std::optional<std::size_t> max_length;
   int line = 0;  // where it was defined, for messages
   // Part of the witness step (a role="witness" signature, or the witness's
   // printed name): shown and accepted only once staff unlock that step for
@@ -90,8 +93,14 @@ struct BulletList {
   std::vector<std::string> items;
 };
 
+// A field in its place in a section: an index into FormDefinition::fields,
+// where every field lives once.
+struct FieldRef {
+  std::size_t index = 0;
+};
+
 // One thing in a section, in document order.
-using Block = std::variant<Paragraph, BulletList, Risk, Field>;
+using Block = std::variant<Paragraph, BulletList, Risk, FieldRef>;
 
 struct Section {
   std::string id;
@@ -123,6 +132,8 @@ struct FormDefinition {
 
   // Nullptr if no entry of `fields` has this id.
   const Field* FindField(const std::string& id) const;
+  // The field `block` places, or nullptr if it is not a field.
+  const Field* FieldOf(const Block& block) const;
   std::vector<const Risk*> Risks() const;
   bool HasWitnessStep() const;
   std::string ShortHash() const { return sha256_hex.substr(0, 12); }

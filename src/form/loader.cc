@@ -411,7 +411,7 @@ void Loader::ParseSection(const XMLElement* e) {
     return;
   }
   bool has_items = std::any_of(section.blocks.begin(), section.blocks.end(), [&](const Block& b) {
-    const Field* field = std::get_if<Field>(&b);
+    const Field* field = form_.FieldOf(b);
     if (section.kind == SectionKind::kScreening) return field && field->screening;
     return std::holds_alternative<Risk>(b) || field;
   });
@@ -441,13 +441,13 @@ void Loader::ParseSectionChild(const XMLElement* child, Section& section) {
     section.blocks.push_back(std::move(risk));
   } else if (name == "question" && (any || kind == SectionKind::kScreening)) {
     form_.fields.push_back(ParseField(child, true));
-    section.blocks.push_back(form_.fields.back());
+    section.blocks.push_back(FieldRef{form_.fields.size() - 1});
   } else if (name == "rule" && (any || kind == SectionKind::kScreening)) {
     ParseRule(child);
   } else if (name == "field" &&
              (any || kind == SectionKind::kFields || kind == SectionKind::kScreening)) {
     form_.fields.push_back(ParseField(child, false));
-    section.blocks.push_back(form_.fields.back());
+    section.blocks.push_back(FieldRef{form_.fields.size() - 1});
   } else {
     static const std::map<SectionKind, std::string> kAllowed = {
         {SectionKind::kInfo, "<heading>, <p> or <list>"},

@@ -218,7 +218,7 @@ std::string BlockMarkup(const FormDefinition& form, const Block& block, const Pa
         } else if constexpr (std::is_same_v<T, Risk>) {
           return RiskCard(form, b);
         } else {
-          return FieldMarkup(b, facts);
+          return FieldMarkup(form.fields[b.index], facts);
         }
       },
       block);
@@ -314,8 +314,8 @@ std::string WitnessNotice(const PageFacts& facts) {
          "</p>\n";
 }
 
-bool IsWitnessField(const Block& block) {
-  const Field* field = std::get_if<Field>(&block);
+bool IsWitnessField(const FormDefinition& form, const Block& block) {
+  const Field* field = form.FieldOf(block);
   return field && field->IsWitnessStep();
 }
 
@@ -329,7 +329,7 @@ std::string FormBody(const FormDefinition& form, const ClinicSettings& clinic,
   for (const Section& section : form.sections) {
     out += "<section class=\"ck-section\">\n" + HtmlElement("h2", "", section.heading);
     for (const Block& block : section.blocks) {
-      if (!noticed && IsWitnessField(block)) {
+      if (!noticed && IsWitnessField(form, block)) {
         out += WitnessNotice(facts);
         noticed = true;
       }

@@ -538,7 +538,7 @@ void PacketLayout::Members::Blocks(const Section& section) {
     row_width = 0;
   };
   for (const Block& block : section.blocks) {
-    const Field* field = std::get_if<Field>(&block);
+    const Field* field = form->FieldOf(block);
     if (field && !field->screening && IsCompact(field->type)) {
       float w = PreferredWidth(field->type, Width());
       if (!row.empty() && row_width + kFieldGap + w > Width()) flush_row();
