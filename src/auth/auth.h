@@ -35,6 +35,7 @@ struct NewToken {
 };
 
 // A fresh token with 256 random bits of secret (OpenSSL's RAND_bytes).
+// Throws std::runtime_error if the system random source fails.
 NewToken MakeToken(Role role, const std::string& name);
 
 // Who a valid credential belongs to: an API token, or a patient's invite
@@ -63,7 +64,8 @@ struct AuthResult {
 // Checks a bearer credential against the store: a token ("ckt_…") or an
 // invite ("cki_…") with a known id, not revoked, not expired, and a hash
 // equal in constant time. An unknown id costs the same hash and
-// comparison, so timing does not reveal which ids exist.
+// comparison, so timing does not reveal which ids exist. A bad credential
+// is a result, not an exception; throws StoreError if the store fails.
 AuthResult Authenticate(Store& store, const std::string& credential);
 
 // Whether `credential` is shaped as an invite ("cki_…"), valid or not.
@@ -73,7 +75,8 @@ struct NewInvite {
   Invite invite;       // as stored
   std::string secret;  // the whole credential, for the link; shown once, never stored
 };
-// A fresh invite for `visit_id`, valid for `hours` from now.
+// A fresh invite for `visit_id`, valid for `hours` from now. Throws
+// std::runtime_error if the system random source fails.
 NewInvite MakeInvite(const std::string& visit_id, int hours, const Actor& created_by);
 
 }  // namespace consentkit

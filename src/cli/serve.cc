@@ -155,7 +155,7 @@ int Serve(const std::vector<std::string>& args) {
   std::unique_ptr<Store> store = OpenSqliteStore(s.data_dir);
   SigningIdentity seal = LoadSealIdentity(settings);
   IntakeService service(forms, *store, settings.clinic, &seal, {}, s.workers);
-  HttpServer server(s, service, s.access_log ? &std::cerr : nullptr);
+  HttpServer server(s, service, *store, s.access_log ? &std::cerr : nullptr);
   std::string pairing = PairingPath(*store, parsed.pair);
   server.Start();
   std::cout << "consentkit: serving " << forms.size() << " forms from " << s.forms_dir

@@ -53,7 +53,7 @@ VisitsArgs ParseVisitsArgs(const std::vector<std::string>& args) {
 int Create(Store& store, const VisitsArgs& args) {
   IntakeService service(LoadFormsDirectory(args.forms), store, ClinicSettings{}, nullptr);
   CreateVisitResult made =
-      CreateVisit(service, {{args.name, args.dob, args.number}, args.form_ids}, "cli");
+      CreateVisit(store, service, {{args.name, args.dob, args.number}, args.form_ids}, "cli");
   for (const FieldError& e : made.errors) {
     std::cerr << "consentkit visits: " << e.field_id << ": " << e.message << "\n";
   }

@@ -225,7 +225,7 @@ std::map<std::string, Parser::Setter> Parser::ClinicSetters() {
 std::string Parser::ResolvePath(const std::string& path) const {
   if (path.empty()) Fail(line_, "an empty path", "a file or folder path");
   if (path.front() == '/' || base_dir_.empty()) return path;
-  return base_dir_ + "/" + path;
+  return base_dir_.back() == '/' ? base_dir_ + path : base_dir_ + "/" + path;
 }
 
 }  // namespace
@@ -236,9 +236,7 @@ Settings ParseSettings(const std::string& text, const std::string& description,
 }
 
 Settings LoadSettings(const std::string& path) {
-  auto slash = path.rfind('/');
-  std::string base_dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  return ParseSettings(ReadFile(path), path, base_dir);
+  return ParseSettings(ReadFile(path), path, DirectoryOf(path));
 }
 
 }  // namespace consentkit

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -116,10 +115,11 @@ int PerMille(int value, unsigned units_per_em) {
   return static_cast<int>(std::lround(value * 1000.0 / units_per_em));
 }
 
+// Four upper-case hex digits: a 16-bit glyph id or UTF-16 unit in a PDF
+// hex string or CMap.
 std::string Hex4(unsigned value) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "%04X", value & 0xFFFF);
-  return buffer;
+  const char bytes[2] = {static_cast<char>(value >> 8 & 0xFF), static_cast<char>(value & 0xFF)};
+  return HexEncode(std::string_view(bytes, 2), HexCase::kUpper);
 }
 
 // The glyph of each code point U+0000..U+FFFF (0 where the font has none).
@@ -220,15 +220,11 @@ std::string ReadPostScriptName(const Reader& file, const std::string& bytes, con
 }
 
 // The code point starting at `at`; advances `at` past it. Text reaching
-// the PDF has been validated as UTF-8, so this does not re-check.
+// the PDF has been validated as UTF-8; a sequence that is not gives U+FFFD,
+// which the font has no glyph for, so it shows as the .notdef glyph.
 char32_t NextCodePoint(const std::string& utf8, std::size_t& at) {
-  auto lead = static_cast<unsigned char>(utf8[at]);
-  std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  char32_t code = length == 1 ? lead : lead & (0x7Fu >> length);
-  for (std::size_t k = 1; k < length && at + k < utf8.size(); ++k) {
-    code = code << 6 | (static_cast<unsigned char>(utf8[at + k]) & 0x3Fu);
-  }
-  at += length;
+  char32_t code = 0;
+  DecodeUtf8At(utf8, at, code);
   return code;
 }
 
@@ -482,14 +478,13 @@ int EmbeddedFont::Units(const std::string& utf8) const {
 }
 
 void EmbeddedFont::AppendShowString(std::string& out, const std::string& utf8) {
-  static const char kHex[] = "0123456789ABCDEF";
   out += '<';
   for (std::size_t i = 0; i < utf8.size();) {
     char32_t code = NextCodePoint(utf8, i);
     std::uint16_t glyph = program_->GlyphOf(code);
     used_[glyph] = true;
     if (glyph && !code_of_glyph_[glyph]) code_of_glyph_[glyph] = code;
-    for (int shift = 12; shift >= 0; shift -= 4) out += kHex[glyph >> shift & 0xF];
+    out += Hex4(glyph);
   }
   out += '>';
 }

@@ -23,6 +23,7 @@
 #include "pdf/number.h"
 #include "pdf/palette.h"
 #include "pdf/pdf.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -71,14 +72,7 @@ class Helvetica {
 
 // A PDF string operand of any bytes: hex, so nothing needs escaping.
 std::string HexString(const std::string& bytes) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out = "<";
-  for (char c : bytes) {
-    auto byte = static_cast<unsigned char>(c);
-    out += kHex[byte >> 4];
-    out += kHex[byte & 15];
-  }
-  return out + ">";
+  return "<" + HexEncode(bytes, HexCase::kUpper) + ">";
 }
 
 std::string TextOp(const std::string& font, Color color, float x, float y,

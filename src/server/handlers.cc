@@ -51,7 +51,7 @@ void Pair(Site& site, Exchange& ex) {
     return SendHtml(ex, 400, RenderPairPage(clinic, "That was not a sign-in form."));
   }
   std::string token = form.get("token", "");
-  AuthResult auth = Authenticate(site.service.store(), token);
+  AuthResult auth = Authenticate(site.store, token);
   if (!auth.principal || auth.principal->is_invite()) {
     if (!auth.principal) RecordAuthFailure(site, ex, auth);
     std::string why = auth.principal ? "an invite link is opened, not pasted here" : auth.failure;
@@ -134,7 +134,7 @@ SubmitScope ScopeOf(Site& site, const Exchange& ex) {
     scope.visit_required = true;
     scope.clinic_device = false;
   } else if (p.role == Role::kTablet) {
-    scope.visit_id = site.service.store().FindHandoff(p.actor).value_or("");
+    scope.visit_id = site.store.FindHandoff(p.actor).value_or("");
   }
   return scope;
 }
@@ -170,7 +170,7 @@ void ServeSubmission(Site& site, Exchange& ex, const std::string& name) {
   }
   if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
   for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  Store& store = site.service.store();
+  Store& store = site.store;
   if (pdf) {
     auto bytes = store.FindPdf(id);
     if (!bytes) return SendProblem(ex, 404, "Unknown submission", "no submission " + id);
@@ -198,7 +198,7 @@ void ServeAudit(Site& site, Exchange& ex) {
   } catch (const std::invalid_argument& e) {
     return SendProblem(ex, 400, "Bad query", e.what());
   }
-  Store& store = site.service.store();
+  Store& store = site.store;
   store.RecordEvent(ex.actor, "audit.read", "", "after=" + std::to_string(after));
   JsonWriter w;
   w.BeginObject().Key("events").BeginArray();
@@ -252,8 +252,8 @@ void ServeArchive(Site& site, Exchange& ex) {
     ex.response.send();  // headers only: no archive is made, so none is recorded
     return;
   }
-  ExportSummary summary = ExportArchive(site.service.store(), request, ex.response.send());
-  RecordExport(site.service.store(), request, summary);
+  ExportSummary summary = ExportArchive(site.store, request, ex.response.send());
+  RecordExport(site.store, request, summary);
 }
 
 void ServeApi(Site& site, Exchange& ex) {

@@ -39,10 +39,14 @@ class FailureLimiter {
 };
 
 // What every handler may read. Pages and blank PDFs are rendered once at
-// start: forms never change while the server runs.
+// start: forms never change while the server runs. Handlers read and write
+// the store through `store` (the one the service commits submissions to),
+// and go through `service` only for forms, the clinic, the seal and Submit.
 struct Site {
-  Site(IntakeService& s, const ServerSettings& config) : service(s), settings(config) {}
+  Site(IntakeService& s, Store& st, const ServerSettings& config)
+      : service(s), store(st), settings(config) {}
   IntakeService& service;
+  Store& store;
   ServerSettings settings;
   std::map<std::string, std::string> form_html;  // by form id
   std::map<std::string, std::string> blank_pdf;  // by form id

@@ -97,7 +97,7 @@ std::string LocalDayStartUtc(const std::string& day) {
 
 std::optional<std::string> PatientVisitOf(Site& site, const Exchange& ex) {
   if (ex.principal->is_invite()) return ex.principal->visit_id;
-  return site.service.store().FindHandoff(ex.actor);
+  return site.store.FindHandoff(ex.actor);
 }
 
 bool Segment(const std::string& path, const std::string& prefix, const std::string& suffix,
@@ -138,7 +138,7 @@ void RecordAuthFailure(Site& site, Exchange& ex, const AuthResult& auth) {
   std::string detail = auth.failure;
   if (!auth.claimed_id.empty()) detail = "claimed " + auth.claimed_id.substr(0, 40) + ": " + detail;
   if (suppressed > 0) detail += " (" + std::to_string(suppressed) + " more not recorded)";
-  site.service.store().RecordEvent("anonymous", "auth.failed", ex.path.substr(0, 200), detail);
+  site.store.RecordEvent("anonymous", "auth.failed", ex.path.substr(0, 200), detail);
 }
 
 bool IsPage(const std::string& path) { return path.compare(0, 5, "/api/") != 0; }
@@ -161,7 +161,7 @@ bool Authorize(Site& site, Exchange& ex, Permission permission) {
     Unauthorized(ex, "no credentials; expected Authorization: Bearer <token>");
     return false;
   }
-  AuthResult auth = Authenticate(site.service.store(), credential);
+  AuthResult auth = Authenticate(site.store, credential);
   if (!auth.principal) {
     RecordAuthFailure(site, ex, auth);
     Unauthorized(ex, auth.failure);
@@ -170,7 +170,7 @@ bool Authorize(Site& site, Exchange& ex, Permission permission) {
   ex.actor = auth.principal->actor;
   ex.principal = auth.principal;
   if (!Allows(*auth.principal, permission)) {
-    site.service.store().RecordEvent(ex.actor, "access.denied", ex.path, ToString(permission));
+    site.store.RecordEvent(ex.actor, "access.denied", ex.path, ToString(permission));
     std::string who = auth.principal->is_invite()
                           ? std::string("an invite link")
                           : std::string("a ") + ToString(auth.principal->role) + " token";

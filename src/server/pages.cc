@@ -79,7 +79,7 @@ void SendInviteProblem(Site& site, Exchange& ex, const AuthResult& auth) {
 bool AuthorizePatient(Site& site, Exchange& ex, Permission permission) {
   std::string credential = Credential(ex);
   if (IsInviteCredential(credential)) {
-    AuthResult auth = Authenticate(site.service.store(), credential);
+    AuthResult auth = Authenticate(site.store, credential);
     if (!auth.principal) {
       RecordAuthFailure(site, ex, auth);
       SendInviteProblem(site, ex, auth);
@@ -174,9 +174,8 @@ std::string NextUrl(const Exchange& ex, const std::string& path, const std::stri
 
 std::vector<DeskTablet> Tablets(Store& store) {
   std::vector<DeskTablet> tablets;
-  for (const Token& t : store.Tokens()) {
-    if (t.role != Role::kTablet || !t.revoked_at.empty()) continue;
-    tablets.push_back({t.id, t.name, store.FindHandoff(t.id).value_or("")});
+  for (const PairedTablet& t : PairedTablets(store)) {
+    tablets.push_back({t.token.id, t.token.name, t.visit_id.value_or("")});
   }
   return tablets;
 }
@@ -199,7 +198,7 @@ std::vector<ListedSubmission> Listed(Site& site, std::vector<SubmissionRecord> r
     if (!r.visit_id.empty()) {
       auto found = visits.find(r.visit_id);
       if (found == visits.end()) {
-        found = visits.emplace(r.visit_id, site.service.store().FindVisit(r.visit_id)).first;
+        found = visits.emplace(r.visit_id, site.store.FindVisit(r.visit_id)).first;
       }
       if (found->second) item.patient = found->second->patient;
     }
@@ -212,7 +211,7 @@ std::vector<ListedSubmission> Listed(Site& site, std::vector<SubmissionRecord> r
 }
 
 void ListVisitsInto(Site& site, Exchange& ex, DeskPage& page) {
-  Store& store = site.service.store();
+  Store& store = site.store;
   VisitQuery query;
   std::tie(query.from, query.to) = Bounds(page);
   query.patient = page.filters.q;
@@ -221,7 +220,7 @@ void ListVisitsInto(Site& site, Exchange& ex, DeskPage& page) {
   Page<Visit> visits = store.ListVisits(query);
   for (Visit& visit : visits.items) {
     page.invites[visit.id] = ActiveInvites(store, visit.id);
-    page.visits.push_back(StatusOf(site.service, std::move(visit)));
+    page.visits.push_back(StatusOf(site.store, site.service, std::move(visit)));
   }
   page.next_url = NextUrl(ex, "/staff", visits.next);
   if (!IsHead(ex)) {
@@ -231,7 +230,7 @@ void ListVisitsInto(Site& site, Exchange& ex, DeskPage& page) {
 }
 
 void ListSubmissionsInto(Site& site, Exchange& ex, DeskPage& page) {
-  Store& store = site.service.store();
+  Store& store = site.store;
   const DeskFilters& f = page.filters;
   SubmissionQuery query;
   std::tie(query.from, query.to) = Bounds(page);
@@ -257,7 +256,7 @@ void Desk(Site& site, Exchange& ex) {
   page.may_review = Allows(ex.principal->role, Permission::kReview);
   page.filters = ReadFilters(ex);
   page.forms = PacketOrder(site.service.forms());
-  page.tablets = Tablets(site.service.store());
+  page.tablets = Tablets(site.store);
   page.created_visit_id = QueryText(ex, "new");
   page.error = FilterProblem(site, page.filters);
   int status = page.error.empty() ? 200 : 400;
@@ -280,7 +279,7 @@ void Desk(Site& site, Exchange& ex) {
 // GET /staff/review
 void ReviewQueue(Site& site, Exchange& ex) {
   if (!Authorize(site, ex, Permission::kReview)) return;
-  Store& store = site.service.store();
+  Store& store = site.store;
   SubmissionQuery query;
   query.reviewed = false;
   query.after = QueryText(ex, "after");
@@ -304,7 +303,7 @@ void ReviewQueue(Site& site, Exchange& ex) {
 void Record(Site& site, Exchange& ex, std::string id) {
   if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
   for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  Store& store = site.service.store();
+  Store& store = site.store;
   std::optional<SubmissionRecord> record = IsUuid(id) ? store.Find(id) : std::nullopt;
   if (!record) {
     return SendNotice(site, ex, 404, "No such record",
@@ -352,7 +351,7 @@ void VisitFlow(Site& site, Exchange& ex) {
   bool kiosk = !ex.principal->is_invite();
   std::optional<std::string> visit_id = PatientVisitOf(site, ex);
   if (!visit_id) return Redirect(ex, "/kiosk");
-  std::optional<VisitStatus> status = FindVisitStatus(site.service, *visit_id);
+  std::optional<VisitStatus> status = FindVisitStatus(site.store, site.service, *visit_id);
   if (!status) {
     return SendNotice(site, ex, 404, "Nothing to fill in here", "Please ask a member of staff.");
   }
@@ -377,7 +376,7 @@ void VisitFlow(Site& site, Exchange& ex) {
 bool HoldsDeviceToken(Site& site, const Exchange& ex) {
   std::string current = Credential(ex);
   if (current.empty() || IsInviteCredential(current)) return false;
-  AuthResult auth = Authenticate(site.service.store(), current);
+  AuthResult auth = Authenticate(site.store, current);
   return auth.principal.has_value();
 }
 
@@ -385,7 +384,7 @@ bool HoldsDeviceToken(Site& site, const Exchange& ex) {
 // The credential goes into an HttpOnly cookie for the rest of the visit,
 // until the invite expires.
 void InviteLanding(Site& site, Exchange& ex, const std::string& credential) {
-  AuthResult auth = Authenticate(site.service.store(), credential);
+  AuthResult auth = Authenticate(site.store, credential);
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!auth.principal || !auth.principal->is_invite()) {
     if (!auth.principal) RecordAuthFailure(site, ex, auth);
@@ -397,7 +396,7 @@ void InviteLanding(Site& site, Exchange& ex, const std::string& credential) {
                       "it here would sign this device out.");
   }
   ex.actor = auth.principal->actor;
-  std::optional<Invite> invite = site.service.store().FindInvite(auth.principal->actor);
+  std::optional<Invite> invite = site.store.FindInvite(auth.principal->actor);
   std::time_t left = invite ? ParseUtc(invite->expires_at) - std::time(nullptr) : 0;
   ex.response.set("Set-Cookie", std::string(kTokenCookie) + "=" + credential +
                                     "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +

@@ -8,8 +8,10 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <string>
 
 #include "html/html.h"
 #include "server/handlers.h"
@@ -87,6 +89,16 @@ Poco::Net::ServerSocket Listen(const ServerSettings& settings) {
   }
 }
 
+// Poco's pool asserts (throwing Poco::AssertionViolationException) unless
+// 1 <= its minimum <= its maximum, so `threads = 1` must lower the minimum.
+int PoolMinimum(const ServerSettings& settings) {
+  if (settings.threads < 1) {
+    throw ServerError("cannot serve with " + std::to_string(settings.threads) +
+                      " threads; expected at least 1");
+  }
+  return std::min(2, settings.threads);
+}
+
 Poco::Net::HTTPServerParams::Ptr ParamsFor(const ServerSettings& settings) {
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setServerName("consentkit");
@@ -103,10 +115,10 @@ Poco::Net::HTTPServerParams::Ptr ParamsFor(const ServerSettings& settings) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerSettings& settings, IntakeService& service, std::ostream* log)
-      : site(service, settings),
+  Impl(const ServerSettings& settings, IntakeService& service, Store& store, std::ostream* log)
+      : site(service, store, settings),
         access_log(log),
-        pool(2, settings.threads, 60),
+        pool(PoolMinimum(settings), settings.threads, 60),
         socket(Listen(settings)) {}
 
   Site site;
@@ -117,9 +129,9 @@ struct HttpServer::Impl {
   bool started = false;
 };
 
-HttpServer::HttpServer(const ServerSettings& settings, IntakeService& service,
+HttpServer::HttpServer(const ServerSettings& settings, IntakeService& service, Store& store,
                        std::ostream* access_log)
-    : impl_(std::make_unique<Impl>(settings, service, access_log)) {
+    : impl_(std::make_unique<Impl>(settings, service, store, access_log)) {
   Site& site = impl_->site;
   for (const FormPtr& form : service.forms()) {
     site.form_html[form->id] = RenderFormPage(*form, service.clinic());
@@ -137,10 +149,15 @@ std::uint16_t HttpServer::port() const { return impl_->socket.address().port(); 
 
 void HttpServer::Start() {
   if (impl_->started) return;
-  impl_->server = std::make_unique<Poco::Net::HTTPServer>(
-      new HandlerFactory(impl_->site, impl_->access_log), impl_->pool, impl_->socket,
-      ParamsFor(impl_->site.settings));
-  impl_->server->start();
+  try {
+    impl_->server = std::make_unique<Poco::Net::HTTPServer>(
+        new HandlerFactory(impl_->site, impl_->access_log), impl_->pool, impl_->socket,
+        ParamsFor(impl_->site.settings));
+    impl_->server->start();
+  } catch (const Poco::Exception& e) {  // e.g. no thread for the acceptor
+    impl_->server.reset();
+    throw ServerError("cannot start serving: " + e.displayText());
+  }
   impl_->started = true;
 }
 

@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "service/intake.h"
+#include "store/store.h"
 
 namespace consentkit {
 
@@ -27,13 +28,17 @@ class ServerError : public std::runtime_error {
 class HttpServer {
  public:
   // Binds the listening socket (so port() is known before Start) and
-  // renders every form's page and blank PDF once. `service` and
-  // `access_log` (may be null: no log) must outlive the server.
-  HttpServer(const ServerSettings& settings, IntakeService& service, std::ostream* access_log);
+  // renders every form's page and blank PDF once. `service`, `store` (the
+  // one `service` stores submissions in, which the handlers read and
+  // write) and `access_log` (may be null: no log) must outlive the server.
+  // Throws ServerError if the server cannot start.
+  HttpServer(const ServerSettings& settings, IntakeService& service, Store& store,
+             std::ostream* access_log);
   ~HttpServer();  // stops, as Stop()
 
   // The port listened on; the one the system chose when settings asked for 0.
   std::uint16_t port() const;
+  // Throws ServerError if the acceptor cannot start.
   void Start();
   // Stops accepting connections and returns once every request already
   // being handled has finished and its response was sent.

@@ -109,9 +109,11 @@ void CreateVisitHandler(Site& site, Exchange& ex) {
     return SendProblem(ex, 400, "Malformed JSON", e.what());
   }
   if (!parsed.errors.empty()) return SendInvalid(ex, parsed.errors);
-  CreateVisitResult made = CreateVisit(site.service, {parsed.patient, parsed.form_ids}, ex.actor);
+  CreateVisitResult made =
+      CreateVisit(site.store, site.service, {parsed.patient, parsed.form_ids}, ex.actor);
   if (!made.errors.empty()) return SendInvalid(ex, made.errors);
-  SendCreated(ex, "/api/v1/visits/" + made.visit.id, VisitJson(StatusOf(site.service, made.visit)));
+  SendCreated(ex, "/api/v1/visits/" + made.visit.id,
+              VisitJson(StatusOf(site.store, site.service, made.visit)));
 }
 
 // A day ("date=YYYY-MM-DD") or from/to bounds; false when a 400 was sent.
@@ -160,12 +162,13 @@ void ListVisitsHandler(Site& site, Exchange& ex) {
   query.patient = QueryText(ex, "q");
   query.after = QueryText(ex, "after");
   query.limit = ReadLimit(ex);
-  Page<Visit> page = site.service.store().ListVisits(query);
-  site.service.store().RecordEvent(ex.actor, "visits.listed", "",
-                                   "count=" + std::to_string(page.items.size()));
+  Page<Visit> page = site.store.ListVisits(query);
+  site.store.RecordEvent(ex.actor, "visits.listed", "",
+                         "count=" + std::to_string(page.items.size()));
   JsonWriter w;
   w.BeginObject().Key("items").BeginArray();
-  for (Visit& visit : page.items) w.Raw(VisitJson(StatusOf(site.service, std::move(visit))));
+  for (Visit& visit : page.items)
+    w.Raw(VisitJson(StatusOf(site.store, site.service, std::move(visit))));
   w.EndArray();
   WriteNext(w, page.next);
   w.EndObject();
@@ -203,7 +206,7 @@ void ListSubmissionsHandler(Site& site, Exchange& ex) {
   if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
   SubmissionQuery query;
   if (!ReadSubmissionQuery(ex, query)) return;
-  Store& store = site.service.store();
+  Store& store = site.store;
   Page<SubmissionRecord> page = store.ListSubmissions(query);
   store.RecordEvent(ex.actor, "submissions.listed", "",
                     "count=" + std::to_string(page.items.size()));
@@ -234,9 +237,9 @@ void ListSubmissionsHandler(Site& site, Exchange& ex) {
 void ServeVisit(Site& site, Exchange& ex, const std::string& id) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
-  std::optional<VisitStatus> status = FindVisitStatus(site.service, id);
+  std::optional<VisitStatus> status = FindVisitStatus(site.store, site.service, id);
   if (!status) return SendProblem(ex, 404, "Unknown visit", "no visit " + id.substr(0, 40));
-  site.service.store().RecordEvent(ex.actor, "visit.read", id);
+  site.store.RecordEvent(ex.actor, "visit.read", id);
   Send(ex, 200, kJsonType, VisitJson(*status));
 }
 
@@ -283,7 +286,7 @@ std::string InviteUrl(const Site& site, const Exchange& ex, const std::string& s
 void VisitInvites(Site& site, Exchange& ex, const std::string& visit_id) {
   if (!IsPost(ex) && !IsGet(ex)) return MethodNotAllowed(ex, "GET, POST");
   if (!Authorize(site, ex, Permission::kManageVisits)) return;
-  Store& store = site.service.store();
+  Store& store = site.store;
   if (!store.FindVisit(visit_id))
     return SendProblem(ex, 404, "Unknown visit", "no visit " + visit_id.substr(0, 40));
   if (IsGet(ex)) {
@@ -311,7 +314,7 @@ void RevokeInviteHandler(Site& site, Exchange& ex, const std::string& invite_id)
   if (!SameOrigin(ex))
     return SendProblem(ex, 403, "Forbidden", "this request came from another site");
   if (!DrainBody(ex)) return;
-  Store& store = site.service.store();
+  Store& store = site.store;
   if (!store.FindInvite(invite_id))
     return SendProblem(ex, 404, "Unknown invite", "no invite " + invite_id.substr(0, 40));
   store.RevokeInvite(invite_id, ex.actor);
@@ -322,15 +325,12 @@ void RevokeInviteHandler(Site& site, Exchange& ex, const std::string& invite_id)
 void ListTablets(Site& site, Exchange& ex) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!Authorize(site, ex, Permission::kManageVisits)) return;
-  Store& store = site.service.store();
   JsonWriter w;
   w.BeginObject().Key("items").BeginArray();
-  for (const Token& t : store.Tokens()) {
-    if (t.role != Role::kTablet || !t.revoked_at.empty()) continue;
-    w.BeginObject().Field("id", t.id).Field("name", t.name).Key("visit");
-    std::optional<std::string> visit = store.FindHandoff(t.id);
-    if (visit) {
-      w.String(*visit);
+  for (const PairedTablet& t : PairedTablets(site.store)) {
+    w.BeginObject().Field("id", t.token.id).Field("name", t.token.name).Key("visit");
+    if (t.visit_id) {
+      w.String(*t.visit_id);
     } else {
       w.Null();
     }
@@ -352,7 +352,7 @@ void Handoff(Site& site, Exchange& ex, const std::string& visit_id) {
   } catch (const JsonSyntaxError& e) {
     return SendProblem(ex, 400, "Malformed JSON", e.what());
   }
-  Store& store = site.service.store();
+  Store& store = site.store;
   if (!store.FindVisit(visit_id))
     return SendProblem(ex, 404, "Unknown visit", "no visit " + visit_id.substr(0, 40));
   std::optional<Token> token = tablet.empty() ? std::nullopt : store.FindToken(tablet);
@@ -380,8 +380,8 @@ void WitnessStepHandler(Site& site, Exchange& ex, const std::string& visit_id, b
     return SendProblem(ex, 400, "Malformed JSON", e.what());
   }
   if (form.empty()) return SendInvalid(ex, {{"form", "is required; expected a form id"}});
-  WitnessStepResult result =
-      SetWitnessStep(site.service, {visit_id, form, unlock}, ex.actor, ex.principal->name);
+  WitnessStepResult result = SetWitnessStep(site.store, site.service, {visit_id, form, unlock},
+                                            ex.actor, ex.principal->name);
   switch (result.status) {
     case WitnessStepStatus::kNoVisit:
       return SendProblem(ex, 404, "Unknown visit", "no visit " + visit_id.substr(0, 40));
@@ -407,7 +407,7 @@ void PatientWitnessStep(Site& site, Exchange& ex) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!Authorize(site, ex, Permission::kSubmit)) return;
   std::optional<std::string> visit_id = PatientVisitOf(site, ex);
-  std::optional<Visit> visit = visit_id ? site.service.store().FindVisit(*visit_id) : std::nullopt;
+  std::optional<Visit> visit = visit_id ? site.store.FindVisit(*visit_id) : std::nullopt;
   // The page names its visit: once staff hand the tablet to another, the
   // old page learns nothing of the new one.
   std::string asked = QueryText(ex, "visit");
@@ -420,7 +420,7 @@ void PatientWitnessStep(Site& site, Exchange& ex) {
   if (!form || std::find(packet.begin(), packet.end(), form_id) == packet.end()) {
     return SendInvalid(ex, {{"form", "is not a form of this visit"}});
   }
-  std::optional<WitnessUnlock> unlock = FindWitnessUnlock(site.service.store(), *visit, *form);
+  std::optional<WitnessUnlock> unlock = FindWitnessUnlock(site.store, *visit, *form);
   JsonWriter w;
   w.BeginObject().Field("form", form_id).Key("unlocked").Bool(unlock.has_value()).EndObject();
   Send(ex, 200, kJsonType, w.str());
@@ -443,7 +443,7 @@ bool EndHandoff(Site& site, Exchange& ex) {
     SendProblem(ex, 400, "Malformed JSON", e.what());
     return false;
   }
-  site.service.store().ClearHandoff(ex.actor, visit, ex.actor);
+  site.store.ClearHandoff(ex.actor, visit, ex.actor);
   return true;
 }
 
@@ -455,7 +455,7 @@ void Kiosk(Site& site, Exchange& ex, bool done) {
   if (ex.principal->is_invite() || ex.principal->role != Role::kTablet) {
     return SendProblem(ex, 403, "Forbidden", "only a paired tablet is a kiosk");
   }
-  Store& store = site.service.store();
+  Store& store = site.store;
   if (done && !EndHandoff(site, ex)) return;
   std::optional<std::string> visit = store.FindHandoff(ex.actor);
   JsonWriter w;
@@ -473,8 +473,7 @@ void Kiosk(Site& site, Exchange& ex, bool done) {
 // answers 404 or 409 and returns nullopt.
 std::optional<SubmissionRecord> ReviewableRecord(Site& site, Exchange& ex, std::string id) {
   for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::optional<SubmissionRecord> record =
-      IsUuid(id) ? site.service.store().Find(id) : std::nullopt;
+  std::optional<SubmissionRecord> record = IsUuid(id) ? site.store.Find(id) : std::nullopt;
   if (!record) {
     SendProblem(ex, 404, "Unknown submission", "no submission " + id.substr(0, 40));
   } else if (record->review) {
@@ -509,7 +508,7 @@ void CheckPrintable(const ParsedReview& parsed, const std::string& name,
 // The stored PDF, checked to be the sealed original the row anchors: the
 // clinic's key must never countersign anything else.
 std::optional<std::string> SealedOriginal(Site& site, const SubmissionRecord& record) {
-  std::optional<std::string> pdf = site.service.store().FindPdf(record.id);
+  std::optional<std::string> pdf = site.store.FindPdf(record.id);
   if (!pdf || Sha256Hex(*pdf) != record.pdf_sha256) return std::nullopt;
   const SigningIdentity& seal = *site.service.seal();
   if (!VerifySealedPdf(*pdf, seal.certificate_pem()).valid) return std::nullopt;
@@ -539,8 +538,7 @@ void ReviewHandler(Site& site, Exchange& ex, const std::string& raw_id) {
   }
   std::optional<std::string> original = SealedOriginal(site, *record);
   if (!original) {
-    site.service.store().RecordEvent(ex.actor, "review.refused", record->id,
-                                     "pdf not sealed original");
+    site.store.RecordEvent(ex.actor, "review.refused", record->id, "pdf not sealed original");
     return SendProblem(ex, 500, "Stored PDF is not the sealed original",
                        "submission " + record->id +
                            "'s stored PDF does not match its seal or "
@@ -553,12 +551,12 @@ void ReviewHandler(Site& site, Exchange& ex, const std::string& raw_id) {
                                    {review.practitioner_name, review.decision, review.note,
                                     review.reviewed_at, parsed.signature});
   review.pdf_sha256 = Sha256Hex(pdf);
-  if (!site.service.store().PutReview(review, pdf, ex.actor)) {
+  if (!site.store.PutReview(review, pdf, ex.actor)) {
     return SendProblem(ex, 409, "Already reviewed",
                        "submission " + record->id + " was reviewed meanwhile");
   }
   SendCreated(ex, "/api/v1/submissions/" + record->id,
-              ReceiptJson(*site.service.store().Find(record->id), ReceiptAudience::kStaff));
+              ReceiptJson(*site.store.Find(record->id), ReceiptAudience::kStaff));
 }
 
 std::vector<FormPtr> FormsOfVisit(Site& site, const VisitStatus& status) {
@@ -577,9 +575,9 @@ std::vector<FormPtr> FormsOfVisit(Site& site, const VisitStatus& status) {
 void VisitPdf(Site& site, Exchange& ex, const std::string& visit_id, bool blank) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!Authorize(site, ex, Permission::kReadSubmissions)) return;
-  std::optional<VisitStatus> status = FindVisitStatus(site.service, visit_id);
+  std::optional<VisitStatus> status = FindVisitStatus(site.store, site.service, visit_id);
   if (!status) return SendProblem(ex, 404, "Unknown visit", "no visit " + visit_id.substr(0, 40));
-  Store& store = site.service.store();
+  Store& store = site.store;
   if (blank) {
     std::vector<FormPtr> forms = FormsOfVisit(site, *status);
     if (forms.empty())

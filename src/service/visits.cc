@@ -82,8 +82,8 @@ std::size_t VisitStatus::NextForm() const {
   return forms.size();
 }
 
-CreateVisitResult CreateVisit(IntakeService& service, const NewVisitRequest& request,
-                              const Actor& actor) {
+CreateVisitResult CreateVisit(Store& store, const IntakeService& service,
+                              const NewVisitRequest& request, const Actor& actor) {
   CreateVisitResult result;
   CheckPatient(request.patient, result.errors);
   std::vector<std::string> forms = CheckForms(service, request.form_ids, result.errors);
@@ -95,13 +95,13 @@ CreateVisitResult CreateVisit(IntakeService& service, const NewVisitRequest& req
   visit.patient = request.patient;
   visit.patient.name = CollapseWhitespace(request.patient.name);
   visit.form_ids = std::move(forms);
-  service.store().AddVisit(visit, actor);
+  store.AddVisit(visit, actor);
   return result;
 }
 
-VisitStatus StatusOf(IntakeService& service, Visit visit) {
+VisitStatus StatusOf(Store& store, const IntakeService& service, Visit visit) {
   VisitStatus status;
-  std::vector<SubmissionRecord> submitted = service.store().SubmissionsOfVisit(visit.id);
+  std::vector<SubmissionRecord> submitted = store.SubmissionsOfVisit(visit.id);
   bool witness_steps = false;
   for (const std::string& form_id : visit.form_ids) {
     VisitForm entry;
@@ -117,7 +117,7 @@ VisitStatus StatusOf(IntakeService& service, Visit visit) {
     status.forms.push_back(std::move(entry));
   }
   if (witness_steps) {
-    for (WitnessUnlock& unlock : service.store().WitnessUnlocksOfVisit(visit.id)) {
+    for (WitnessUnlock& unlock : store.WitnessUnlocksOfVisit(visit.id)) {
       for (VisitForm& entry : status.forms) {
         if (entry.form_id == unlock.form_id) entry.witness = unlock;
       }
@@ -141,9 +141,10 @@ std::string AlreadySent(const std::string& form_id, const std::string& submissio
 
 }  // namespace
 
-WitnessStepResult SetWitnessStep(IntakeService& service, const WitnessStepRequest& request,
-                                 const Actor& actor, const std::string& actor_name) {
-  std::optional<VisitStatus> status = FindVisitStatus(service, request.visit_id);
+WitnessStepResult SetWitnessStep(Store& store, const IntakeService& service,
+                                 const WitnessStepRequest& request, const Actor& actor,
+                                 const std::string& actor_name) {
+  std::optional<VisitStatus> status = FindVisitStatus(store, service, request.visit_id);
   if (!status) return {WitnessStepStatus::kNoVisit, {}, std::nullopt};
   const std::string& form_id = request.form_id;
   auto entry = std::find_if(status->forms.begin(), status->forms.end(),
@@ -159,7 +160,6 @@ WitnessStepResult SetWitnessStep(IntakeService& service, const WitnessStepReques
     return StepRefused(WitnessStepStatus::kAlreadyFilled,
                        AlreadySent(form_id, entry->submission->id), entry->witness);
   }
-  Store& store = service.store();
   if (request.unlocked) {
     return {WitnessStepStatus::kDone,
             {},
@@ -167,7 +167,7 @@ WitnessStepResult SetWitnessStep(IntakeService& service, const WitnessStepReques
   }
   // The store refuses inside its transaction if the form was sent meanwhile.
   if (!store.LockWitness(request.visit_id, form_id, actor)) {
-    std::optional<VisitStatus> now = FindVisitStatus(service, request.visit_id);
+    std::optional<VisitStatus> now = FindVisitStatus(store, service, request.visit_id);
     for (const VisitForm& f : now ? now->forms : std::vector<VisitForm>{}) {
       if (f.form_id == form_id && f.submission) {
         return StepRefused(WitnessStepStatus::kAlreadyFilled,
@@ -176,6 +176,16 @@ WitnessStepResult SetWitnessStep(IntakeService& service, const WitnessStepReques
     }
   }
   return {WitnessStepStatus::kDone, {}, std::nullopt};
+}
+
+std::vector<PairedTablet> PairedTablets(Store& store) {
+  std::vector<PairedTablet> tablets;
+  for (Token& t : store.Tokens()) {
+    if (t.role != Role::kTablet || !t.revoked_at.empty()) continue;
+    std::optional<std::string> visit_id = store.FindHandoff(t.id);
+    tablets.push_back({std::move(t), std::move(visit_id)});
+  }
+  return tablets;
 }
 
 std::optional<WitnessUnlock> FindWitnessUnlock(Store& store, const Visit& visit,
@@ -191,10 +201,11 @@ WitnessUnlocked WitnessNoteOf(const WitnessUnlock& unlock) {
   return {unlock.unlocked_by_name, unlock.unlocked_by, unlock.unlocked_at};
 }
 
-std::optional<VisitStatus> FindVisitStatus(IntakeService& service, const std::string& visit_id) {
-  std::optional<Visit> visit = service.store().FindVisit(visit_id);
+std::optional<VisitStatus> FindVisitStatus(Store& store, const IntakeService& service,
+                                           const std::string& visit_id) {
+  std::optional<Visit> visit = store.FindVisit(visit_id);
   if (!visit) return std::nullopt;
-  return StatusOf(service, std::move(*visit));
+  return StatusOf(store, service, std::move(*visit));
 }
 
 std::string PatientValue(const Patient& patient, PatientFact fact) {

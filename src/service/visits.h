@@ -59,6 +59,10 @@ struct NewVisitRequest {
   std::vector<std::string> form_ids;
 };
 
+// The functions below read and write `store`, the store `service` commits
+// submissions to, and take the forms from `service`. They throw StoreError
+// when the store fails.
+
 // Checks `request` (a name, a real past date of birth, a short number of
 // letters, digits and '-', known and distinct forms) and stores the visit.
 // Returns the errors by field id ("patient.name", "patient.date_of_birth",
@@ -67,12 +71,13 @@ struct CreateVisitResult {
   std::vector<FieldError> errors;
   Visit visit;  // as stored, when errors is empty
 };
-CreateVisitResult CreateVisit(IntakeService& service, const NewVisitRequest& request,
-                              const Actor& actor);
+CreateVisitResult CreateVisit(Store& store, const IntakeService& service,
+                              const NewVisitRequest& request, const Actor& actor);
 
 // The visit's status, or nullopt if there is no such visit.
-std::optional<VisitStatus> FindVisitStatus(IntakeService& service, const std::string& visit_id);
-VisitStatus StatusOf(IntakeService& service, Visit visit);
+std::optional<VisitStatus> FindVisitStatus(Store& store, const IntakeService& service,
+                                           const std::string& visit_id);
+VisitStatus StatusOf(Store& store, const IntakeService& service, Visit visit);
 
 // Staff unlock (or lock again) the witness step of one form of a visit,
 // with the witness present: the patient's screen then shows the witness
@@ -95,8 +100,18 @@ struct WitnessStepResult {
 };
 // `actor` and `actor_name` (the token's name) are who asks, as the record
 // will print them.
-WitnessStepResult SetWitnessStep(IntakeService& service, const WitnessStepRequest& request,
-                                 const Actor& actor, const std::string& actor_name);
+WitnessStepResult SetWitnessStep(Store& store, const IntakeService& service,
+                                 const WitnessStepRequest& request, const Actor& actor,
+                                 const std::string& actor_name);
+
+// A paired tablet (a tablet token not revoked), and the visit staff handed
+// to it, if any.
+struct PairedTablet {
+  Token token;
+  std::optional<std::string> visit_id;
+};
+// Every paired tablet, in token order.
+std::vector<PairedTablet> PairedTablets(Store& store);
 
 // The unlock of `form`'s witness step in `visit`, if staff unlocked it;
 // nullopt too for forms without a witness step (no store read for those).

@@ -297,6 +297,21 @@ void BindWitness(Poco::Data::Statement& select, WitnessUnlock& w) {
       into(w.unlocked_at);
 }
 
+// Calls a streaming read's visitor. What it throws is the caller's, not a
+// database failure: kept in `error` (false returned, ending the walk) and
+// rethrown as it is once the read is closed, where a Poco exception (from
+// a zip writer, say) would otherwise be reported as the store's.
+template <typename Call>
+bool CallVisitor(Call call, std::exception_ptr& error) {
+  try {
+    call();
+    return true;
+  } catch (...) {
+    error = std::current_exception();
+    return false;
+  }
+}
+
 // Runs `select` a row at a time, calling `take` after each row is read into
 // its bound variables.
 template <typename Take>
@@ -386,8 +401,7 @@ void AddPatient(Filter& filter, const std::string& patient, const std::string& t
     pattern += c;
   }
   pattern += '%';
-  filter.Add("(" + table + ".patient_key LIKE ? ESCAPE '\\' OR " + table +
-                 ".patient_dob = ?)",
+  filter.Add("(" + table + ".patient_key LIKE ? ESCAPE '\\' OR " + table + ".patient_dob = ?)",
              {pattern, patient});
 }
 
@@ -784,6 +798,7 @@ std::optional<std::string> SqliteStore::FindPdf(const std::string& id) {
 // free for submissions while a long export runs (WAL allows both).
 void SqliteStore::ForEachSubmission(const std::string& from, const std::string& to,
                                     const SubmissionVisitor& visit) {
+  std::exception_ptr visit_error;
   try {
     Poco::Data::Session reader = Open(path_, options_);
     reader << "BEGIN", now;
@@ -798,16 +813,18 @@ void SqliteStore::ForEachSubmission(const std::string& from, const std::string& 
     select, into(pdf), useRef(low), useRef(high), Poco::Data::Keywords::limit(1);
     while (!select.done()) {
       if (select.execute() == 0) break;
-      visit(row.Take(), FromBlob(pdf));
+      if (!CallVisitor([&] { visit(row.Take(), FromBlob(pdf)); }, visit_error)) break;
     }
-    reader << "COMMIT", now;
+    if (!visit_error) reader << "COMMIT", now;
   } catch (const Poco::Exception& e) {
     Fail("reading submissions for export", e);
   }
+  if (visit_error) std::rethrow_exception(visit_error);
 }
 
 void SqliteStore::ForEachAuditEvent(std::int64_t first_seq, std::int64_t last_seq,
                                     const std::function<void(const AuditEvent&)>& visit) {
+  std::exception_ptr visit_error;
   try {
     Poco::Data::Session reader = Open(path_, options_);
     reader << "BEGIN", now;
@@ -821,12 +838,13 @@ void SqliteStore::ForEachAuditEvent(std::int64_t first_seq, std::int64_t last_se
         Poco::Data::Keywords::limit(1);
     while (!select.done()) {
       if (select.execute() == 0) break;
-      visit(e);
+      if (!CallVisitor([&] { visit(e); }, visit_error)) break;
     }
-    reader << "COMMIT", now;
+    if (!visit_error) reader << "COMMIT", now;
   } catch (const Poco::Exception& e) {
     Fail("reading the audit log", e);
   }
+  if (visit_error) std::rethrow_exception(visit_error);
 }
 
 std::int64_t SqliteStore::LastAuditSeq() {
@@ -1016,8 +1034,7 @@ void SqliteStore::AddVisit(const Visit& v, const Actor& actor) {
     session_ << std::string("INSERT INTO visits (") + kVisitColumns +
                     ", patient_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         useRef(v.id), useRef(v.created_at), useRef(v.created_by), useRef(v.patient.name),
-        useRef(v.patient.date_of_birth), useRef(v.patient.number), useRef(forms), useRef(key),
-        now;
+        useRef(v.patient.date_of_birth), useRef(v.patient.number), useRef(forms), useRef(key), now;
     // The audit log goes into compliance archives: no patient identity in it.
     AppendEventLocked(actor, "visit.created", v.id, "forms=" + JoinLines(v.form_ids, ","));
     transaction.Commit();

@@ -21,7 +21,9 @@
 namespace consentkit {
 
 // The database could not be opened, migrated, read or written. The message
-// names the database and what was being done.
+// names the database and what was being done. Every Store member throws it
+// when the database fails (and nothing else then: no Poco exception gets
+// through).
 class StoreError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -238,7 +240,8 @@ class Store {
 
   // Streaming reads for export and verify: one row in memory at a time,
   // in received_at then id order. `from`/`to` are UTC ISO 8601 bounds,
-  // from inclusive, to exclusive; empty means unbounded.
+  // from inclusive, to exclusive; empty means unbounded. An exception the
+  // visitor throws ends the read and propagates as it is.
   using SubmissionVisitor =
       std::function<void(const SubmissionRecord& record, const std::string& pdf)>;
   virtual void ForEachSubmission(const std::string& from, const std::string& to,
@@ -273,6 +276,8 @@ class Store {
   // Visits. AddVisit writes "visit.created" in the same transaction.
   virtual void AddVisit(const Visit& visit, const Actor& actor) = 0;
   virtual std::optional<Visit> FindVisit(const std::string& id) = 0;
+  // Visits matching `query`, newest first. Throws std::invalid_argument for
+  // a cursor it did not make.
   virtual Page<Visit> ListVisits(const VisitQuery& query) = 0;
   // Every submission naming `visit_id`, oldest first, without PDFs.
   virtual std::vector<SubmissionRecord> SubmissionsOfVisit(const std::string& visit_id) = 0;
@@ -322,6 +327,8 @@ struct SqliteOptions {
 
 // Opens (creating if needed) the SQLite store "consentkit.db" in `data_dir`,
 // which must exist, and applies any pending schema migrations (WAL journal).
+// Throws StoreError if the folder does not exist or the database cannot be
+// opened or migrated (or is newer than this consentkit).
 std::unique_ptr<Store> OpenSqliteStore(const std::string& data_dir,
                                        const SqliteOptions& options = {});
 

@@ -14,10 +14,9 @@ namespace {
 // there. Client-supplied text is echoed in error messages, and those must
 // stay valid JSON even when the client's bytes were not valid UTF-8.
 std::size_t ValidSequenceAt(std::string_view text, std::size_t i) {
-  std::size_t length = Utf8SequenceLength(static_cast<unsigned char>(text[i]));
-  if (i + length > text.size()) return 0;
-  std::u32string decoded;
-  return DecodeUtf8(std::string(text.substr(i, length)), decoded) ? length : 0;
+  std::size_t end = i;
+  char32_t code = 0;
+  return DecodeUtf8At(text, end, code) ? end - i : 0;
 }
 
 // printf's "%.*g" with the fewest digits from 6 to 9 that read back as

@@ -6,11 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 namespace consentkit {
 namespace {
@@ -66,13 +65,26 @@ std::string HexEncode(std::string_view bytes, HexCase letters) {
   return hex;
 }
 
+// With read(2), not an ifstream: a stream opens a folder and then reads it
+// as empty, where read(2) says EISDIR.
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(OsError("cannot read", path, errno));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) throw FileError(OsError("cannot read", path, errno));
-  return bytes.str();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw FileError(OsError("cannot read", path, errno));
+  std::string bytes;
+  char buffer[64 * 1024];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw FileError(OsError("cannot read", path, err));
+    }
+    if (n == 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return bytes;
 }
 
 void WriteFileAtomically(const std::string& path, const std::string& data) {
@@ -198,28 +210,37 @@ std::string CollapseWhitespace(const std::string& text) {
   return out;
 }
 
-bool DecodeUtf8(const std::string& text, std::u32string& out) {
+bool DecodeUtf8At(std::string_view text, std::size_t& at, char32_t& code) {
   static const char32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+  auto lead = static_cast<unsigned char>(text[at]);
+  std::size_t start = at;
+  at = std::min(text.size(), start + Utf8SequenceLength(lead));
+  code = 0xFFFD;
+  std::size_t extra = lead < 0x80           ? 0
+                      : (lead >> 5) == 0x6  ? 1
+                      : (lead >> 4) == 0xE  ? 2
+                      : (lead >> 3) == 0x1E ? 3
+                                            : 4;
+  if (extra == 4 || start + extra >= text.size()) return false;
+  char32_t decoded = extra == 0 ? lead : lead & (0x3Fu >> extra);
+  for (std::size_t k = 1; k <= extra; ++k) {
+    auto next = static_cast<unsigned char>(text[start + k]);
+    if ((next & 0xC0) != 0x80) return false;
+    decoded = (decoded << 6) | (next & 0x3Fu);
+  }
+  if (decoded < kMinimum[extra] || decoded > 0x10FFFF || (decoded >= 0xD800 && decoded <= 0xDFFF)) {
+    return false;
+  }
+  code = decoded;
+  return true;
+}
+
+bool DecodeUtf8(const std::string& text, std::u32string& out) {
   out.clear();
   for (std::size_t i = 0; i < text.size();) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = lead < 0x80           ? 0
-                        : (lead >> 5) == 0x6  ? 1
-                        : (lead >> 4) == 0xE  ? 2
-                        : (lead >> 3) == 0x1E ? 3
-                                              : 4;
-    if (extra == 4 || (extra > 0 && i + extra >= text.size())) return false;
-    char32_t code = extra == 0 ? lead : lead & (0x3Fu >> extra);
-    for (std::size_t k = 1; k <= extra; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3Fu);
-    }
-    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;
-    }
+    char32_t code = 0;
+    if (!DecodeUtf8At(text, i, code)) return false;
     out += code;
-    i += extra + 1;
   }
   return true;
 }

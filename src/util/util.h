@@ -79,6 +79,13 @@ std::string CollapseWhitespace(const std::string& text);
 // bad byte, if `text` is not valid UTF-8.
 bool DecodeUtf8(const std::string& text, std::u32string& out);
 
+// The one UTF-8 sequence at `at` (< text.size()), decoded as strictly as
+// DecodeUtf8 decodes; moves `at` past it. Returns false for a sequence
+// DecodeUtf8 refuses: `code` is then U+FFFD and `at` moves on by
+// Utf8SequenceLength of its first byte (to the end of `text` at most), so
+// text that ought to be UTF-8 can be walked whatever it holds.
+bool DecodeUtf8At(std::string_view text, std::size_t& at, char32_t& code);
+
 // Bytes in the UTF-8 sequence that starts with `lead` (1 for a stray byte).
 std::size_t Utf8SequenceLength(unsigned char lead);
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "support/support.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -143,6 +144,24 @@ TEST_CASE("NotASetting") {
 TEST_CASE("MissingName") {
   CHECK(ErrorOf("[clinic]\nphone = 1\n") ==
         "c.conf:1: no clinic name; expected \"name = ...\" in the [clinic] section");
+}
+
+// Relative paths resolve against the file's folder (DirectoryOf): the root
+// folder as well, and a bare file name's folder is the working directory.
+TEST_CASE("PathsResolveAgainstTheFilesFolder") {
+  const std::string text = "[clinic]\nname = A\nlogo = logo.png\n[server]\ndata-dir = data\n";
+  Settings root = ParseSettings(text, "/c.conf", "/");
+  CHECK(root.clinic.logo_path == "/logo.png");
+  CHECK(root.server.data_dir == "/data");
+  test::TempDir dir;
+  WriteFileAtomically(dir.File("c.conf"), text);
+  CHECK(LoadSettings(dir.File("c.conf")).server.data_dir == dir.File("data"));
+}
+
+// As config.h says: a file that cannot be read is a FileError, naming it.
+TEST_CASE("UnreadableFileIsAFileError") {
+  test::TempDir dir;
+  CHECK_THROWS_AS(LoadSettings(dir.File("missing.conf")), FileError);
 }
 
 }  // namespace

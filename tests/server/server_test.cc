@@ -281,6 +281,27 @@ TEST_CASE("nothing is lost across a restart, and the access log holds no patient
   CHECK(Sha256Hex(pdf.body) == Json(receipt)->getValue<std::string>("pdf_sha256"));
 }
 
+// `threads = 1` is a valid [server] setting: it once reached Poco's thread
+// pool as a minimum of 2 above a maximum of 1, and Poco's assertion
+// (Poco::AssertionViolationException) escaped where ServerError is promised.
+TEST_CASE("one thread serves, and a thread count below one is a ServerError") {
+  test::TempDir data;
+  ServerSettings one = TestSettings();
+  one.threads = 1;
+  TestServer server(data.path(), "", one);
+  CHECK(server.Call("GET", "/healthz").status == 200);
+  CHECK(server.Call("GET", "/api/v1/forms").status == 200);
+
+  std::unique_ptr<Store> store = OpenSqliteStore(data.path());
+  ClinicSettings clinic;
+  clinic.name = "Harbourview Skin Clinic";
+  IntakeService service(LoadFormsDirectory(test::SourcePath("forms")), *store, clinic, nullptr);
+  ServerSettings none = TestSettings();
+  none.threads = 0;
+  CHECK_THROWS_WITH_AS(HttpServer(none, service, *store, nullptr),
+                       "cannot serve with 0 threads; expected at least 1", ServerError);
+}
+
 TEST_CASE("script in a definition or a value stays text") {
   test::TempDir data, forms;
   std::string xml = ReadFile(test::SourcePath("forms/microneedling-consent.xml"));

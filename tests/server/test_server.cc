@@ -77,7 +77,7 @@ TestServer::TestServer(const std::string& data_dir, const std::string& forms_dir
   service_ = std::make_unique<IntakeService>(
       LoadFormsDirectory(forms_dir.empty() ? test::SourcePath("forms") : forms_dir), *store_,
       clinic, &TestSeal());
-  http_ = std::make_unique<HttpServer>(settings, *service_, &log_);
+  http_ = std::make_unique<HttpServer>(settings, *service_, *store_, &log_);
   http_->Start();
   for (Role role : {Role::kTablet, Role::kStaff, Role::kPractitioner, Role::kCompliance}) {
     NewToken made = MakeToken(role, role == Role::kPractitioner ? "Dr Ana Ruiz" : ToString(role));

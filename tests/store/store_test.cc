@@ -5,6 +5,7 @@
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
@@ -352,6 +353,35 @@ TEST_CASE("submissions stream in time order within a range, with their PDFs") {
   CHECK(all == 4);
   CHECK(store->DefinitionXml(form->id, form->version) == form->xml);
   CHECK_FALSE(store->DefinitionXml(form->id, "0"));
+}
+
+// A streaming read's visitor (the zip writer, for export) is not the
+// database: what it throws, a Poco exception too, comes out as it is, not
+// as a StoreError, and ends the read; the store stays usable.
+TEST_CASE("what a streaming read's visitor throws propagates as it is") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  store->Put(Record(*form, "a", "{}"), Pdf(), *form, "t");
+  store->Put(Record(*form, "b", "{}"), Pdf(), *form, "t");
+  int calls = 0;
+  auto failing = [&](const SubmissionRecord&, const std::string&) {
+    ++calls;
+    throw Poco::IOException("the output broke");
+  };
+  CHECK_THROWS_AS(store->ForEachSubmission("", "", failing), Poco::IOException);
+  CHECK(calls == 1);
+  CHECK_THROWS_AS(store->ForEachAuditEvent(
+                      1, 0, [](const AuditEvent&) { throw Poco::DataFormatException("bad line"); }),
+                  Poco::DataFormatException);
+  CHECK_THROWS_AS(
+      store->ForEachAuditEvent(1, 0, [](const AuditEvent&) { throw std::out_of_range("mine"); }),
+      std::out_of_range);
+  std::size_t all = 0;
+  store->ForEachSubmission("", "", [&](const SubmissionRecord&, const std::string&) { ++all; });
+  CHECK(all == 2);
+  std::int64_t seq = store->RecordEvent("t", "after", "").seq;
+  CHECK(seq == store->LastAuditSeq());
 }
 
 }  // namespace

@@ -25,6 +25,52 @@ TEST_CASE("DirectoryOfAPath") {
   CHECK(DirectoryOf("a.pdf") == ".");
 }
 
+TEST_CASE("DecodeUtf8AtWalksAnyBytes") {
+  const std::string text = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";  // a é € 😀
+  std::size_t at = 0;
+  char32_t code = 0;
+  std::u32string walked;
+  while (at < text.size()) {
+    CHECK(DecodeUtf8At(text, at, code));
+    walked += code;
+  }
+  CHECK(walked == U"a\u00E9\u20AC\U0001F600");
+  std::u32string whole;
+  CHECK(DecodeUtf8(text, whole));
+  CHECK(whole == walked);
+
+  // What DecodeUtf8 refuses is U+FFFD, one sequence's length on.
+  struct Bad {
+    std::string bytes;
+    std::size_t advance;
+  };
+  for (const Bad& bad :
+       {Bad{"\x80z", 1}, Bad{"\xC0\xAFz", 2}, Bad{"\xE9 Cz", 3}, Bad{"\xED\xA0\x80z", 3},
+        Bad{"\xF4\x90\x80\x80z", 4}, Bad{"\xFFzzzz", 4}}) {
+    at = 0;
+    CHECK_FALSE(DecodeUtf8At(bad.bytes, at, code));
+    CHECK(code == 0xFFFD);
+    CHECK(at == bad.advance);
+    CHECK_FALSE(DecodeUtf8(bad.bytes, whole));
+  }
+  at = 0;  // cut short: never past the end
+  CHECK_FALSE(DecodeUtf8At("\xE2\x82", at, code));
+  CHECK(at == 2);
+  CHECK_FALSE(DecodeUtf8("ab\xE2\x82", whole));
+  CHECK(whole == U"ab");
+}
+
+// As util.h says: FileError naming the path and the reason. A folder once
+// read as an empty file.
+TEST_CASE("ReadFileThrowsFileErrorForWhatItCannotRead") {
+  test::TempDir dir;
+  CHECK(ReadFile(dir.Write("a.bin", std::string("x\0y", 3))) == std::string("x\0y", 3));
+  const std::string missing = "cannot read " + dir.File("missing") + ": No such file or directory";
+  CHECK_THROWS_WITH_AS(ReadFile(dir.File("missing")), missing.c_str(), FileError);
+  const std::string folder = "cannot read " + dir.path() + ": Is a directory";
+  CHECK_THROWS_WITH_AS(ReadFile(dir.path()), folder.c_str(), FileError);
+}
+
 TEST_CASE("UtcTimeTextIsIso8601ToTheSecond") {
   CHECK(UtcTimeText(0) == "1970-01-01T00:00:00Z");
   CHECK(UtcTimeText(1795428902) == "2026-11-23T10:15:02Z");
@@ -48,8 +94,10 @@ void CheckOneHome(const std::string& needle, const std::set<std::string>& pendin
 
 TEST_CASE("EachSharedHelperHasOneHome") {
   CheckOneHome("0123456789abcdef\"", {});
-  CheckOneHome("0123456789ABCDEF\"", {"src/pdf/font.cc", "src/pdf/print_copy.cc"});
+  CheckOneHome("0123456789ABCDEF\"", {});
   CheckOneHome("\"%02x\"", {});
+  CheckOneHome("\"%04X\"", {});
+  CheckOneHome("lead >= 0xE0 ? 3", {});  // a UTF-8 decoder's sequence lengths
   CheckOneHome("%Y-%m-%dT%H:%M:%SZ", {});
   CheckOneHome("std::string DirectoryOf(", {});
 }
