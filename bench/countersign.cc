@@ -1,8 +1,9 @@
 // bench_countersign: a practitioner's countersignature of a sealed record,
 // in-process, next to the seal it is appended to. The record is the
 // microneedling consent as intake makes it for a visit (FilledSubmission,
-// Screen, RenderSubmission with the seal's placeholder and the patient),
-// sealed with a new self-signed identity as `consentkit serve` makes one.
+// ValidateSubmission, Screen, RenderSubmission with the seal's placeholder
+// and the patient), sealed with a new self-signed identity as
+// `consentkit serve` makes one.
 // Each run, in this order and on the same identity:
 //   SealPdf(copy of the unsealed record)            -> seal_ms
 //   CountersignPdf(that sealed record, a review)    -> countersign_ms
@@ -86,9 +87,9 @@ class TempDir {
 
 int Run(const Args& args) {
   std::vector<FormPtr> forms = LoadFormsDirectory(args.forms_dir);
-  const FormDefinition* form = nullptr;
+  FormPtr form;
   for (const FormPtr& f : forms) {
-    if (f->id == args.form_id) form = f.get();
+    if (f->id == args.form_id) form = f;
   }
   if (!form) throw std::runtime_error("no form " + args.form_id + " in " + args.forms_dir);
   ClinicSettings clinic;
@@ -104,13 +105,13 @@ int Run(const Args& args) {
   std::mt19937_64 rng(std::random_device{}());
   std::string id = RandomUuid(rng);
   std::string received_at = UtcNow();
-  Submission submission = test::FilledSubmission(*form, id);
+  ValidSubmission submission = test::MustValidate(form, test::FilledSubmission(*form, id));
   RenderOptions options;
   options.seal = SealAppearance{clinic.name, received_at, id};
   options.patient =
       PatientIdentity{"Zoë Muñoz", "1988-03-14", "P-1042", "vis_0123456789abcdef01234567"};
-  const std::string unsealed = RenderSubmission(*form, submission, Screen(*form, submission),
-                                                {id, received_at}, clinic, options);
+  const std::string unsealed =
+      RenderSubmission(submission, Screen(submission), {id, received_at}, clinic, options);
 
   Countersignature review;
   review.practitioner_name = "Dr Ana Pereira";

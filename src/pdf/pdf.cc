@@ -47,17 +47,17 @@ void SetLanguage(Document& doc, const std::string& lang) {
   haru::AddToCatalog(doc.handle(), "Lang", haru::NewString(doc.handle(), lang));
 }
 
-// A record of something the patient did not submit would be worse than
-// none, so the precondition is checked rather than trusted.
-void MustBeValid(const FormDefinition& form, const Submission& submission,
-                 const RenderOptions& options) {
-  std::vector<FieldError> errors = ValidateSubmission(
-      form, submission, options.witness ? WitnessStep::kUnlocked : WitnessStep::kLocked);
-  if (errors.empty()) return;
-  throw PdfError(
-      "cannot render submission " + submission.uuid + " of form " + form.id + ": " +
-      errors.front().field_id + " " + errors.front().message +
-      (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more)" : ""));
+// Whether the step was unlocked is the validated submission's; the option
+// only says by whom. A record claiming an unlock the validator did not allow
+// for (or hiding one it did) would misstate the record, so a caller that
+// disagrees is a bug, refused here, the one place the two meet.
+const WitnessUnlocked* WitnessOf(const ValidSubmission& submission, const RenderOptions& options) {
+  bool unlocked = submission.witness() == WitnessStep::kUnlocked;
+  if (unlocked == options.witness.has_value()) return unlocked ? &*options.witness : nullptr;
+  throw PdfError("cannot render submission " + submission.uuid() + " of form " +
+                 submission.form().id + ": it was validated with the witness step " +
+                 (unlocked ? "unlocked, but no unlock is given to print"
+                           : "locked, but the options say staff unlocked it"));
 }
 
 bool IsIsoDate(const std::string& text) {
@@ -97,18 +97,18 @@ std::string RenderPacket(const std::vector<FormPtr>& forms, const ClinicSettings
   return doc.Save();
 }
 
-std::string RenderSubmission(const FormDefinition& form, const Submission& submission,
-                             const ScreeningResult& screening, const SubmissionStamp& stamp,
-                             const ClinicSettings& clinic, const RenderOptions& options) {
-  MustBeValid(form, submission, options);
+std::string RenderSubmission(const ValidSubmission& submission, const ScreeningResult& screening,
+                             const SubmissionStamp& stamp, const ClinicSettings& clinic,
+                             const RenderOptions& options) {
+  const WitnessUnlocked* witness = WitnessOf(submission, options);
   const PatientIdentity* patient = PatientOf(options);
+  const FormDefinition& form = submission.form();
   Document doc;
   SetInfo(doc, CreationTime(options));
   SetLanguage(doc, form.lang);
   PacketLayout layout(doc, clinic, FontDir(options), LayoutMode::kFilled, patient);
-  layout.AddFilledForm(form,
-                       {&submission, &screening, &stamp, options.seal ? &*options.seal : nullptr,
-                        options.witness ? &*options.witness : nullptr});
+  layout.AddFilledForm(form, {&submission.submission(), &screening, &stamp,
+                              options.seal ? &*options.seal : nullptr, witness});
   layout.Finish();
   return doc.Save();
 }

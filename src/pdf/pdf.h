@@ -2,9 +2,9 @@
 // flattened record of one submitted form, and print copies of a visit's
 // sealed records.
 //
-// The renderer reads only the FormDefinition and Submission models. Every
-// call builds its own libharu document (and a print copy its own qpdf
-// objects), so different threads may render concurrently.
+// The renderer reads only the FormDefinition and (validated) Submission
+// models. Every call builds its own libharu document (and a print copy its
+// own qpdf objects), so different threads may render concurrently.
 #ifndef CONSENTKIT_PDF_PDF_H_
 #define CONSENTKIT_PDF_PDF_H_
 
@@ -75,10 +75,11 @@ struct RenderOptions {
   // nothing. Throws PdfError if the name is empty or the date of birth is
   // not YYYY-MM-DD. Unset: nothing about the patient is printed.
   std::optional<PatientIdentity> patient;
-  // RenderSubmission only. Set: staff unlocked the form's witness step, so
-  // the submission may carry witness values, and the record block has a
-  // "Witness step" row saying who unlocked it and when. Unset: the step was
-  // locked, and a witness value makes the submission invalid.
+  // RenderSubmission only: who unlocked the form's witness step, and when,
+  // printed in the record block's "Witness step" row. Whether the step was
+  // unlocked is the submission's (ValidSubmission::witness(), the step it was
+  // validated under); this says by whom, so it must be set exactly when that
+  // step is kUnlocked, else RenderSubmission throws PdfError.
   std::optional<WitnessUnlocked> witness;
 };
 
@@ -107,15 +108,15 @@ struct SubmissionStamp {
 // (submission id, received time, definition id, version and full SHA-256,
 // language shown). Every page footer also names the submission id. With
 // options.seal, the record ends with the seal stamp and its signature
-// field, the only AcroForm field.
-// REQUIRES: ValidateSubmission(form, submission, witness step as in
-// options.witness) is empty and `screening` is
-// Screen(form, submission); a submission that fails validation throws
-// PdfError rather than print a record of something the patient did not sign.
-// Returns the PDF bytes; throws PdfError.
-std::string RenderSubmission(const FormDefinition& form, const Submission& submission,
-                             const ScreeningResult& screening, const SubmissionStamp& stamp,
-                             const ClinicSettings& clinic, const RenderOptions& options = {});
+// field, the only AcroForm field. Only a ValidSubmission can be rendered, so
+// no record is ever printed of something the patient could not have signed;
+// the form is the one it was validated against.
+// REQUIRES: `screening` is Screen(submission).
+// Returns the PDF bytes; throws PdfError (also when options.witness
+// disagrees with submission.witness(), see RenderOptions::witness).
+std::string RenderSubmission(const ValidSubmission& submission, const ScreeningResult& screening,
+                             const SubmissionStamp& stamp, const ClinicSettings& clinic,
+                             const RenderOptions& options = {});
 
 // One printable copy of a visit's sealed records: their pages in the order
 // given, each page stamped "COPY — the sealed originals are the records"

@@ -165,8 +165,11 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
   // lookup inside reads its own connection, so it does not wait for commits.
   FairGate::Pass pass = gate_.Enter();
   Clock::time_point start = Clock::now();
-  const FormDefinition* form = FindForm(form_id);
-  if (!form) return {SubmitStatus::kUnknownForm, {}, {}, "no form \"" + form_id + "\""};
+  auto known = by_id_.find(form_id);
+  if (known == by_id_.end()) {
+    return {SubmitStatus::kUnknownForm, {}, {}, "no form \"" + form_id + "\""};
+  }
+  const FormPtr& form = known->second;
   ParsedSubmission parsed;
   try {
     parsed = ParseSubmission(body);
@@ -189,20 +192,16 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
   SubmitResult refused = CheckVisit(*form, scope, parsed.submission, visit);
   if (refused.status != SubmitStatus::kStored) return refused;
   if (!prefill_errors.empty()) return Invalid(std::move(prefill_errors));
-  std::vector<FieldError> errors = parsed.errors;
-  const Submission& submission = parsed.submission;
-  if (!submission.language.empty() && submission.language != form->lang) {
-    errors.push_back({"language", "is \"" + submission.language + "\"; this form is shown in \"" +
-                                      form->lang + "\" only"});
-  }
   std::optional<WitnessUnlock> witness =
       visit && scope.clinic_device ? FindWitnessUnlock(store_, *visit, *form) : std::nullopt;
-  MergeErrors(errors, ValidateSubmission(*form, submission,
-                                         witness ? WitnessStep::kUnlocked : WitnessStep::kLocked));
+  ValidationResult checked = ValidateSubmission(
+      form, std::move(parsed.submission), witness ? WitnessStep::kUnlocked : WitnessStep::kLocked);
+  std::vector<FieldError> errors = std::move(parsed.errors);
+  MergeErrors(errors, checked.errors());
   if (timings) timings->validate_ms = MsSince(start);
   if (!errors.empty()) return Invalid(std::move(errors));
-  return Commit(*form, submission, {visit, witness}, std::move(content), std::move(content_sha256),
-                actor, pass, timings);
+  return Commit(std::move(checked).value(), {visit, witness}, std::move(content),
+                std::move(content_sha256), actor, pass, timings);
 }
 
 SubmitResult IntakeService::CheckVisit(const FormDefinition& form, const SubmitScope& scope,
@@ -254,19 +253,20 @@ std::optional<SubmitResult> IntakeService::CheckAgainstStore(const Submission& s
   return result;
 }
 
-SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission& submission,
-                                   const VisitContext& context, std::string content_json,
-                                   std::string content_sha256, const Actor& actor,
-                                   FairGate::Pass& pass, SubmitTimings* timings) {
+SubmitResult IntakeService::Commit(const ValidSubmission& submission, const VisitContext& context,
+                                   std::string content_json, std::string content_sha256,
+                                   const Actor& actor, FairGate::Pass& pass,
+                                   SubmitTimings* timings) {
   Clock::time_point start = Clock::now();
+  const FormDefinition& form = submission.form();
   SubmissionRecord record;
-  record.id = submission.uuid;
+  record.id = submission.uuid();
   record.form_id = form.id;
   record.form_version = form.version;
   record.form_sha256 = form.sha256_hex;
-  record.language = submission.language;
+  record.language = submission.language();
   record.received_at = UtcNow();
-  ScreeningResult screening = Screen(form, submission);
+  ScreeningResult screening = Screen(submission);
   record.outcome = screening.outcome;
   record.reasons = screening.reasons;
   record.needs_review =
@@ -278,11 +278,13 @@ SubmitResult IntakeService::Commit(const FormDefinition& form, const Submission&
     record.visit_id = context.visit->id;
     options.patient = IdentityOf(*context.visit);
   }
+  // The submission was validated under this same unlock (see Submit).
+  options.witness.reset();
   if (context.witness) options.witness = WitnessNoteOf(*context.witness);
   record.witness = context.witness;
   if (seal_) options.seal = SealAppearance{clinic_.name, record.received_at, record.id};
-  std::string pdf = RenderSubmission(form, submission, screening, {record.id, record.received_at},
-                                     clinic_, options);
+  std::string pdf =
+      RenderSubmission(submission, screening, {record.id, record.received_at}, clinic_, options);
   if (timings) timings->render_ms = MsSince(start);
   start = Clock::now();
   if (seal_) pdf = SealPdf(std::move(pdf), *seal_);

@@ -120,10 +120,11 @@ class IntakeService {
     std::optional<Visit> visit;
     std::optional<WitnessUnlock> witness;
   };
-  SubmitResult Commit(const FormDefinition& form, const Submission& submission,
-                      const VisitContext& context, std::string content_json,
-                      std::string content_sha256, const Actor& actor, FairGate::Pass& pass,
-                      SubmitTimings* timings);
+  // Screens, renders, seals and stores `submission`, validated under
+  // context.witness.
+  SubmitResult Commit(const ValidSubmission& submission, const VisitContext& context,
+                      std::string content_json, std::string content_sha256, const Actor& actor,
+                      FairGate::Pass& pass, SubmitTimings* timings);
 
   std::vector<FormPtr> forms_;
   std::map<std::string, FormPtr> by_id_;

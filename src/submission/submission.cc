@@ -1,10 +1,12 @@
 #include "submission/submission.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <regex>
 #include <set>
+#include <stdexcept>
 
 #include "util/util.h"
 
@@ -73,14 +75,25 @@ std::string AllowedValues(const Field& field) {
   return "one of " + out;
 }
 
+// The most code points any text value of `field` may have before its type's
+// own checks: the field's limit (MaxLengthOf) for free text. Initials have
+// their own wording for their limit (see CheckTextValue); dates, yes/no
+// answers and choices are bounded by their format or options. For those the
+// ceiling of any text keeps what an error message repeats back short.
+std::size_t TextLimit(const Field& field) {
+  std::size_t own = MaxLengthOf(field);
+  return own > 0 && field.type != FieldType::kInitials ? own : kMaxTextLength;
+}
+
 }  // namespace
 
 std::string CheckTextValue(const Field& field, const std::string& text) {
   std::u32string codes;
   if (!DecodeUtf8(text, codes)) return "is not valid UTF-8 text";
-  if (codes.size() > kMaxTextLength) {
+  std::size_t limit = TextLimit(field);
+  if (codes.size() > limit) {
     return "is " + std::to_string(codes.size()) + " characters; expected at most " +
-           std::to_string(kMaxTextLength);
+           std::to_string(limit);
   }
   for (char32_t c : codes) {
     bool newline_ok = field.type == FieldType::kTextArea && (c == '\n' || c == '\r');
@@ -101,9 +114,9 @@ std::string CheckTextValue(const Field& field, const std::string& text) {
     case FieldType::kPhone:
       return IsValidPhone(text) ? "" : "is not a phone number; expected at least 7 digits";
     case FieldType::kInitials:
-      return codes.size() <= kMaxInitialsLength
+      return codes.size() <= MaxLengthOf(field)
                  ? ""
-                 : "is longer than " + std::to_string(kMaxInitialsLength) +
+                 : "is longer than " + std::to_string(MaxLengthOf(field)) +
                        " characters; expected initials";
     case FieldType::kYesNo:
     case FieldType::kChoice:
@@ -230,11 +243,38 @@ bool IsRelevant(const FormDefinition& form, const Field& field, const Submission
   return false;
 }
 
-std::vector<FieldError> ValidateSubmission(const FormDefinition& form, const Submission& submission,
-                                           WitnessStep witness) {
+namespace {
+
+// As the API's parser checks an id (IsUuid in api/api.h, which this layer
+// does not depend on).
+bool IsUuid(const std::string& text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (text[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+// The id and language, which do not depend on the definition's fields.
+void CheckIdAndLanguage(const FormDefinition& form, const Submission& s,
+                        std::vector<FieldError>& errors) {
+  if (!IsUuid(s.uuid)) errors.push_back({"id", "is not a UUID; expected 8-4-4-4-12 hex digits"});
+  if (!s.language.empty() && s.language != form.lang) {
+    errors.push_back({"language", "is \"" + s.language + "\"; this form is shown in \"" +
+                                      form.lang + "\" only"});
+  }
+}
+
+std::vector<FieldError> Problems(const FormDefinition& form, const Submission& submission,
+                                 WitnessStep witness) {
   std::vector<FieldError> errors;
+  CheckIdAndLanguage(form, submission, errors);
+  std::size_t before_identity = errors.size();
   CheckIdentity(form, submission, errors);
-  if (!errors.empty()) return errors;  // other checks would judge by the wrong definition
+  // Other checks would judge by the wrong definition.
+  if (errors.size() > before_identity) return errors;
   for (const auto& [id, value] : submission.values) {
     if (!form.FindField(id)) errors.push_back({id, "is not a field of " + form.id});
   }
@@ -261,7 +301,34 @@ std::vector<FieldError> ValidateSubmission(const FormDefinition& form, const Sub
   return errors;
 }
 
-ScreeningResult Screen(const FormDefinition& form, const Submission& submission) {
+}  // namespace
+
+const ValidSubmission& ValidationResult::value() const& {
+  if (!valid_) {
+    throw std::logic_error("not a valid submission: " + errors_.front().field_id + " " +
+                           errors_.front().message);
+  }
+  return *valid_;
+}
+
+ValidSubmission ValidationResult::value() && {
+  value();  // throws unless ok()
+  return std::move(*valid_);
+}
+
+ValidationResult ValidateSubmission(FormPtr form, Submission submission, WitnessStep witness) {
+  if (!form) throw std::invalid_argument("ValidateSubmission: no form definition given");
+  ValidationResult result;
+  result.errors_ = Problems(*form, submission, witness);
+  if (result.errors_.empty()) {
+    result.valid_ = ValidSubmission(std::move(form), std::move(submission), witness);
+  }
+  return result;
+}
+
+ScreeningResult Screen(const ValidSubmission& valid) {
+  const FormDefinition& form = valid.form();
+  const Submission& submission = valid.submission();
   ScreeningResult result;
   for (const Rule& rule : form.rules) {
     const Field* question = form.FindField(rule.when.field_id);

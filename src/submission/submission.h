@@ -6,7 +6,9 @@
 #define CONSENTKIT_SUBMISSION_SUBMISSION_H_
 
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -49,20 +51,80 @@ struct FieldError {
   std::string message;  // what is wrong and what was expected
 };
 
-// Every problem with `submission` against `form` (empty when it is valid):
-// a wrong form id, version or hash; unknown fields; required values that are
-// missing where their condition makes them relevant; values given where a
-// condition makes the field irrelevant; values of the wrong kind or outside
-// the allowed options; invalid dates or e-mail addresses; unticked risks;
-// signatures without real strokes.
-//
-// `witness` says whether staff unlocked the form's witness step (see
-// Field::IsWitnessStep) for this submission's visit. While it is locked,
-// witness fields are not asked: a value for one is refused, and a required
-// one is reported missing with why it cannot be given yet.
+// Whether staff unlocked the form's witness step (see Field::IsWitnessStep)
+// for the visit a submission fills. While it is locked, witness fields are
+// not asked: a value for one is refused, and a required one is reported
+// missing with why it cannot be given yet.
 enum class WitnessStep { kLocked, kUnlocked };
-std::vector<FieldError> ValidateSubmission(const FormDefinition& form, const Submission& submission,
-                                           WitnessStep witness = WitnessStep::kLocked);
+
+class ValidationResult;
+
+// A submission that ValidateSubmission accepted, with what it was checked
+// against. Only ValidateSubmission makes one, so holding one is proof that
+// its values are fit to screen, render and store. Immutable; a copy is as
+// valid as the original.
+class ValidSubmission {
+ public:
+  // The submission as given: its id is a UUID; its envelope (form id,
+  // version and hash) is form()'s; its language is form()'s (or not given);
+  // its values are those form() asks for under witness(). visit_id is
+  // carried, not checked: the visit is the caller's to check.
+  const Submission& submission() const { return submission_; }
+  const std::string& uuid() const { return submission_.uuid; }
+  const std::string& language() const { return submission_.language; }
+  const std::map<std::string, FieldValue>& values() const { return submission_.values; }
+  // The definition it was checked against. Shared, so a record kept after
+  // the service's forms are reloaded still has the wording it was given.
+  const FormDefinition& form() const { return *form_; }
+  const FormPtr& form_ptr() const { return form_; }
+  // The witness step it was checked under; a record of it says the same.
+  WitnessStep witness() const { return witness_; }
+
+ private:
+  friend ValidationResult ValidateSubmission(FormPtr form, Submission submission,
+                                             WitnessStep witness);
+  ValidSubmission(FormPtr form, Submission submission, WitnessStep witness)
+      : form_(std::move(form)), submission_(std::move(submission)), witness_(witness) {}
+
+  FormPtr form_;
+  Submission submission_;
+  WitnessStep witness_;
+};
+
+// What ValidateSubmission found: every error, or the valid submission.
+class ValidationResult {
+ public:
+  bool ok() const { return valid_.has_value(); }
+  // Every problem found, in the order ValidateSubmission gives; empty when
+  // ok(). (By value from a temporary, so `for (e : Validate...().errors())`
+  // does not dangle.)
+  const std::vector<FieldError>& errors() const& { return errors_; }
+  std::vector<FieldError> errors() && { return std::move(errors_); }
+  // The valid submission. Throws std::logic_error (naming the first error)
+  // unless ok().
+  const ValidSubmission& value() const&;
+  ValidSubmission value() &&;
+
+ private:
+  friend ValidationResult ValidateSubmission(FormPtr form, Submission submission,
+                                             WitnessStep witness);
+  ValidationResult() = default;
+
+  std::vector<FieldError> errors_;
+  std::optional<ValidSubmission> valid_;  // set exactly when errors_ is empty
+};
+
+// `submission` checked against `form` under `witness`: valid, or every
+// problem with it. An id that is not a UUID; a language other than the
+// form's; a wrong form id, version or hash; unknown fields; required values
+// that are missing where their condition makes them relevant; values given
+// where a condition makes the field irrelevant; values of the wrong kind, too
+// long (MaxLengthOf) or outside the allowed options; invalid dates or e-mail
+// addresses; unticked risks; signatures without real strokes; witness values
+// while the step is locked (see WitnessStep).
+// REQUIRES: form is not null (else throws std::invalid_argument).
+ValidationResult ValidateSubmission(FormPtr form, Submission submission,
+                                    WitnessStep witness = WitnessStep::kLocked);
 
 // Empty when `text` is a valid value of text-like `field` (text, textarea,
 // date, email, phone, initials, yesno, choice); else what is wrong, worded
@@ -81,9 +143,9 @@ struct ScreeningResult {
   std::vector<std::string> reasons;  // of every rule that holds, in form order
 };
 
-// The most cautious outcome among the rules that hold; suitable if none.
-// REQUIRES: ValidateSubmission(form, submission) is empty.
-ScreeningResult Screen(const FormDefinition& form, const Submission& submission);
+// The most cautious outcome among the rules of submission.form() that hold;
+// suitable if none.
+ScreeningResult Screen(const ValidSubmission& submission);
 
 }  // namespace consentkit
 

@@ -71,17 +71,18 @@ std::string Uuid(int n) {
 
 // A submission stored the way the intake service stores one: validated,
 // screened, rendered with its seal placeholder, sealed, committed.
-SubmissionRecord StoreSealed(Store& store, const FormDefinition& form, const std::string& id,
+SubmissionRecord StoreSealed(Store& store, const FormPtr& form_ptr, const std::string& id,
                              const std::string& received_at) {
-  Submission submission = test::FilledSubmission(form, id);
-  ScreeningResult screening = Screen(form, submission);
+  const FormDefinition& form = *form_ptr;
+  ValidSubmission valid = test::MustValidate(form_ptr, test::FilledSubmission(form, id));
+  const Submission& submission = valid.submission();
+  ScreeningResult screening = Screen(valid);
   RenderOptions options;
   // Sealed now, whatever received_at says: a seal's time must fall within
   // the certificate's validity, and this certificate was made today.
   options.seal = SealAppearance{"Harbourview Skin Clinic", UtcNow(), id};
   std::string pdf = SealPdf(
-      RenderSubmission(form, submission, screening, {id, received_at}, ClinicSettings{}, options),
-      Identity());
+      RenderSubmission(valid, screening, {id, received_at}, ClinicSettings{}, options), Identity());
   SubmissionRecord r;
   r.id = id;
   r.form_id = form.id;
@@ -114,9 +115,9 @@ struct Clinic {
     token.created_at = UtcNow();
     store->AddToken(token, "cli");
     FormPtr consent = LoadForm("microneedling-consent"), intake = LoadForm("microneedling-intake");
-    for (int n = 1; n <= 3; ++n) stored.push_back(StoreSealed(*store, *consent, Uuid(n), UtcNow()));
+    for (int n = 1; n <= 3; ++n) stored.push_back(StoreSealed(*store, consent, Uuid(n), UtcNow()));
     store->RecordEvent("tok_staff001", "pdf.read", stored[0].id);
-    stored.push_back(StoreSealed(*store, *intake, Uuid(4), UtcNow()));
+    stored.push_back(StoreSealed(*store, intake, Uuid(4), UtcNow()));
   }
   const std::string& path() const { return dir.path(); }
   std::string db() const { return dir.File("consentkit.db"); }
@@ -317,7 +318,7 @@ TEST_CASE("the range selects by received time, and stored events in it pull thei
   Clinic clinic;
   {
     auto store = OpenSqliteStore(clinic.path());
-    StoreSealed(*store, *LoadForm("microneedling-consent"), Uuid(90), "2020-06-01T12:00:00Z");
+    StoreSealed(*store, LoadForm("microneedling-consent"), Uuid(90), "2020-06-01T12:00:00Z");
   }
   // 2020 only: the one old submission; its stored event (now) is outside.
   std::string old_zip = clinic.dir.File("2020.zip");
@@ -800,7 +801,7 @@ TEST_CASE("an export a review overtakes still verifies") {
   SubmitForReview(*store, read);
   // Received in 2020 but stored today: added by the export's audit walk.
   std::string late = Uuid(9);
-  StoreSealed(*store, *LoadForm("microneedling-consent"), late, "2020-06-01T12:00:00Z");
+  StoreSealed(*store, LoadForm("microneedling-consent"), late, "2020-06-01T12:00:00Z");
   std::string sealed_late = *store->FindPdf(late);
   std::int64_t before = store->LastAuditSeq();
   ExportRequest request;

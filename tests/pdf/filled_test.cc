@@ -8,10 +8,12 @@
 #include <cmath>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 
 #include "form/form.h"
 #include "pdf/pdf.h"
 #include "submission/submission.h"
+#include "support/filled.h"
 #include "support/forms.h"
 #include "support/support.h"
 #include "util/util.h"
@@ -20,6 +22,7 @@ namespace consentkit {
 namespace {
 
 using test::MustLoadShipped;
+using test::MustValidate;
 using test::PdfPageCount;
 using test::PdfText;
 using test::Run;
@@ -119,11 +122,12 @@ std::map<std::string, FieldValue> IntakeAnswers() {
 
 SubmissionStamp Stamp() { return {kUuid, kReceived}; }
 
-std::string RenderToFile(const FormDefinition& form, const Submission& submission,
+std::string RenderToFile(const FormPtr& form, const Submission& submission,
                          const test::TempDir& dir, const std::string& name = "filled.pdf") {
-  REQUIRE(ValidateSubmission(form, submission).empty());
-  return dir.Write(
-      name, RenderSubmission(form, submission, Screen(form, submission), Stamp(), TestClinic()));
+  ValidationResult checked = ValidateSubmission(form, submission);
+  REQUIRE(checked.ok());
+  const ValidSubmission& valid = checked.value();
+  return dir.Write(name, RenderSubmission(valid, Screen(valid), Stamp(), TestClinic()));
 }
 
 // The text from `from` up to the next `to` (or the end); empty if `from`
@@ -141,11 +145,12 @@ TEST_CASE("TestSubmissionsAreValidAndTheIntakeNeedsReview") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
   Submission filled_intake = Fill(*intake, IntakeAnswers());
-  for (const auto& e : ValidateSubmission(*consent, ConsentSubmission(*consent)))
+  for (const auto& e : ValidateSubmission(consent, ConsentSubmission(*consent)).errors())
     FAIL_CHECK(e.field_id << ": " << e.message);
-  for (const auto& e : ValidateSubmission(*intake, filled_intake))
-    FAIL_CHECK(e.field_id << ": " << e.message);
-  ScreeningResult result = Screen(*intake, filled_intake);
+  ValidationResult checked_intake = ValidateSubmission(intake, filled_intake);
+  for (const auto& e : checked_intake.errors()) FAIL_CHECK(e.field_id << ": " << e.message);
+  REQUIRE(checked_intake.ok());
+  ScreeningResult result = Screen(checked_intake.value());
   CHECK(result.outcome == Outcome::kPractitionerReview);
   CHECK(result.reasons.size() == 3);
 }
@@ -155,8 +160,8 @@ TEST_CASE("FilledFormsPassQpdfCheck") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
   for (const std::string& pdf :
-       {RenderToFile(*consent, ConsentSubmission(*consent), dir, "consent.pdf"),
-        RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir, "intake.pdf")}) {
+       {RenderToFile(consent, ConsentSubmission(*consent), dir, "consent.pdf"),
+        RenderToFile(intake, Fill(*intake, IntakeAnswers()), dir, "intake.pdf")}) {
     auto result = Run("qpdf --check " + ShellQuote(pdf));
     CHECK(result.exit_code == 0);
     CHECK(result.out.find("No syntax or stream encoding errors") != std::string::npos);
@@ -168,7 +173,7 @@ TEST_CASE("FilledFormsPassQpdfCheck") {
 TEST_CASE("FilledFormIsFlattened") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string pdf = RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir);
+  std::string pdf = RenderToFile(intake, Fill(*intake, IntakeAnswers()), dir);
   auto result = Run(std::string(CK_PYTHON) + " " +
                     test::SourcePath("tests/pdf/check_flattened.py") + " " + ShellQuote(pdf));
   CHECK(result.out + result.err == "OK\n");
@@ -179,7 +184,7 @@ TEST_CASE("FilledFormIsFlattened") {
 TEST_CASE("FilledConsentShowsSignerRisksAndRecord") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string pdf = RenderToFile(*consent, ConsentSubmission(*consent), dir);
+  std::string pdf = RenderToFile(consent, ConsentSubmission(*consent), dir);
   std::string text = PdfText(pdf);
   CHECK(text.find(kPatient) != std::string::npos);
   // In reading order each risk's row shows the tick's word and the initials.
@@ -207,9 +212,9 @@ TEST_CASE("IntakeShowsTheOutcomeAndEveryReason") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
   Submission submission = Fill(*intake, IntakeAnswers());
-  std::string text = Collapsed(PdfText(RenderToFile(*intake, submission, dir)));
+  std::string text = Collapsed(PdfText(RenderToFile(intake, submission, dir)));
   CHECK(text.find("Screening outcome: Practitioner review") != std::string::npos);
-  for (const std::string& reason : Screen(*intake, submission).reasons) {
+  for (const std::string& reason : Screen(MustValidate(intake, submission)).reasons) {
     CHECK_MESSAGE(text.find("• " + reason) != std::string::npos, "missing " << reason);
   }
   CHECK(text.find("For clinic use only: screening outcome") != std::string::npos);
@@ -221,7 +226,7 @@ TEST_CASE("DeferOutcomeIsPrinted") {
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
   std::map<std::string, FieldValue> answers = IntakeAnswers();
   answers["pregnant"] = std::string("yes");
-  std::string text = Collapsed(PdfText(RenderToFile(*intake, Fill(*intake, answers), dir)));
+  std::string text = Collapsed(PdfText(RenderToFile(intake, Fill(*intake, answers), dir)));
   CHECK(text.find("Screening outcome: Deferred") != std::string::npos);
   CHECK(text.find("Pregnant or breastfeeding: defer until after pregnancy and breastfeeding.") !=
         std::string::npos);
@@ -230,7 +235,7 @@ TEST_CASE("DeferOutcomeIsPrinted") {
 TEST_CASE("SuitableOutcomeSaysNoRuleApplies") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string text = Collapsed(PdfText(RenderToFile(*intake, Fill(*intake, {}), dir)));
+  std::string text = Collapsed(PdfText(RenderToFile(intake, Fill(*intake, {}), dir)));
   CHECK(text.find("Screening outcome: Suitable") != std::string::npos);
   CHECK(text.find("No screening rule applies to these answers.") != std::string::npos);
 }
@@ -238,7 +243,7 @@ TEST_CASE("SuitableOutcomeSaysNoRuleApplies") {
 TEST_CASE("FieldHiddenByItsConditionIsMarkedNotAsked") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string text = PdfText(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  std::string text = PdfText(RenderToFile(intake, Fill(*intake, IntakeAnswers()), dir));
   std::string hidden =
       Collapsed(Between(text, "List your medications", "Do you have any allergies"));
   CHECK(hidden ==
@@ -251,7 +256,7 @@ TEST_CASE("FieldHiddenByItsConditionIsMarkedNotAsked") {
 TEST_CASE("LongTextareaValueWrapsAndIsComplete") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string text = PdfText(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  std::string text = PdfText(RenderToFile(intake, Fill(*intake, IntakeAnswers()), dir));
   CHECK(text.find(kAllergies) == std::string::npos);             // not on one line...
   CHECK(Collapsed(text).find(kAllergies) != std::string::npos);  // ...but all there
   std::string value = Between(text, "Penicillin", "Tell us what you react to");
@@ -264,7 +269,7 @@ TEST_CASE("LongTextareaValueWrapsAndIsComplete") {
 TEST_CASE("UnicodeValuesSurvive") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string text = PdfText(RenderToFile(*intake, Fill(*intake, IntakeAnswers()), dir));
+  std::string text = PdfText(RenderToFile(intake, Fill(*intake, IntakeAnswers()), dir));
   for (const std::string& s : std::vector<std::string>{kPatient, "Łukasz Żółć", "“Harbour View”",
                                                        "zoe.munoz@example.com"}) {
     CHECK_MESSAGE(text.find(s) != std::string::npos, "missing " << s);
@@ -292,7 +297,7 @@ TEST_CASE("HiddenQuestionsAndBlankAnswersAreMarked") {
   test::TempDir dir;
   Submission submission =
       Fill(*loaded.form, {{"acne", std::string("no")}, {"notes", std::string("  ")}});
-  std::string text = Collapsed(PdfText(RenderToFile(*loaded.form, submission, dir)));
+  std::string text = Collapsed(PdfText(RenderToFile(loaded.form, submission, dir)));
   CHECK(text.find("Where is it? * Only if you answered “Yes” to “Acne?” Not asked") !=
         std::string::npos);
   CHECK(text.find("Face") == std::string::npos);  // a hidden choice lists no options
@@ -313,22 +318,41 @@ constexpr char kWitnessedXml[] = R"(<form id="w" version="1" kind="intake" lang=
 TEST_CASE("AWitnessStepPrintsWhoUnlockedItOrNotAsked") {
   LoadResult loaded = LoadFormFromMemory(kWitnessedXml, "w.xml");
   REQUIRE(loaded.ok());
-  const FormDefinition& form = *loaded.form;
+  const FormPtr& form = loaded.form;
   test::TempDir dir;
-  Submission patient_only = Fill(form, {});
+  Submission patient_only = Fill(*form, {});
   patient_only.values.erase("wname");
   patient_only.values.erase("wsig");
   std::string locked = Collapsed(PdfText(RenderToFile(form, patient_only, dir, "locked.pdf")));
   CHECK(locked.find("Witness name Not asked") != std::string::npos);
   CHECK(locked.find("Witness step not unlocked: no witness signed") != std::string::npos);
 
-  Submission witnessed = Fill(form, {{"wname", std::string("Rui Costa")}});
-  // A witness value with the step locked is not something to print.
-  CHECK_THROWS_AS(RenderSubmission(form, witnessed, {}, Stamp(), TestClinic()), PdfError);
+  Submission witnessed = Fill(*form, {{"wname", std::string("Rui Costa")}});
+  // A witness value with the step locked is not something to print: it is
+  // not valid, so there is nothing to render.
+  std::vector<FieldError> errors = ValidateSubmission(form, witnessed).errors();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field_id == "wname");
+  ValidSubmission unlocked = MustValidate(form, witnessed, WitnessStep::kUnlocked);
+  // The record names who unlocked the step it was validated under, and
+  // claims no unlock for a submission validated with the step locked.
+  CHECK_THROWS_WITH_AS(RenderSubmission(unlocked, {}, Stamp(), TestClinic()),
+                       ("cannot render submission " + kUuid +
+                        " of form w: it was validated with the witness step unlocked, but no "
+                        "unlock is given to print")
+                           .c_str(),
+                       PdfError);
   RenderOptions options;
   options.witness = WitnessUnlocked{"Front desk", "tok_0123", "2026-11-23T10:01:00Z"};
-  std::string path = dir.Write(
-      "unlocked.pdf", RenderSubmission(form, witnessed, {}, Stamp(), TestClinic(), options));
+  CHECK_THROWS_WITH_AS(
+      RenderSubmission(MustValidate(form, patient_only), {}, Stamp(), TestClinic(), options),
+      ("cannot render submission " + kUuid +
+       " of form w: it was validated with the witness step locked, but the "
+       "options say staff unlocked it")
+          .c_str(),
+      PdfError);
+  std::string path =
+      dir.Write("unlocked.pdf", RenderSubmission(unlocked, {}, Stamp(), TestClinic(), options));
   std::string text = Collapsed(PdfText(path));
   CHECK(text.find("Rui Costa") != std::string::npos);
   CHECK(text.find("Witness step unlocked by Front desk (tok_0123) at 2026-11-23T10:01:00Z") !=
@@ -408,7 +432,7 @@ int BluePixels(const std::string& pdf, const Box& box, int width, int height,
 TEST_CASE("SignatureIsDrawnInItsBox") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string filled = RenderToFile(*consent, ConsentSubmission(*consent), dir);
+  std::string filled = RenderToFile(consent, ConsentSubmission(*consent), dir);
   // The signature box is 300 x 46 pt, 3 pt below the label's line.
   Box box = BoxBelowLabel(filled, "Patient", "signature");
   box.y += 6;
@@ -445,31 +469,34 @@ TEST_CASE("LongestValueWithManyLineBreaksStillFitsOnAPage") {
   while (Utf8Length(longest) + 2 <= 2000) longest += "Ω\n";
   std::map<std::string, FieldValue> answers = IntakeAnswers();
   answers["allergies-list"] = longest;
-  std::string pdf = RenderToFile(*intake, Fill(*intake, answers), dir);
+  std::string pdf = RenderToFile(intake, Fill(*intake, answers), dir);
   CHECK(Run("qpdf --check " + ShellQuote(pdf)).exit_code == 0);
   std::string text = PdfText(pdf);
   CHECK(test::CountOf(text, "Ω") == 1000);
 }
 
+// RenderSubmission takes only a ValidSubmission, so an invalid one cannot
+// reach it (it used to throw PdfError here): validation refuses it instead.
 TEST_CASE("InvalidSubmissionIsRefused") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
   Submission submission = ConsentSubmission(*consent);
   submission.values.erase("patient-name");
-  CHECK_THROWS_WITH_AS(RenderSubmission(*consent, submission, {}, Stamp(), TestClinic()),
-                       ("cannot render submission " + kUuid +
-                        " of form microneedling-consent: patient-name is required")
-                           .c_str(),
-                       PdfError);
+  ValidationResult checked = ValidateSubmission(consent, submission);
+  CHECK_FALSE(checked.ok());
+  REQUIRE(checked.errors().size() == 1);
+  CHECK(checked.errors()[0].field_id == "patient-name");
+  CHECK(checked.errors()[0].message == "is required");
+  CHECK_THROWS_AS(checked.value(), std::logic_error);
 }
 
 TEST_CASE("RenderingASubmissionIsReproducibleWithAFixedDate") {
   RenderOptions options;
   options.creation_time = 1700000000;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  Submission submission = Fill(*intake, IntakeAnswers());
-  ScreeningResult screening = Screen(*intake, submission);
-  CHECK(RenderSubmission(*intake, submission, screening, Stamp(), TestClinic(), options) ==
-        RenderSubmission(*intake, submission, screening, Stamp(), TestClinic(), options));
+  ValidSubmission submission = MustValidate(intake, Fill(*intake, IntakeAnswers()));
+  ScreeningResult screening = Screen(submission);
+  CHECK(RenderSubmission(submission, screening, Stamp(), TestClinic(), options) ==
+        RenderSubmission(submission, screening, Stamp(), TestClinic(), options));
 }
 
 // --- Sealed records (RenderOptions::seal) -------------------------------
@@ -480,18 +507,19 @@ RenderOptions SealOptions(const std::string& clinic_name = "Clínica Muñoz") {
   return options;
 }
 
-std::string RenderSealed(const FormDefinition& form, const Submission& submission,
+std::string RenderSealed(const FormPtr& form, const Submission& submission,
                          const test::TempDir& dir, const RenderOptions& options = SealOptions()) {
-  return dir.Write("sealed.pdf", RenderSubmission(form, submission, Screen(form, submission),
-                                                  Stamp(), TestClinic(), options));
+  ValidSubmission valid = MustValidate(form, submission);
+  return dir.Write("sealed.pdf",
+                   RenderSubmission(valid, Screen(valid), Stamp(), TestClinic(), options));
 }
 
 TEST_CASE("SealedRecordHasOneSignatureFieldOnItsLastPage") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  for (const std::string& pdf : {RenderSealed(*consent, ConsentSubmission(*consent), dir),
-                                 RenderSealed(*intake, Fill(*intake, IntakeAnswers()), dir)}) {
+  for (const std::string& pdf : {RenderSealed(consent, ConsentSubmission(*consent), dir),
+                                 RenderSealed(intake, Fill(*intake, IntakeAnswers()), dir)}) {
     auto check = Run("qpdf --check " + ShellQuote(pdf));
     CHECK(check.exit_code == 0);
     CHECK(check.out.find("WARNING") == std::string::npos);
@@ -524,7 +552,7 @@ double WordBottom(const std::string& pdf, const std::string& word) {
 TEST_CASE("SealStampSitsUnderTheRecordAboveTheFooter") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string pdf = RenderSealed(*consent, ConsentSubmission(*consent), dir);
+  std::string pdf = RenderSealed(consent, ConsentSubmission(*consent), dir);
   auto rect = Run(std::string(CK_PYTHON) +
                   " -c 'import sys, pypdf; p = pypdf.PdfReader(sys.argv[1]).pages[-1]; "
                   "r = p[\"/Annots\"][0].get_object()[\"/Rect\"]; "
@@ -558,7 +586,7 @@ TEST_CASE("SealStampCutsALongClinicName") {
   std::string name = "The Very Long Name of a Clinic";
   while (name.size() < 120) name += " and Partners";
   std::string text =
-      PdfText(RenderSealed(*consent, ConsentSubmission(*consent), dir, SealOptions(name)));
+      PdfText(RenderSealed(consent, ConsentSubmission(*consent), dir, SealOptions(name)));
   std::string line = Between(text, "Electronically sealed by", "\n");
   CHECK(line.size() > 60);
   CHECK(line.substr(line.size() - 3) == "…");
@@ -572,7 +600,7 @@ TEST_CASE("UserTextCannotPassForTheSignaturePlaceholder") {
   std::string hostile = "/ByteRange [0 1 2 3] /Contents <00>";
   Submission submission = ConsentSubmission(*consent);
   submission.values["patient-name"] = hostile;
-  std::string bytes = ReadFile(RenderSealed(*consent, submission, dir, SealOptions(hostile)));
+  std::string bytes = ReadFile(RenderSealed(consent, submission, dir, SealOptions(hostile)));
   CHECK(test::CountOf(bytes, "/ByteRange") == 1);
   CHECK(test::CountOf(bytes, "/Contents <") == 1);
 }
@@ -585,12 +613,11 @@ TEST_CASE("BlankFormsCannotBeSealed") {
 
 TEST_CASE("SealTimeMustBeUtcIso8601") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  Submission submission = ConsentSubmission(*consent);
+  ValidSubmission submission = MustValidate(consent, ConsentSubmission(*consent));
   RenderOptions options = SealOptions();
   options.seal->signed_at_utc = "2026-11-23 10:15";
   CHECK_THROWS_WITH_AS(
-      RenderSubmission(*consent, submission, Screen(*consent, submission), Stamp(), TestClinic(),
-                       options),
+      RenderSubmission(submission, Screen(submission), Stamp(), TestClinic(), options),
       "seal time \"2026-11-23 10:15\" is not UTC ISO 8601; expected 2026-11-23T10:15:02Z",
       PdfError);
 }

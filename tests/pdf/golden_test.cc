@@ -85,11 +85,13 @@ std::string BlankPacketHash(const std::vector<FormPtr>& forms, const ClinicSetti
 std::string RecordHash(const std::string& file) {
   FormPtr form = MustLoadShipped(file);
   Submission submission = test::FilledSubmission(*form, "5b0d3c1e-6f0a-4b8e-9a57-2f4f3f1c2a10");
-  REQUIRE(ValidateSubmission(*form, submission).empty());
-  ScreeningResult screening = Screen(*form, submission);
+  ValidationResult checked = ValidateSubmission(form, submission);
+  REQUIRE(checked.ok());
+  const ValidSubmission& valid = checked.value();
+  ScreeningResult screening = Screen(valid);
   SubmissionStamp stamp{submission.uuid, "2026-11-23T10:15:02Z"};
   return StableHash(
-      [&] { return RenderSubmission(*form, submission, screening, stamp, TestClinic(), Fixed()); });
+      [&] { return RenderSubmission(valid, screening, stamp, TestClinic(), Fixed()); });
 }
 
 TEST_SUITE("golden") {

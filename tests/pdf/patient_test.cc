@@ -196,19 +196,19 @@ TEST_CASE("PatientDateOfBirthMustBeIso8601") {
 
 const std::string kUuid = "0b6f6d0e-3c2a-4d8e-9f41-5a7b2c9d1e30";
 
-std::string Record(const FormDefinition& form, const test::TempDir& dir,
-                   const RenderOptions& options) {
-  Submission submission = test::FilledSubmission(form, kUuid);
-  REQUIRE(ValidateSubmission(form, submission).empty());
+std::string Record(const FormPtr& form, const test::TempDir& dir, const RenderOptions& options) {
+  ValidationResult checked = ValidateSubmission(form, test::FilledSubmission(*form, kUuid));
+  REQUIRE(checked.ok());
+  const ValidSubmission& submission = checked.value();
   return dir.Write("record.pdf",
-                   RenderSubmission(form, submission, Screen(form, submission),
-                                    {kUuid, "2026-11-23T10:15:02Z"}, TestClinic(), options));
+                   RenderSubmission(submission, Screen(submission), {kUuid, "2026-11-23T10:15:02Z"},
+                                    TestClinic(), options));
 }
 
 TEST_CASE("RecordWithAPatientShowsVisitAndPatientInTheRecordBlock") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string pdf = Record(*intake, dir, WithPatient());
+  std::string pdf = Record(intake, dir, WithPatient());
   std::string last = PdfText(pdf, "-layout -f " + std::to_string(PdfPageCount(pdf)));
   std::string block = last.substr(last.find("Submission record"));
   CHECK(std::regex_search(block, std::regex("\n *Visit +" + kVisit + "\n")));
@@ -222,7 +222,7 @@ TEST_CASE("RecordWithAPatientShowsVisitAndPatientInTheRecordBlock") {
 TEST_CASE("RecordWithAPatientNamesThePatientOnEveryPage") {
   test::TempDir dir;
   FormPtr intake = MustLoadShipped("microneedling-intake.xml");
-  std::string pdf = Record(*intake, dir, WithPatient());
+  std::string pdf = Record(intake, dir, WithPatient());
   for (int i = 1; i <= PdfPageCount(pdf); ++i) {
     std::string text = CollapseWhitespace(PageText(pdf, i));
     CHECK_MESSAGE(
@@ -234,7 +234,7 @@ TEST_CASE("RecordWithAPatientNamesThePatientOnEveryPage") {
 TEST_CASE("RecordWithoutAVisitIdHasNoVisitRow") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string text = PdfText(Record(*consent, dir, WithPatient(kNumber, "")), "-layout");
+  std::string text = PdfText(Record(consent, dir, WithPatient(kNumber, "")), "-layout");
   std::string block = text.substr(text.find("Submission record"));
   CHECK(!std::regex_search(block, std::regex("\n *Visit ")));
   CHECK(std::regex_search(block, std::regex("\n *Patient +" + kName)));
@@ -243,7 +243,7 @@ TEST_CASE("RecordWithoutAVisitIdHasNoVisitRow") {
 TEST_CASE("RecordWithoutAPatientIsUnchanged") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
-  std::string text = PdfText(Record(*consent, dir, {}), "-layout");
+  std::string text = PdfText(Record(consent, dir, {}), "-layout");
   CHECK(text.find("Patient:") == std::string::npos);
   std::string block = text.substr(text.find("Submission record"));
   CHECK(!std::regex_search(block, std::regex("\n *(Visit|Patient) ")));
@@ -254,7 +254,7 @@ TEST_CASE("SealedRecordWithAPatientPassesQpdfCheck") {
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
   RenderOptions options = WithPatient();
   options.seal = SealAppearance{"Clínica Muñoz", "2026-11-23T10:15:02Z", kUuid};
-  std::string pdf = Record(*consent, dir, options);
+  std::string pdf = Record(consent, dir, options);
   auto result = Run("qpdf --check " + ShellQuote(pdf));
   CHECK(result.exit_code == 0);
   CHECK(result.out.find("WARNING") == std::string::npos);

@@ -40,13 +40,13 @@ const SigningIdentity& Clinic() {
 
 std::string SealedRecord(const std::string& form_file, const std::string& uuid) {
   FormPtr form = MustLoadShipped(form_file);
-  Submission submission = test::FilledSubmission(*form, uuid);
+  ValidSubmission submission = test::MustValidate(form, test::FilledSubmission(*form, uuid));
   RenderOptions options;
   options.seal = SealAppearance{TestClinic().name, kSealedAt, uuid};
   options.patient = PatientIdentity{"Zoë Muñoz", "1990-02-28", "MRN-004217", "V-2026-11-23-0042"};
-  return SealPdf(RenderSubmission(*form, submission, Screen(*form, submission), {uuid, kSealedAt},
-                                  TestClinic(), options),
-                 Clinic());
+  return SealPdf(
+      RenderSubmission(submission, Screen(submission), {uuid, kSealedAt}, TestClinic(), options),
+      Clinic());
 }
 
 // A visit's two records, in the order the copy is asked for: intake, consent.

@@ -55,12 +55,10 @@ ClinicSettings Settings() {
 std::string RenderRecord(bool sealed) {
   LoadResult loaded = LoadFormFile(SourcePath("forms/microneedling-consent.xml"));
   REQUIRE(loaded.ok());
-  const FormDefinition& form = *loaded.form;
-  Submission submission = FilledSubmission(form, kUuid);
+  ValidSubmission submission = MustValidate(loaded.form, FilledSubmission(*loaded.form, kUuid));
   RenderOptions options;
   if (sealed) options.seal = SealAppearance{kClinicName, kSealedAt, kUuid};
-  return RenderSubmission(form, submission, Screen(form, submission), {kUuid, kSealedAt},
-                          Settings(), options);
+  return RenderSubmission(submission, Screen(submission), {kUuid, kSealedAt}, Settings(), options);
 }
 
 const std::string& Unsealed() {

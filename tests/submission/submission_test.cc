@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+
 namespace consentkit {
 namespace {
 
@@ -64,7 +66,7 @@ Submission Valid() {
 
 // "OK" if validation gives exactly this one error, else all errors found.
 std::string MatchError(const Submission& s, const std::string& field, const std::string& message) {
-  auto errors = ValidateSubmission(*Form(), s);
+  auto errors = ValidateSubmission(Form(), s).errors();
   if (errors.size() == 1 && errors[0].field_id == field && errors[0].message == message)
     return "OK";
   std::string all;
@@ -72,17 +74,106 @@ std::string MatchError(const Submission& s, const std::string& field, const std:
   return all.empty() ? "(no errors)" : all;
 }
 
+// `s` as validated against Form(), for screening it; fails the test if it
+// is not valid.
+ValidSubmission Checked(const Submission& s) {
+  ValidationResult checked = ValidateSubmission(Form(), s);
+  for (const auto& e : checked.errors()) FAIL_CHECK(e.field_id << ": " << e.message);
+  REQUIRE(checked.ok());
+  return std::move(checked).value();
+}
+
 TEST_CASE("ValidSubmissionPasses") {
-  CHECK(ValidateSubmission(*Form(), Valid()).empty());
-  ScreeningResult result = Screen(*Form(), Valid());
+  CHECK(ValidateSubmission(Form(), Valid()).ok());
+  ScreeningResult result = Screen(Checked(Valid()));
   CHECK(result.outcome == Outcome::kSuitable);
   CHECK(result.reasons.empty());
+}
+
+TEST_CASE("AValidSubmissionCarriesWhatWasChecked") {
+  ValidationResult checked = ValidateSubmission(Form(), Valid());
+  REQUIRE(checked.ok());
+  CHECK(checked.errors().empty());
+  const ValidSubmission& valid = checked.value();
+  CHECK((valid.form_ptr() == Form()));
+  CHECK((&valid.form() == Form().get()));
+  CHECK(valid.uuid() == Valid().uuid);
+  CHECK(valid.language() == "en");
+  CHECK(valid.values().size() == Valid().values.size());
+  CHECK(valid.submission().form_sha256 == Form()->sha256_hex);
+  CHECK(valid.witness() == WitnessStep::kLocked);
+}
+
+TEST_CASE("AValidSubmissionKeepsItsFormAlive") {
+  FormPtr form = LoadFormFromMemory(kForm, "f.xml").form;
+  REQUIRE(static_cast<bool>(form));
+  ValidationResult checked = ValidateSubmission(form, Valid());
+  REQUIRE(checked.ok());
+  ValidSubmission kept = std::move(checked).value();
+  form.reset();  // the service reloaded its forms, say
+  CHECK(kept.form().id == "f");
+  CHECK(kept.form().FindField("acne") != nullptr);
+  CHECK(Screen(kept).outcome == Outcome::kSuitable);
+}
+
+TEST_CASE("AnInvalidSubmissionHasNoValue") {
+  Submission s = Valid();
+  s.values.erase("dob");
+  ValidationResult checked = ValidateSubmission(Form(), s);
+  CHECK_FALSE(checked.ok());
+  CHECK_THROWS_WITH_AS(checked.value(), "not a valid submission: dob is required",
+                       std::logic_error);
+  CHECK_THROWS_AS(ValidateSubmission(nullptr, s), std::invalid_argument);
+}
+
+TEST_CASE("IdMustBeAUuid") {
+  Submission s = Valid();
+  s.uuid = "";
+  CHECK(MatchError(s, "id", "is not a UUID; expected 8-4-4-4-12 hex digits") == "OK");
+  s.uuid = "5b0d3c1e-6f0a-4b8e-9a57-2f4f3f1c2a1";  // a digit short
+  CHECK(MatchError(s, "id", "is not a UUID; expected 8-4-4-4-12 hex digits") == "OK");
+  s.uuid = "5B0D3C1E-6F0A-4B8E-9A57-2F4F3F1C2A10";
+  CHECK(ValidateSubmission(Form(), s).ok());
+}
+
+TEST_CASE("LanguageMustBeTheForms") {
+  Submission s = Valid();
+  s.language = "fr";
+  CHECK(MatchError(s, "language", "is \"fr\"; this form is shown in \"en\" only") == "OK");
+  s.language = "";  // not given: the form's own
+  CHECK(ValidateSubmission(Form(), s).ok());
+}
+
+TEST_CASE("AFieldsOwnMaxLengthApplies") {
+  Field text;
+  text.id = "nickname";
+  text.type = FieldType::kText;
+  CHECK(CheckTextValue(text, std::string(kMaxTextLength, 'a')).empty());
+  CHECK(CheckTextValue(text, std::string(kMaxTextLength + 1, 'a')) ==
+        "is " + std::to_string(kMaxTextLength + 1) + " characters; expected at most " +
+            std::to_string(kMaxTextLength));
+  text.max_length = 5;
+  CHECK(CheckTextValue(text, "Zoë M").empty());
+  CHECK(CheckTextValue(text, "Zoë Muñoz") == "is 9 characters; expected at most 5");
+  Field initials;
+  initials.id = "ok";
+  initials.type = FieldType::kInitials;
+  CHECK(CheckTextValue(initials, "ZMMM").empty());
+  initials.max_length = 2;
+  CHECK(CheckTextValue(initials, "ZMM") == "is longer than 2 characters; expected initials");
+  // A date's format bounds it; the ceiling of any text still applies first.
+  Field date;
+  date.id = "dob";
+  date.type = FieldType::kDate;
+  CHECK(CheckTextValue(date, std::string(kMaxTextLength + 1, '1')) ==
+        "is " + std::to_string(kMaxTextLength + 1) + " characters; expected at most " +
+            std::to_string(kMaxTextLength));
 }
 
 TEST_CASE("EveryMissingRequiredFieldIsListed") {
   Submission s = Valid();
   s.values.clear();
-  auto errors = ValidateSubmission(*Form(), s);
+  auto errors = ValidateSubmission(Form(), s).errors();
   std::vector<std::string> ids;
   for (const auto& e : errors) ids.push_back(e.field_id);
   CHECK(ids == std::vector<std::string>{"redness-understood", "redness-initials", "acne", "skin",
@@ -109,7 +200,7 @@ TEST_CASE("OutdatedVersion") {
 TEST_CASE("SameVersionOtherWording") {
   Submission s = Valid();
   s.form_sha256 = std::string(64, '0');
-  auto errors = ValidateSubmission(*Form(), s);
+  auto errors = ValidateSubmission(Form(), s).errors();
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].field_id == "form.version");
 }
@@ -119,7 +210,7 @@ TEST_CASE("ConditionalFieldRequiredOnlyWhenRelevant") {
   s.values["acne"] = std::string("yes");
   CHECK(MatchError(s, "acne-detail", "is required") == "OK");
   s.values["acne-detail"] = std::string("Chin\nand forehead");
-  CHECK(ValidateSubmission(*Form(), s).empty());
+  CHECK(ValidateSubmission(Form(), s).ok());
 }
 
 TEST_CASE("AnsweredButNotAsked") {
@@ -160,7 +251,7 @@ TEST_CASE("ConditionOnAMultichoiceOption") {
   CHECK(MatchError(s, "goals-sun", "is answered but only asked when \"goals\" is \"other\"") ==
         "OK");
   s.values["goals"] = std::vector<std::string>{"scars", "other"};
-  CHECK(ValidateSubmission(*Form(), s).empty());
+  CHECK(ValidateSubmission(Form(), s).ok());
 }
 
 TEST_CASE("WrongKindOfValue") {
@@ -179,7 +270,7 @@ TEST_CASE("InvalidDates") {
   s.values["dob"] = std::string("29/02/2024");
   CHECK(MatchError(s, "dob", "\"29/02/2024\" is not a date; expected YYYY-MM-DD") == "OK");
   s.values["dob"] = std::string("2024-02-29");
-  CHECK(ValidateSubmission(*Form(), s).empty());
+  CHECK(ValidateSubmission(Form(), s).ok());
 }
 
 TEST_CASE("InvalidEmailAndPhone") {
@@ -191,7 +282,7 @@ TEST_CASE("InvalidEmailAndPhone") {
   CHECK(MatchError(s, "phone", "is not a phone number; expected at least 7 digits") == "OK");
   s.values["phone"] = std::string("+1 (207) 555-0142");
   s.values["email"] = std::string("zoe.munoz@example.org");
-  CHECK(ValidateSubmission(*Form(), s).empty());
+  CHECK(ValidateSubmission(Form(), s).ok());
 }
 
 TEST_CASE("RiskNotTicked") {
@@ -234,7 +325,7 @@ TEST_CASE("TextTheRecordCannotPrint") {
                    "contains U+1F600, which the signed record cannot print; expected Latin "
                    "letters, digits and punctuation") == "OK");
   s.values["redness-initials"] = std::string("ZŁ\xE2\x80\x9C");
-  CHECK(ValidateSubmission(*Form(), s).empty());
+  CHECK(ValidateSubmission(Form(), s).ok());
 }
 
 TEST_CASE("SignatureOutsideItsPad") {
@@ -276,10 +367,10 @@ TEST_CASE("SignatureTimeRunsBackwards") {
 TEST_CASE("ScreeningTakesTheMostCautiousOutcomeWithEveryReason") {
   Submission s = Valid();
   s.values["skin"] = std::string("V");
-  CHECK(Screen(*Form(), s).outcome == Outcome::kPractitionerReview);
+  CHECK(Screen(Checked(s)).outcome == Outcome::kPractitionerReview);
   s.values["acne"] = std::string("yes");
   s.values["acne-detail"] = std::string("Chin");
-  ScreeningResult result = Screen(*Form(), s);
+  ScreeningResult result = Screen(Checked(s));
   CHECK(result.outcome == Outcome::kDefer);
   CHECK(result.reasons == std::vector<std::string>{"Active acne: wait until it settles.",
                                                    "Type V skin: pigment risk."});
@@ -289,9 +380,14 @@ TEST_CASE("ScreeningIgnoresQuestionsNotAsked") {
   Submission s = Valid();
   s.values["goals"] = std::vector<std::string>{"other"};
   s.values["goals-sun"] = std::string("yes");
-  CHECK(Screen(*Form(), s).outcome == Outcome::kPractitionerReview);
+  CHECK(Screen(Checked(s)).outcome == Outcome::kPractitionerReview);
   s.values["goals"] = std::vector<std::string>{"scars"};  // goals-sun no longer asked
-  CHECK(Screen(*Form(), s).outcome == Outcome::kSuitable);
+  // Its answer cannot reach Screen: only a valid submission is screened,
+  // and validation refuses an answer to a question not asked.
+  CHECK(MatchError(s, "goals-sun", "is answered but only asked when \"goals\" is \"other\"") ==
+        "OK");
+  s.values.erase("goals-sun");
+  CHECK(Screen(Checked(s)).outcome == Outcome::kSuitable);
 }
 
 const char kWitnessForm[] = R"(<form id="w" version="1" kind="intake" lang="en">
@@ -313,21 +409,23 @@ TEST_CASE("WitnessValuesNeedTheStepUnlocked") {
   s.form_sha256 = form->sha256_hex;
   s.values = {{"sig", Drawn()}};
   // Locked: the required witness signature cannot be given yet, and says so.
-  auto errors = ValidateSubmission(*form, s);
+  auto errors = ValidateSubmission(form, s).errors();
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].field_id == "wsig");
   CHECK(errors[0].message.find("is required from a witness, and the witness step of this form "
                                "is locked") == 0);
   s.values["wname"] = std::string("Rui Costa");
   s.values["wsig"] = Drawn();
-  errors = ValidateSubmission(*form, s);
+  errors = ValidateSubmission(form, s).errors();
   REQUIRE(errors.size() == 2);
   CHECK(errors[0].field_id == "wname");
   CHECK(errors[0].message.find("is the witness's, and the witness step of this form is locked") ==
         0);
-  CHECK(ValidateSubmission(*form, s, WitnessStep::kUnlocked).empty());
+  ValidationResult unlocked = ValidateSubmission(form, s, WitnessStep::kUnlocked);
+  CHECK(unlocked.ok());
+  CHECK(unlocked.value().witness() == WitnessStep::kUnlocked);
   s.values.erase("wsig");
-  errors = ValidateSubmission(*form, s, WitnessStep::kUnlocked);
+  errors = ValidateSubmission(form, s, WitnessStep::kUnlocked).errors();
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message == "is required");
 }

@@ -1,5 +1,7 @@
 #include "support/filled.h"
 
+#include <stdexcept>
+
 namespace consentkit::test {
 namespace {
 
@@ -63,6 +65,16 @@ Submission FilledSubmission(const FormDefinition& form, const std::string& uuid,
   }
   for (const auto& [id, value] : overrides) s.values[id] = value;  // even irrelevant ones
   return s;
+}
+
+ValidSubmission MustValidate(const FormPtr& form, Submission submission, WitnessStep witness) {
+  std::string uuid = submission.uuid;
+  ValidationResult checked = ValidateSubmission(form, std::move(submission), witness);
+  if (checked.ok()) return std::move(checked).value();
+  std::string errors;
+  for (const FieldError& e : checked.errors()) errors += "\n  " + e.field_id + " " + e.message;
+  throw std::runtime_error("submission " + uuid + " of form " + form->id +
+                           " is not valid:" + errors);
 }
 
 }  // namespace consentkit::test

@@ -21,6 +21,12 @@ Signature SampleSignature();
 Submission FilledSubmission(const FormDefinition& form, const std::string& uuid,
                             const std::map<std::string, FieldValue>& overrides = {});
 
+// ValidateSubmission(form, submission, witness).value(), for a submission
+// the caller knows to be valid; throws std::runtime_error listing every
+// error if it is not.
+ValidSubmission MustValidate(const FormPtr& form, Submission submission,
+                             WitnessStep witness = WitnessStep::kLocked);
+
 }  // namespace consentkit::test
 
 #endif  // CONSENTKIT_TESTS_SUPPORT_FILLED_H_
