@@ -1,8 +1,9 @@
 // consentkit.js: the tablet form page rendered by src/html. Conditions,
 // signature pads, checks and the JSON submission of the HTTP contract. The
 // checks mirror src/submission only to help: the server checks again and
-// decides. In a visit's packet (data-visit) each sent form leads to the
-// next, and a kiosk's page clears itself when left idle (data-idle-seconds).
+// decides; the page gives its rules (maxlength, #ck-rules). In a visit's
+// packet (data-visit) each sent form leads to the next, and a kiosk's page
+// clears itself when left idle (data-idle-seconds).
 // The page is patient-facing whoever holds it: it never shows a screening
 // outcome, reasons or links to records. Nothing is kept in any browser
 // storage. An ES2017 module with no dependencies but its siblings: the
@@ -14,8 +15,8 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
   const form = document.querySelector('form[data-form-id]');
   if (!form) return;
 
-  // Text length is held by maxlength attributes; the pad has its own limits.
   const SEND_TIMEOUT_MS = 30000;
+  const RULES = JSON.parse(document.getElementById('ck-rules').textContent);
 
   const REQUIRED = {
     yesno: 'Please choose Yes or No.',
@@ -83,23 +84,29 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
   }
 
   const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-  const EMAIL = /^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$/;
-  // Characters the signed PDF's font lacks (fonts/subset.sh; the server's
-  // IsInRecordFont): they would print as blanks, so the server refuses them.
-  const UNPRINTABLE = /[^\t\n\r\x20-\x7e\xa0-\u024f\u02c6-\u02dd\u0394\u03a9\u03bc\u2010-\u2027\u2030-\u203a\u2044\u20ac\u2116\u2122\u2190-\u2193\u2212\u2264\u2265\u25a0\u25a1\u25cb\u25cf\u2610-\u2612\u2713\u2714\u2717]/u;
+  const EMAIL = new RegExp(`^(?:${RULES.email})$`);
+  // Not what the PDF font prints (hex ranges "20-7e,a0-24f,…"): it would print as blanks.
+  const UNPRINTABLE =
+      new RegExp(`[^${RULES.chars.replace(/\w+/g, '\\u{$&}').replace(/,/g, '')}]`, 'u');
 
   function isDate(text) {
     const m = DATE.exec(text);
     if (!m) return false;
     const [year, month, day] = [+m[1], +m[2], +m[3]];
     const date = new Date(Date.UTC(year, month - 1, day));
-    return year >= 1900 && year <= 2200 && date.getUTCMonth() === month - 1 &&
+    return year >= RULES.years[0] && year <= RULES.years[1] && date.getUTCMonth() === month - 1 &&
         date.getUTCDate() === day;
   }
 
   function isPhone(text) {
-    return text.length <= 32 && /^[0-9 +\-().]*$/.test(text) &&
-        (text.match(/\d/g) || []).length >= 7;
+    return [...text].every(c => /\d/.test(c) || RULES.phone.includes(c)) &&
+        (text.match(/\d/g) || []).length >= RULES.digits;
+  }
+
+  // Past its maxlength (as a script or autofill can put it).
+  function overLimit(box) {
+    const max = (controls(box)[0] || {}).maxLength;
+    return max > 0 && [...answer(box)].length > max ? `Please use at most ${max} characters.` : '';
   }
 
   // What is wrong with the answer in `box`, or '' when nothing is.
@@ -111,12 +118,13 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     if (isEmpty(value)) {
       return 'required' in box.dataset ? REQUIRED[type] || 'Please fill this in.' : '';
     }
+    if (overLimit(box)) return overLimit(box);
     if (typeof value === 'string' && UNPRINTABLE.test(value)) {
       return 'Please use Latin letters only: "' + value.match(UNPRINTABLE)[0] +
              '" cannot be printed on the signed form.';
     }
     if (type === 'date' && !isDate(value)) return 'Please enter a date as YYYY-MM-DD.';
-    if (type === 'email' && !(value.length <= 254 && EMAIL.test(value))) {
+    if (type === 'email' && !EMAIL.test(value)) {
       return 'Please enter an email address, like name@example.com.';
     }
     if (type === 'phone' && !isPhone(value)) {
@@ -155,11 +163,13 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     return count;
   }
 
-  // Re-checks a field as it is corrected, once it has been marked.
+  // Re-checks a field as it is corrected, once it has been marked (or is too long).
   function onEdit(event) {
     applyConditions();
     const box = event.target.closest && event.target.closest('[data-field]');
-    if (box && box.classList.contains('ck-invalid')) showError(box, problem(box));
+    if (box && (box.classList.contains('ck-invalid') || overLimit(box))) {
+      showError(box, problem(box));
+    }
   }
 
   const say = text => { banner.textContent = text; };

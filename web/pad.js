@@ -5,18 +5,14 @@
 // in CSS px and each stroke as [x, y, t] points, t in ms since the stroke
 // began, as the submission API takes it. ES2017 module.
 
-// Limits of src/submission.
-const MIN_SIGNATURE_EXTENT = 0.1;  // share of the pad's width or height
-const MAX_SIGNATURE_POINTS = 20000;
-
 const round = n => Math.round(n * 10) / 10;
 
 // A tap or a stray dot is not a signature.
 export function isBigEnough(pad) {
   const points = [].concat(...pad.strokes);
   const span = i => Math.max(...points.map(p => p[i])) - Math.min(...points.map(p => p[i]));
-  return points.length >= 2 && (span(0) >= MIN_SIGNATURE_EXTENT * pad.width ||
-                                span(1) >= MIN_SIGNATURE_EXTENT * pad.height);
+  return points.length >= 2 && (span(0) >= pad.minShare * pad.width ||
+                                span(1) >= pad.minShare * pad.height);
 }
 
 // What a payload carries for the pad.
@@ -24,12 +20,15 @@ export const signatureValue = pad => ({width: pad.width, height: pad.height, str
 
 // Binds the pad inside `box` (the field's wrapper); `changed(pad)` runs
 // after each stroke, undo or clear. Returns the pad:
-// {width, height, strokes, locked}.
+// {width, height, strokes, locked, minShare}. The limits come with the
+// canvas (SignaturePadMarkup): data-min-share and data-max-points.
 export function makePad(box, changed = () => {}) {
   const canvas = box.querySelector('canvas');
   const ctx = canvas.getContext('2d');
   const status = box.querySelector('.ck-pad-state');
-  const pad = {width: 0, height: 0, strokes: [], locked: false};
+  const pad = {width: 0, height: 0, strokes: [], locked: false,
+    minShare: Number(canvas.dataset.minShare)};
+  const maxPoints = Number(canvas.dataset.maxPoints);
   let stroke = null;
   let pointer = null;
   let started = 0;
@@ -96,7 +95,7 @@ export function makePad(box, changed = () => {}) {
   });
   canvas.addEventListener('pointermove', e => {
     if (e.pointerId !== pointer) return;
-    if (pad.strokes.reduce((n, s) => n + s.length, 0) >= MAX_SIGNATURE_POINTS) return;
+    if (pad.strokes.reduce((n, s) => n + s.length, 0) >= maxPoints) return;
     const last = stroke[stroke.length - 1];
     stroke.push(point(e, last));
     draw(stroke.slice(-2));

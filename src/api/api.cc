@@ -234,7 +234,7 @@ void WriteOptions(JsonWriter& w, const Field& field) {
 }
 
 void WriteFieldLimits(JsonWriter& w, const Field& field) {
-  std::size_t max_length = RulesOf(field.type).max_length;
+  std::size_t max_length = MaxLengthOf(field);  // the author's, else the type's
   if (max_length > 0) w.Key("max_length").Int(static_cast<long long>(max_length));
   switch (field.type) {
     case FieldType::kDate:

@@ -1,5 +1,10 @@
 #include "form/field_rules.h"
 
+#include <regex>
+#include <string_view>
+
+#include "util/util.h"
+
 namespace consentkit {
 
 const FieldRules& RulesOf(FieldType type) {
@@ -37,6 +42,40 @@ const FieldRules& RulesOf(FieldType type) {
 
 std::size_t MaxLengthOf(const Field& field) {
   return field.max_length.value_or(RulesOf(field.type).max_length);
+}
+
+bool IsEmailAddress(const std::string& text) {
+  static const std::regex kEmail(kEmailPattern);
+  return text.size() <= kMaxEmailLength && std::regex_match(text, kEmail);
+}
+
+bool IsPhoneNumber(const std::string& text) {
+  if (text.size() > kMaxPhoneLength) return false;
+  int digits = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (std::string_view(kPhoneSymbols).find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return digits >= kMinPhoneDigits;
+}
+
+const std::vector<std::pair<char32_t, char32_t>>& TextCharacterRanges() {
+  static const auto* const kRanges = [] {
+    auto* ranges = new std::vector<std::pair<char32_t, char32_t>>;
+    for (char32_t c = 0; c <= 0x10FFFF; ++c) {
+      if (!(c == '\t' || c == '\n' || c == '\r' || IsInRecordFont(c))) continue;
+      if (!ranges->empty() && ranges->back().second + 1 == c) {
+        ranges->back().second = c;
+      } else {
+        ranges->emplace_back(c, c);
+      }
+    }
+    return ranges;
+  }();
+  return *kRanges;
 }
 
 std::vector<Option> YesNoOptions() { return {{"yes", "Yes"}, {"no", "No"}}; }

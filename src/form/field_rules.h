@@ -10,6 +10,8 @@
 #define CONSENTKIT_FORM_FIELD_RULES_H_
 
 #include <cstddef>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "form/form.h"
@@ -21,6 +23,22 @@ namespace consentkit {
 inline constexpr std::size_t kMaxTextLength = 2000;        // code points, any text field
 inline constexpr std::size_t kMaxInitialsLength = 4;       // code points
 inline constexpr std::size_t kMaxSignaturePoints = 20000;  // over all strokes
+
+// The syntax of a value's text, as the validator holds it and the page
+// checks it before sending (html/form_page.cc embeds these in every form
+// page for web/consentkit.js).
+inline constexpr std::size_t kMaxEmailLength = 254;  // bytes
+// An e-mail address, the whole value; the same ECMAScript pattern in
+// std::regex and in the page's RegExp.
+inline constexpr char kEmailPattern[] = "[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+";
+inline constexpr std::size_t kMaxPhoneLength = 32;  // characters
+inline constexpr char kPhoneSymbols[] = " +-().";   // allowed in a phone number besides digits
+inline constexpr int kMinPhoneDigits = 7;
+inline constexpr int kMinDateYear = 1900;  // a date's year, YYYY-MM-DD
+inline constexpr int kMaxDateYear = 2200;
+// A signature spans at least this share of its pad's width or height, with
+// at least two points: a tap or a stray dot is not a signature.
+inline constexpr float kMinSignatureShare = 0.1f;
 
 struct FieldRules {
   // The JSON a submission carries for it: "string", "boolean" (a risk's
@@ -38,6 +56,18 @@ const FieldRules& RulesOf(FieldType type);
 // The longest text value `field` takes, in code points: the author's
 // max-length if given, else its type's limit; 0 for fields that are not text.
 std::size_t MaxLengthOf(const Field& field);
+
+// `text` is an e-mail address (kMaxEmailLength, kEmailPattern).
+bool IsEmailAddress(const std::string& text);
+// `text` is a phone number: at most kMaxPhoneLength digits and
+// kPhoneSymbols, with at least kMinPhoneDigits digits.
+bool IsPhoneNumber(const std::string& text);
+
+// The characters a text value may hold, as ascending, disjoint inclusive
+// ranges: tab and line breaks, and what the record's font prints
+// (IsInRecordFont in util/util.h, read from there: not a second copy).
+// Whether a line break is allowed is the field type's business.
+const std::vector<std::pair<char32_t, char32_t>>& TextCharacterRanges();
 
 // The options a yes/no question has. The loader puts them in
 // Field::options, so no consumer treats yesno apart; they are not part of

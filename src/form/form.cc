@@ -22,6 +22,8 @@ void AppendField(const Field& f, std::string& out) {
          (f.required ? " required" : " optional") + " role=" + ToString(f.role) +
          " label=" + Quoted(f.label) + " hint=" + Quoted(f.hint);
   if (f.prefill != PatientFact::kNone) out += std::string(" prefill=") + ToString(f.prefill);
+  // Only when the author set it, so definitions without one keep their hash.
+  if (f.max_length) out += " max-length=" + std::to_string(*f.max_length);
   if (f.condition) {
     out += " when=" + Quoted(f.condition->field_id) + " equals=" + Quoted(f.condition->equals);
   }

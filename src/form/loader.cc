@@ -122,6 +122,8 @@ class Loader {
   Field ParseField(const XMLElement* e, bool question);
   // The field's prefill attribute, checked against its type.
   PatientFact Prefill(const XMLElement* e, FieldType type);
+  // The author's max-length, checked against the type's own limit.
+  std::optional<std::size_t> MaxLength(const XMLElement* e, const Field& field);
   // `type_known`: false when the type was bad, so options are not judged by it.
   void ParseFieldChildren(const XMLElement* e, Field& field, bool type_known);
   std::optional<Condition> ParseCondition(const XMLElement* e, const char* field_attribute,
@@ -500,7 +502,7 @@ void Loader::AddDerivedFields(const Risk& risk, const XMLElement* at) {
 }
 
 Field Loader::ParseField(const XMLElement* e, bool question) {
-  CheckAttributes(e, {"id", "type", "required", "role", "when", "equals", "prefill"},
+  CheckAttributes(e, {"id", "type", "required", "role", "when", "equals", "prefill", "max-length"},
                   {"id", "type"});
   Field field;
   field.id = Id(e);
@@ -544,6 +546,7 @@ Field Loader::ParseField(const XMLElement* e, bool question) {
     patient_signatures_.push_back(e);
   }
   if (type_known) field.prefill = Prefill(e, field.type);
+  if (type_known) field.max_length = MaxLength(e, field);
   field.condition = ParseCondition(e, "when", false);
   if (field.condition) pending_.push_back({*field.condition, e, field.id, false});
   ParseFieldChildren(e, field, type_known);
@@ -566,6 +569,35 @@ PatientFact Loader::Prefill(const XMLElement* e, FieldType type) {
         date ? "type=\"date\"" : "type=\"text\"");
   }
   return fact;
+}
+
+std::optional<std::size_t> Loader::MaxLength(const XMLElement* e, const Field& field) {
+  const char* raw = e->Attribute("max-length");
+  if (!raw) return std::nullopt;
+  std::size_t limit = RulesOf(field.type).max_length;
+  if (limit == 0) {
+    AttributeError(e, "max-length",
+                   std::string("max-length on a ") + ToString(field.type) + " field",
+                   "max-length only on type=\"text\", \"textarea\", \"email\", \"phone\" or "
+                   "\"initials\"");
+    return std::nullopt;
+  }
+  if (field.prefill != PatientFact::kNone) {
+    AttributeError(e, "max-length", "max-length on a prefilled field",
+                   "no max-length with prefill=: the visit's value is taken as it is");
+    return std::nullopt;
+  }
+  std::string text = raw;
+  std::string range = "a whole number from 1 to " + std::to_string(limit) + " (the " +
+                      ToString(field.type) + " type's own limit)";
+  bool digits = !text.empty() && text.size() <= 9 && text[0] != '0' &&
+                std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  std::size_t value = digits ? std::stoul(text) : 0;
+  if (!digits || value > limit) {
+    AttributeError(e, "max-length", "invalid max-length \"" + text + "\"", range);
+    return std::nullopt;
+  }
+  return value;
 }
 
 void Loader::ParseFieldChildren(const XMLElement* e, Field& field, bool type_known) {

@@ -2,8 +2,15 @@
 // contract with web/consentkit.js: every answer lives in an element with
 // class ck-field, data-field (the model's field id), data-type (its
 // FieldType name), data-required, and data-when/data-equals for conditions.
+// The validator's limits ride along, so the page restates none of them: a
+// text control's maxlength (MaxLengthOf), a signature pad's data-min-share
+// and data-max-points (page.cc), and once per page the character set and
+// the e-mail, phone and date syntax (the #ck-rules JSON, RulesScript).
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 
@@ -14,9 +21,44 @@
 namespace consentkit {
 namespace {
 
-// The limit of a text answer, from the field rules (form/field_rules.h).
-std::string MaxLength(FieldType type) {
-  return " maxlength=\"" + std::to_string(RulesOf(type).max_length) + "\"";
+// The most a patient can type (form/field_rules.h): the field's limit, or
+// what its syntax allows where that is less. consentkit.js reads it back.
+std::string MaxLength(const Field& f) {
+  std::size_t limit = MaxLengthOf(f);
+  if (f.type == FieldType::kEmail) limit = std::min(limit, kMaxEmailLength);
+  if (f.type == FieldType::kPhone) limit = std::min(limit, kMaxPhoneLength);
+  return " maxlength=\"" + std::to_string(limit) + "\"";
+}
+
+// The validator's syntax rules that consentkit.js checks before sending,
+// once per page: the characters a text may hold as hex ranges
+// ("9-a,d,20-7e,..."), the e-mail pattern, the phone symbols and least
+// digits, and a date's years. Lengths ride on the controls (maxlength)
+// and signature pads (page.cc). None of it is the author's or holds "<".
+std::string RulesScript() {
+  static const std::string kScript = [] {
+    std::string chars;
+    char hex[32];
+    for (const auto& [first, last] : TextCharacterRanges()) {
+      if (first == last) {
+        std::snprintf(hex, sizeof hex, "%x", static_cast<unsigned>(first));
+      } else {
+        std::snprintf(hex, sizeof hex, "%x-%x", static_cast<unsigned>(first),
+                      static_cast<unsigned>(last));
+      }
+      chars += (chars.empty() ? "" : ",") + std::string(hex);
+    }
+    std::string email;
+    for (char c : std::string_view(kEmailPattern)) {
+      if (c == '\\' || c == '"') email += '\\';
+      email += c;
+    }
+    return "<script type=\"application/json\" id=\"ck-rules\">{\"chars\":\"" + chars +
+           "\",\"email\":\"" + email + "\",\"phone\":\"" + kPhoneSymbols +
+           "\",\"digits\":" + std::to_string(kMinPhoneDigits) + ",\"years\":[" +
+           std::to_string(kMinDateYear) + "," + std::to_string(kMaxDateYear) + "]}</script>\n";
+  }();
+  return kScript;
 }
 
 constexpr char kSignatureHelp[] =
@@ -93,19 +135,19 @@ std::string BoxOpen(std::string_view tag, const Field& f, bool witness_locked = 
   return out;
 }
 
-std::string InputType(FieldType type) {
-  switch (type) {
+std::string InputType(const Field& f) {
+  switch (f.type) {
     case FieldType::kDate:
       return " type=\"date\"";  // the browser's picker posts YYYY-MM-DD
     case FieldType::kEmail:
-      return " type=\"email\" autocapitalize=\"off\" spellcheck=\"false\"" + MaxLength(type);
+      return " type=\"email\" autocapitalize=\"off\" spellcheck=\"false\"" + MaxLength(f);
     case FieldType::kPhone:
-      return " type=\"tel\"" + MaxLength(type);
+      return " type=\"tel\"" + MaxLength(f);
     case FieldType::kInitials:
-      return " type=\"text\"" + MaxLength(type) +
+      return " type=\"text\"" + MaxLength(f) +
              " autocapitalize=\"characters\" spellcheck=\"false\"";
     default:
-      return " type=\"text\"" + MaxLength(type);
+      return " type=\"text\"" + MaxLength(f);
   }
 }
 
@@ -116,9 +158,9 @@ std::string TextControl(const Field& f, const std::string& value) {
                       DescribedBy(f, !value.empty());
   if (!value.empty()) attrs += HtmlAttr("value", value) + " readonly";
   if (f.type == FieldType::kTextArea) {
-    return "<textarea rows=\"4\"" + MaxLength(f.type) + attrs + "></textarea>\n";
+    return "<textarea rows=\"4\"" + MaxLength(f) + attrs + "></textarea>\n";
   }
-  return "<input" + InputType(f.type) + attrs + ">\n";
+  return "<input" + InputType(f) + attrs + ">\n";
 }
 
 std::string PrefilledHint(const Field& f) {
@@ -322,7 +364,7 @@ bool IsWitnessField(const FormDefinition& form, const Block& block) {
 std::string FormBody(const FormDefinition& form, const ClinicSettings& clinic,
                      const VisitFormOptions* visit) {
   std::string out = HtmlPageStart({form.lang, form.title, "consentkit.js"}, clinic);
-  out += Introduction(form, visit) + FormOpen(form, visit);
+  out += Introduction(form, visit) + RulesScript() + FormOpen(form, visit);
   PageFacts facts;
   if (visit) facts = {visit->prefill, visit->witness_unlocked, visit->witness_here};
   bool noticed = false;

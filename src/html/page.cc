@@ -1,5 +1,8 @@
 #include "html/page.h"
 
+#include <cstdio>
+
+#include "form/field_rules.h"
 #include "html/html.h"
 
 namespace consentkit {
@@ -67,18 +70,23 @@ std::string HtmlPageStart(const PageHead& head, const ClinicSettings& clinic) {
 std::string HtmlPageEnd() { return "</main>\n</body>\n</html>\n"; }
 
 // A canvas cannot take a <label>: it is named by aria-labelledby instead,
-// and focusable so that an error can move focus to it.
+// and focusable so that an error can move focus to it. It carries the
+// validator's limits (form/field_rules.h) for web/pad.js: the share of the
+// pad a signature must span, and the most points it may have.
 std::string SignaturePadMarkup(const std::string& field_id, const std::string& label_html,
                                const std::string& hint) {
   std::string label_id = "l-" + field_id, state_id = "s-" + field_id;
   std::string hint_id = "h-" + field_id, error_id = "e-" + field_id;
+  char share[16];
+  std::snprintf(share, sizeof share, "%g", static_cast<double>(kMinSignatureShare));
   std::string out = "<p class=\"ck-label\"" + HtmlAttr("id", label_id) + ">" + label_html +
                     "</p>\n<p class=\"ck-hint\"" + HtmlAttr("id", hint_id) + ">" +
                     HtmlEscape(hint) + "</p>\n";
   out += "<div class=\"ck-pad\"><canvas tabindex=\"0\" role=\"img\"" +
          HtmlAttr("id", "f-" + field_id) + HtmlAttr("aria-labelledby", label_id) +
          HtmlAttr("aria-describedby", hint_id + " " + state_id + " " + error_id) +
-         "></canvas></div>\n";
+         HtmlAttr("data-min-share", share) +
+         HtmlAttr("data-max-points", std::to_string(kMaxSignaturePoints)) + "></canvas></div>\n";
   out += "<div class=\"ck-pad-tools\"><span class=\"ck-pad-state\" aria-live=\"polite\"" +
          HtmlAttr("id", state_id) + ">Not signed yet</span>\n" +
          PadButton("undo", "Undo", label_id) + PadButton("clear", "Clear", label_id) + "</div>\n";

@@ -154,10 +154,10 @@ TEST_CASE("the canonical form ignores formatting and key order, not content") {
 TEST_CASE("a filled submission survives the round trip through its canonical JSON") {
   FormPtr form = Consent();
   Submission s = test::FilledSubmission(*form, kUuid);
-  REQUIRE(ValidateSubmission(*form, s).empty());
+  REQUIRE(ValidateSubmission(form, s).ok());
   ParsedSubmission back = ParseSubmission(CanonicalSubmissionJson(s));
   REQUIRE(back.errors.empty());
-  CHECK(ValidateSubmission(*form, back.submission).empty());
+  CHECK(ValidateSubmission(form, back.submission).ok());
   CHECK(CanonicalSubmissionJson(back.submission) == CanonicalSubmissionJson(s));
 }
 
@@ -192,6 +192,63 @@ TEST_CASE("a form description lists every field a submission carries") {
       CHECK(f->getValue<bool>("required"));
     }
   }
+}
+
+TEST_CASE("a form description gives each text field's own limit") {
+  LoadResult r = LoadFormFromMemory(R"(<form id="limits" version="1" kind="general" lang="en">
+    <title>Limits</title>
+    <section id="s" kind="fields"><heading>Details</heading>
+      <field id="nickname" type="text" max-length="5"><label>Nickname</label></field>
+      <field id="initials" type="initials" max-length="3"><label>Initials</label></field>
+      <field id="plain" type="text"><label>Plain</label></field>
+      <field id="when" type="date"><label>When</label></field>
+    </section></form>)",
+                                    "limits.xml");
+  REQUIRE(r.ok());
+  Array::Ptr fields = ParseObject(DescribeFormJson(*r.form))->getArray("fields");
+  REQUIRE(fields->size() == 4);
+  CHECK(fields->getObject(0)->getValue<int>("max_length") == 5);
+  CHECK(fields->getObject(1)->getValue<int>("max_length") == 3);
+  CHECK(fields->getObject(2)->getValue<int>("max_length") == 2000);
+  CHECK_FALSE(fields->getObject(3)->has("max_length"));
+}
+
+// The page is given form/field_rules.h's syntax rules; the validator must
+// hold values to the same ones.
+TEST_CASE("the syntax rules the page is given are the validator's") {
+  Field email;
+  email.type = FieldType::kEmail;
+  for (const std::string& text :
+       std::vector<std::string>{"a@b.co", "name@example.com", "a@b", "a b@c.de", "@b.co", "a@@b.co",
+                                "a@b..co", "x@" + std::string(250, 'y') + ".com", "é@ü.de"}) {
+    CAPTURE(text);
+    CHECK(CheckTextValue(email, text).empty() == IsEmailAddress(text));
+  }
+  Field phone;
+  phone.type = FieldType::kPhone;
+  for (const std::string& text :
+       std::vector<std::string>{"207 555 0199", "+44 (20) 7555-0199", "555 01", "5550199",
+                                "555-0199 x2", std::string(33, '5'), "555.0199.12"}) {
+    CAPTURE(text);
+    CHECK(CheckTextValue(phone, text).empty() == IsPhoneNumber(text));
+  }
+  Field date;
+  date.type = FieldType::kDate;
+  CHECK(CheckTextValue(date, std::to_string(kMinDateYear) + "-01-01").empty());
+  CHECK(CheckTextValue(date, std::to_string(kMaxDateYear) + "-12-31").empty());
+  CHECK_FALSE(CheckTextValue(date, std::to_string(kMinDateYear - 1) + "-12-31").empty());
+  CHECK_FALSE(CheckTextValue(date, std::to_string(kMaxDateYear + 1) + "-01-01").empty());
+  // A stroke across exactly the least share of a 200 px pad is a signature;
+  // a little less is not.
+  auto across = [](float span) {
+    Signature s;
+    s.pad_width = 200;
+    s.pad_height = 100;
+    s.strokes = {{{10, 50, 0}, {10 + span, 50, 16}}};
+    return CheckSignatureValue(s);
+  };
+  CHECK(across(kMinSignatureShare * 200).empty());
+  CHECK_FALSE(across(kMinSignatureShare * 200 - 1).empty());
 }
 
 TEST_CASE("a problem body carries type, title, status, detail and the field ids") {

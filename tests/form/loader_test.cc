@@ -2,8 +2,10 @@
 // the message and where it points.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <set>
 
+#include "form/field_rules.h"
 #include "form/form.h"
 #include "support/support.h"
 #include "util/util.h"
@@ -135,7 +137,7 @@ TEST_CASE("UnknownAttribute") {
       Replace(kValid, R"(<field id="sig" type)", R"(<field id="sig" colour="red" type)");
   CHECK(MatchError(xml,
                    "t.xml:20:21: <field id=\"sig\">: unknown attribute \"colour\"; expected one "
-                   "of id, type, required, role, when, equals or prefill") == "OK");
+                   "of id, type, required, role, when, equals, prefill or max-length") == "OK");
 }
 
 TEST_CASE("MissingRequiredAttribute") {
@@ -683,6 +685,85 @@ TEST_CASE("PrefillChangesTheHash") {
                               R"(<field id="acne-detail" type="text")");
   CHECK(LoadFormFromMemory(xml, "t.xml").form->sha256_hex !=
         LoadFormFromMemory(plain, "t.xml").form->sha256_hex);
+}
+
+TEST_CASE("AnAuthorsMaxLengthIsLoadedAndHashedOnlyWhenGiven") {
+  std::string xml = Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+                            R"(<field id="acne-detail" type="textarea" max-length="5")");
+  LoadResult limited = LoadFormFromMemory(xml, "t.xml");
+  LoadResult plain = LoadFormFromMemory(kValid, "t.xml");
+  REQUIRE((limited.ok() && plain.ok()));
+  const Field* detail = limited.form->FindField("acne-detail");
+  CHECK(detail->max_length == std::optional<std::size_t>(5));
+  CHECK(MaxLengthOf(*detail) == 5);
+  // Unset: the type's own limit, and the canonical text says nothing of it,
+  // so every definition written before max-length keeps its hash.
+  CHECK_FALSE(plain.form->FindField("acne-detail")->max_length);
+  CHECK(MaxLengthOf(*plain.form->FindField("acne-detail")) == kMaxTextLength);
+  CHECK(MaxLengthOf(*plain.form->FindField("redness-initials")) == kMaxInitialsLength);
+  CHECK(MaxLengthOf(*plain.form->FindField("sig")) == 0);
+  CHECK(CanonicalText(*plain.form).find("max-length") == std::string::npos);
+  CHECK(CanonicalText(*limited.form).find(" max-length=5") != std::string::npos);
+  CHECK(limited.form->sha256_hex != plain.form->sha256_hex);
+  // The type's own limit is allowed, and is still the author's (hashed).
+  LoadResult at_limit =
+      LoadFormFromMemory(Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+                                 R"(<field id="acne-detail" type="textarea" max-length="2000")"),
+                         "t.xml");
+  REQUIRE(at_limit.ok());
+  CHECK(at_limit.form->sha256_hex != plain.form->sha256_hex);
+}
+
+TEST_CASE("MaxLengthOnEveryTextType") {
+  for (const char* type : {"text", "textarea", "email", "phone", "initials"}) {
+    CAPTURE(type);
+    std::string xml =
+        Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+                std::string(R"(<field id="acne-detail" max-length="3" type=")") + type + "\"");
+    LoadResult result = LoadFormFromMemory(xml, "t.xml");
+    REQUIRE(result.ok());
+    CHECK(MaxLengthOf(*result.form->FindField("acne-detail")) == 3);
+  }
+}
+
+TEST_CASE("MaxLengthThatIsNotAPositiveWholeNumberWithinTheTypesLimit") {
+  const std::string text_range =
+      "expected a whole number from 1 to 2000 (the textarea type's own limit)";
+  for (const char* bad : {"abc", "0", "05", "-1", "+5", "5.0", " 5", "", "2001", "99999999999"}) {
+    CAPTURE(bad);
+    std::string xml = Replace(
+        kValid, R"(<field id="acne-detail" type="textarea")",
+        std::string(R"(<field id="acne-detail" type="textarea" max-length=")") + bad + "\"");
+    CHECK(MatchError(xml, std::string(R"(t.xml:15:45: <field id="acne-detail">: invalid )") +
+                              "max-length \"" + bad + "\"; " + text_range) == "OK");
+  }
+  std::string initials = Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+                                 R"(<field id="acne-detail" type="initials" max-length="5")");
+  CHECK(MatchError(initials, R"(t.xml:15:45: <field id="acne-detail">: invalid max-length "5"; )"
+                             R"(expected a whole number from 1 to 4 (the initials type's own )"
+                             R"(limit))") == "OK");
+}
+
+TEST_CASE("MaxLengthOnAFieldThatIsNotText") {
+  std::string xml = Replace(kValid, R"(<field id="sig" type="signature")",
+                            R"(<field id="sig" type="signature" max-length="5")");
+  CHECK(MatchError(xml, R"(t.xml:20:38: <field id="sig">: max-length on a signature field; )"
+                        R"(expected max-length only on type="text", "textarea", "email", )"
+                        R"("phone" or "initials")") == "OK");
+  std::string question = Replace(kValid, R"(<question id="acne" type="yesno")",
+                                 R"(<question id="acne" type="yesno" max-length="5")");
+  CHECK(MatchError(question, R"(t.xml:13:38: <question id="acne">: max-length on a yesno field; )"
+                             R"(expected max-length only on type="text", "textarea", "email", )"
+                             R"("phone" or "initials")") == "OK");
+}
+
+TEST_CASE("MaxLengthOnAPrefilledField") {
+  std::string xml =
+      Replace(kValid, R"(<field id="acne-detail" type="textarea")",
+              R"(<field id="acne-detail" type="text" prefill="patient-name" max-length="9")");
+  CHECK(MatchError(xml, R"(t.xml:15:64: <field id="acne-detail">: max-length on a prefilled )"
+                        R"(field; expected no max-length with prefill=: the visit's value is )"
+                        R"(taken as it is)") == "OK");
 }
 
 }  // namespace
