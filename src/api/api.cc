@@ -12,6 +12,7 @@
 #include <set>
 
 #include "util/json_writer.h"
+#include "util/util.h"
 
 namespace consentkit {
 namespace {
@@ -347,12 +348,6 @@ bool IsVisitId(const std::string& text) {
   if (text.size() != 28 || text.compare(0, 4, "vis_") != 0) return false;
   return std::all_of(text.begin() + 4, text.end(),
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-bool IsUuid(const std::string& text) {
-  static const std::regex kUuid(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  return text.size() == 36 && std::regex_match(text, kUuid);
 }
 
 namespace {

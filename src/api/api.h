@@ -90,8 +90,6 @@ std::string ProblemJson(int status, const std::string& title, const std::string&
 
 // A visit id: "vis_" and 24 lower-case hex digits.
 bool IsVisitId(const std::string& text);
-// A client-made submission id: a UUID in 8-4-4-4-12 hex form.
-bool IsUuid(const std::string& text);
 
 }  // namespace consentkit
 

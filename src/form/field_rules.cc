@@ -9,6 +9,8 @@ namespace consentkit {
 
 const FieldRules& RulesOf(FieldType type) {
   static const FieldRules kText{"string", kMaxTextLength, false};
+  static const FieldRules kEmail{"string", kMaxEmailLength, false};
+  static const FieldRules kPhone{"string", kMaxPhoneLength, false};
   static const FieldRules kInitials{"string", kMaxInitialsLength, false};
   static const FieldRules kDate{"string", 0, false};  // YYYY-MM-DD, checked as a date
   static const FieldRules kChosen{"string", 0, false};
@@ -19,9 +21,11 @@ const FieldRules& RulesOf(FieldType type) {
   switch (type) {
     case FieldType::kText:
     case FieldType::kTextArea:
-    case FieldType::kEmail:
-    case FieldType::kPhone:
       return kText;
+    case FieldType::kEmail:
+      return kEmail;
+    case FieldType::kPhone:
+      return kPhone;
     case FieldType::kInitials:
       return kInitials;
     case FieldType::kDate:
@@ -46,11 +50,10 @@ std::size_t MaxLengthOf(const Field& field) {
 
 bool IsEmailAddress(const std::string& text) {
   static const std::regex kEmail(kEmailPattern);
-  return text.size() <= kMaxEmailLength && std::regex_match(text, kEmail);
+  return std::regex_match(text, kEmail);
 }
 
 bool IsPhoneNumber(const std::string& text) {
-  if (text.size() > kMaxPhoneLength) return false;
   int digits = 0;
   for (char c : text) {
     if (c >= '0' && c <= '9') {

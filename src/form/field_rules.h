@@ -27,11 +27,12 @@ inline constexpr std::size_t kMaxSignaturePoints = 20000;  // over all strokes
 // The syntax of a value's text, as the validator holds it and the page
 // checks it before sending (html/form_page.cc embeds these in every form
 // page for web/consentkit.js).
-inline constexpr std::size_t kMaxEmailLength = 254;  // bytes
+inline constexpr std::size_t kMaxEmailLength = 254;  // code points
 // An e-mail address, the whole value; the same ECMAScript pattern in
-// std::regex and in the page's RegExp.
-inline constexpr char kEmailPattern[] = "[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+";
-inline constexpr std::size_t kMaxPhoneLength = 32;  // characters
+// std::regex and in the page's RegExp. No \s: JavaScript's also matches
+// U+00A0 and other Unicode spaces, std::regex's (over bytes) only ASCII.
+inline constexpr char kEmailPattern[] = "[^@\\x00- ]+@[^@\\x00- .]+(\\.[^@\\x00- .]+)+";
+inline constexpr std::size_t kMaxPhoneLength = 32;  // code points
 inline constexpr char kPhoneSymbols[] = " +-().";   // allowed in a phone number besides digits
 inline constexpr int kMinPhoneDigits = 7;
 inline constexpr int kMinDateYear = 1900;  // a date's year, YYYY-MM-DD
@@ -57,10 +58,12 @@ const FieldRules& RulesOf(FieldType type);
 // max-length if given, else its type's limit; 0 for fields that are not text.
 std::size_t MaxLengthOf(const Field& field);
 
-// `text` is an e-mail address (kMaxEmailLength, kEmailPattern).
+// The syntax of a value; its length is MaxLengthOf's (kMaxEmailLength,
+// kMaxPhoneLength), checked first so an error names the length.
+// `text` matches kEmailPattern.
 bool IsEmailAddress(const std::string& text);
-// `text` is a phone number: at most kMaxPhoneLength digits and
-// kPhoneSymbols, with at least kMinPhoneDigits digits.
+// `text` holds only digits and kPhoneSymbols, with at least kMinPhoneDigits
+// digits.
 bool IsPhoneNumber(const std::string& text);
 
 // The characters a text value may hold, as ascending, disjoint inclusive

@@ -21,13 +21,9 @@
 namespace consentkit {
 namespace {
 
-// The most a patient can type (form/field_rules.h): the field's limit, or
-// what its syntax allows where that is less. consentkit.js reads it back.
+// The most a patient can type (form/field_rules.h); consentkit.js reads it back.
 std::string MaxLength(const Field& f) {
-  std::size_t limit = MaxLengthOf(f);
-  if (f.type == FieldType::kEmail) limit = std::min(limit, kMaxEmailLength);
-  if (f.type == FieldType::kPhone) limit = std::min(limit, kMaxPhoneLength);
-  return " maxlength=\"" + std::to_string(limit) + "\"";
+  return " maxlength=\"" + std::to_string(MaxLengthOf(f)) + "\"";
 }
 
 // The validator's syntax rules that consentkit.js checks before sending,
@@ -260,7 +256,7 @@ std::string BlockMarkup(const FormDefinition& form, const Block& block, const Pa
         } else if constexpr (std::is_same_v<T, Risk>) {
           return RiskCard(form, b);
         } else {
-          return FieldMarkup(form.fields[b.index], facts);
+          return FieldMarkup(form.FieldAt(b), facts);
         }
       },
       block);

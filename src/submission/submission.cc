@@ -8,14 +8,11 @@
 #include <set>
 #include <stdexcept>
 
+#include "form/field_rules.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
-
-// A signature must span at least this share of the pad's width or height:
-// a tap or a stray dot is not a signature.
-constexpr float kMinSignatureExtent = 0.1f;
 
 bool Holds(const Condition& condition, const Submission& s) {
   auto found = s.values.find(condition.field_id);
@@ -39,28 +36,11 @@ bool IsValidDate(const std::string& text) {
   std::smatch m;
   if (!std::regex_match(text, m, kIsoDate)) return false;
   int year = std::stoi(m[1]), month = std::stoi(m[2]), day = std::stoi(m[3]);
-  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return false;
+  if (year < kMinDateYear || year > kMaxDateYear || month < 1 || month > 12 || day < 1)
+    return false;
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-}
-
-bool IsValidEmail(const std::string& text) {
-  static const std::regex kEmail("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
-  return text.size() <= 254 && std::regex_match(text, kEmail);
-}
-
-bool IsValidPhone(const std::string& text) {
-  if (text.size() > 32) return false;
-  int digits = 0;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (std::string(" +-().").find(c) == std::string::npos) {
-      return false;
-    }
-  }
-  return digits >= 7;
 }
 
 bool IsOption(const Field& field, const std::string& value) {
@@ -110,9 +90,11 @@ std::string CheckTextValue(const Field& field, const std::string& text) {
     case FieldType::kDate:
       return IsValidDate(text) ? "" : "\"" + text + "\" is not a date; expected YYYY-MM-DD";
     case FieldType::kEmail:
-      return IsValidEmail(text) ? "" : "\"" + text + "\" is not an e-mail address";
+      return IsEmailAddress(text) ? "" : "\"" + text + "\" is not an e-mail address";
     case FieldType::kPhone:
-      return IsValidPhone(text) ? "" : "is not a phone number; expected at least 7 digits";
+      return IsPhoneNumber(text) ? ""
+                                 : "is not a phone number; expected at least " +
+                                       std::to_string(kMinPhoneDigits) + " digits";
     case FieldType::kInitials:
       return codes.size() <= MaxLengthOf(field)
                  ? ""
@@ -173,8 +155,8 @@ std::string CheckSignatureValue(const Signature& signature) {
   if (points > kMaxSignaturePoints) {
     return "has more than " + std::to_string(kMaxSignaturePoints) + " points";
   }
-  bool wide = max_x - min_x >= kMinSignatureExtent * signature.pad_width;
-  bool tall = max_y - min_y >= kMinSignatureExtent * signature.pad_height;
+  bool wide = max_x - min_x >= kMinSignatureShare * signature.pad_width;
+  bool tall = max_y - min_y >= kMinSignatureShare * signature.pad_height;
   if (points < 2 || !(wide || tall)) return "is too small to be a signature; please sign again";
   return "";
 }
@@ -244,18 +226,6 @@ bool IsRelevant(const FormDefinition& form, const Field& field, const Submission
 }
 
 namespace {
-
-// As the API's parser checks an id (IsUuid in api/api.h, which this layer
-// does not depend on).
-bool IsUuid(const std::string& text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (text[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
-}
 
 // The id and language, which do not depend on the definition's fields.
 void CheckIdAndLanguage(const FormDefinition& form, const Submission& s,

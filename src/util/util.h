@@ -71,6 +71,9 @@ std::string UtcAfterSeconds(long long seconds);
 // Keep in step with fonts/subset.sh (a test compares the two).
 bool IsInRecordFont(char32_t c);
 
+// A client-made submission id: a UUID in 8-4-4-4-12 hex form, either case.
+bool IsUuid(const std::string& text);
+
 // Collapses every run of XML white space to one space and trims both ends.
 std::string CollapseWhitespace(const std::string& text);
 
