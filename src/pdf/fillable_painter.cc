@@ -14,14 +14,13 @@ using namespace style;  // NOLINT: the style groups read best unqualified here
 
 namespace {
 
-// What a text widget allows: dates are YYYY-MM-DD; initials as the field
-// rules say; other text is not limited by the widget.
+// What a text widget allows: dates are YYYY-MM-DD; other text what the
+// field rules accept, so a reader cannot take more than the server would.
 constexpr int kIsoDateLength = 10;  // YYYY-MM-DD
 
 int WidgetMaxLength(const Field& field) {
   if (field.type == FieldType::kDate) return kIsoDateLength;
-  if (field.type == FieldType::kInitials) return static_cast<int>(MaxLengthOf(field));
-  return 0;
+  return static_cast<int>(MaxLengthOf(field));
 }
 
 float WidgetTextSize(const Field& field) {

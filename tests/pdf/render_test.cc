@@ -137,6 +137,27 @@ TEST_CASE("QpdfSeesTheAcroFormFields") {
   CHECK(catalog.out.find("/Lang (en)") != std::string::npos);
 }
 
+// A reader filling the blank form in cannot type more than the server
+// would take: each text widget's /MaxLen is the field's limit (an author's
+// max-length, else its type's), read back by pypdf.
+TEST_CASE("TextWidgetsAllowWhatTheFieldRulesAllow") {
+  test::TempDir dir;
+  FormPtr limits = MustLoadXml(ReadFile(test::SourcePath("tests/support/rule-forms/limits.xml")));
+  std::string pdf = RenderToFile({limits}, dir);
+  auto result = Run(std::string(CK_PYTHON) + " -c " + ShellQuote(R"(
+import sys
+from pypdf import PdfReader
+for page in PdfReader(sys.argv[1]).pages:
+    for a in page.get('/Annots', []):
+        w = a.get_object()
+        f = w if '/T' in w else w['/Parent'].get_object()
+        if (w.get('/FT') or f.get('/FT')) == '/Tx':
+            print(f['/T'], w.get('/MaxLen', f.get('/MaxLen')))
+)") + " " + ShellQuote(pdf));
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out == "nickname 5\ninitials 3\nemail 254\nphone 32\nvisit-date 10\n");
+}
+
 TEST_CASE("PdftotextShowsEveryRiskTitleAndTheClinic") {
   test::TempDir dir;
   FormPtr consent = MustLoadShipped("microneedling-consent.xml");
