@@ -38,7 +38,7 @@ void WriteBlock(JsonWriter& w, const FormDefinition& form, const Block& block) {
           w.BeginObject().Field("block", "risk").Field("id", b.id).Field("title", b.title);
           w.Field("description", b.description).EndObject();
         } else {
-          WriteField(w, form.fields[b.index]);
+          WriteField(w, form.FieldAt(b));
         }
       },
       block);

@@ -107,11 +107,13 @@ int Render(const std::string& command, const std::vector<std::string>& args) {
   if (!parsed.config.empty()) clinic = LoadSettings(parsed.config).clinic;
   std::vector<FormPtr> forms = LoadAll(parsed.forms);
   if (forms.empty()) return kExitError;
-  std::set<std::string> ids;
+  std::map<std::string, std::string> sources;  // form id → the file that gave it
   for (const FormPtr& form : forms) {
-    if (!ids.insert(form->id).second) {
-      std::cerr << "consentkit " << command << ": form \"" << form->id
-                << "\" is given twice; expected each form once per packet\n";
+    auto [first, fresh] = sources.emplace(form->id, form->source);
+    if (!fresh) {
+      std::cerr << "consentkit " << command << ": form \"" << form->id << "\" is given twice ("
+                << first->second << " and " << form->source
+                << "); expected each form once per packet\n";
       return kExitError;
     }
   }

@@ -1,6 +1,7 @@
 #include "form/form.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <type_traits>
 
 namespace consentkit {
@@ -46,7 +47,7 @@ void AppendBlock(const FormDefinition& form, const Block& block, std::string& ou
           out +=
               "risk " + Quoted(b.id) + " " + Quoted(b.title) + " " + Quoted(b.description) + "\n";
         } else {
-          AppendField(form.fields[b.index], out);
+          AppendField(form.FieldAt(b), out);
         }
       },
       block);
@@ -109,7 +110,15 @@ const Field* FormDefinition::FindField(const std::string& field_id) const {
 
 const Field* FormDefinition::FieldOf(const Block& block) const {
   const FieldRef* ref = std::get_if<FieldRef>(&block);
-  return ref && ref->index < fields.size() ? &fields[ref->index] : nullptr;
+  return ref ? &FieldAt(*ref) : nullptr;
+}
+
+const Field& FormDefinition::FieldAt(FieldRef ref) const {
+  if (ref.index >= fields.size()) {
+    throw std::logic_error("form " + id + " places field " + std::to_string(ref.index) +
+                           " but has " + std::to_string(fields.size()));
+  }
+  return fields[ref.index];
 }
 
 bool FormDefinition::HasWitnessStep() const {

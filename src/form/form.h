@@ -134,6 +134,9 @@ struct FormDefinition {
   const Field* FindField(const std::string& id) const;
   // The field `block` places, or nullptr if it is not a field.
   const Field* FieldOf(const Block& block) const;
+  // The field `ref` places. Throws std::logic_error if `fields` has no such
+  // entry (only a hand-built definition can get this wrong).
+  const Field& FieldAt(FieldRef ref) const;
   std::vector<const Risk*> Risks() const;
   bool HasWitnessStep() const;
   std::string ShortHash() const { return sha256_hex.substr(0, 12); }

@@ -57,7 +57,7 @@ class PacketLayout {
   // Lays out `form` filled with `values`, starting on a new page, and ends
   // it with the submission record. `form` and what `values` points to must
   // outlive this object.
-  // REQUIRES: mode kFilled; ValidateSubmission(form, *values.submission) is empty.
+  // REQUIRES: mode kFilled; values.submission is a ValidSubmission's, of `form`.
   void AddFilledForm(const FormDefinition& form, const FilledValues& values);
   // Draws every page's footer ("Page X of Y"); call once, after the last form.
   void Finish();

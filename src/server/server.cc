@@ -106,7 +106,9 @@ Poco::Net::HTTPServerParams::Ptr ParamsFor(const ServerSettings& settings) {
   params->setMaxThreads(settings.threads);
   params->setMaxQueued(settings.queue);
   params->setTimeout(Poco::Timespan(settings.request_timeout_s, 0));
-  params->setKeepAlive(true);
+  // With one thread, a kept-alive idle tablet would hold it for the whole
+  // keep-alive timeout and every other client would wait.
+  params->setKeepAlive(settings.threads >= 2);
   params->setKeepAliveTimeout(Poco::Timespan(settings.keepalive_timeout_s, 0));
   params->setMaxKeepAliveRequests(1000);
   return params;

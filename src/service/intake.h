@@ -92,7 +92,6 @@ class IntakeService {
   const ClinicSettings& clinic() const { return clinic_; }
   // The identity PDFs are sealed with; null when they are not sealed.
   const SigningIdentity* seal() const { return seal_; }
-  Store& store() { return store_; }
 
   // Thread-safe. Never throws for bad input; throws StoreError or PdfError
   // when the server itself fails (then nothing was stored).

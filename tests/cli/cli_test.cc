@@ -137,7 +137,9 @@ TEST_CASE("SameFormTwiceInAPacketIsRefused") {
   auto result =
       Run(Consentkit("packet " + consent + " " + consent + " -o " + ShellQuote(dir.File("o.pdf"))));
   CHECK(result.exit_code == 1);
-  CHECK(result.err.find("form \"microneedling-consent\" is given twice") != std::string::npos);
+  std::string path = test::SourcePath("forms/microneedling-consent.xml");
+  CHECK(result.err.find("form \"microneedling-consent\" is given twice (" + path + " and " + path +
+                        ")") != std::string::npos);
 }
 
 TEST_CASE("RenderTakesExactlyOneForm") {
