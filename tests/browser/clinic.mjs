@@ -6,7 +6,7 @@
 // usage: const h = await harness(process.argv.slice(2)); (CONSENTKIT_BINARY
 // SOURCE_DIR OUT_DIR), then h.check(…), h.finish() at the end.
 import {spawn, execFileSync} from 'node:child_process';
-import {mkdirSync, readFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {createInterface} from 'node:readline';
 
@@ -241,6 +241,22 @@ export async function harness([binary, source, outDir]) {
     }
   }
 
+  // Runs a test's body and records what it throws; then, whatever happened,
+  // closes the browser, stops the server, removes `folders`, and finishes.
+  async function session(body, {chrome, server, folders}) {
+    try {
+      await body();
+    } catch (error) {
+      failures.push(String(error.stack || error));
+      console.error(error);
+    } finally {
+      await chrome.close();
+      server.kill('SIGTERM');
+      for (const folder of folders) rmSync(folder, {recursive: true, force: true});
+    }
+    finish();
+  }
+
   // Prints the tally and exits: 0 only when every check passed.
   function finish() {
     console.log(failures.length ? `${failures.length} failures`
@@ -249,5 +265,5 @@ export async function harness([binary, source, outDir]) {
   }
 
   return {binary, source, outDir, failures, check, makeToken, startServer, launch, watch, signIn,
-    shot, checkLayout, axe, sign, fillVisitForm, storageIsEmpty, createVisit, run, finish};
+    shot, checkLayout, axe, sign, fillVisitForm, storageIsEmpty, createVisit, run, session, finish};
 }

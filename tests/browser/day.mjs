@@ -7,13 +7,13 @@
 // Screenshots go to OUT_DIR.
 //
 // usage: node day.mjs CONSENTKIT_BINARY SOURCE_DIR OUT_DIR
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {DESKTOP, PHONE, TABLET, harness} from './clinic.mjs';
 
 const {binary, outDir, failures, check, makeToken, startServer, launch, watch, signIn, shot,
-  checkLayout, axe, sign, fillVisitForm, storageIsEmpty, createVisit, run, finish} =
+  checkLayout, axe, sign, fillVisitForm, storageIsEmpty, createVisit, run, session} =
     await harness(process.argv.slice(2));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ck-day-'));
@@ -32,7 +32,7 @@ async function save(response, name) {
 }
 const {server, base} = await startServer(dataDir);
 const chrome = await launch();
-try {
+await session(async () => {
   // Staff at the front desk (a desktop).
   const deskContext = await chrome.newContext({viewport: DESKTOP});
   await signIn(deskContext, base, staff.secret);
@@ -303,13 +303,4 @@ try {
   const live = run(binary, ['verify', dataDir, '--cert', join(dataDir, 'seal-cert.pem')]);
   check(live.code === 0, `consentkit verify passes on the data folder\n${live.out}`);
   check(deskSeen.errors.length === 0, `desk: no page errors: ${deskSeen.errors}`);
-} catch (error) {
-  failures.push(String(error.stack || error));
-  console.error(error);
-} finally {
-  await chrome.close();
-  server.kill('SIGTERM');
-  rmSync(dataDir, {recursive: true, force: true});
-  rmSync(workDir, {recursive: true, force: true});
-}
-finish();
+}, {chrome, server, folders: [dataDir, workDir]});

@@ -9,13 +9,13 @@
 //
 // usage: node limits.mjs CONSENTKIT_BINARY SOURCE_DIR OUT_DIR
 import {randomUUID} from 'node:crypto';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PHONE, harness} from './clinic.mjs';
 
 const {source, failures, check, makeToken, startServer, launch, watch, signIn, shot, checkLayout,
-  axe, sign, finish} = await harness(process.argv.slice(2));
+  axe, sign, session} = await harness(process.argv.slice(2));
 
 // Sets a control's value as a script or an autofill would (past maxlength)
 // and tells the page, as typing does.
@@ -37,7 +37,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ck-limits-'));
 const tablet = makeToken(dataDir, 'tablet', 'Room 2 iPad');
 const {server, base} = await startServer(dataDir, join(source, 'tests/support/rule-forms'));
 const chrome = await launch();
-try {
+await session(async () => {
   const context = await chrome.newContext({viewport: PHONE, hasTouch: true, deviceScaleFactor: 1});
   await signIn(context, base, tablet.secret);
   const page = await context.newPage();
@@ -144,12 +144,4 @@ try {
   check(seen.posts === 2, `two sends from the page: one refused, one accepted (${seen.posts})`);
   check(seen.foreign.length === 0, `no requests leave consentkit: ${seen.foreign}`);
   check(seen.errors.length === 0, `no page errors: ${seen.errors}`);
-} catch (error) {
-  failures.push(String(error.stack || error));
-  console.error(error);
-} finally {
-  await chrome.close();
-  server.kill('SIGTERM');
-  rmSync(dataDir, {recursive: true, force: true});
-}
-finish();
+}, {chrome, server, folders: [dataDir]});

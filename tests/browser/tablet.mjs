@@ -6,13 +6,13 @@
 // checks and signing come from clinic.mjs.
 //
 // usage: node tablet.mjs CONSENTKIT_BINARY SOURCE_DIR OUT_DIR
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PHONE, TABLET, harness} from './clinic.mjs';
 
 const {outDir, failures, check, startServer, launch, watch, signIn, shot, checkLayout, sign, run,
-  finish} = await harness(process.argv.slice(2));
+  session} = await harness(process.argv.slice(2));
 
 // The public form page: its touch targets, and text big enough that
 // focusing an input does not zoom the page.
@@ -152,18 +152,10 @@ const chrome = await launch();
 // One browser profile for the whole run, like a clinic tablet: it signs in
 // once and keeps its cookie.
 const browser = await chrome.newContext({hasTouch: true, deviceScaleFactor: 1});
-try {
+await session(async () => {
   await pairBrowser(browser, base, pairSecret);
   for (const viewport of [PHONE, TABLET]) {
     await consentJourney(browser, base, viewport);
   }
   await intakeConditions(browser, base);
-} catch (error) {
-  failures.push(String(error.stack || error));
-  console.error(error);
-} finally {
-  await chrome.close();
-  server.kill('SIGTERM');
-  rmSync(dataDir, {recursive: true, force: true});
-}
-finish();
+}, {chrome, server, folders: [dataDir]});

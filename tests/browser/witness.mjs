@@ -6,13 +6,13 @@
 // Screenshots at 768x1024 and 390x844 go to OUT_DIR.
 //
 // usage: node witness.mjs CONSENTKIT_BINARY SOURCE_DIR OUT_DIR
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {DESKTOP, PHONE, TABLET, harness} from './clinic.mjs';
 
 const {source, outDir, failures, check, makeToken, startServer, launch, watch, signIn, shot, checkLayout,
-  axe, sign, storageIsEmpty, createVisit, run, finish} = await harness(process.argv.slice(2));
+  axe, sign, storageIsEmpty, createVisit, run, session} = await harness(process.argv.slice(2));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ck-witness-'));
 const workDir = mkdtempSync(join(tmpdir(), 'ck-witness-files-'));
@@ -20,7 +20,7 @@ const staff = makeToken(dataDir, 'staff', 'Front desk');
 const tablet = makeToken(dataDir, 'tablet', 'Room 1 iPad');
 const {server, base} = await startServer(dataDir, join(source, 'tests/support/witness-forms'));
 const chrome = await launch();
-try {
+await session(async () => {
   const deskContext = await chrome.newContext({viewport: DESKTOP});
   await signIn(deskContext, base, staff.secret);
   const desk = await deskContext.newPage();
@@ -111,13 +111,4 @@ try {
   const sig = run('pdfsig', [path]);
   check(/Signature is Valid/.test(sig.out), `pdfsig: the seal is valid\n${sig.out}`);
   check(deskSeen.errors.length === 0, `desk: no page errors: ${deskSeen.errors}`);
-} catch (error) {
-  failures.push(String(error.stack || error));
-  console.error(error);
-} finally {
-  await chrome.close();
-  server.kill('SIGTERM');
-  rmSync(dataDir, {recursive: true, force: true});
-  rmSync(workDir, {recursive: true, force: true});
-}
-finish();
+}, {chrome, server, folders: [dataDir, workDir]});
