@@ -103,6 +103,7 @@ StoredEvent ParseStoredDetail(const AuditEvent& event) {
   stored.at = event.at;
   stored.pdf_sha256 = DetailField(event.detail, "pdf_sha256");
   stored.content_sha256 = DetailField(event.detail, "content_sha256");
+  stored.record_sha256 = DetailField(event.detail, "record_sha256");
   return stored;
 }
 

@@ -38,13 +38,18 @@ struct StoredEvent {
   std::string at;
   std::string pdf_sha256;
   std::string content_sha256;
+  // RecordHash of the record as stored; empty for an event written before
+  // record hashes, which anchors neither outcome, reasons, received time
+  // nor language.
+  std::string record_sha256;
   std::int64_t duplicate_seq = 0;  // a second stored event for the same id, if any
   bool matched = false;            // a row or an archived PDF was found for it
 };
 
 constexpr char kStoredAction[] = "submission.stored";
 
-// Reads "pdf_sha256=…;content_sha256=…" (either may be missing: empty).
+// Reads "pdf_sha256=…;content_sha256=…[;visit=…][;record_sha256=…]" (any
+// may be missing: empty).
 StoredEvent ParseStoredDetail(const AuditEvent& event);
 
 // What a "submission.reviewed" event anchors about its submission's review.

@@ -15,16 +15,32 @@
 #include <map>
 #include <set>
 
+#include "api/api.h"
 #include "archive/archive.h"
 #include "archive/certificate.h"
 #include "archive/chain.h"
+#include "archive/verify_tokens.h"
 #include "seal/seal.h"
+#include "submission/submission.h"
 #include "util/util.h"
 
 namespace consentkit {
 namespace {
 
 std::string Short(const std::string& hash) { return hash.substr(0, 16) + "…"; }
+
+std::string ReasonsText(const std::vector<std::string>& reasons) {
+  if (reasons.empty()) return "none";
+  std::string text;
+  for (const std::string& reason : reasons) text += (text.empty() ? "" : "; ") + reason;
+  return text;
+}
+
+std::string JoinClauses(const std::vector<std::string>& clauses) {
+  std::string text;
+  for (const std::string& clause : clauses) text += (text.empty() ? "" : "; ") + clause;
+  return text;
+}
 
 std::string Describe(const SubmissionRecord& r) {
   return "submission " + r.id + " (received " + r.received_at + ")";
@@ -53,6 +69,13 @@ class StoreVerifier {
   struct RowHashes {
     std::string id, received_at, pdf_sha256, content_sha256, row_pdf_sha256;
     bool reviewed = false;
+    // RecordHash of the row as read, without and with the unlock of its
+    // form's witness step that its visit holds (empty when none does): the
+    // row does not say whether the record carried it.
+    std::string record_sha256 = "", witnessed_sha256 = "";
+    // Which stored fields disagree with the content, the kept definition or
+    // the screening, in words; empty when none does.
+    std::vector<std::string> differing = {};
   };
   // A review and what its PDF hashes to, kept for reviews checked late.
   struct ReviewHashes {
@@ -62,6 +85,13 @@ class StoreVerifier {
   };
 
   void CheckRow(const SubmissionRecord& record, const std::string& pdf);
+  void CheckRecordHash(const RowHashes& row, const StoredEvent& event);
+  std::optional<WitnessUnlock> WitnessOf(const SubmissionRecord& record);
+  std::vector<std::string> Rescreen(const SubmissionRecord& record,
+                                    const std::optional<WitnessUnlock>& unlock,
+                                    const RowHashes& row, const StoredEvent* event);
+  void CompareScreening(const SubmissionRecord& record, const ScreeningResult& screening,
+                        std::vector<std::string>& differing);
   bool CheckAgainstEvent(const RowHashes& row, StoredEvent& event);
   bool CheckWithoutEvent(const RowHashes& row);
   void CheckSeal(const SubmissionRecord& record, const std::string& pdf);
@@ -88,6 +118,9 @@ class StoreVerifier {
   // (form id, version) → the kept XML's canonical SHA-256, or nullopt when
   // it is missing or does not load (reported once).
   std::map<std::pair<std::string, std::string>, std::optional<std::string>> definitions_;
+  TokenCheck tokens_;
+  // The kept definitions that load, for rescreening.
+  std::map<std::pair<std::string, std::string>, FormPtr> forms_;
 };
 
 void StoreVerifier::Run() {
@@ -99,6 +132,7 @@ void StoreVerifier::Run() {
   CheckLateRows();
   CheckMissingRows();
   CheckReviewsWithoutRows();
+  tokens_ = CheckTokens(store_, findings_);
 }
 
 void StoreVerifier::CheckRow(const SubmissionRecord& record, const std::string& pdf) {
@@ -113,14 +147,159 @@ void StoreVerifier::CheckRow(const SubmissionRecord& record, const std::string& 
     findings_.Add(Describe(record) + ": its content has been altered: it hashes to " +
                   Short(row.content_sha256) + ", the row records " + Short(record.content_sha256));
   }
+  row.record_sha256 = RecordHash(record);
+  std::optional<WitnessUnlock> unlock = WitnessOf(record);
+  if (unlock) {
+    SubmissionRecord witnessed = record;
+    witnessed.witness = unlock;
+    row.witnessed_sha256 = RecordHash(witnessed);
+  }
   auto event = chain_.stored().find(record.id);
-  bool pdf_intact = event == chain_.stored().end() ? CheckWithoutEvent(row)
-                                                   : CheckAgainstEvent(row, event->second);
-  if (event == chain_.stored().end()) late_.push_back(row);
+  bool late = event == chain_.stored().end();
+  bool pdf_intact = late ? CheckWithoutEvent(row) : CheckAgainstEvent(row, event->second);
   // A countersigned PDF's signatures were judged by CheckRevisions.
   if (pdf_intact && !record.review) CheckSeal(record, pdf);
   CheckReview(record, revisions.whole_sha256);
   CheckDefinition(record);
+  row.differing = Rescreen(record, unlock, row, late ? nullptr : &event->second);
+  if (late) {
+    late_.push_back(row);
+  } else {
+    CheckRecordHash(row, event->second);
+  }
+}
+
+// The unlock of the record's form's witness step its visit holds. It
+// stays once the visit has a submission of that form (see LockWitness).
+std::optional<WitnessUnlock> StoreVerifier::WitnessOf(const SubmissionRecord& record) {
+  if (record.visit_id.empty()) return std::nullopt;
+  for (WitnessUnlock& unlock : store_.WitnessUnlocksOfVisit(record.visit_id)) {
+    if (unlock.form_id == record.form_id) return std::move(unlock);
+  }
+  return std::nullopt;
+}
+
+// Where the row's envelope (language, form, visit) differs from its content's.
+std::vector<std::string> EnvelopeDifferences(const SubmissionRecord& record,
+                                             const Submission& content) {
+  std::vector<std::string> differing;
+  if (content.language != record.language) {
+    differing.push_back("its language is '" + record.language +
+                        "' but its content was filled in '" + content.language + "'");
+  }
+  if (content.form_id != record.form_id || content.form_version != record.form_version) {
+    differing.push_back("it names form " + record.form_id + " version " + record.form_version +
+                        " but its content was filled on " + content.form_id + " version " +
+                        content.form_version);
+  }
+  if (content.visit_id != record.visit_id) {
+    differing.push_back("its visit is '" + record.visit_id + "' but its content names '" +
+                        content.visit_id + "'");
+  }
+  return differing;
+}
+
+// The witness steps the record may have been validated under, most likely
+// first: unlocked if its anchored record hash carries the unlock, locked if
+// it does not, and both when the hash cannot tell.
+// `plain` and `witnessed` are the row's record hash without and with the unlock.
+std::vector<WitnessStep> StepsToTry(const std::optional<WitnessUnlock>& unlock,
+                                    const std::string& plain, const std::string& witnessed,
+                                    const StoredEvent* event) {
+  if (!unlock) return {WitnessStep::kLocked};
+  bool anchored = event && !event->record_sha256.empty();
+  if (anchored && event->record_sha256 == witnessed) return {WitnessStep::kUnlocked};
+  if (anchored && event->record_sha256 == plain) return {WitnessStep::kLocked};
+  return {WitnessStep::kLocked, WitnessStep::kUnlocked};
+}
+
+// Parses the row's content, validates it against the kept definition under
+// the witness step the record was made under, screens it and holds the
+// result against the row. Returns which stored fields disagree, in words.
+std::vector<std::string> StoreVerifier::Rescreen(const SubmissionRecord& record,
+                                                 const std::optional<WitnessUnlock>& unlock,
+                                                 const RowHashes& row, const StoredEvent* event) {
+  std::string subject = "submission " + record.id;
+  ParsedSubmission parsed;
+  try {
+    parsed = ParseSubmission(record.content_json);
+  } catch (const std::exception& e) {
+    findings_.Add(subject + ": its content cannot be read back: " + e.what());
+    return {};
+  }
+  std::vector<std::string> differing = EnvelopeDifferences(record, parsed.submission);
+  for (const std::string& clause : differing) findings_.Add(Describe(record) + ": " + clause);
+  if (!parsed.errors.empty()) {
+    findings_.Add(subject + ": its content is not a valid submission: " +
+                  parsed.errors.front().field_id + ": " + parsed.errors.front().message);
+    return differing;
+  }
+  auto form = forms_.find({record.form_id, record.form_version});
+  if (form == forms_.end()) return differing;  // reported by CheckDefinition
+  std::optional<ValidationResult> checked;
+  for (WitnessStep step : StepsToTry(unlock, row.record_sha256, row.witnessed_sha256, event)) {
+    checked = ValidateSubmission(form->second, parsed.submission, step);
+    if (checked->ok()) break;
+  }
+  if (!checked->ok()) {
+    const FieldError& error = checked->errors().front();
+    findings_.Add(subject + ": its content no longer validates against definition " +
+                  record.form_id + " version " + record.form_version +
+                  " as kept: " + error.field_id + ": " + error.message);
+    return differing;
+  }
+  CompareScreening(record, Screen(checked->value()), differing);
+  return differing;
+}
+
+// The row's outcome and reasons against what its content screens to.
+void StoreVerifier::CompareScreening(const SubmissionRecord& record,
+                                     const ScreeningResult& screening,
+                                     std::vector<std::string>& differing) {
+  std::string subject = "submission " + record.id;
+  std::string outcome = ToString(record.outcome), screened = ToString(screening.outcome);
+  if (outcome != screened) {
+    findings_.Add(subject + ": its outcome is '" + outcome + "' but its content screens to '" +
+                  screened + "' (reasons: " + ReasonsText(screening.reasons) + ")");
+    differing.push_back("its outcome is not what its content screens to");
+  } else if (record.reasons != screening.reasons) {
+    findings_.Add(subject + ": its reasons are '" + ReasonsText(record.reasons) +
+                  "' but its content screens to '" + screened +
+                  "' with reasons: " + ReasonsText(screening.reasons));
+  }
+  if (record.reasons != screening.reasons) {
+    differing.push_back("its reasons are not what its content screens to");
+  }
+}
+
+// The row as read against the record the stored event anchors.
+void StoreVerifier::CheckRecordHash(const RowHashes& row, const StoredEvent& event) {
+  std::string subject = "submission " + row.id + " (received " + row.received_at + ")";
+  std::string where = "the submission.stored event (audit event " + std::to_string(event.seq) + ")";
+  if (event.record_sha256.empty()) {
+    findings_.Add(subject + ": " + where +
+                  " was anchored before record hashes; its outcome, reasons, received time and "
+                  "language are not covered");
+    return;
+  }
+  if (event.record_sha256 == row.record_sha256 || event.record_sha256 == row.witnessed_sha256) {
+    return;
+  }
+  std::string which;
+  if (!row.differing.empty()) {
+    which = ": " + JoinClauses(row.differing);
+  } else if (row.received_at > event.at) {
+    which =
+        ": its received time " + row.received_at + " is later than " + where + ", at " + event.at;
+  } else {
+    which =
+        ": its content, definition, language, visit and screening agree with the row, so "
+        "what changed is what only the record hash holds: its received time, review flag or "
+        "witness unlock";
+  }
+  findings_.Add(subject + ": its row no longer matches what was stored: the record hash is " +
+                Short(row.record_sha256) + ", " + where + " anchors " + Short(event.record_sha256) +
+                which);
 }
 
 void StoreVerifier::CheckSeal(const SubmissionRecord& record, const std::string& pdf) {
@@ -253,6 +432,7 @@ std::optional<std::string> StoreVerifier::DefinitionHash(const std::string& form
                   loaded.form->version);
   } else {
     hash = loaded.form->sha256_hex;
+    forms_[key] = loaded.form;
   }
   return hash;
 }
@@ -267,6 +447,7 @@ void StoreVerifier::CheckLateRows() {
     auto event = chain_.stored().find(row.id);
     if (event != chain_.stored().end()) {
       CheckAgainstEvent(row, event->second);
+      CheckRecordHash(row, event->second);
     } else {
       findings_.Add("submission " + row.id + " (received " + row.received_at +
                     ") has no submission.stored event in the audit log");
@@ -306,6 +487,18 @@ void StoreVerifier::CheckReviewsWithoutRows() {
   }
 }
 
+// What the token check found, for a store that verifies.
+std::string TokensText(const TokenCheck& tokens) {
+  std::string text = Plural(tokens.tokens, "token", "tokens") +
+                     " match what their token.created and token.revoked events anchor";
+  std::size_t older = tokens.anchored_before_token_hashes.size();
+  if (older > 0) {
+    text += " (" + Plural(older, "token", "tokens") +
+            " anchored before token hashes: only their role is checked)";
+  }
+  return text;
+}
+
 std::string StoreVerifier::Summary(const std::string& data_dir) const {
   std::string chain = Plural(chain_.events(), "audit event", "audit events") + " (seq 1 to " +
                       std::to_string(chain_.next_seq() - 1) + ", last hash " + chain_.last_hash() +
@@ -322,9 +515,11 @@ std::string StoreVerifier::Summary(const std::string& data_dir) const {
   return data_dir + " verifies: its audit log is one unbroken hash chain of " + chain +
          ", and all " + Plural(rows_, "submission", "submissions") +
          " check out: each PDF (for a reviewed one, its sealed original) and its content match "
-         "the SHA-256 anchored by the one submission.stored event for it, each seal verifies "
+         "the SHA-256 anchored by the one submission.stored event for it, as does the whole "
+         "row (outcome, reasons, received time, language, definition, visit) by its record "
+         "hash, and its content screens again to its outcome and reasons; each seal verifies "
          "against " +
-         signer + "; " + ReviewedText(reviewed_) +
+         signer + "; " + ReviewedText(reviewed_) + "; " + TokensText(tokens_) +
          "; and each was made against a definition version kept in the database (" +
          Plural(definitions_.size(), "version", "versions") +
          " in all) whose canonical SHA-256 matches. Compare the last hash with the clinic's "

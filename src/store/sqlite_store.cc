@@ -681,6 +681,8 @@ PutResult SqliteStore::PutLocked(const PendingPut& put) {
   std::string detail =
       "pdf_sha256=" + record.pdf_sha256 + ";content_sha256=" + record.content_sha256;
   if (!record.visit_id.empty()) detail += ";visit=" + record.visit_id;
+  // Last, after the keys older verifiers and the archive read.
+  detail += ";record_sha256=" + RecordHash(record);
   AppendEventLocked(put.actor, "submission.stored", record.id, detail);
   PutResult result{PutStatus::kStored, record};
   result.record.review.reset();  // Put ignores it: nothing is reviewed yet
@@ -908,7 +910,7 @@ void SqliteStore::AddToken(const Token& t, const Actor& actor) {
                 "VALUES (?, ?, ?, ?, ?)",
         useRef(t.id), useRef(t.name), useRef(role), useRef(t.secret_sha256), useRef(t.created_at),
         now;
-    AppendEventLocked(actor, "token.created", t.id, "role=" + role);
+    AppendEventLocked(actor, "token.created", t.id, TokenCreatedDetail(t));
     transaction.Commit();
   } catch (const Poco::Exception& e) {
     Fail("creating token " + t.id, e);
@@ -965,7 +967,7 @@ bool SqliteStore::RevokeToken(const std::string& id, const Actor& actor) {
     update << "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''", useRef(at),
         useRef(id);
     if (update.execute() == 0) return false;
-    AppendEventLocked(actor, "token.revoked", id, "");
+    AppendEventLocked(actor, "token.revoked", id, TokenRevokedDetail(at));
     transaction.Commit();
     return true;
   } catch (const Poco::Exception& e) {

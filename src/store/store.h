@@ -200,6 +200,18 @@ std::string CanonicalAuditEvent(const AuditEvent& event);
 // CanonicalAuditEvent(event).
 std::string AuditHash(const std::string& prev_hash, const AuditEvent& event);
 
+// The fixed JSON form of a record as Put stores it, which the
+// "submission.stored" event anchors by its SHA-256 (record_sha256): every
+// field of `record` stored at put time, in this key order with no spaces:
+// {id, form_id, form_version, form_sha256, content_sha256, outcome,
+// reasons (an array), received_at, language, pdf_sha256, visit_id,
+// needs_review (a bool), witness (null, or {unlocked_by, unlocked_by_name,
+// unlocked_at}: visit and form are the record's own)}. The review, added
+// later with its own event, is not in it; content_json is, by its hash.
+std::string CanonicalRecord(const SubmissionRecord& record);
+// Lower-case hex SHA-256 of CanonicalRecord(record).
+std::string RecordHash(const SubmissionRecord& record);
+
 enum class Role { kTablet, kStaff, kPractitioner, kCompliance };
 const char* ToString(Role role);
 // "tablet, staff, practitioner or compliance": every role, for messages.
@@ -217,6 +229,16 @@ struct Token {
   std::string revoked_at;  // empty while the token is valid
 };
 
+// What the "token.created" event anchors about a token, so verify can hold
+// the tokens table against the chain: "role=<role>;secret_sha256=<hex>;
+// name_sha256=<hex SHA-256 of the name>;created_at=<ISO 8601>". The name is
+// hashed so its free text cannot break the key=value form. Events written
+// before this carry "role=<role>" only.
+std::string TokenCreatedDetail(const Token& token);
+// What the "token.revoked" event anchors: "revoked_at=<ISO 8601>". Events
+// written before this have an empty detail.
+std::string TokenRevokedDetail(const std::string& revoked_at);
+
 // What the caller is, for the audit log: a token id, "cli" or "anonymous".
 using Actor = std::string;
 
@@ -228,8 +250,8 @@ class Store {
   // it was made against, in one transaction. When the id exists, stores
   // nothing and reports whether the existing content matches.
   // The "submission.stored" audit event (detail: pdf_sha256 and
-  // content_sha256, then visit when it has one) is written in the same
-  // transaction.
+  // content_sha256, then visit when it has one, then record_sha256, the
+  // RecordHash of `record` as stored) is written in the same transaction.
   virtual PutResult Put(const SubmissionRecord& record, const std::string& pdf,
                         const FormDefinition& form, const Actor& actor) = 0;
   virtual std::optional<SubmissionRecord> Find(const std::string& id) = 0;
@@ -259,6 +281,7 @@ class Store {
   // the same transaction.
   virtual void AddToken(const Token& token, const Actor& actor) = 0;
   virtual std::optional<Token> FindToken(const std::string& id) = 0;
+  // Every token, revoked ones too, in created_at then id order.
   virtual std::vector<Token> Tokens() = 0;
   // False if there is no such token or it was already revoked.
   virtual bool RevokeToken(const std::string& id, const Actor& actor) = 0;

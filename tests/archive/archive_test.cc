@@ -944,6 +944,130 @@ TEST_CASE("a changed review decision is named") {
   }
 }
 
+// --- Every stored field is anchored (issue 12, item 1) ------------------------
+
+// Turns the data folder into one written before record hashes: every
+// "submission.stored" event loses its record_sha256 and the chain is
+// rehashed, as the store wrote it then.
+const char kDropRecordHashes[] = R"py(
+import hashlib, json, re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+prev = "0" * 64
+rows = db.execute("SELECT seq, at, actor, action, object, detail FROM audit ORDER BY seq").fetchall()
+for seq, at, actor, action, obj, detail in rows:
+    if action == "submission.stored":
+        detail = re.sub(r";record_sha256=[0-9a-f]*", "", detail)
+    canonical = json.dumps({"seq": seq, "at": at, "actor": actor, "action": action,
+                            "object": obj, "detail": detail},
+                           separators=(",", ":"), ensure_ascii=False)
+    h = hashlib.sha256((prev + canonical).encode()).hexdigest()
+    db.execute("UPDATE audit SET detail = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+               (detail, prev, h, seq))
+    prev = h
+db.commit()
+)py";
+
+TEST_CASE("each submission.stored event anchors the record hash, and an intact store verifies") {
+  ReviewedClinic clinic;
+  auto store = OpenSqliteStore(clinic.path());
+  std::vector<AuditEvent> stored;
+  store->ForEachAuditEvent(1, 0, [&](const AuditEvent& e) {
+    if (e.action == "submission.stored") stored.push_back(e);
+  });
+  REQUIRE(stored.size() == 5);
+  for (const AuditEvent& e : stored) {
+    std::optional<SubmissionRecord> row = store->Find(e.object);
+    REQUIRE(row);
+    std::string suffix = ";record_sha256=" + RecordHash(*row);
+    CHECK(e.detail.size() > suffix.size());
+    CHECK(e.detail.compare(e.detail.size() - suffix.size(), suffix.size(), suffix) == 0);
+  }
+  test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out.find(" verifies: ") != std::string::npos);
+}
+
+TEST_CASE("an edited outcome and reasons are named, with what the content screens to") {
+  ReviewedClinic clinic;  // its submission is deferred: active acne
+  REQUIRE(clinic.record.outcome == Outcome::kDefer);
+  Sql(clinic,
+      "UPDATE submissions SET outcome = 'suitable', reasons = '' WHERE id = '" + clinic.id + "'");
+  test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK(r.exit_code == 1);
+  CHECK(HasProblem(r, "submission " + clinic.id +
+                          ": its outcome is 'suitable' but its content screens to 'defer' "
+                          "(reasons: "));
+  CHECK(HasProblem(r, "submission " + clinic.id + " (received " + clinic.record.received_at +
+                          "): its row no longer matches what was stored: the record hash is "));
+  CHECK(HasProblem(r, "its outcome is not what its content screens to"));
+  MESSAGE("edited outcome: " << r.err);
+}
+
+TEST_CASE("an edited received time is named") {
+  Clinic clinic;
+  const SubmissionRecord& victim = clinic.stored[1];
+  Sql(clinic,
+      "UPDATE submissions SET received_at = '2099-01-01T00:00:00Z' WHERE id = '" + victim.id + "'");
+  test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK(r.exit_code == 1);
+  CHECK(FirstProblem(r).find("submission " + victim.id +
+                             " (received 2099-01-01T00:00:00Z): its row no longer matches what "
+                             "was stored: the record hash is ") == 0);
+  CHECK(FirstProblem(r).find("its received time 2099-01-01T00:00:00Z is later than") !=
+        std::string::npos);
+  MESSAGE("edited received time: " << r.err);
+
+  Sql(clinic,
+      "UPDATE submissions SET received_at = '2020-01-01T00:00:00Z' WHERE id = '" + victim.id + "'");
+  r = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK(r.exit_code == 1);
+  CHECK(FirstProblem(r).find("submission " + victim.id +
+                             " (received 2020-01-01T00:00:00Z): its row no longer matches") == 0);
+  CHECK(FirstProblem(r).find("its received time, review flag or witness unlock") !=
+        std::string::npos);
+  MESSAGE("received time moved earlier: " << r.err);
+}
+
+TEST_CASE("an edited language is named") {
+  Clinic clinic;
+  const SubmissionRecord& victim = clinic.stored[2];
+  Sql(clinic, "UPDATE submissions SET language = 'xx' WHERE id = '" + victim.id + "'");
+  test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK(r.exit_code == 1);
+  CHECK(FirstProblem(r) == "submission " + victim.id + " (received " + victim.received_at +
+                               "): its language is 'xx' but its content was filled in '" +
+                               victim.language + "'");
+  CHECK(HasProblem(r, "submission " + victim.id + " (received " + victim.received_at +
+                          "): its row no longer matches what was stored"));
+  MESSAGE("edited language: " << r.err);
+}
+
+TEST_CASE("a stored event from before record hashes is named, and fails verify") {
+  Clinic clinic;
+  test::TempDir tmp;
+  std::string script = tmp.Write("drop.py", kDropRecordHashes);
+  test::CommandResult py =
+      Run(std::string(CK_PYTHON) + " " + ShellQuote(script) + " " + ShellQuote(clinic.db()));
+  REQUIRE_MESSAGE(py.exit_code == 0, py.err);
+  test::CommandResult r = Consentkit("verify " + ShellQuote(clinic.path()));
+  CHECK(r.exit_code == 1);
+  // The chain itself is intact: the only problems are the four records.
+  CHECK_FALSE(HasProblem(r, "has been altered"));
+  CHECK_FALSE(HasProblem(r, "does not follow"));
+  const SubmissionRecord& first = clinic.stored[0];
+  CHECK(FirstProblem(r) == "submission " + first.id + " (received " + first.received_at +
+                               "): the submission.stored event (audit event 2) was anchored "
+                               "before record hashes; its outcome, reasons, received time and "
+                               "language are not covered");
+  std::size_t named = 0;
+  for (std::size_t at = r.err.find("anchored before record hashes"); at != std::string::npos;
+       at = r.err.find("anchored before record hashes", at + 1)) {
+    ++named;
+  }
+  CHECK(named == 4);
+  MESSAGE("no record hash: " << r.err);
+}
+
 TEST_CASE("not a zip, and usage errors") {
   test::TempDir tmp;
   std::string junk = tmp.Write("junk.zip", "this is not a zip");

@@ -295,7 +295,8 @@ TEST_CASE("every change is a link in the audit chain, in the same transaction") 
   }
   CHECK(events[0].action == "submission.stored");
   CHECK(events[0].actor == "tok_tablet");
-  CHECK(events[0].detail == "pdf_sha256=pdfhash;content_sha256=hash-of-{}");
+  CHECK(events[0].detail ==
+        "pdf_sha256=pdfhash;content_sha256=hash-of-{};record_sha256=" + RecordHash(record));
   CHECK(events[2].action == "token.created");
   CHECK(events[3].action == "token.revoked");
   CHECK(store->LastAuditSeq() == 4);
@@ -739,7 +740,10 @@ TEST_CASE("a submission keeps its visit and review flag, and its stored event na
   CHECK(store->SubmissionsOfVisit(VisitId(2)).empty());
   std::vector<AuditEvent> events = VerifiedChain(*store);
   REQUIRE(events.size() == 1);
-  CHECK(events[0].detail == "pdf_sha256=pdfhash;content_sha256=hash-of-{};visit=" + VisitId(1));
+  CHECK(events[0].detail == "pdf_sha256=pdfhash;content_sha256=hash-of-{};visit=" + VisitId(1) +
+                                ";record_sha256=" + RecordHash(record));
+  // The record as read back hashes as it was put: the review is not in it.
+  CHECK(RecordHash(*found) == RecordHash(record));
 }
 
 TEST_CASE("a visit's submissions come oldest first, with their reviews") {
@@ -895,7 +899,8 @@ TEST_CASE("every new kind of change writes its audit event, and the chain still 
       {"tok_staff", "visit.created", VisitId(1),
        "forms=microneedling-intake,microneedling-consent"},
       {"tok_tablet", "submission.stored", "id-1",
-       "pdf_sha256=pdfhash;content_sha256=hash-of-{};visit=" + VisitId(1)},
+       "pdf_sha256=pdfhash;content_sha256=hash-of-{};visit=" + VisitId(1) +
+           ";record_sha256=" + RecordHash(record)},
       {"tok_prac", "submission.reviewed", "id-1",
        "decision=proceed;pdf_sha256=countersigned-hash-proceed"},
       {"tok_staff", "invite.created", "inv_1",
