@@ -17,6 +17,7 @@
 #include "form/field_rules.h"
 #include "html/html.h"
 #include "html/page.h"
+#include "util/json_writer.h"
 
 namespace consentkit {
 namespace {
@@ -44,15 +45,11 @@ std::string RulesScript() {
       }
       chars += (chars.empty() ? "" : ",") + std::string(hex);
     }
-    std::string email;
-    for (char c : std::string_view(kEmailPattern)) {
-      if (c == '\\' || c == '"') email += '\\';
-      email += c;
-    }
-    return "<script type=\"application/json\" id=\"ck-rules\">{\"chars\":\"" + chars +
-           "\",\"email\":\"" + email + "\",\"phone\":\"" + kPhoneSymbols +
-           "\",\"digits\":" + std::to_string(kMinPhoneDigits) + ",\"years\":[" +
-           std::to_string(kMinDateYear) + "," + std::to_string(kMaxDateYear) + "]}</script>\n";
+    JsonWriter rules;
+    rules.BeginObject().Field("chars", chars).Field("email", kEmailPattern);
+    rules.Field("phone", kPhoneSymbols).Key("digits").Int(kMinPhoneDigits);
+    rules.Key("years").BeginArray().Int(kMinDateYear).Int(kMaxDateYear).EndArray().EndObject();
+    return "<script type=\"application/json\" id=\"ck-rules\">" + rules.str() + "</script>\n";
   }();
   return kScript;
 }
