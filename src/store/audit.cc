@@ -43,6 +43,11 @@ std::string RecordHash(const SubmissionRecord& record) {
   return Sha256Hex(CanonicalRecord(record));
 }
 
+std::string CanonicalCheckpoint(const Checkpoint& checkpoint) {
+  return "consentkit-checkpoint/1\nseq=" + std::to_string(checkpoint.seq) +
+         "\nlast_hash=" + checkpoint.last_hash + "\nat=" + checkpoint.at + "\n";
+}
+
 std::optional<bool> ParseReviewFilter(const std::string& text) {
   if (text == "done") return true;
   if (text == "pending") return false;

@@ -156,6 +156,15 @@ CREATE TABLE witness_unlocks (
 ALTER TABLE visits ADD COLUMN patient_key TEXT NOT NULL DEFAULT '';
 UPDATE visits SET patient_key = ck_name_key(patient_name);
 )sql",
+    // Signed checkpoints of the audit chain's head (see Checkpoint).
+    R"sql(
+CREATE TABLE checkpoints (
+  seq INTEGER PRIMARY KEY,
+  last_hash TEXT NOT NULL,
+  at TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -434,7 +443,11 @@ class SqliteStore : public Store {
  public:
   SqliteStore(const std::string& path, const SqliteOptions& options)
       : path_(path), options_(options), session_(Open(path, options)) {
-    Migrate();
+    if (options.read_only) {
+      RequireCurrentSchema();
+    } else {
+      Migrate();
+    }
     reader_.emplace(Open(path, options));
   }
 
@@ -468,6 +481,12 @@ class SqliteStore : public Store {
   std::optional<Invite> FindInvite(const std::string& id) override;
   bool RevokeInvite(const std::string& id, const Actor& actor) override;
   std::vector<Invite> InvitesOfVisit(const std::string& visit_id) override;
+  std::vector<Invite> Invites() override;
+  std::vector<std::string> SubmissionIds() override;
+  void AddCheckpoint(const Checkpoint& checkpoint) override;
+  std::optional<Checkpoint> LatestCheckpoint() override;
+  void ForEachCheckpoint(const std::function<void(const Checkpoint&)>& visit) override;
+  std::vector<std::string> CheckIntegrity(std::size_t max_problems) override;
   WitnessUnlock UnlockWitness(const WitnessUnlock& unlock, const Actor& actor) override;
   bool LockWitness(const std::string& visit_id, const std::string& form_id,
                    const Actor& actor) override;
@@ -480,7 +499,11 @@ class SqliteStore : public Store {
 
  private:
   static Poco::Data::Session Open(const std::string& path, const SqliteOptions& options);
+  static Poco::Data::Session OpenReadOnly(const std::string& path);
   void Migrate();
+  // A read-only store cannot migrate, and reading an older schema with
+  // this version's queries would fail row by row.
+  void RequireCurrentSchema();
   static std::optional<SubmissionRecord> FindIn(Poco::Data::Session& session,
                                                 const std::string& id);
   // Submissions (without PDFs) or visits matching `filter`, in `order`, at
@@ -500,6 +523,7 @@ class SqliteStore : public Store {
                                                          const std::string& form_id);
   static std::vector<Visit> SelectVisits(Poco::Data::Session& session, Filter& filter,
                                          const std::string& order, int limit = 0);
+  // Invites whose `column` is `value`; every invite when `column` is empty.
   static std::vector<Invite> SelectInvites(Poco::Data::Session& session, const std::string& column,
                                            const std::string& value);
   bool Reviewable(const std::string& submission_id);
@@ -546,12 +570,29 @@ class SqliteStore : public Store {
   bool committing_ = false;
 };
 
+// SQLite's URI form reserves these three in a path.
+std::string PercentEncodeForUri(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '?')
+      out += "%3f";
+    else if (c == '#')
+      out += "%23";
+    else
+      out += c;
+  }
+  return out;
+}
+
 Poco::Data::Session SqliteStore::Open(const std::string& path, const SqliteOptions& options) {
   static std::once_flag registered;
   std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   try {
     // Poco retries a failed open for the whole connection timeout (60 s by
     // default); a database that cannot open now will not open in a minute.
+    if (options.read_only) return OpenReadOnly(path);
     Poco::Data::Session session("SQLite", path, /*timeout_s=*/2);
     // Wait for another process's lock (first of all: switching to WAL takes one).
     session << "PRAGMA busy_timeout=10000", now;
@@ -592,6 +633,44 @@ void SqliteStore::Migrate() {
   } catch (const Poco::Exception& e) {
     Fail("applying schema migrations", e);
   }
+}
+
+// A read-only open must leave the folder exactly as it is. A cleanly closed
+// database has no -wal file (SQLite removes it at the last close), so it
+// is opened immutable and SQLite then creates no -shm or -wal beside it,
+// even where it could. A live one (a server has it open, or one stopped
+// without closing it) keeps its last commits in the -wal, which only a
+// mode=ro connection reads; SQLite then needs the -shm to exist or be
+// creatable, which it is wherever that server runs.
+Poco::Data::Session SqliteStore::OpenReadOnly(const std::string& path) {
+  struct stat wal {};
+  bool live = stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+  std::string uri = "file:" + PercentEncodeForUri(path) + (live ? "?mode=ro" : "?immutable=1");
+  Poco::Data::Session session("SQLite", uri, /*timeout_s=*/2);
+  session << "PRAGMA busy_timeout=10000", now;
+  if (!RegisterNameKeyFunction(Poco::Data::SQLite::Utility::dbHandle(session))) {
+    throw StoreError(path + ": cannot register the patient search function");
+  }
+  return session;
+}
+
+void SqliteStore::RequireCurrentSchema() {
+  int version = 0;
+  try {
+    session_ << "PRAGMA user_version", into(version), now;
+  } catch (const Poco::Exception& e) {
+    Fail("reading the schema version", e);
+  }
+  if (version == kSchemaVersion) return;
+  if (version > kSchemaVersion) {
+    throw StoreError(path_ + ": schema version " + std::to_string(version) +
+                     " is newer than this consentkit understands (" +
+                     std::to_string(kSchemaVersion) + "); upgrade consentkit");
+  }
+  throw StoreError(path_ + ": schema version " + std::to_string(version) + ", expected " +
+                   std::to_string(kSchemaVersion) +
+                   ": read-only, it cannot be brought up to date; verify a copy after opening "
+                   "the copy once with any other consentkit command (which migrates it)");
 }
 
 // Group commit: each fsync costs the same for one submission as for
@@ -1129,8 +1208,7 @@ void SqliteStore::AddInvite(const Invite& i, const Actor& actor) {
                 "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         useRef(i.id), useRef(i.visit_id), useRef(i.secret_sha256), useRef(i.created_at),
         useRef(i.created_by), useRef(i.expires_at), now;
-    AppendEventLocked(actor, "invite.created", i.id,
-                      "visit=" + i.visit_id + ";expires=" + i.expires_at);
+    AppendEventLocked(actor, "invite.created", i.id, InviteCreatedDetail(i));
     transaction.Commit();
   } catch (const Poco::Exception& e) {
     Fail("creating invite " + i.id, e);
@@ -1143,10 +1221,11 @@ std::vector<Invite> SqliteStore::SelectInvites(Poco::Data::Session& session,
   std::vector<Invite> invites;
   Invite i;
   Poco::Data::Statement select(session);
-  select << std::string("SELECT ") + kInviteColumns + " FROM invites WHERE " + column +
-                " = ? ORDER BY created_at, id";
+  std::string where = column.empty() ? "" : " WHERE " + column + " = ?";
+  select << std::string("SELECT ") + kInviteColumns + " FROM invites" + where +
+                " ORDER BY created_at, id";
   BindInvite(select, i);
-  select, useRef(value);
+  if (!column.empty()) select, useRef(value);
   EachRow(select, [&] { invites.push_back(i); });
   return invites;
 }
@@ -1180,7 +1259,7 @@ bool SqliteStore::RevokeInvite(const std::string& id, const Actor& actor) {
     update << "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at = ''", useRef(at),
         useRef(id);
     if (update.execute() == 0) return false;
-    AppendEventLocked(actor, "invite.revoked", id, "");
+    AppendEventLocked(actor, "invite.revoked", id, InviteRevokedDetail(at));
     transaction.Commit();
     return true;
   } catch (const Poco::Exception& e) {
@@ -1299,6 +1378,93 @@ bool SqliteStore::ClearHandoff(const std::string& tablet_token_id, const std::st
   }
 }
 
+std::vector<Invite> SqliteStore::Invites() {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    return SelectInvites(*reader_, "", "");
+  } catch (const Poco::Exception& e) {
+    Fail("listing invites", e);
+  }
+}
+
+std::vector<std::string> SqliteStore::SubmissionIds() {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    std::vector<std::string> ids;
+    std::string id;
+    Poco::Data::Statement select(*reader_);
+    select << "SELECT id FROM submissions ORDER BY id", into(id);
+    EachRow(select, [&] { ids.push_back(id); });
+    return ids;
+  } catch (const Poco::Exception& e) {
+    Fail("listing submission ids", e);
+  }
+}
+
+void SqliteStore::AddCheckpoint(const Checkpoint& c) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    session_ << "INSERT OR IGNORE INTO checkpoints (seq, last_hash, at, signature) "
+                "VALUES (?, ?, ?, ?)",
+        useRef(c.seq), useRef(c.last_hash), useRef(c.at), useRef(c.signature), now;
+  } catch (const Poco::Exception& e) {
+    Fail("storing the checkpoint of audit event " + std::to_string(c.seq), e);
+  }
+}
+
+std::optional<Checkpoint> SqliteStore::LatestCheckpoint() {
+  std::optional<Checkpoint> latest;
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    Checkpoint c;
+    Poco::Data::Statement select(*reader_);
+    select << "SELECT seq, last_hash, at, signature FROM checkpoints ORDER BY seq DESC LIMIT 1",
+        into(c.seq), into(c.last_hash), into(c.at), into(c.signature);
+    if (select.execute() > 0) latest = c;
+  } catch (const Poco::Exception& e) {
+    Fail("reading the latest checkpoint", e);
+  }
+  return latest;
+}
+
+void SqliteStore::ForEachCheckpoint(const std::function<void(const Checkpoint&)>& visit) {
+  std::exception_ptr visit_error;
+  try {
+    Poco::Data::Session reader = Open(path_, options_);
+    reader << "BEGIN", now;
+    Checkpoint c;
+    Poco::Data::Statement select(reader);
+    select << "SELECT seq, last_hash, at, signature FROM checkpoints ORDER BY seq", into(c.seq),
+        into(c.last_hash), into(c.at), into(c.signature), Poco::Data::Keywords::limit(1);
+    while (!select.done()) {
+      if (select.execute() == 0) break;
+      if (!CallVisitor([&] { visit(c); }, visit_error)) break;
+    }
+    if (!visit_error) reader << "COMMIT", now;
+  } catch (const Poco::Exception& e) {
+    Fail("reading the checkpoints", e);
+  }
+  if (visit_error) std::rethrow_exception(visit_error);
+}
+
+std::vector<std::string> SqliteStore::CheckIntegrity(std::size_t max_problems) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  try {
+    std::vector<std::string> problems;
+    std::string line;
+    Poco::Data::Statement check(*reader_);
+    check << "PRAGMA integrity_check(" + std::to_string(std::max<std::size_t>(max_problems, 1)) +
+                 ")",
+        into(line);
+    EachRow(check, [&] { problems.push_back(line); });
+    if (problems.size() == 1 && problems.front() == "ok") problems.clear();
+    return problems;
+  } catch (const Poco::Exception& e) {
+    // A database too damaged to check is itself the finding.
+    return {"the integrity check could not run: " + e.displayText()};
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Store> OpenSqliteStore(const std::string& data_dir, const SqliteOptions& options) {
@@ -1310,6 +1476,12 @@ std::unique_ptr<Store> OpenSqliteStore(const std::string& data_dir, const Sqlite
   // Patient records: create the file owner-only before SQLite does, so it
   // and its -wal and -shm files (which copy its mode) are never world-readable.
   std::string path = data_dir + "/consentkit.db";
+  if (options.read_only) {
+    if (stat(path.c_str(), &info) != 0) {
+      throw StoreError(path + ": no database to read: " + std::strerror(errno));
+    }
+    return std::make_unique<SqliteStore>(path, options);
+  }
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) throw StoreError(path + ": cannot open database: " + std::strerror(errno));
   close(fd);

@@ -239,6 +239,31 @@ std::string TokenCreatedDetail(const Token& token);
 // written before this have an empty detail.
 std::string TokenRevokedDetail(const std::string& revoked_at);
 
+// What the "invite.created" event anchors about an invite, so verify can
+// hold the invites table against the chain: "visit=<visit id>;
+// secret_sha256=<hex>;created_at=<ISO 8601>;expires_at=<ISO 8601>".
+// Events written before this carry "visit=<visit id>;expires=<ISO 8601>".
+std::string InviteCreatedDetail(const Invite& invite);
+// What the "invite.revoked" event anchors: "revoked_at=<ISO 8601>". Events
+// written before this have an empty detail.
+std::string InviteRevokedDetail(const std::string& revoked_at);
+
+// A signed statement of where the audit chain ended at a moment: the
+// server signs one with the clinic's seal key every so many events, every
+// few minutes and when it stops, so that removing the newest events (or
+// all of them) contradicts a signature the database cannot forge. Kept
+// outside the chain (a checkpoint event would itself lie past the head it
+// names).
+struct Checkpoint {
+  std::int64_t seq = 0;   // the last event it covers; 0 for an empty chain
+  std::string last_hash;  // that event's hash; kGenesisHash for seq 0
+  std::string at;         // UTC, ISO 8601 with a trailing Z: when it was signed
+  std::string signature;  // base64 of a detached CMS signature over CanonicalCheckpoint
+};
+// The exact bytes a checkpoint's signature covers:
+// "consentkit-checkpoint/1\nseq=<seq>\nlast_hash=<hex>\nat=<ISO 8601>\n".
+std::string CanonicalCheckpoint(const Checkpoint& checkpoint);
+
 // What the caller is, for the audit log: a token id, "cli" or "anonymous".
 using Actor = std::string;
 
@@ -291,6 +316,23 @@ class Store {
   virtual std::optional<std::string> PinnedDefinitionHash(const std::string& form_id,
                                                           const std::string& version) = 0;
   virtual std::size_t CountSubmissions() = 0;
+  // Every submission id, in id order: read from the primary key alone, so
+  // that verify can still name the records of a database whose row pages
+  // are damaged (it then reads each with Find and FindPdf).
+  virtual std::vector<std::string> SubmissionIds() = 0;
+
+  // Checkpoints of the audit chain (see Checkpoint). AddCheckpoint stores
+  // one as given (the caller signed it) and ignores one whose seq is
+  // already checkpointed; it writes no audit event.
+  virtual void AddCheckpoint(const Checkpoint& checkpoint) = 0;
+  virtual std::optional<Checkpoint> LatestCheckpoint() = 0;
+  // Every checkpoint in seq order.
+  virtual void ForEachCheckpoint(const std::function<void(const Checkpoint&)>& visit) = 0;
+
+  // The database's own consistency check (SQLite: PRAGMA integrity_check):
+  // empty when it finds nothing wrong, else what it reports, one problem
+  // per entry, at most `max_problems` of them.
+  virtual std::vector<std::string> CheckIntegrity(std::size_t max_problems) = 0;
 
   // Submissions matching `query`, newest first, without PDFs. Throws
   // std::invalid_argument for a cursor it did not make.
@@ -317,6 +359,8 @@ class Store {
   // False if there is no such invite or it was already revoked.
   virtual bool RevokeInvite(const std::string& id, const Actor& actor) = 0;
   virtual std::vector<Invite> InvitesOfVisit(const std::string& visit_id) = 0;
+  // Every invite, revoked and expired ones too, in created_at then id order.
+  virtual std::vector<Invite> Invites() = 0;
 
   // Witness steps. Unlocking writes "witness.unlocked" and returns the
   // unlock as stored: the earlier one, writing nothing, if the step was
@@ -346,6 +390,12 @@ struct SqliteOptions {
   // FULL: a committed Put survives power loss. Only test and benchmark
   // fixtures that generate many rows turn this off.
   bool synchronous_full = true;
+  // Opens the existing database for reading only (verify): nothing is
+  // created, migrated or written, so a copied or read-only data folder can
+  // be checked as it is. Every write then throws StoreError. Throws
+  // StoreError if there is no database or its schema is not this
+  // consentkit's (the message says how to bring a copy up to date).
+  bool read_only = false;
 };
 
 // Opens (creating if needed) the SQLite store "consentkit.db" in `data_dir`,

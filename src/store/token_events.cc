@@ -1,5 +1,5 @@
-// The details of the token events: what verify holds the tokens table
-// against (see archive/verify_tokens.cc).
+// The details of the token and invite events: what verify holds the tokens
+// and invites tables against (see archive/verify_tokens.cc).
 #include "store/store.h"
 #include "util/util.h"
 
@@ -11,5 +11,14 @@ std::string TokenCreatedDetail(const Token& token) {
 }
 
 std::string TokenRevokedDetail(const std::string& revoked_at) { return "revoked_at=" + revoked_at; }
+
+std::string InviteCreatedDetail(const Invite& invite) {
+  return "visit=" + invite.visit_id + ";secret_sha256=" + invite.secret_sha256 +
+         ";created_at=" + invite.created_at + ";expires_at=" + invite.expires_at;
+}
+
+std::string InviteRevokedDetail(const std::string& revoked_at) {
+  return "revoked_at=" + revoked_at;
+}
 
 }  // namespace consentkit

@@ -767,6 +767,16 @@ class ReviewAfterRead : public Store {
   std::vector<Invite> InvitesOfVisit(const std::string& visit_id) override {
     return inner_.InvitesOfVisit(visit_id);
   }
+  std::vector<Invite> Invites() override { return inner_.Invites(); }
+  std::vector<std::string> SubmissionIds() override { return inner_.SubmissionIds(); }
+  void AddCheckpoint(const Checkpoint& checkpoint) override { inner_.AddCheckpoint(checkpoint); }
+  std::optional<Checkpoint> LatestCheckpoint() override { return inner_.LatestCheckpoint(); }
+  void ForEachCheckpoint(const std::function<void(const Checkpoint&)>& visit) override {
+    inner_.ForEachCheckpoint(visit);
+  }
+  std::vector<std::string> CheckIntegrity(std::size_t max_problems) override {
+    return inner_.CheckIntegrity(max_problems);
+  }
   WitnessUnlock UnlockWitness(const WitnessUnlock& unlock, const Actor& actor) override {
     return inner_.UnlockWitness(unlock, actor);
   }

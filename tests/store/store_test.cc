@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -234,7 +235,7 @@ TEST_CASE("the database is WAL, migrated, and survives a reopen") {
   session << "PRAGMA journal_mode", into(mode), now;
   session << "PRAGMA user_version", into(version), now;
   CHECK(mode == "wal");
-  CHECK(version == 7);
+  CHECK(version == 8);
   struct stat info {};
   REQUIRE(stat(dir.File("consentkit.db").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);  // patient records: owner only
@@ -251,7 +252,7 @@ TEST_CASE("a database from a newer consentkit is refused, not damaged") {
   }
   CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
                        doctest::Contains("schema version 99 is newer than this consentkit "
-                                         "understands (7); upgrade consentkit"),
+                                         "understands (8); upgrade consentkit"),
                        StoreError);
 }
 
@@ -683,6 +684,7 @@ TEST_CASE("visits stored before the search key existed get theirs on upgrade") {
     // As migration 6 left it: no patient_key column.
     auto session = Inspect(dir);
     session << "ALTER TABLE visits DROP COLUMN patient_key", now;
+    session << "DROP TABLE checkpoints", now;
     session << "PRAGMA user_version=6", now;
   }
   auto store = OpenSqliteStore(dir.path());
@@ -887,7 +889,8 @@ TEST_CASE("every new kind of change writes its audit event, and the chain still 
   record.visit_id = VisitId(1);
   store->Put(record, Pdf(), *form, "tok_tablet");
   REQUIRE(store->PutReview(MakeReview("id-1", "proceed"), "countersigned", "tok_prac"));
-  store->AddInvite(MakeInvite("inv_1", VisitId(1), "2026-11-23T09:00:00Z"), "tok_staff");
+  Invite invite = MakeInvite("inv_1", VisitId(1), "2026-11-23T09:00:00Z");
+  store->AddInvite(invite, "tok_staff");
   REQUIRE(store->RevokeInvite("inv_1", "tok_staff"));
   store->SetHandoff("tok_tablet", VisitId(1), "tok_staff");
   store->ClearHandoff("tok_tablet", "", "tok_staff2");
@@ -904,8 +907,10 @@ TEST_CASE("every new kind of change writes its audit event, and the chain still 
       {"tok_prac", "submission.reviewed", "id-1",
        "decision=proceed;pdf_sha256=countersigned-hash-proceed"},
       {"tok_staff", "invite.created", "inv_1",
-       "visit=" + VisitId(1) + ";expires=2026-11-24T09:00:00Z"},
-      {"tok_staff", "invite.revoked", "inv_1", ""},
+       "visit=" + VisitId(1) + ";secret_sha256=" + invite.secret_sha256 +
+           ";created_at=2026-11-23T09:00:00Z;expires_at=2026-11-24T09:00:00Z"},
+      {"tok_staff", "invite.revoked", "inv_1",
+       "revoked_at=" + store->FindInvite("inv_1")->revoked_at},
       {"tok_staff", "kiosk.handoff", "tok_tablet", "visit=" + VisitId(1)},
       {"tok_staff2", "kiosk.cleared", "tok_tablet", "visit=" + VisitId(1)},
   };
@@ -991,7 +996,7 @@ PRAGMA user_version=3;
     auto session = Inspect(dir);
     int version = 0;
     session << "PRAGMA user_version", into(version), now;
-    CHECK(version == 7);
+    CHECK(version == 8);
   }
   auto old = store->Find("old-1");
   REQUIRE(old);
@@ -1017,6 +1022,116 @@ TEST_CASE("practitioner is a role, by name and in stored tokens") {
   auto store = OpenSqliteStore(dir.path());
   store->AddToken(StoredToken("tok_prac", Role::kPractitioner), "cli");
   CHECK(store->FindToken("tok_prac")->role == Role::kPractitioner);
+}
+
+std::set<std::string> FolderListing(const test::TempDir& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    names.insert(entry.path().filename().string());
+  }
+  return names;
+}
+
+TEST_CASE("a read-only open reads a closed database and leaves its folder as it was") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  {
+    auto store = OpenSqliteStore(dir.path());
+    REQUIRE(store->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "t").status ==
+            PutStatus::kStored);
+  }
+  std::set<std::string> before = FolderListing(dir);
+  REQUIRE(before == std::set<std::string>{"consentkit.db"});  // SQLite removed -wal and -shm
+  std::string bytes = ReadFile(dir.path() + "/consentkit.db");
+
+  auto store = OpenSqliteStore(dir.path(), SqliteOptions{true, true});
+  CHECK(store->Find("id-1"));
+  CHECK(store->FindPdf("id-1") == Pdf());
+  CHECK(store->SubmissionIds() == std::vector<std::string>{"id-1"});
+  CHECK(store->LastAuditSeq() == 1);
+  CHECK_THROWS_AS(store->RecordEvent("t", "test.event", ""), StoreError);
+  CHECK_THROWS_AS(store->Put(Record(*form, "id-2", "{}"), Pdf(), *form, "t"), StoreError);
+  store.reset();
+  CHECK(FolderListing(dir) == before);
+  CHECK(ReadFile(dir.path() + "/consentkit.db") == bytes);
+}
+
+TEST_CASE("a read-only open reads the last commits of a database another connection holds") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto server = OpenSqliteStore(dir.path());  // stays open: its commits sit in the -wal
+  REQUIRE(server->Put(Record(*form, "id-1", "{}"), Pdf(), *form, "t").status == PutStatus::kStored);
+  auto reader = OpenSqliteStore(dir.path(), SqliteOptions{true, true});
+  CHECK(reader->Find("id-1"));
+  CHECK(reader->LastAuditSeq() == 1);
+}
+
+TEST_CASE("a read-only open refuses what it cannot read as it is") {
+  test::TempDir dir;
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), SqliteOptions{true, true}),
+                       doctest::Contains("consentkit.db: no database to read"), StoreError);
+  CHECK(FolderListing(dir).empty());  // nothing was created
+
+  OpenSqliteStore(dir.path());
+  Inspect(dir) << "PRAGMA user_version=6", now;
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), SqliteOptions{true, true}),
+                       doctest::Contains("schema version 6, expected 8: read-only"), StoreError);
+}
+
+TEST_CASE("checkpoints are kept in seq order, once per seq") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  CHECK_FALSE(store->LatestCheckpoint());
+  store->AddCheckpoint({0, kGenesisHash, "2026-11-23T09:00:00Z", "sig-0"});
+  store->AddCheckpoint({5, "hash-5", "2026-11-23T09:05:00Z", "sig-5"});
+  store->AddCheckpoint({3, "hash-3", "2026-11-23T09:03:00Z", "sig-3"});
+  store->AddCheckpoint({5, "other", "2026-11-23T09:06:00Z", "other"});  // ignored
+  REQUIRE(store->LatestCheckpoint());
+  CHECK(store->LatestCheckpoint()->seq == 5);
+  CHECK(store->LatestCheckpoint()->last_hash == "hash-5");
+  CHECK(store->LatestCheckpoint()->signature == "sig-5");
+  std::vector<std::int64_t> seqs;
+  store->ForEachCheckpoint([&](const Checkpoint& c) { seqs.push_back(c.seq); });
+  CHECK(seqs == std::vector<std::int64_t>{0, 3, 5});
+  CHECK(CanonicalCheckpoint({5, "hash-5", "2026-11-23T09:05:00Z", "sig-5"}) ==
+        "consentkit-checkpoint/1\nseq=5\nlast_hash=hash-5\nat=2026-11-23T09:05:00Z\n");
+}
+
+TEST_CASE("the integrity check is empty for a sound database and names a damaged one's pages") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  {
+    auto store = OpenSqliteStore(dir.path());
+    for (int i = 0; i < 40; ++i) {
+      std::string id = "id-" + std::to_string(i);
+      REQUIRE(store->Put(Record(*form, id, "{}"), std::string(3000, 'p'), *form, "t").status ==
+              PutStatus::kStored);
+    }
+    CHECK(store->CheckIntegrity(10).empty());
+  }
+  // Overwrite the middle of the file, well past the schema page.
+  std::string path = dir.path() + "/consentkit.db";
+  std::string bytes = ReadFile(path);
+  REQUIRE(bytes.size() > 40 * 4096);
+  bytes.replace(bytes.size() / 2, 8192, std::string(8192, '\x5a'));
+  WriteFileAtomically(path, bytes);
+  auto store = OpenSqliteStore(dir.path(), SqliteOptions{true, true});
+  std::vector<std::string> problems = store->CheckIntegrity(5);
+  CHECK_FALSE(problems.empty());
+  CHECK(problems.size() <= 5);
+}
+
+TEST_CASE("every invite is listed, revoked ones too") {
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  store->AddInvite(MakeInvite("inv_2", VisitId(1), "2026-11-23T09:05:00Z"), "tok_staff");
+  store->AddInvite(MakeInvite("inv_1", VisitId(2), "2026-11-23T09:00:00Z"), "tok_staff");
+  REQUIRE(store->RevokeInvite("inv_2", "tok_staff"));
+  std::vector<Invite> all = store->Invites();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].id == "inv_1");
+  CHECK(all[1].id == "inv_2");
+  CHECK_FALSE(all[1].revoked_at.empty());
 }
 
 }  // namespace
