@@ -27,11 +27,20 @@ class PdfError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// What the visible seal stamp on a submission record says.
+// What the visible seal stamp on a submission record says, and what its
+// signature's /Reason binds the seal to (seal/record_binding.h).
 struct SealAppearance {
   std::string clinic_name;    // who seals: the holder of the signing certificate
   std::string signed_at_utc;  // ISO 8601 UTC, "2026-11-23T10:15:02Z"; also the signature's /M
-  std::string submission_id;
+  std::string submission_id;  // printed on the stamp, and in the /Reason
+  // The record's content_sha256 (lower-case hex SHA-256 of the canonical
+  // content), in the /Reason only: it ties the seal to that record's
+  // content, which verify checks. Empty: the /Reason names the id alone,
+  // as seals did before, and verify finds no binding in it. Throws
+  // PdfError if set but not 64 lower-case hex digits. (The initializer
+  // lets SealAppearance{clinic, at, id} leave it empty without a
+  // missing-initializer warning.)
+  std::string content_sha256 = {};
 };
 
 // Who a packet or record is for, printed in every page's header band (name,

@@ -7,6 +7,7 @@
 #include "pdf/content_stream.h"
 #include "pdf/number.h"
 #include "pdf/palette.h"
+#include "seal/record_binding.h"
 #include "util/util.h"
 
 namespace consentkit {
@@ -102,6 +103,15 @@ std::string StampContent(Canvas& canvas, const SealAppearance& seal, float width
              "Digital signature: any change made to this file after sealing invalidates the seal.");
 }
 
+// The seal's /Reason, which binds it to its record.
+std::string Reason(const SealAppearance& seal) {
+  if (!seal.content_sha256.empty() && !IsSha256Hex(seal.content_sha256)) {
+    throw PdfError("the content hash of submission " + seal.submission_id + " for its seal, \"" +
+                   seal.content_sha256 + "\", is not a SHA-256; expected 64 lower-case hex digits");
+  }
+  return SealReason(seal.submission_id, seal.content_sha256);
+}
+
 }  // namespace
 
 SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width) {
@@ -110,7 +120,7 @@ SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width)
   spec.name = "seal";
   spec.tooltip = "Electronic seal of " + seal.clinic_name;
   spec.signer_name = seal.clinic_name;
-  spec.reason = "Record of consent submission " + seal.submission_id;
+  spec.reason = Reason(seal);
   spec.appearance = StampContent(canvas, seal, width);
   spec.fonts = {{"F1", canvas.FontOf(Face::kRegular)}, {"F2", canvas.FontOf(Face::kBold)}};
   spec.contents_bytes = kSealContentsBytes;

@@ -22,8 +22,10 @@ constexpr unsigned kSealContentsBytes = 16384;
 constexpr float kSealStampHeight = 66;
 
 // The field for `seal`: a stamp `width` points wide and kSealStampHeight
-// high in `canvas`'s font, and the signature's /Name, /Reason and /M.
-// Throws PdfError if seal.signed_at_utc is not "YYYY-MM-DDTHH:MM:SSZ".
+// high in `canvas`'s font, and the signature's /Name, /Reason (SealReason of
+// seal/record_binding.h: the submission id and content hash) and /M.
+// Throws PdfError if seal.signed_at_utc is not "YYYY-MM-DDTHH:MM:SSZ" or
+// seal.content_sha256 is set but not a SHA-256 in hex.
 SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width);
 
 }  // namespace consentkit

@@ -31,27 +31,6 @@ void WriteByteRange(std::string& pdf, const SignatureSlots& slots) {
   pdf.replace(slots.range_begin, width, range);
 }
 
-// Detached: the CMS holds the signature, not the signed bytes. Signed
-// attributes: content type, message digest and signing time (OpenSSL adds
-// them); no S/MIME capabilities, which mean nothing in a PDF.
-std::string SignDetached(const std::string& bytes, X509* certificate, EVP_PKEY* key,
-                         STACK_OF(X509) * chain) {
-  ERR_clear_error();
-  const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
-  BioPtr data = MemoryBio(bytes);
-  CmsPtr cms(CMS_sign(nullptr, nullptr, chain, nullptr, flags));
-  if (!cms || !CMS_add1_signer(cms.get(), certificate, key, EVP_sha256(), flags) ||
-      !CMS_final(cms.get(), data.get(), nullptr, flags)) {
-    throw SealError("cannot sign the PDF: " + OpenSslError());
-  }
-  unsigned char* der = nullptr;
-  int length = i2d_CMS_ContentInfo(cms.get(), &der);
-  if (length <= 0) throw SealError("cannot encode the signature: " + OpenSslError());
-  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(length));
-  OPENSSL_free(der);
-  return out;
-}
-
 void WriteContents(std::string& pdf, const SignatureSlots& slots, const std::string& der) {
   std::size_t room = (slots.contents_end - slots.contents_begin - 2) / 2;
   if (der.size() > room) {
@@ -64,6 +43,26 @@ void WriteContents(std::string& pdf, const SignatureSlots& slots, const std::str
 }
 
 }  // namespace
+
+// OpenSSL adds the signed attributes; no S/MIME capabilities, which mean
+// nothing in a PDF or to a verifier of data.
+std::string SignDetached(const std::string& bytes, X509* certificate, EVP_PKEY* key,
+                         STACK_OF(X509) * chain) {
+  ERR_clear_error();
+  const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
+  BioPtr data = MemoryBio(bytes);
+  CmsPtr cms(CMS_sign(nullptr, nullptr, chain, nullptr, flags));
+  if (!cms || !CMS_add1_signer(cms.get(), certificate, key, EVP_sha256(), flags) ||
+      !CMS_final(cms.get(), data.get(), nullptr, flags)) {
+    throw SealError("cannot sign: " + OpenSslError());
+  }
+  unsigned char* der = nullptr;
+  int length = i2d_CMS_ContentInfo(cms.get(), &der);
+  if (length <= 0) throw SealError("cannot encode the signature: " + OpenSslError());
+  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(length));
+  OPENSSL_free(der);
+  return out;
+}
 
 void FillSignature(std::string& pdf, const SignatureSlots& slots, X509* certificate, EVP_PKEY* key,
                    STACK_OF(X509) * chain) {

@@ -75,6 +75,7 @@ class SigningIdentity {
   friend std::string SealPdf(std::string pdf, const SigningIdentity& identity);
   friend std::string CountersignPdf(const std::string& sealed_pdf, const SigningIdentity& identity,
                                     const Countersignature& countersignature);
+  friend std::string SignDetachedData(const std::string& data, const SigningIdentity& identity);
 
   std::unique_ptr<Members> m_;
 };
@@ -103,6 +104,15 @@ struct SealCheck {
   std::string signer_common_name;
   std::string signer_fingerprint_sha256;
   std::string signed_at_utc;  // the signature's signing time, "2026-11-23T10:15:02Z"
+  // The record the seal says it was made for, read from the seal's
+  // signature dictionary (its /Reason, in the format of
+  // seal/record_binding.h). That dictionary lies inside the signed bytes,
+  // so both are filled in only when the seal is valid; both are empty for
+  // an invalid seal, for a seal whose /Reason is not in that format (made
+  // before seals named their record's content), for a countersignature and
+  // for VerifyDetachedData. sealed_content_sha256 is lower-case hex.
+  std::string sealed_submission_id;
+  std::string sealed_content_sha256;
 };
 
 // Checks `pdf`'s seal without a network or a certificate authority: exactly
@@ -115,6 +125,25 @@ struct SealCheck {
 // expired). Throws SealError only if `trusted_cert_pem` is not a PEM
 // certificate; a bad seal is reported in the result.
 SealCheck VerifySealedPdf(const std::string& pdf, const std::string& trusted_cert_pem);
+
+// A detached CMS signature (DER) by `identity` over exactly the bytes of
+// `data`: SHA-256, signing time (now), the certificate and its chain, as a
+// seal's. For what is not a PDF: an archive's manifest, an audit
+// checkpoint. `openssl cms -verify -binary -inform DER -content data`
+// accepts it. Throws SealError if OpenSSL fails.
+std::string SignDetachedData(const std::string& data, const SigningIdentity& identity);
+
+// Checks `signature_der` (what SignDetachedData made) over `data` as
+// VerifySealedPdf checks a seal: a detached CMS signature with one signer
+// and nothing after it, SHA-256 or stronger, over exactly `data`; the
+// signer is the certificate `trusted_cert_pem` (compared exactly); the
+// signing time lies within that certificate's validity. The signer and
+// signing time are filled in whenever the signature could be read; the
+// sealed_* fields stay empty. Throws SealError only if `trusted_cert_pem`
+// is not a PEM certificate; a bad signature (garbage bytes included) is
+// reported in the result.
+SealCheck VerifyDetachedData(const std::string& data, const std::string& signature_der,
+                             const std::string& trusted_cert_pem);
 
 // What a practitioner's countersignature shows and says.
 struct Countersignature {

@@ -1,5 +1,6 @@
-// Filling in a signature placeholder, shared by SealPdf and CountersignPdf.
-// Private to src/seal/.
+// Making signatures: filling in a signature placeholder, shared by SealPdf
+// and CountersignPdf, and the detached CMS signature itself, which
+// SignDetachedData makes over other data too. Private to src/seal/.
 #ifndef CONSENTKIT_SEAL_SIGNING_H_
 #define CONSENTKIT_SEAL_SIGNING_H_
 
@@ -11,6 +12,12 @@
 #include "seal/placeholder.h"
 
 namespace consentkit {
+
+// A detached CMS signature (DER) over `bytes`: the CMS holds the signature,
+// not the signed bytes. Signed attributes: content type, message digest and
+// signing time (now). Throws SealError if OpenSSL fails.
+std::string SignDetached(const std::string& bytes, X509* certificate, EVP_PKEY* key,
+                         STACK_OF(X509) * chain);
 
 // Writes the byte range "[0 a b c]" into the placeholder array at `slots`
 // (padded to its width, so that no byte moves), then a detached CMS

@@ -24,14 +24,19 @@
 #include "seal/crypto.h"
 #include "seal/pdf_reader.h"
 #include "seal/placeholder.h"
+#include "seal/record_binding.h"
 
 namespace consentkit {
 namespace {
 
-// What is being checked, filled in step by step.
+// Where a PDF signature lies, filled in step by step.
 struct Seal {
   SignatureSlots slots;
   std::size_t end = 0;  // where the byte range ends
+};
+
+// The CMS signature being checked, filled in step by step.
+struct Cms {
   CmsPtr cms;
   CMS_SignerInfo* signer_info = nullptr;  // owned by cms
   X509* signer = nullptr;                 // owned by cms
@@ -124,36 +129,40 @@ int HexValue(char c) {
   return c - 'A' + 10;  // FindSignatureSlots let only hex digits through
 }
 
-// The CMS blob and the zero padding after it; a padding byte that is not
-// zero means the value was changed.
-std::string DecodeSignature(const std::string& pdf, Seal& seal) {
-  std::size_t from = seal.slots.contents_begin + 1, to = seal.slots.contents_end - 1;
+// The signature value's bytes: the CMS blob and the zero padding after it.
+std::string HexDecodeValue(const std::string& pdf, const SignatureSlots& slots, std::string& der) {
+  std::size_t from = slots.contents_begin + 1, to = slots.contents_end - 1;
   if ((to - from) % 2 != 0) return "the signature value has an odd number of hex digits";
-  std::string der;
   for (std::size_t i = from; i < to; i += 2) {
     der += static_cast<char>(HexValue(pdf[i]) * 16 + HexValue(pdf[i + 1]));
-  }
-  const auto* start = reinterpret_cast<const unsigned char*>(der.data());
-  const unsigned char* next = start;
-  seal.cms.reset(d2i_CMS_ContentInfo(nullptr, &next, static_cast<long>(der.size())));
-  ERR_clear_error();
-  if (!seal.cms) return "the signature value is not a CMS signature";
-  if (der.find_first_not_of('\0', static_cast<std::size_t>(next - start)) != std::string::npos) {
-    return "the signature value was changed after sealing: there are bytes after the CMS "
-           "signature";
-  }
-  if (OBJ_obj2nid(CMS_get0_type(seal.cms.get())) != NID_pkcs7_signed ||
-      CMS_is_detached(seal.cms.get()) != 1) {
-    return "the signature value is not a detached CMS signature";
   }
   return "";
 }
 
-std::string FindSigner(const X509* trusted, Seal& seal, SealCheck& check) {
-  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(seal.cms.get());
+// Anything after the CMS blob but the padding `wording` allows means the
+// value was changed.
+std::string DecodeCms(const std::string& der, const CmsWording& wording, Cms& cms) {
+  const auto* start = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* next = start;
+  cms.cms.reset(d2i_CMS_ContentInfo(nullptr, &next, static_cast<long>(der.size())));
+  ERR_clear_error();
+  if (!cms.cms) return wording.value + " is not a CMS signature";
+  std::size_t after = static_cast<std::size_t>(next - start);
+  bool extra = wording.zero_padded ? der.find_first_not_of('\0', after) != std::string::npos
+                                   : after != der.size();
+  if (extra) return wording.value + " " + wording.extra_bytes;
+  if (OBJ_obj2nid(CMS_get0_type(cms.cms.get())) != NID_pkcs7_signed ||
+      CMS_is_detached(cms.cms.get()) != 1) {
+    return wording.value + " is not a detached CMS signature";
+  }
+  return "";
+}
+
+std::string FindSigner(const X509* trusted, Cms& cms, SealCheck& check) {
+  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.cms.get());
   int count = infos ? sk_CMS_SignerInfo_num(infos) : 0;
   if (count != 1) return "the signature has " + std::to_string(count) + " signers; expected one";
-  seal.signer_info = sk_CMS_SignerInfo_value(infos, 0);
+  cms.signer_info = sk_CMS_SignerInfo_value(infos, 0);
   // Looks for the signer among the CMS's certificates, then the clinic's.
   X509StackPtr extra(sk_X509_new_null());
   if (!extra) throw SealError("out of memory: " + OpenSslError());
@@ -164,12 +173,12 @@ std::string FindSigner(const X509* trusted, Seal& seal, SealCheck& check) {
     }
     copy.release();  // owned by extra now
   }
-  CMS_set1_signers_certs(seal.cms.get(), extra.get(), 0);
+  CMS_set1_signers_certs(cms.cms.get(), extra.get(), 0);
   ERR_clear_error();
-  CMS_SignerInfo_get0_algs(seal.signer_info, nullptr, &seal.signer, nullptr, nullptr);
-  if (!seal.signer) return "the signature does not include its signer's certificate";
-  check.signer_common_name = CommonName(seal.signer);
-  check.signer_fingerprint_sha256 = FingerprintSha256(seal.signer);
+  CMS_SignerInfo_get0_algs(cms.signer_info, nullptr, &cms.signer, nullptr, nullptr);
+  if (!cms.signer) return "the signature does not include its signer's certificate";
+  check.signer_common_name = CommonName(cms.signer);
+  check.signer_fingerprint_sha256 = FingerprintSha256(cms.signer);
   return "";
 }
 
@@ -197,9 +206,7 @@ std::string CheckDigest(CMS_SignerInfo* info) {
 
 // Both the digest of the signed bytes and the signature over the signed
 // attributes; the certificate itself is judged by CheckSigner.
-std::string CheckBytes(const std::string& pdf, Seal& seal) {
-  std::string bytes = pdf.substr(0, seal.slots.contents_begin) +
-                      pdf.substr(seal.slots.contents_end, seal.end - seal.slots.contents_end);
+std::string CheckBytes(const std::string& bytes, const CmsWording& wording, Cms& cms) {
   // CMS_verify copies the data of a memory BIO into one of its own, and
   // OpenSSL 3.0 leaks that copy when the CMS names a digest it does not know
   // (CMS_dataInit fails): behind a buffer BIO the content is not a memory
@@ -207,25 +214,25 @@ std::string CheckBytes(const std::string& pdf, Seal& seal) {
   BioPtr content(BIO_new(BIO_f_buffer()));
   if (!content) throw SealError("out of memory: " + OpenSslError());
   BIO_push(content.get(), MemoryBio(bytes).release());  // owned by content now
-  int ok = CMS_verify(seal.cms.get(), nullptr, nullptr, content.get(), nullptr,
+  int ok = CMS_verify(cms.cms.get(), nullptr, nullptr, content.get(), nullptr,
                       CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY);
   ERR_clear_error();
   if (ok == 1) return "";
-  return "the signature does not match the signed bytes: the document was changed after sealing";
+  return "the signature does not match the signed bytes: " + wording.changed;
 }
 
-std::string CheckSigner(const X509* trusted, const Seal& seal) {
-  if (!trusted || Der(seal.signer) == Der(trusted)) return "";
-  return "signed by CN=" + CommonName(seal.signer) + " (sha256 " + FingerprintSha256(seal.signer) +
+std::string CheckSigner(const X509* trusted, const Cms& cms) {
+  if (!trusted || Der(cms.signer) == Der(trusted)) return "";
+  return "signed by CN=" + CommonName(cms.signer) + " (sha256 " + FingerprintSha256(cms.signer) +
          "), not the clinic's certificate CN=" + CommonName(trusted) + " (sha256 " +
          FingerprintSha256(trusted) + ")";
 }
 
-std::string CheckSigningTime(const Seal& seal) {
-  const ASN1_TIME* when = SigningTime(seal.signer_info);
+std::string CheckSigningTime(const Cms& cms) {
+  const ASN1_TIME* when = SigningTime(cms.signer_info);
   if (!when) return "the signature has no signing time";
-  const ASN1_TIME* from = X509_get0_notBefore(seal.signer);
-  const ASN1_TIME* until = X509_get0_notAfter(seal.signer);
+  const ASN1_TIME* from = X509_get0_notBefore(cms.signer);
+  const ASN1_TIME* until = X509_get0_notAfter(cms.signer);
   if (ASN1_TIME_compare(when, from) >= 0 && ASN1_TIME_compare(when, until) <= 0) return "";
   return "signed at " + TimeText(when) + ", outside the certificate's validity (" + TimeText(from) +
          " to " + TimeText(until) + ")";
@@ -242,22 +249,42 @@ std::size_t SignedEnd(const std::string& pdf, const FoundSignature& found) {
   return r[2] + r[3];
 }
 
-// The signature dictionary's /Name (the signer's name, as the signer wrote
-// it), or "" if the object holding the /ByteRange has none or cannot be read.
-std::string SignatureName(const std::string& pdf, std::size_t range_begin) {
+// What a signature dictionary says of itself, as its signer wrote it.
+struct SignatureText {
+  std::string name;    // /Name, the signer's name
+  std::string reason;  // /Reason; a seal's names its record
+};
+
+// The /Name and /Reason of the object holding the /ByteRange at
+// `range_begin`; each "" if missing, or both if the object cannot be read.
+SignatureText ReadSignatureText(const std::string& pdf, std::size_t range_begin) {
   std::size_t before = pdf.rfind("endobj", range_begin);
   std::size_t header = pdf.find("obj", before == std::string::npos ? 0 : before + 6);
-  if (header == std::string::npos || header > range_begin) return "";
+  if (header == std::string::npos || header > range_begin) return {};
   try {
     std::size_t at = header + 3;
     PdfValue value = ReadPdfValue(pdf, at);
-    if (value.kind != PdfValue::kDict || value.end <= range_begin) return "";
+    if (value.kind != PdfValue::kDict || value.end <= range_begin) return {};
     PdfDict signature = ReadPdfDict(pdf, value, "the signature");
-    const PdfValue* name = FindEntry(signature, "Name");
-    return name ? PdfTextToUtf8(PdfStringBytes(pdf, *name)) : "";
+    SignatureText text;
+    if (const PdfValue* name = FindEntry(signature, "Name")) {
+      text.name = PdfTextToUtf8(PdfStringBytes(pdf, *name));
+    }
+    if (const PdfValue* reason = FindEntry(signature, "Reason")) {
+      text.reason = PdfTextToUtf8(PdfStringBytes(pdf, *reason));
+    }
+    return text;
   } catch (const SealError&) {
-    return "";
+    return {};
   }
+}
+
+// A valid seal's record, from its /Reason: the dictionary lies inside the
+// signed bytes, so it says what the clinic signed. An invalid signature's
+// says nothing anyone can rely on, so nothing is read from it.
+void ReadBinding(const std::string& reason, SealCheck& check) {
+  if (!check.valid) return;
+  ParseSealReason(reason, check.sealed_submission_id, check.sealed_content_sha256);
 }
 
 // What the byte range covers: the file from 0 but the signature value, up to
@@ -276,34 +303,43 @@ std::string CheckPlacement(const std::string& pdf, const FoundSignature& found,
   return CheckEarlierRevision(pdf, seal.end, *next, SignedEnd(pdf, *next));
 }
 
-// The CMS signature itself: intact, over these bytes, by whom, when.
-std::string CheckCms(const std::string& pdf, const X509* trusted, Seal& seal, SealCheck& check) {
-  std::string problem = DecodeSignature(pdf, seal);
-  if (problem.empty()) problem = FindSigner(trusted, seal, check);
-  if (problem.empty() && SigningTime(seal.signer_info)) {
-    check.signed_at_utc = TimeText(SigningTime(seal.signer_info));
-  }
-  if (problem.empty()) problem = CheckDigest(seal.signer_info);
-  if (problem.empty()) problem = CheckBytes(pdf, seal);
-  if (problem.empty()) problem = CheckSigner(trusted, seal);
-  if (problem.empty()) problem = CheckSigningTime(seal);
-  return problem;
+// A seal's value is padded with zeros to the room the placeholder kept.
+const CmsWording kPdfWording{"the signature value",
+                             "was changed after sealing: there are bytes after the CMS signature",
+                             "the document was changed after sealing", true};
+
+// The CMS signature of a PDF: intact, over the bytes its range covers, by
+// whom, when.
+std::string CheckPdfCms(const std::string& pdf, const X509* trusted, const Seal& seal,
+                        SealCheck& check) {
+  std::string der;
+  std::string problem = HexDecodeValue(pdf, seal.slots, der);
+  if (!problem.empty()) return problem;
+  std::string bytes = pdf.substr(0, seal.slots.contents_begin) +
+                      pdf.substr(seal.slots.contents_end, seal.end - seal.slots.contents_end);
+  return CheckDetachedCms(der, bytes, kPdfWording, trusted, check);
 }
 
+// `is_seal`: the first signature, the one SealPdf made; the later ones are
+// countersignatures, whose /Reason is the practitioner's note.
 SignatureCheck CheckOne(const std::string& pdf, const FoundSignature& found,
-                        const FoundSignature* next, const X509* trusted) {
+                        const FoundSignature* next, const X509* trusted, bool is_seal) {
   SignatureCheck result;
-  result.name = SignatureName(pdf, found.slots.range_begin);
+  SignatureText text = ReadSignatureText(pdf, found.slots.range_begin);
+  result.name = text.name;
   Seal seal;
   seal.slots = found.slots;
   std::string problem = CheckPlacement(pdf, found, next, seal, result);
-  if (problem.empty()) problem = CheckCms(pdf, trusted, seal, result.seal);
+  if (problem.empty()) problem = CheckPdfCms(pdf, trusted, seal, result.seal);
   result.seal.valid = problem.empty();
   result.seal.problem = problem;
+  if (is_seal) ReadBinding(text.reason, result.seal);
   return result;
 }
 
-X509Ptr ParseTrusted(const std::string& pem) {
+}  // namespace
+
+X509Ptr ParseTrustedCertificate(const std::string& pem) {
   X509StackPtr all;
   ReadCertificates(pem, all);
   if (sk_X509_num(all.get()) == 0) {
@@ -314,26 +350,39 @@ X509Ptr ParseTrusted(const std::string& pem) {
   return X509Ptr(sk_X509_shift(all.get()));
 }
 
-}  // namespace
+std::string CheckDetachedCms(const std::string& der, const std::string& signed_bytes,
+                             const CmsWording& wording, const X509* trusted, SealCheck& check) {
+  Cms cms;
+  std::string problem = DecodeCms(der, wording, cms);
+  if (problem.empty()) problem = FindSigner(trusted, cms, check);
+  if (problem.empty() && SigningTime(cms.signer_info)) {
+    check.signed_at_utc = TimeText(SigningTime(cms.signer_info));
+  }
+  if (problem.empty()) problem = CheckDigest(cms.signer_info);
+  if (problem.empty()) problem = CheckBytes(signed_bytes, wording, cms);
+  if (problem.empty()) problem = CheckSigner(trusted, cms);
+  if (problem.empty()) problem = CheckSigningTime(cms);
+  return problem;
+}
 
 std::vector<SignatureCheck> CheckSignatures(const std::string& pdf, const X509* trusted) {
   std::vector<FoundSignature> found = FindSignatures(pdf);
   std::vector<SignatureCheck> checks;
   for (std::size_t i = 0; i < found.size(); ++i) {
     checks.push_back(
-        CheckOne(pdf, found[i], i + 1 < found.size() ? &found[i + 1] : nullptr, trusted));
+        CheckOne(pdf, found[i], i + 1 < found.size() ? &found[i + 1] : nullptr, trusted, i == 0));
   }
   return checks;
 }
 
 std::vector<SignatureCheck> VerifyPdfSignatures(const std::string& pdf,
                                                 const std::string& trusted_cert_pem) {
-  X509Ptr trusted = ParseTrusted(trusted_cert_pem);
+  X509Ptr trusted = ParseTrustedCertificate(trusted_cert_pem);
   return CheckSignatures(pdf, trusted.get());
 }
 
 SealCheck VerifySealedPdf(const std::string& pdf, const std::string& trusted_cert_pem) {
-  X509Ptr trusted = ParseTrusted(trusted_cert_pem);
+  X509Ptr trusted = ParseTrustedCertificate(trusted_cert_pem);
   SignatureSlots slots;
   std::string problem = FindByteRange(pdf, slots);  // exactly one signature
   if (!problem.empty()) {

@@ -282,7 +282,12 @@ SubmitResult IntakeService::Commit(const ValidSubmission& submission, const Visi
   options.witness.reset();
   if (context.witness) options.witness = WitnessNoteOf(*context.witness);
   record.witness = context.witness;
-  if (seal_) options.seal = SealAppearance{clinic_.name, record.received_at, record.id};
+  // The seal's /Reason names the record and its content, so that verify can
+  // tell a sealed PDF filed under another record.
+  if (seal_) {
+    options.seal =
+        SealAppearance{clinic_.name, record.received_at, record.id, record.content_sha256};
+  }
   std::string pdf =
       RenderSubmission(submission, screening, {record.id, record.received_at}, clinic_, options);
   if (timings) timings->render_ms = MsSince(start);

@@ -64,15 +64,6 @@ std::string Quiet(const std::string& command) {
   return std::to_string(result.exit_code) + "\n" + result.out + result.err;
 }
 
-// Runs `script` with /usr/bin/python3 (which has pypdf) on `pdf`: "OK\n"
-// unless the script printed otherwise or anything warned.
-std::string Pypdf(const std::string& pdf, const std::string& script) {
-  test::TempDir dir;
-  auto result = Run(std::string(CK_PYTHON) + " - " + ShellQuote(dir.Write("record.pdf", pdf)),
-                    "import sys, pypdf\nr = pypdf.PdfReader(sys.argv[1], strict=True)\n" + script);
-  return result.out + result.err;
-}
-
 std::string LastPageText(const std::string& pdf) {
   test::TempDir dir;
   std::string path = dir.Write("record.pdf", pdf);
@@ -459,6 +450,21 @@ TEST_CASE("DamagedFilesNeverCrashTheReader") {
   }
   CHECK(refused > 0);
   MESSAGE(refused << " of " << files << " damaged files refused by the reader");
+}
+
+// The binding is the seal's, the first signature; a countersignature's
+// /Reason is the practitioner's note and names no record.
+TEST_CASE("CountersignedRecordStillNamesTheSealsRecord") {
+  std::string twice = CountersignPdf(Countersigned(), Clinic(), Review("defer"));
+  std::vector<SignatureCheck> checks = Checks(twice);
+  REQUIRE(checks.size() == 3);
+  for (const SignatureCheck& check : checks) CHECK(check.seal.problem == "");
+  CHECK(checks[0].seal.sealed_submission_id == kUuid);
+  CHECK(checks[0].seal.sealed_content_sha256 == kContentSha256);
+  for (std::size_t i = 1; i < checks.size(); ++i) {
+    CHECK(checks[i].seal.sealed_submission_id.empty());
+    CHECK(checks[i].seal.sealed_content_sha256.empty());
+  }
 }
 
 }  // namespace

@@ -52,12 +52,12 @@ ClinicSettings Settings() {
 
 }  // namespace
 
-std::string RenderRecord(bool sealed) {
+std::string RenderRecord(bool sealed, const std::string& content_sha256) {
   LoadResult loaded = LoadFormFile(SourcePath("forms/microneedling-consent.xml"));
   REQUIRE(loaded.ok());
   ValidSubmission submission = MustValidate(loaded.form, FilledSubmission(*loaded.form, kUuid));
   RenderOptions options;
-  if (sealed) options.seal = SealAppearance{kClinicName, kSealedAt, kUuid};
+  if (sealed) options.seal = SealAppearance{kClinicName, kSealedAt, kUuid, content_sha256};
   return RenderSubmission(submission, Screen(submission), {kUuid, kSealedAt}, Settings(), options);
 }
 
@@ -74,6 +74,13 @@ const std::string& Sealed() {
 std::string PdfSig(const std::string& pdf) {
   TempDir dir;
   auto result = Run("pdfsig " + ShellQuote(dir.Write("sealed.pdf", pdf)));
+  return result.out + result.err;
+}
+
+std::string Pypdf(const std::string& pdf, const std::string& script) {
+  TempDir dir;
+  auto result = Run(std::string(CK_PYTHON) + " - " + ShellQuote(dir.Write("record.pdf", pdf)),
+                    "import sys, pypdf\nr = pypdf.PdfReader(sys.argv[1], strict=True)\n" + script);
   return result.out + result.err;
 }
 

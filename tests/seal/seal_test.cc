@@ -16,6 +16,7 @@
 #include "form/form.h"
 #include "pdf/pdf.h"
 #include "seal/fixtures.h"
+#include "seal/record_binding.h"
 #include "support/support.h"
 #include "util/util.h"
 
@@ -493,6 +494,172 @@ TEST_CASE("ChainIsSentWithEverySeal") {
   auto certs = Run(kFromHex + " | openssl pkcs7 -inform DER -print_certs -noout", hex);
   CHECK(test::CountOf(certs.out, "subject=") == 2);
   CHECK(certs.out.find("CN = Example Root CA") != std::string::npos);
+}
+
+// Detached signatures over data: what an archive's manifest and the audit
+// checkpoints carry.
+const std::string kCheckpointText = "consentkit-checkpoint/1\nseq 17\nlast_hash 9f2c\n";
+
+TEST_CASE("DetachedSignatureOfDataVerifies") {
+  std::string signature = SignDetachedData(kCheckpointText, Clinic());
+  SealCheck check = VerifyDetachedData(kCheckpointText, signature, Clinic().certificate_pem());
+  CHECK(check.problem == "");
+  CHECK(check.valid);
+  CHECK(check.signer_common_name == kClinicName);
+  CHECK(check.signer_fingerprint_sha256 == Clinic().fingerprint_sha256());
+  CHECK(check.signed_at_utc.size() == 20);
+  CHECK(check.sealed_submission_id.empty());
+  CHECK(check.sealed_content_sha256.empty());
+}
+
+TEST_CASE("DetachedSignatureOfEmptyDataVerifies") {
+  std::string signature = SignDetachedData("", Clinic());
+  CHECK(VerifyDetachedData("", signature, Clinic().certificate_pem()).problem == "");
+  CHECK_FALSE(VerifyDetachedData("x", signature, Clinic().certificate_pem()).valid);
+}
+
+TEST_CASE("ChangedByteOfSignedDataIsNoticed") {
+  std::string signature = SignDetachedData(kCheckpointText, Clinic());
+  std::string changed = kCheckpointText;
+  changed[changed.find("17")] = '8';
+  SealCheck check = VerifyDetachedData(changed, signature, Clinic().certificate_pem());
+  CHECK_FALSE(check.valid);
+  CHECK(check.problem ==
+        "the signature does not match the signed bytes: the data was changed after it was signed");
+  CHECK(check.signer_common_name == kClinicName);  // read, though the signature is bad
+}
+
+TEST_CASE("DetachedSignatureOfAnotherIdentityNamesItsSigner") {
+  std::string signature = SignDetachedData(kCheckpointText, OtherClinic());
+  SealCheck check = VerifyDetachedData(kCheckpointText, signature, Clinic().certificate_pem());
+  CHECK_FALSE(check.valid);
+  CHECK(MatchError(check.problem,
+                   {"signed by CN=Other Clinic (sha256 " + OtherClinic().fingerprint_sha256() +
+                    "), not the clinic's certificate CN=" + kClinicName}) == "OK");
+  CHECK(check.signer_common_name == "Other Clinic");
+  // With its own certificate trusted, the same signature is fine.
+  CHECK(VerifyDetachedData(kCheckpointText, signature, OtherClinic().certificate_pem()).valid);
+}
+
+TEST_CASE("GarbageDetachedSignatureIsInvalidNotAnError") {
+  for (const std::string& garbage :
+       {std::string(), std::string("not a signature"), std::string(300, '\0')}) {
+    SealCheck check = VerifyDetachedData(kCheckpointText, garbage, Clinic().certificate_pem());
+    CHECK_FALSE(check.valid);
+    CHECK(check.problem == "the signature is not a CMS signature");
+  }
+  std::string signature = SignDetachedData(kCheckpointText, Clinic());
+  SealCheck padded = VerifyDetachedData(kCheckpointText, signature + std::string(1, '\0'),
+                                        Clinic().certificate_pem());
+  CHECK(padded.problem == "the signature has bytes after the CMS signature");
+  SealCheck cut = VerifyDetachedData(kCheckpointText, signature.substr(0, signature.size() - 1),
+                                     Clinic().certificate_pem());
+  CHECK(cut.problem == "the signature is not a CMS signature");
+}
+
+TEST_CASE("DetachedDataVerifyNeedsACertificate") {
+  CHECK(MatchError(SealErrorOf([] { VerifyDetachedData("data", "sig", "not pem"); }),
+                   {"not a PEM certificate"}) == "OK");
+}
+
+TEST_CASE("OpensslAcceptsADetachedDataSignature") {
+  test::TempDir dir;
+  std::string data = dir.Write("data", kCheckpointText);
+  std::string sig = dir.Write("data.sig", SignDetachedData(kCheckpointText, Clinic()));
+  std::string cert = dir.Write("cert.pem", Clinic().certificate_pem());
+  std::string verify = "openssl cms -verify -binary -inform DER -in " + ShellQuote(sig) +
+                       " -content " + ShellQuote(data) + " -CAfile " + ShellQuote(cert) +
+                       " -out /dev/null";
+  auto result = Run(verify);
+  CHECK_MESSAGE(result.exit_code == 0, result.err);
+  CHECK(result.err.find("Verification successful") != std::string::npos);
+  dir.Write("data", kCheckpointText + " ");
+  auto changed = Run(verify);
+  CHECK(changed.exit_code != 0);
+  CHECK(changed.err.find("Verification failure") != std::string::npos);
+}
+
+// Seals bound to their record: the /Reason names the submission id and its
+// content hash, and verify reads them back from a valid seal only.
+TEST_CASE("SealedRecordNamesItsSubmissionAndContent") {
+  SealCheck check = VerifySealedPdf(Sealed(), Clinic().certificate_pem());
+  REQUIRE(check.valid);
+  CHECK(check.sealed_submission_id == kUuid);
+  CHECK(check.sealed_content_sha256 == kContentSha256);
+  std::vector<SignatureCheck> all = VerifyPdfSignatures(Sealed(), Clinic().certificate_pem());
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].seal.sealed_submission_id == kUuid);
+  CHECK(all[0].seal.sealed_content_sha256 == kContentSha256);
+}
+
+// pdfsig judges the signature; poppler 22.12's pdfsig does not print the
+// /Reason, so pypdf reads it.
+const std::string kPrintSealReason = "print(r.get_fields()['seal']['/V']['/Reason'])\n";
+
+TEST_CASE("SealsReasonNamesTheRecordForPypdfAndPdfsigFindsItValid") {
+  CHECK(PdfSig(Sealed()).find(kValid) != std::string::npos);
+  CHECK(Pypdf(Sealed(), kPrintSealReason) ==
+        "Record of consent submission " + kUuid + "; content SHA-256 " + kContentSha256 + "\n");
+}
+
+TEST_CASE("BrokenSealNamesNoRecord") {
+  SealCheck check =
+      VerifySealedPdf(Flipped(Sealed(), Sealed().size() / 3), Clinic().certificate_pem());
+  CHECK_FALSE(check.valid);
+  CHECK(check.sealed_submission_id.empty());
+  CHECK(check.sealed_content_sha256.empty());
+}
+
+TEST_CASE("SealOfAnotherCertificateNamesNoRecord") {
+  SealCheck check = VerifySealedPdf(SealPdf(Unsealed(), OtherClinic()), Clinic().certificate_pem());
+  CHECK_FALSE(check.valid);
+  CHECK(check.sealed_submission_id.empty());
+  CHECK(check.sealed_content_sha256.empty());
+}
+
+// A seal made before seals named their content says "Record of consent
+// submission <id>" only: valid, but bound to nothing verify can check.
+TEST_CASE("OldFormatSealIsValidButNamesNoRecord") {
+  std::string old = SealPdf(RenderRecord(true, ""), Clinic());
+  CHECK(Pypdf(old, kPrintSealReason) == "Record of consent submission " + kUuid + "\n");
+  CHECK(PdfSig(old).find(kValid) != std::string::npos);
+  SealCheck check = VerifySealedPdf(old, Clinic().certificate_pem());
+  CHECK(check.problem == "");
+  CHECK(check.sealed_submission_id.empty());
+  CHECK(check.sealed_content_sha256.empty());
+}
+
+TEST_CASE("ContentHashThatIsNotASha256IsRefused") {
+  for (const std::string& bad : {std::string("abc"), std::string(64, 'A'), kContentSha256 + "0"}) {
+    std::string message;
+    try {
+      RenderRecord(true, bad);
+    } catch (const PdfError& e) {
+      message = e.what();
+    }
+    CHECK(MatchError(message, {"content hash of submission " + kUuid, "\"" + bad + "\"",
+                               "expected 64 lower-case hex digits"}) == "OK");
+  }
+}
+
+TEST_CASE("SealReasonReadsBackOnlyInItsOwnFormat") {
+  std::string id, hash;
+  REQUIRE(ParseSealReason(SealReason(kUuid, kContentSha256), id, hash));
+  CHECK(id == kUuid);
+  CHECK(hash == kContentSha256);
+  // The hash is the tail, so any id reads back whole.
+  REQUIRE(ParseSealReason(SealReason("odd; content SHA-256 id", kContentSha256), id, hash));
+  CHECK(id == "odd; content SHA-256 id");
+  for (const std::string& other :
+       {SealReason(kUuid, ""), SealReason("", kContentSha256),
+        SealReason(kUuid, kContentSha256) + " ", " " + SealReason(kUuid, kContentSha256),
+        SealReason(kUuid, kContentSha256.substr(1)), SealReason(kUuid, std::string(64, 'F')),
+        std::string("Record of consent submission")}) {
+    std::string other_id = "unchanged", other_hash = "unchanged";
+    CHECK_MESSAGE(!ParseSealReason(other, other_id, other_hash), other);
+    CHECK(other_id == "unchanged");
+    CHECK(other_hash == "unchanged");
+  }
 }
 
 }  // namespace
