@@ -81,18 +81,20 @@ const std::vector<std::pair<char32_t, char32_t>>& TextCharacterRanges() {
   return *kRanges;
 }
 
-std::vector<Option> YesNoOptions() { return {{"yes", "Yes"}, {"no", "No"}}; }
+std::vector<Option> YesNoOptions(const Catalog& text) {
+  return {{"yes", text.Text("option.yes")}, {"no", text.Text("option.no")}};
+}
 
-const char* OutcomeLabel(Outcome outcome) {
+const std::string& OutcomeLabel(Outcome outcome, const Catalog& text) {
   switch (outcome) {
     case Outcome::kSuitable:
-      return "Suitable";
+      return text.Text("outcome.suitable");
     case Outcome::kPractitionerReview:
-      return "Practitioner review";
+      return text.Text("outcome.practitioner-review");
     case Outcome::kDefer:
-      return "Deferred";
+      return text.Text("outcome.defer");
   }
-  return "";
+  return text.Text("outcome.suitable");  // not reached: every outcome is above
 }
 
 }  // namespace consentkit

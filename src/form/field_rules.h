@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "form/form.h"
+#include "i18n/catalog.h"
 
 namespace consentkit {
 
@@ -72,14 +73,14 @@ bool IsPhoneNumber(const std::string& text);
 // Whether a line break is allowed is the field type's business.
 const std::vector<std::pair<char32_t, char32_t>>& TextCharacterRanges();
 
-// The options a yes/no question has. The loader puts them in
+// The options a yes/no question has, labelled in the form's language. The loader puts them in
 // Field::options, so no consumer treats yesno apart; they are not part of
 // the definition's hash (the author never wrote them).
-std::vector<Option> YesNoOptions();
+std::vector<Option> YesNoOptions(const Catalog& text = Catalog::For("en"));
 
 // How an outcome is named to staff, on the desk and in the record's box:
-// "Suitable", "Practitioner review", "Deferred".
-const char* OutcomeLabel(Outcome outcome);
+// "Suitable", "Practitioner review", "Deferred" (outcome.* in the catalog).
+const std::string& OutcomeLabel(Outcome outcome, const Catalog& text = Catalog::For("en"));
 
 }  // namespace consentkit
 

@@ -485,13 +485,13 @@ void Loader::AddDerivedFields(const Risk& risk, const XMLElement* at) {
   Field understood;
   understood.id = risk.UnderstoodFieldId();
   understood.type = FieldType::kCheckbox;
-  understood.label = "I understand";
+  understood.label = Catalog::For(form_.lang).Text("risk.understood");
   understood.required = true;
   understood.line = risk.line;
   Field initials = understood;
   initials.id = risk.InitialsFieldId();
   initials.type = FieldType::kInitials;
-  initials.label = "Initials";
+  initials.label = Catalog::For(form_.lang).Text("risk.initials");
   for (const Field& derived : {understood, initials}) {
     if (!ids_.insert(derived.id).second) {
       Error(at, "risk field id \"" + derived.id + "\" is already used",
@@ -643,7 +643,7 @@ void Loader::ParseFieldChildren(const XMLElement* e, Field& field, bool type_kno
           "<option> on a field of type \"" + std::string(ToString(field.type)) + "\"",
           "options only on type=\"choice\" or \"multichoice\"");
   } else if (field.type == FieldType::kYesNo) {
-    field.options = YesNoOptions();
+    field.options = YesNoOptions(Catalog::For(form_.lang));
   }
 }
 

@@ -99,11 +99,10 @@ struct RiskHeadAtom {
 struct RiskLineAtom {
   std::string line;
 };
-inline constexpr char kRiskConfirmLabel[] = "I understand this risk";
 struct RiskActionsAtom {
   const Risk* risk = nullptr;
   const Field* initials_field = nullptr;  // the loader's derived "<risk-id>-initials"
-  MeasuredLabel label;                    // kRiskConfirmLabel
+  MeasuredLabel label;                    // "I understand this risk" (pdf.risk.confirm)
   bool ticked = false;                    // filled
   const std::string* initials = nullptr;  // filled: the patient's initials, if given
 };

@@ -54,13 +54,12 @@ void FillablePainter::PaintOwn(HPDF_Page p, const AtomPayload& what, float, floa
 
 void FillablePainter::DrawRequiredLegend(HPDF_Page p, float top) {
   const float baseline = top - title::kLegendBaselineDrop;
-  canvas_.Text(p, g_.left, baseline, Face::kRegular, type::kSmallSize,
-               "Please read every section. Items marked", colour::kMuted);
-  float x = g_.left + canvas_.TextWidth(Face::kRegular, type::kSmallSize,
-                                        "Please read every section. Items marked ");
+  const std::string& before = text_->Text("pdf.legend.before");
+  canvas_.Text(p, g_.left, baseline, Face::kRegular, type::kSmallSize, before, colour::kMuted);
+  float x = g_.left + canvas_.TextWidth(Face::kRegular, type::kSmallSize, before + " ");
   canvas_.Text(p, x, baseline, Face::kBold, type::kSmallSize, "*", colour::kRequired);
   canvas_.Text(p, x + title::kLegendAsteriskWidth, baseline, Face::kRegular, type::kSmallSize,
-               "are required.", colour::kMuted);
+               text_->Text("pdf.legend.after"), colour::kMuted);
 }
 
 // Printed only, not form fields: staff record the screening outcome on paper.
@@ -69,20 +68,22 @@ void FillablePainter::DrawClinicUse(HPDF_Page p, float top) {
   PdfRect box{g_.left, top - kHeight, g_.Width(), kHeight};
   canvas_.StrokeRect(p, box, colour::kAccent, kLineWidth);
   canvas_.Text(p, box.x + kPadding, top - kTitleDrop, Face::kBold, type::kLabelSize,
-               "For clinic use only: screening outcome", colour::kAccent);
+               text_->Text("pdf.clinic-use.title"), colour::kAccent);
   float x = box.x + kPadding;
-  for (const char* label : {"Suitable", "Defer treatment", "Practitioner review"}) {
+  for (const char* key :
+       {"pdf.clinic-use.suitable", "pdf.clinic-use.defer", "pdf.clinic-use.review"}) {
+    const std::string& label = text_->Text(key);
     canvas_.StrokeRect(p, {x, top - kMarkDrop, kMark, kMark}, colour::kBox, kLineWidth);
     canvas_.Text(p, x + kMarkLabelGap, top - kMarkLabelDrop, Face::kRegular, type::kLabelSize,
                  label, colour::kInk);
     x += kMarkStep + canvas_.TextWidth(Face::kRegular, type::kLabelSize, label);
   }
   canvas_.Text(p, box.x + kPadding, top - kSignDrop, Face::kRegular, type::kLabelSize,
-               "Reviewed by", colour::kInk);
+               text_->Text("pdf.clinic-use.reviewed-by"), colour::kInk);
   canvas_.Line(p, box.x + kReviewerLineFrom, top - kSignLineDrop, box.x + kReviewerLineTo,
                top - kSignLineDrop, colour::kBox, kSignLineWidth);
-  canvas_.Text(p, box.x + kDateX, top - kSignDrop, Face::kRegular, type::kLabelSize, "Date",
-               colour::kInk);
+  canvas_.Text(p, box.x + kDateX, top - kSignDrop, Face::kRegular, type::kLabelSize,
+               text_->Text("pdf.clinic-use.date"), colour::kInk);
   canvas_.Line(p, box.x + kDateLineFrom, top - kSignLineDrop, box.x + box.width - kPadding,
                top - kSignLineDrop, colour::kBox, kSignLineWidth);
 }
@@ -90,13 +91,14 @@ void FillablePainter::DrawClinicUse(HPDF_Page p, float top) {
 void FillablePainter::Confirmation(HPDF_Page p, const RiskActionsAtom& atom, const PdfRect& check,
                                    float, float) {
   acroform_.AddCheckBox(p, check, atom.risk->UnderstoodFieldId(),
-                        "I understand: " + atom.risk->title, true, group_);
+                        text_->Format("pdf.risk.understood-tooltip", {{"risk", atom.risk->title}}),
+                        true, group_);
 }
 
 void FillablePainter::Initials(HPDF_Page p, const RiskActionsAtom& atom, const PdfRect& box) {
   TextFieldSpec spec;
   spec.name = atom.risk->InitialsFieldId();
-  spec.tooltip = "Initials: " + atom.risk->title;
+  spec.tooltip = text_->Format("pdf.risk.initials-tooltip", {{"risk", atom.risk->title}});
   spec.required = true;
   spec.max_length = atom.initials_field ? static_cast<int>(MaxLengthOf(*atom.initials_field))
                                         : static_cast<int>(kMaxInitialsLength);

@@ -51,12 +51,13 @@ void FilledPainter::DrawOutcomeHead(HPDF_Page p, const OutcomeHeadAtom& atom, fl
   OutcomePanel(p, top, height, atom.tone);
   const float x = g_.left + outcome::kPadding;
   canvas_.Text(p, x, top - outcome::kTitleDrop, Face::kBold, type::kSmallSize,
-               "For clinic use only: screening outcome", colour::kAccent);
-  const std::string lead = "Screening outcome: ";
+               text_->Text("pdf.clinic-use.title"), colour::kAccent);
+  const std::string lead = text_->Text("pdf.outcome.lead") + " ";
   const float baseline = top - outcome::kLeadDrop;
   canvas_.Text(p, x, baseline, Face::kBold, outcome::kLeadSize, lead, colour::kInk);
   canvas_.Text(p, x + canvas_.TextWidth(Face::kBold, outcome::kLeadSize, lead), baseline,
-               Face::kBold, outcome::kLeadSize, OutcomeLabel(atom.outcome), atom.tone.strong);
+               Face::kBold, outcome::kLeadSize, OutcomeLabel(atom.outcome, *text_),
+               atom.tone.strong);
 }
 
 void FilledPainter::DrawOutcomeLine(HPDF_Page p, const OutcomeLineAtom& atom, float height,
@@ -76,8 +77,8 @@ void FilledPainter::DrawRecord(HPDF_Page p, const RecordAtom& atom, float height
   canvas_.FillRect(p, box, colour::kBoxFill);
   canvas_.StrokeRect(p, box, colour::kRule, record::kLineWidth);
   const float x = g_.left + record::kPadding;
-  canvas_.Text(p, x, top - record::kTitleDrop, Face::kBold, type::kLabelSize, "Submission record",
-               colour::kAccent);
+  canvas_.Text(p, x, top - record::kTitleDrop, Face::kBold, type::kLabelSize,
+               text_->Text("pdf.record.title"), colour::kAccent);
   float y = top - record::kRowsDrop;
   for (const RecordRow& row : atom.rows) {
     const float baseline_drop = type::kSmallBaselineDrop;
@@ -102,10 +103,11 @@ void FilledPainter::AddSeal(HPDF_Page p, const SealAtom& atom, float height, flo
 // Right of the label: whether the patient ticked "I understand".
 void FilledPainter::Confirmation(HPDF_Page p, const RiskActionsAtom& atom, const PdfRect&,
                                  float label_x, float label_top) {
-  float x = label_x + canvas_.TextWidth(Face::kBold, type::kBodySize, kRiskConfirmLabel) +
+  float x = label_x +
+            canvas_.TextWidth(Face::kBold, type::kBodySize, text_->Text("pdf.risk.confirm")) +
             risk::kConfirmationGap;
   canvas_.Text(p, x, label_top - type::kBodySize, Face::kBold, type::kBodySize,
-               atom.ticked ? "Understood" : "Not confirmed",
+               text_->Text(atom.ticked ? "pdf.risk.understood" : "pdf.risk.not-confirmed"),
                atom.ticked ? colour::kValue : colour::kRequired);
 }
 
@@ -124,11 +126,11 @@ void FilledPainter::Initials(HPDF_Page p, const RiskActionsAtom& atom, const Pdf
 
 void FilledPainter::CellValue(HPDF_Page p, const MeasuredCell& cell, const PdfRect& box) {
   if (!cell.value) {
-    const char* absent = cell.hidden                                 ? "Not asked"
-                         : cell.field->type == FieldType::kSignature ? "Not signed"
-                                                                     : "Not answered";
+    const char* absent = cell.hidden                                 ? "pdf.not-asked"
+                         : cell.field->type == FieldType::kSignature ? "pdf.not-signed"
+                                                                     : "pdf.not-answered";
     canvas_.Text(p, box.x + field::kValueInset, box.y + field::kAbsentRise, Face::kRegular,
-                 type::kLabelSize, absent, colour::kMuted);
+                 type::kLabelSize, text_->Text(absent), colour::kMuted);
   } else if (const auto* signature = std::get_if<Signature>(cell.value)) {
     PdfRect area{box.x + field::kSignatureLeft, box.y + field::kSignatureRise,
                  box.width - field::kSignatureNarrower, box.height - field::kSignatureShorter};

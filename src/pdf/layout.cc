@@ -99,6 +99,7 @@ void PacketLayout::Members::LayOut(const FormDefinition& form, const Atoms& atom
                                    const SubmissionStamp* stamp) {
   std::vector<Placement> placements = Paginate(atoms.flow, g.Frame(), "form \"" + form.id + "\"");
   const std::size_t first_page = pages.size();
+  painter->UseCatalog(Catalog::For(form.lang));
   NewPage(form, stamp);
   for (std::size_t i = 0; i < atoms.size(); ++i) {
     while (first_page + placements[i].page >= pages.size()) NewPage(form, stamp);

@@ -58,8 +58,9 @@ bool IsQuestion(const Field& field) {
 }
 
 // The hint printed under a blank field's box: a date field says its format.
-std::string HintOf(const Field& field) {
-  return field.hint.empty() && field.type == FieldType::kDate ? "YYYY-MM-DD" : field.hint;
+std::string HintOf(const Field& field, const Catalog& text) {
+  return field.hint.empty() && field.type == FieldType::kDate ? text.Text("pdf.date-hint")
+                                                              : field.hint;
 }
 
 float LeadingFor(float size) {
@@ -80,14 +81,14 @@ std::string OptionLabel(const Field& field, const std::string& value) {
 }
 
 // The caption under a drawn signature; empty when the form names no signer.
-std::string SignerCaption(SignerRole role) {
+std::string SignerCaption(SignerRole role, const Catalog& text) {
   switch (role) {
     case SignerRole::kPatient:
-      return "Signer: patient";
+      return text.Text("pdf.signer.patient");
     case SignerRole::kPractitioner:
-      return "Signer: practitioner";
+      return text.Text("pdf.signer.practitioner");
     case SignerRole::kWitness:
-      return "Signer: witness";
+      return text.Text("pdf.signer.witness");
     case SignerRole::kNone:
       break;
   }
@@ -106,14 +107,20 @@ Tone ToneOf(Outcome outcome) {
   return {colour::kAccent, colour::kTint};
 }
 
-std::string WitnessLine(const WitnessUnlocked& w) {
-  return "unlocked by " + w.by_name + " (" + w.by + ") at " + w.at;
+std::string WitnessLine(const WitnessUnlocked& w, const Catalog& text) {
+  return text.Format("pdf.record.witness-unlocked",
+                     {{"name", w.by_name}, {"token", w.by}, {"time", w.at}});
 }
 
 // The record block's patient row: who, when born, and the clinic's number.
-std::string PatientLine(const PatientIdentity& patient) {
-  return patient.name + ", date of birth " + patient.date_of_birth +
-         (patient.number.empty() ? "" : ", no. " + patient.number);
+std::string PatientLine(const PatientIdentity& patient, const Catalog& text) {
+  if (patient.number.empty()) {
+    return text.Format("pdf.record.patient-line",
+                       {{"name", patient.name}, {"dob", patient.date_of_birth}});
+  }
+  return text.Format(
+      "pdf.record.patient-line-number",
+      {{"name", patient.name}, {"dob", patient.date_of_birth}, {"number", patient.number}});
 }
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
@@ -152,7 +159,12 @@ struct Measurer::SectionState {
 
 Measurer::Measurer(Canvas& canvas, const PageGeometry& g, const FormDefinition& form,
                    const Answers& answers, const PatientIdentity* patient)
-    : canvas_(canvas), g_(g), form_(form), answers_(answers), patient_(patient) {}
+    : canvas_(canvas),
+      g_(g),
+      form_(form),
+      text_(Catalog::For(form.lang)),
+      answers_(answers),
+      patient_(patient) {}
 
 Atoms Measurer::BlankForm() {
   Title();
@@ -191,8 +203,7 @@ void Measurer::RequiredLegend() {
 void Measurer::FilledLegend() {
   std::vector<std::string> lines = canvas_.Wrap(
       Face::kRegular, type::kSmallSize,
-      "This is the form as submitted, received " + answers_.values().stamp->received_at +
-          " (UTC). The answers given are printed in blue.",
+      text_.Format("pdf.filled-legend", {{"received", answers_.values().stamp->received_at}}),
       g_.Width());
   float height = type::kSmallLeading * static_cast<float>(lines.size()) + title::kLegendAfter;
   atoms_.Add({height, title::kLegendSpace, false, "legend"}, FilledLegendAtom{lines});
@@ -290,7 +301,7 @@ void Measurer::RiskCard(const Risk& risk, int number) {
   }
   RiskActionsAtom actions{
       &risk, form_.FindField(risk.InitialsFieldId()),
-      Label(kRiskConfirmLabel, true, risk::kLabelWidth, type::kBodySize, Face::kBold),
+      Label(text_.Text("pdf.risk.confirm"), true, risk::kLabelWidth, type::kBodySize, Face::kBold),
       answers_.Ticked(risk.UnderstoodFieldId()), answers_.TextOf(risk.InitialsFieldId())};
   atoms_.Add({risk::kActionsHeight, 0, false, source}, std::move(actions));
   KeepTogether(atoms_.flow, first, atoms_.size());
@@ -358,9 +369,9 @@ float Measurer::BoxHeightOf(const MeasuredCell& cell) const {
 // under a signature instead, and the date needs no format.
 std::string Measurer::CellHint(const MeasuredCell& cell) const {
   const Field& field = *cell.field;
-  if (!answers_.Filling()) return HintOf(field);
+  if (!answers_.Filling()) return HintOf(field, text_);
   if (field.type == FieldType::kSignature && cell.value) {
-    std::string caption = SignerCaption(field.role);
+    std::string caption = SignerCaption(field.role, text_);
     if (!caption.empty()) return caption;
   }
   return field.hint;
@@ -433,8 +444,8 @@ std::string Measurer::ConditionNote(const Field& field) const {
   if (!field.condition) return "";
   const Field* target = form_.FindField(field.condition->field_id);
   if (!target) return "";
-  return "Only if you answered \u201c" + OptionLabel(*target, field.condition->equals) +
-         "\u201d to \u201c" + target->label + "\u201d";
+  return text_.Format("pdf.condition", {{"option", OptionLabel(*target, field.condition->equals)},
+                                        {"question", target->label}});
 }
 
 // Printed only, not a form field: staff record the screening outcome on paper.
@@ -453,7 +464,7 @@ void Measurer::OutcomeBox() {
              OutcomeHeadAtom{result.outcome, tone});
   for (const std::string& reason : result.reasons) OutcomeReason(reason, true, tone);
   if (result.reasons.empty()) {
-    OutcomeReason("No screening rule applies to these answers.", false, tone);
+    OutcomeReason(text_.Text("pdf.outcome.no-rule"), false, tone);
   }
   atoms_.Add({outcome::kFootHeight, 0, false, "screening outcome"}, OutcomeFootAtom{tone});
   KeepTogether(atoms_.flow, first, atoms_.size());
@@ -482,20 +493,26 @@ void Measurer::RecordBlock() {
 // The record's rows, values wrapped: the hash and the ids are printed whole.
 std::vector<RecordRow> Measurer::RecordRows() const {
   const FilledValues& filled = answers_.values();
-  std::vector<std::pair<const char*, std::string>> rows = {
-      {"Submission ID", filled.stamp->submission_id},
-      {"Received (UTC)", filled.stamp->received_at},
+  auto label = [this](const char* message) { return text_.Text(message); };
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {label("pdf.record.submission-id"), filled.stamp->submission_id},
+      {label("pdf.record.received"), filled.stamp->received_at},
   };
-  if (patient_ && !patient_->visit_id.empty()) rows.push_back({"Visit", patient_->visit_id});
-  if (patient_) rows.push_back({"Patient", PatientLine(*patient_)});
-  if (filled.witness) {
-    rows.push_back({"Witness step", WitnessLine(*filled.witness)});
-  } else if (form_.HasWitnessStep()) {
-    rows.push_back({"Witness step", "not unlocked: no witness signed"});
+  if (patient_ && !patient_->visit_id.empty()) {
+    rows.push_back({label("pdf.record.visit"), patient_->visit_id});
   }
-  rows.insert(rows.end(), {{"Form", form_.id + ", version " + form_.version},
-                           {"Definition SHA-256", form_.sha256_hex},
-                           {"Language shown", filled.submission->language}});
+  if (patient_) rows.push_back({label("pdf.record.patient"), PatientLine(*patient_, text_)});
+  if (filled.witness) {
+    rows.push_back({label("pdf.record.witness"), WitnessLine(*filled.witness, text_)});
+  } else if (form_.HasWitnessStep()) {
+    rows.push_back({label("pdf.record.witness"), label("pdf.record.witness-locked")});
+  }
+  rows.insert(
+      rows.end(),
+      {{label("pdf.record.form"),
+        text_.Format("pdf.record.form-version", {{"form", form_.id}, {"version", form_.version}})},
+       {label("pdf.record.definition"), form_.sha256_hex},
+       {label("pdf.record.language"), filled.submission->language}});
   std::vector<RecordRow> wrapped;
   float width = g_.Width() - 2 * record::kPadding - record::kKeyWidth;
   for (const auto& [key, value] : rows) {

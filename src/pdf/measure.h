@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "form/form.h"
+#include "i18n/catalog.h"
 #include "pdf/answers.h"
 #include "pdf/atoms.h"
 #include "pdf/canvas.h"
@@ -70,6 +71,7 @@ class Measurer {
   Canvas& canvas_;
   const PageGeometry& g_;
   const FormDefinition& form_;
+  const Catalog& text_;  // the built-in text in the form's language
   const Answers& answers_;
   const PatientIdentity* patient_;
   Atoms atoms_;

@@ -45,8 +45,11 @@ void Painter::PatientBand(HPDF_Page p) {
   const float top = g_.height - band::kDrop;
   canvas_.FillRect(p, {g_.left, top - band::kHeight, g_.Width(), band::kHeight}, colour::kTint);
   std::vector<std::pair<std::string, std::string>> parts = {
-      {"Patient: ", patient_->name}, {"  \u00b7  Date of birth: ", patient_->date_of_birth}};
-  if (!patient_->number.empty()) parts.push_back({"  \u00b7  No. ", patient_->number});
+      {text_->Text("pdf.band.patient") + " ", patient_->name},
+      {"  \u00b7  " + text_->Text("pdf.band.date-of-birth") + " ", patient_->date_of_birth}};
+  if (!patient_->number.empty()) {
+    parts.push_back({"  \u00b7  " + text_->Text("pdf.band.number") + " ", patient_->number});
+  }
   float rest = band::kReserve;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     rest += canvas_.TextWidth(Face::kRegular, band::kSize, parts[i].first);
@@ -68,14 +71,17 @@ void Painter::Footer(HPDF_Page p, const FormDefinition& f, const SubmissionStamp
                      std::size_t number, std::size_t total) {
   canvas_.Line(p, g_.left, footer::kRuleY, g_.right, footer::kRuleY, colour::kRule,
                footer::kRuleWidth);
+  const Catalog& text = Catalog::For(f.lang);
   canvas_.Text(p, g_.left, footer::kTextY, Face::kRegular, footer::kSize,
-               f.id + "  ·  version " + f.version + "  ·  definition " + f.ShortHash(),
+               text.Format("pdf.footer.form",
+                           {{"form", f.id}, {"version", f.version}, {"hash", f.ShortHash()}}),
                colour::kMuted);
   canvas_.TextRight(p, g_.right, footer::kTextY, Face::kBold, footer::kPageNumberSize,
-                    "Page " + std::to_string(number) + " of " + std::to_string(total),
+                    text.Format("pdf.footer.page", {{"page", std::to_string(number)},
+                                                    {"pages", std::to_string(total)}}),
                     colour::kInk);
   if (!stamp) return;
-  std::string id = "submission " + stamp->submission_id;
+  std::string id = text.Format("pdf.footer.submission", {{"id", stamp->submission_id}});
   canvas_.Text(p, g_.left, footer::kSubmissionY, Face::kRegular, footer::kSize,
                canvas_.Ellipsize(Face::kRegular, footer::kSize, id, g_.Width()), colour::kMuted);
 }
@@ -164,7 +170,7 @@ void Painter::DrawInitialsBox(HPDF_Page p, const RiskActionsAtom& atom, float ro
               risk::kInitialsWidth, risk::kInitialsHeight};
   float baseline = row - risk::kInitialsBaselineDrop;
   canvas_.TextRight(p, box.x - risk::kInitialsLabelGap, baseline, Face::kRegular, type::kLabelSize,
-                    "Initials", colour::kInk);
+                    text_->Text("risk.initials"), colour::kInk);
   canvas_.Text(p, box.x - risk::kInitialsAsteriskGap, baseline, Face::kBold, type::kLabelSize, "*",
                colour::kRequired);
   canvas_.FillRect(p, box, colour::kBoxFill);
@@ -220,7 +226,8 @@ void Painter::DrawNotAsked(HPDF_Page p, const MeasuredQuestion& q, float top, fl
   float x = q.yes_no ? g_.right - question::kYesNoInset : g_.left + question::kOptionIndent;
   float baseline = q.yes_no ? top - question::kPadding - question::kMark + question::kOptionTextRise
                             : y - question::kOptionsGap - type::kBodyBaselineDrop;
-  canvas_.Text(p, x, baseline, Face::kRegular, type::kBodySize, "Not asked", colour::kMuted);
+  canvas_.Text(p, x, baseline, Face::kRegular, type::kBodySize, text_->Text("pdf.not-asked"),
+               colour::kMuted);
 }
 
 void Painter::DrawYesNo(HPDF_Page p, const MeasuredQuestion& q, float top) {

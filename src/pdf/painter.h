@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "form/form.h"
+#include "i18n/catalog.h"
 #include "pdf/acroform.h"
 #include "pdf/atoms.h"
 #include "pdf/canvas.h"
@@ -35,6 +36,9 @@ class Painter {
 
   // The clinic's logo for every header; null: none.
   void UseLogo(HPDF_Image logo) { logo_ = logo; }
+  // The built-in text for the atoms painted next: the language of the form
+  // they are of (English until set). Must outlive the painting.
+  void UseCatalog(const Catalog& text) { text_ = &text; }
 
   // A new page's header: clinic, form title, rule, and the patient band.
   void Header(HPDF_Page page, const FormDefinition& form);
@@ -78,6 +82,7 @@ class Painter {
   const PageGeometry& g_;
   const ClinicSettings& clinic_;
   const PatientIdentity* patient_;  // null: nobody named
+  const Catalog* text_ = &Catalog::For("en");
 
  private:
   void PatientBand(HPDF_Page page);
