@@ -442,13 +442,16 @@ Page<T> ToPage(std::vector<T> rows, int limit, Key key) {
 class SqliteStore : public Store {
  public:
   SqliteStore(const std::string& path, const SqliteOptions& options)
-      : path_(path), options_(options), session_(Open(path, options)) {
+      : path_(path),
+        options_(options),
+        live_(options.read_only && IsLive(path)),
+        session_(Open(path, options, live_)) {
     if (options.read_only) {
       RequireCurrentSchema();
     } else {
       Migrate();
     }
-    reader_.emplace(Open(path, options));
+    reader_.emplace(Open(path, options, live_));
   }
 
   PutResult Put(const SubmissionRecord& record, const std::string& pdf, const FormDefinition& form,
@@ -498,8 +501,13 @@ class SqliteStore : public Store {
                     const Actor& actor) override;
 
  private:
-  static Poco::Data::Session Open(const std::string& path, const SqliteOptions& options);
-  static Poco::Data::Session OpenReadOnly(const std::string& path);
+  static Poco::Data::Session Open(const std::string& path, const SqliteOptions& options,
+                                  bool live = false);
+  // Whether a server may have the database open (read-only opens only):
+  // decided once, so that every connection of this store reads the same
+  // way (see OpenReadOnly).
+  static bool IsLive(const std::string& path);
+  static Poco::Data::Session OpenReadOnly(const std::string& path, bool live);
   void Migrate();
   // A read-only store cannot migrate, and reading an older schema with
   // this version's queries would fail row by row.
@@ -556,6 +564,7 @@ class SqliteStore : public Store {
 
   std::string path_;
   SqliteOptions options_;
+  bool live_;         // read-only: see IsLive
   std::mutex mutex_;  // the connection
   Poco::Data::Session session_;
   // Lookups by id (retries, PDFs, every request's token) on a connection of
@@ -586,13 +595,14 @@ std::string PercentEncodeForUri(const std::string& path) {
   return out;
 }
 
-Poco::Data::Session SqliteStore::Open(const std::string& path, const SqliteOptions& options) {
+Poco::Data::Session SqliteStore::Open(const std::string& path, const SqliteOptions& options,
+                                      bool live) {
   static std::once_flag registered;
   std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   try {
     // Poco retries a failed open for the whole connection timeout (60 s by
     // default); a database that cannot open now will not open in a minute.
-    if (options.read_only) return OpenReadOnly(path);
+    if (options.read_only) return OpenReadOnly(path, live);
     Poco::Data::Session session("SQLite", path, /*timeout_s=*/2);
     // Wait for another process's lock (first of all: switching to WAL takes one).
     session << "PRAGMA busy_timeout=10000", now;
@@ -642,9 +652,12 @@ void SqliteStore::Migrate() {
 // without closing it) keeps its last commits in the -wal, which only a
 // mode=ro connection reads; SQLite then needs the -shm to exist or be
 // creatable, which it is wherever that server runs.
-Poco::Data::Session SqliteStore::OpenReadOnly(const std::string& path) {
-  struct stat wal {};
-  bool live = stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+bool SqliteStore::IsLive(const std::string& path) {
+  struct stat info {};
+  return stat((path + "-wal").c_str(), &info) == 0 || stat((path + "-shm").c_str(), &info) == 0;
+}
+
+Poco::Data::Session SqliteStore::OpenReadOnly(const std::string& path, bool live) {
   std::string uri = "file:" + PercentEncodeForUri(path) + (live ? "?mode=ro" : "?immutable=1");
   Poco::Data::Session session("SQLite", uri, /*timeout_s=*/2);
   session << "PRAGMA busy_timeout=10000", now;
@@ -881,7 +894,7 @@ void SqliteStore::ForEachSubmission(const std::string& from, const std::string& 
                                     const SubmissionVisitor& visit) {
   std::exception_ptr visit_error;
   try {
-    Poco::Data::Session reader = Open(path_, options_);
+    Poco::Data::Session reader = Open(path_, options_, live_);
     reader << "BEGIN", now;
     std::string low = from, high = to.empty() ? std::string("\x7f") : to;
     SubmissionRow row;
@@ -907,7 +920,7 @@ void SqliteStore::ForEachAuditEvent(std::int64_t first_seq, std::int64_t last_se
                                     const std::function<void(const AuditEvent&)>& visit) {
   std::exception_ptr visit_error;
   try {
-    Poco::Data::Session reader = Open(path_, options_);
+    Poco::Data::Session reader = Open(path_, options_, live_);
     reader << "BEGIN", now;
     std::int64_t high = last_seq > 0 ? last_seq : std::numeric_limits<std::int64_t>::max();
     AuditEvent e;
@@ -1430,7 +1443,7 @@ std::optional<Checkpoint> SqliteStore::LatestCheckpoint() {
 void SqliteStore::ForEachCheckpoint(const std::function<void(const Checkpoint&)>& visit) {
   std::exception_ptr visit_error;
   try {
-    Poco::Data::Session reader = Open(path_, options_);
+    Poco::Data::Session reader = Open(path_, options_, live_);
     reader << "BEGIN", now;
     Checkpoint c;
     Poco::Data::Statement select(reader);
