@@ -148,6 +148,7 @@ std::string MainHelp() {
          "  keys init --data DIR           a self-signed sealing certificate\n"
          "  export --data DIR -o OUT.zip   a date range as one verifiable archive\n"
          "  verify DIR|ARCHIVE.zip         check seals, hashes and the audit chain\n"
+         "  checkpoint --data DIR          sign and print the audit chain's head\n"
          "\n"
          "Run 'consentkit COMMAND --help' for a command's options.\n";
 }
@@ -169,6 +170,7 @@ int RunCommand(const std::string& command, const std::vector<std::string>& args)
   if (command == "keys") return Keys(args);
   if (command == "export") return Export(args);
   if (command == "verify") return Verify(args);
+  if (command == "checkpoint") return SignCheckpointCommand(args);
   std::cerr << "consentkit: unknown command '" << command << "'\n\n" << MainHelp();
   return kExitUsage;
 }

@@ -14,6 +14,14 @@ int Keys(const std::vector<std::string>& args);
 int Visits(const std::vector<std::string>& args);
 int Export(const std::vector<std::string>& args);
 int Verify(const std::vector<std::string>& args);
+int SignCheckpointCommand(const std::vector<std::string>& args);
+
+class Store;
+// After a command wrote to the audit chain: signs a checkpoint with the data
+// folder's own seal-cert.pem and seal-key.pem when both are there (a clinic
+// with its certificate elsewhere gets one at the server's next start).
+// Returns whether it signed. Throws StoreError or SealError.
+bool SignCheckpointWithFolderKey(Store& store, const std::string& data_dir);
 
 }  // namespace consentkit
 

@@ -11,8 +11,10 @@
 #include "config/config.h"
 #include "seal/seal.h"
 #include "server/server.h"
+#include "service/checkpoints.h"
 #include "service/intake.h"
 #include "store/store.h"
+#include "util/json_writer.h"
 #include "util/util.h"
 
 namespace consentkit {
@@ -120,6 +122,15 @@ SigningIdentity LoadSealIdentity(const Settings& settings) {
   return SigningIdentity::Load(cert, key);
 }
 
+// One JSON line on stderr beside the access log, so that a clinic shipping
+// its log elsewhere keeps every signed head of the chain there too.
+void LogCheckpoint(const Checkpoint& c) {
+  JsonWriter w;
+  w.BeginObject().Key("checkpoint").BeginObject().Key("seq").Int(c.seq);
+  w.Field("last_hash", c.last_hash).Field("at", c.at).EndObject().EndObject();
+  std::cerr << w.str() + "\n" << std::flush;
+}
+
 std::string HostForUrl(const std::string& bind) {
   if (bind == "0.0.0.0" || bind == "::") return "127.0.0.1";
   if (bind.find(':') != std::string::npos) return "[" + bind + "]";
@@ -157,6 +168,11 @@ int Serve(const std::vector<std::string>& args) {
   IntakeService service(forms, *store, settings.clinic, &seal, {}, s.workers);
   HttpServer server(s, service, *store, s.access_log ? &std::cerr : nullptr);
   std::string pairing = PairingPath(*store, parsed.pair);
+  ChainCheckpointer::Policy every;
+  every.every_events = settings.audit.checkpoint_events;
+  every.every_minutes = settings.audit.checkpoint_minutes;
+  ChainCheckpointer checkpoints(*store, seal, every, LogCheckpoint);
+  checkpoints.Start();
   server.Start();
   std::cout << "consentkit: serving " << forms.size() << " forms from " << s.forms_dir
             << ", storing in " << s.data_dir << "/consentkit.db\n"
@@ -171,6 +187,7 @@ int Serve(const std::vector<std::string>& args) {
             << "); letting requests in flight finish\n"
             << std::flush;
   server.Stop();
+  checkpoints.Stop();  // after the last request: it covers every event written
   std::cout << "consentkit: stopped\n";
   return kExitOk;
 }

@@ -120,9 +120,10 @@ int Tokens(const std::vector<std::string>& args) {
     throw UsageError("tokens", "unexpected argument " + parsed.rest.front());
   }
   std::unique_ptr<Store> store = OpenSqliteStore(parsed.data);
-  if (action == "create") return Create(*store, parsed);
   if (action == "list") return List(*store);
-  return Revoke(*store, parsed);
+  int status = action == "create" ? Create(*store, parsed) : Revoke(*store, parsed);
+  SignCheckpointWithFolderKey(*store, parsed.data);
+  return status;
 }
 
 }  // namespace consentkit

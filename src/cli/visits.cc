@@ -95,7 +95,9 @@ int Visits(const std::vector<std::string>& args) {
   }
   VisitsArgs parsed = ParseVisitsArgs(args);
   std::unique_ptr<Store> store = OpenSqliteStore(parsed.data);
-  return action == "create" ? Create(*store, parsed) : List(*store, parsed);
+  int status = action == "create" ? Create(*store, parsed) : List(*store, parsed);
+  SignCheckpointWithFolderKey(*store, parsed.data);  // both write to the audit chain
+  return status;
 }
 
 }  // namespace consentkit

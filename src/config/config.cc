@@ -39,6 +39,7 @@ class Parser {
   std::map<std::string, Setter> ClinicSetters();
   std::map<std::string, Setter> ServerSetters();
   std::map<std::string, Setter> SealSetters();
+  std::map<std::string, Setter> AuditSetters();
   std::string ResolvePath(const std::string& path) const;
   int ParseInt(const std::string& key, const std::string& value, int min, int max) const;
   std::size_t ParseSize(const std::string& value) const;
@@ -82,8 +83,9 @@ void Parser::ParseLine(const std::string& raw, int line) {
   if (text.front() == '[') {
     if (text.back() != ']') Fail(line, "unclosed section header \"" + text + "\"", "[section]");
     section_ = Trim(text.substr(1, text.size() - 2));
-    if (section_ != "clinic" && section_ != "server" && section_ != "seal") {
-      Fail(line, "unknown section [" + section_ + "]", "[clinic], [server] or [seal]");
+    if (section_ != "clinic" && section_ != "server" && section_ != "seal" &&
+        section_ != "audit") {
+      Fail(line, "unknown section [" + section_ + "]", "[clinic], [server], [seal] or [audit]");
     }
     if (section_ == "seal") seal_line_ = line;
     if (section_ == "clinic") clinic_line_ = line;
@@ -109,6 +111,7 @@ void Parser::Set(const std::string& key, const std::string& value, int line) {
 
 std::map<std::string, Parser::Setter> Parser::Setters() {
   if (section_ == "seal") return SealSetters();
+  if (section_ == "audit") return AuditSetters();
   return section_ == "server" ? ServerSetters() : ClinicSetters();
 }
 
@@ -199,6 +202,20 @@ std::map<std::string, Parser::Setter> Parser::SealSetters() {
   return {
       {"certificate", [this, &s](const std::string& v) { s.certificate_path = ResolvePath(v); }},
       {"key", [this, &s](const std::string& v) { s.key_path = ResolvePath(v); }},
+  };
+}
+
+std::map<std::string, Parser::Setter> Parser::AuditSetters() {
+  AuditSettings& a = settings_.audit;
+  return {
+      {"checkpoint-events",
+       [this, &a](const std::string& v) {
+         a.checkpoint_events = ParseInt("checkpoint-events", v, 1, 1000000);
+       }},
+      {"checkpoint-minutes",
+       [this, &a](const std::string& v) {
+         a.checkpoint_minutes = ParseInt("checkpoint-minutes", v, 1, 1440);
+       }},
   };
 }
 

@@ -33,6 +33,12 @@
 //   ; without [seal]: <data-dir>/seal-cert.pem and seal-key.pem, made on first
 //   ; start (self-signed) or by `consentkit keys init`
 //
+//   [audit]                  ; optional: signed checkpoints of the audit chain
+//   checkpoint-events = 1000 ; the server signs one once this many events were
+//                            ; appended since the last (1-1000000)
+//   checkpoint-minutes = 5   ; and at least this often while the chain moves
+//                            ; (1-1440); always at start-up and when it stops
+//
 // Loading is all-or-nothing: unknown sections or keys, bad values and
 // missing required keys throw ConfigError naming file:line.
 #ifndef CONSENTKIT_CONFIG_CONFIG_H_
@@ -89,10 +95,18 @@ struct SealSettings {
   std::string key_path;
 };
 
+// When the server signs a checkpoint of the audit chain (store.h:
+// Checkpoint): so that removing the newest events contradicts a signature.
+struct AuditSettings {
+  int checkpoint_events = 1000;  // appended since the latest checkpoint
+  int checkpoint_minutes = 5;    // since the latest, if the chain moved at all
+};
+
 struct Settings {
   ClinicSettings clinic;
   ServerSettings server;
   SealSettings seal;
+  AuditSettings audit;
 };
 
 // Reads and checks `path`. Throws ConfigError ("file:line: what; expected

@@ -54,6 +54,21 @@ TEST_CASE("InviteHoursAndIdleTimeoutAreReadAndBounded") {
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nidle-timeout = 5\n").find("c.conf:4:") == 0);
 }
 
+TEST_CASE("AuditCheckpointsAreReadAndBounded") {
+  Settings s =
+      ParseSettings("[clinic]\nname = A\n[audit]\ncheckpoint-events = 50\ncheckpoint-minutes = 2\n",
+                    "c.conf", "/tmp");
+  CHECK(s.audit.checkpoint_events == 50);
+  CHECK(s.audit.checkpoint_minutes == 2);
+  Settings defaults = ParseSettings("[clinic]\nname = A\n", "c.conf", "/tmp");
+  CHECK(defaults.audit.checkpoint_events == 1000);
+  CHECK(defaults.audit.checkpoint_minutes == 5);
+  CHECK(ErrorOf("[clinic]\nname = A\n[audit]\ncheckpoint-events = 0\n").find("c.conf:4:") == 0);
+  CHECK(ErrorOf("[clinic]\nname = A\n[audit]\ncheckpoint-minutes = 1441\n").find("c.conf:4:") == 0);
+  CHECK(ErrorOf("[clinic]\nname = A\n[audit]\nevery = 3\n").find("unknown key \"every\"") !=
+        std::string::npos);
+}
+
 TEST_CASE("PublicUrlIsASchemeAndAHost") {
   auto url = [](const std::string& value) {
     return ParseSettings("[clinic]\nname = A\n[server]\npublic-url = " + value + "\n", "c.conf",
@@ -73,7 +88,7 @@ TEST_CASE("PublicUrlIsASchemeAndAHost") {
 
 TEST_CASE("UnknownSection") {
   CHECK(ErrorOf("[clinik]\n") ==
-        "c.conf:1: unknown section [clinik]; expected [clinic], [server] or [seal]");
+        "c.conf:1: unknown section [clinik]; expected [clinic], [server], [seal] or [audit]");
 }
 
 TEST_CASE("ReadsServerSettings") {
