@@ -48,12 +48,16 @@ void WriteContents(std::string& pdf, const SignatureSlots& slots, const std::str
 // nothing in a PDF or to a verifier of data.
 std::string SignDetached(const std::string& bytes, X509* certificate, EVP_PKEY* key,
                          STACK_OF(X509) * chain) {
+  BioPtr data = MemoryBio(bytes);
+  return SignDetached(data.get(), certificate, key, chain);
+}
+
+std::string SignDetached(BIO* data, X509* certificate, EVP_PKEY* key, STACK_OF(X509) * chain) {
   ERR_clear_error();
   const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
-  BioPtr data = MemoryBio(bytes);
   CmsPtr cms(CMS_sign(nullptr, nullptr, chain, nullptr, flags));
   if (!cms || !CMS_add1_signer(cms.get(), certificate, key, EVP_sha256(), flags) ||
-      !CMS_final(cms.get(), data.get(), nullptr, flags)) {
+      !CMS_final(cms.get(), data, nullptr, flags)) {
     throw SealError("cannot sign: " + OpenSslError());
   }
   unsigned char* der = nullptr;

@@ -23,6 +23,7 @@
 #define CONSENTKIT_SEAL_SEAL_H_
 
 #include <cstddef>
+#include <iosfwd>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -76,6 +77,10 @@ class SigningIdentity {
   friend std::string CountersignPdf(const std::string& sealed_pdf, const SigningIdentity& identity,
                                     const Countersignature& countersignature);
   friend std::string SignDetachedData(const std::string& data, const SigningIdentity& identity);
+  friend std::string SignDetachedData(std::istream& data, const SigningIdentity& identity);
+  // The same over everything `data` holds from where it stands to its end,
+  // read a block at a time: for data too large to hold in memory.
+  std::string SignDetachedData(std::istream& data, const SigningIdentity& identity);
 
   std::unique_ptr<Members> m_;
 };

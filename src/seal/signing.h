@@ -4,6 +4,7 @@
 #ifndef CONSENTKIT_SEAL_SIGNING_H_
 #define CONSENTKIT_SEAL_SIGNING_H_
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -18,6 +19,8 @@ namespace consentkit {
 // signing time (now). Throws SealError if OpenSSL fails.
 std::string SignDetached(const std::string& bytes, X509* certificate, EVP_PKEY* key,
                          STACK_OF(X509) * chain);
+// The same, reading the signed bytes from `data` to its end.
+std::string SignDetached(BIO* data, X509* certificate, EVP_PKEY* key, STACK_OF(X509) * chain);
 
 // Writes the byte range "[0 a b c]" into the placeholder array at `slots`
 // (padded to its width, so that no byte moves), then a detached CMS

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <sstream>
 #include <thread>
 
 #include "form/form.h"
@@ -516,6 +517,20 @@ TEST_CASE("DetachedSignatureOfEmptyDataVerifies") {
   std::string signature = SignDetachedData("", Clinic());
   CHECK(VerifyDetachedData("", signature, Clinic().certificate_pem()).problem == "");
   CHECK_FALSE(VerifyDetachedData("x", signature, Clinic().certificate_pem()).valid);
+}
+
+TEST_CASE("DataSignedFromAStreamVerifiesAsTheSameBytes") {
+  std::string data;  // several of the BIO's blocks, with every byte value
+  for (int i = 0; i < 300000; ++i) data += static_cast<char>((i * 7919) & 0xff);
+  std::istringstream in(data);
+  std::string signature = SignDetachedData(in, Clinic());
+  CHECK(VerifyDetachedData(data, signature, Clinic().certificate_pem()).problem == "");
+  CHECK_FALSE(VerifyDetachedData(data.substr(1), signature, Clinic().certificate_pem()).valid);
+  std::istringstream rest(data);
+  rest.seekg(100);  // from where the stream stands
+  CHECK(VerifyDetachedData(data.substr(100), SignDetachedData(rest, Clinic()),
+                           Clinic().certificate_pem())
+            .valid);
 }
 
 TEST_CASE("ChangedByteOfSignedDataIsNoticed") {
