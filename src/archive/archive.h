@@ -26,6 +26,8 @@
 
 namespace consentkit {
 
+class SigningIdentity;  // seal/seal.h
+
 // An export could not be written: the store failed, a temporary file could
 // not be made, or the output stream broke. The message says which.
 class ArchiveError : public std::runtime_error {
@@ -43,6 +45,9 @@ struct ExportRequest {
   std::string clinic_name;
   std::string exported_at;  // UTC ISO 8601; also the zip entries' time
   Actor actor;              // who exports, for RecordExport
+  // Signs the manifest (manifest.sig); must be the identity whose
+  // certificate is certificate_pem. Not owned; must outlive the export.
+  const SigningIdentity* signer = nullptr;
 };
 
 struct ExportSummary {
@@ -52,6 +57,10 @@ struct ExportSummary {
   std::int64_t first_seq = 0, last_seq = 0;
   std::string last_hash;
   std::string manifest_sha256;  // of manifest.json as written
+  // The export's own "archive.exported" (state=started) event in the slice,
+  // which the manifest names; 0 when RecordExportStarted was not called
+  // first (or its event is not in the slice).
+  std::int64_t started_seq = 0;
 };
 
 // Streams a zip to `out`, which may be non-seekable (an HTTP chunked
@@ -69,16 +78,34 @@ struct ExportSummary {
 //   definitions/<form-id>@<version>.xml  the exact XML of each definition
 //                                     version those submissions used
 //   audit.jsonl                       the audit slice, one event per line
+//   records/<submission-id>.json      the submission's canonical content
+//                                     JSON (its content_sha256)
 //   certificate.pem                   request.certificate_pem
-//   manifest.json                     "consentkit-archive/2": what is where,
-//                                     with SHA-256s; written last. A
-//                                     reviewed submission's entry has
+//   manifest.json                     "consentkit-archive/3": what is where,
+//                                     with SHA-256s; written last but one:
+//                                     {format, clinic, exported_at, from,
+//                                     to, certificate_sha256,
+//                                     export_event_seq (ExportSummary::
+//                                     started_seq), counts {submissions,
+//                                     reviewed, definitions}, submissions,
+//                                     definitions, audit {path, first_seq,
+//                                     last_seq, anchor_hash, last_hash,
+//                                     events}}. Each submission's entry
+//                                     holds every field of its
+//                                     CanonicalRecord (pdf_sha256 is the
+//                                     sealed original's; witness as the
+//                                     record was made), then pdf, content
+//                                     (paths), file_sha256 (of the archived
+//                                     PDF: the countersigned one once
+//                                     reviewed) and, once reviewed,
 //                                     "review": {decision, reviewed_at,
-//                                     practitioner, practitioner_name,
-//                                     sealed_pdf_sha256}, and its
-//                                     pdf_sha256 is the countersigned
-//                                     file's ("/1" is the same without
-//                                     reviews)
+//                                     practitioner, practitioner_name}
+//   manifest.sig                      a detached CMS signature (DER) by
+//                                     request.signer over exactly the bytes
+//                                     of manifest.json (SignDetachedData):
+//                                     `openssl cms -verify -binary -inform
+//                                     DER -in manifest.sig -content
+//                                     manifest.json` checks it
 // The audit slice runs from the first event at or after `from` (seq 1 when
 // `from` is empty) to the last event once the submissions have been read,
 // so it holds the "submission.stored" event of every exported PDF and the
@@ -91,19 +118,37 @@ struct ExportSummary {
 // or stored while the export ran) has its PDF added too (without a review
 // the slice does not hold), so an archive verifies as complete by its own
 // audit slice.
-// Throws StoreError or ArchiveError; `out` then holds a partial zip.
+// The manifest is held in memory while it is signed (about 1 KB per
+// submission). Throws StoreError or ArchiveError (also when request.signer
+// is null); `out` then holds a partial zip.
 ExportSummary ExportArchive(Store& store, const ExportRequest& request, std::ostream& out);
 
-// Appends the "archive.exported" event for a finished export (actor
-// request.actor; detail "from=…;to=…;submissions=N;last_seq=…;
-// manifest_sha256=…"). Call it once the last byte is written: the live
-// audit chain then anchors the archive's manifest.
+// An export is recorded twice. Before the first byte is streamed,
+// RecordExportStarted appends "archive.exported" (actor request.actor;
+// detail ExportStartedDetail(request): "state=started;from=…;to=…;
+// exported_at=…"), so a download aborted once the PDFs of interest
+// arrived still leaves its trace; the archive's own slice holds that event
+// and its manifest names it (export_event_seq). Once the last byte is
+// written, RecordExport appends "archive.completed" (detail "from=…;to=…;
+// submissions=N;started_seq=…;last_seq=…;manifest_sha256=…"): the live
+// audit chain then anchors the archive's manifest, and its hash is the
+// chain head to compare with a later verify (--expect-last-hash).
+std::string ExportStartedDetail(const ExportRequest& request);
+AuditEvent RecordExportStarted(Store& store, const ExportRequest& request);
 AuditEvent RecordExport(Store& store, const ExportRequest& request, const ExportSummary& summary);
 
 // "2026-11-23" (the start of that UTC day), "2026-11-23T10:15:02Z" or
 // "2026-11-23T11:15:02+01:00" as "2026-11-23T10:15:02Z"; nullopt for
 // anything else (fractions of a second included).
 std::optional<std::string> NormalizeTimeBound(const std::string& text);
+
+// What an officer holds against the chain from a record kept elsewhere
+// (a daily report, a log, an earlier export): the chain must still hold
+// that event. Unset: verify relies on the signed checkpoints alone.
+struct VerifyOptions {
+  std::string expect_last_hash;  // empty: not given
+  std::int64_t expect_seq = 0;   // 0: not given
+};
 
 struct VerifyReport {
   bool ok = false;
@@ -129,20 +174,44 @@ struct VerifyReport {
 // review's decision are what its one "submission.reviewed" event anchors.
 // A reviewed event without a review, or a review without its event, is a
 // problem.
-// Opens the store as the server does (applying pending migrations) but
-// changes no row. Throws StoreError if the database cannot be read at all.
-VerifyReport VerifyDataDir(const std::string& data_dir, const std::string& certificate_pem);
+// Also holds the chain against its signed checkpoints and `options` (see
+// archive/verify_checkpoints.h; no valid checkpoint is a problem), each
+// valid seal's record binding against its row, and the invites table
+// against its events. Opens the store read-only (SqliteOptions::read_only):
+// nothing is created, migrated or written, so a copied or write-protected
+// folder verifies as it is. Parts that cannot be read (damaged pages, a
+// broken chain) are problems naming what could not be read, and the rest
+// is still checked; throws StoreError only if the database cannot be opened.
+VerifyReport VerifyDataDir(const std::string& data_dir, const std::string& certificate_pem,
+                           const VerifyOptions& options = {});
 
-// Checks an exported archive offline: the manifest, the audit slice chained
-// from its anchor to its last hash, each PDF's SHA-256 against the manifest
-// and its stored event, each seal against `pinned_certificate_pem` (empty:
-// the archive's own certificate.pem, and the summary says it was not
-// pinned), each definition's canonical SHA-256, that every submission
-// stored in the range is present, and that the zip holds nothing else. A
-// reviewed submission is held to what VerifyDataDir checks, with its
-// manifest entry's review in place of the row's and the slice's events.
-// An unreadable zip is a problem, not an exception.
-VerifyReport VerifyArchive(const std::string& zip_path, const std::string& pinned_certificate_pem);
+// Checks an exported archive offline. The zip itself first: its end record
+// must end the file (no bytes appended), and every entry name must be
+// non-empty, unique, relative, without "..", backslashes or NUL. Then the
+// manifest's signature (manifest.sig) against the trusted certificate,
+// `pinned_certificate_pem` (empty: the archive's own certificate.pem, and
+// the summary says it was not pinned): an unsigned manifest (older formats
+// included) or a bad signature is a problem, and the summary then shows
+// nothing the manifest says. Then the audit slice chained from its anchor
+// to its last hash; per submission, the RecordHash of its manifest fields
+// against the record_sha256 of its submission.stored event (so an edited
+// outcome, reasons, received time or language names the record), its
+// content file's SHA-256 against the entry and the event, its PDF's
+// against the entry and the event, its seal against the certificate and
+// bound to that very record (the seal's submission id and content
+// SHA-256), its definition's canonical SHA-256; that every submission
+// stored in the range (the manifest's, and the range its export event
+// recorded) is present; the manifest's counts; and that the zip holds
+// nothing else. A reviewed submission is held to what VerifyDataDir
+// checks, with its manifest entry's review in place of the row's and the
+// slice's events. With `options`, the slice must agree with the event the
+// officer holds: given expect_seq, an event of the slice at that seq must
+// have expect_last_hash (when given), and a slice that ends before it (or
+// starts after it) cannot say, which the summary states; given only
+// expect_last_hash, some event of the slice (or its anchor) must have it.
+// An unreadable or malformed zip is a problem, not an exception.
+VerifyReport VerifyArchive(const std::string& zip_path, const std::string& pinned_certificate_pem,
+                           const VerifyOptions& options = {});
 
 }  // namespace consentkit
 

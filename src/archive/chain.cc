@@ -198,6 +198,11 @@ Revisions CheckCountersignedPdf(const std::string& subject, const std::string& p
     findings.Add(subject + ": its " + names[i] + " does not verify: " + signatures[i].seal.problem);
   }
   Revisions revisions{"", Sha256Hex(pdf)};
+  if (!signatures.empty()) {
+    revisions.sealed_submission_id = signatures.front().seal.sealed_submission_id;
+    revisions.sealed_content_sha256 = signatures.front().seal.sealed_content_sha256;
+    revisions.seal_valid = signatures.front().seal.valid;
+  }
   std::size_t original = signatures.empty() ? 0 : signatures.front().signed_length;
   if (original > 0 && original <= pdf.size()) {
     revisions.original_sha256 = Sha256Hex(pdf.substr(0, original));

@@ -113,6 +113,11 @@ struct Revisions {
   // range cannot be read (already reported).
   std::string original_sha256;
   std::string whole_sha256;  // the whole file, countersignature included
+  // The record the seal names (SealCheck::sealed_submission_id and
+  // sealed_content_sha256 of the first signature); empty when it names none
+  // or does not verify.
+  std::string sealed_submission_id = "", sealed_content_sha256 = "";
+  bool seal_valid = false;
 };
 
 // Checks that a reviewed submission's `pdf` carries exactly two signatures,

@@ -24,9 +24,14 @@
 namespace consentkit {
 namespace {
 
-// /2: a reviewed submission's PDF is the countersigned one, and its
-// manifest entry has a "review" object (see ReviewJson).
-constexpr char kFormat[] = "consentkit-archive/2";
+// /3: the manifest is signed (manifest.sig), each entry carries every
+// field of its CanonicalRecord and its content JSON is archived, so verify
+// can recompute the record hash the submission.stored event anchors. (/2
+// was unsigned; its entries held a reviewed PDF's sealed original as
+// review.sealed_pdf_sha256.)
+constexpr char kFormat[] = "consentkit-archive/3";
+constexpr char kExportedAction[] = "archive.exported";
+constexpr char kCompletedAction[] = "archive.completed";
 
 // Ids and versions become file names inside the archive, so they must not
 // be able to climb out of their folder or collide with another name.
@@ -54,17 +59,47 @@ Poco::DateTime EntryTime(const std::string& exported_at) {
   return time;
 }
 
-// A manifest entry's "review": who decided what and when, and the SHA-256
-// of the sealed original (the row's, which the stored event anchors); the
-// entry's own pdf_sha256 is then of the countersigned PDF. The note stays
-// in the PDF: the manifest is for finding records, not reading them.
-std::string ReviewJson(const Review& review, const std::string& sealed_pdf_sha256) {
+// A manifest entry's "review": who decided what and when. The entry's
+// pdf_sha256 stays the sealed original's (the record's, which the stored
+// event anchors); its file_sha256 is then of the countersigned PDF. The
+// note stays in the PDF: the manifest is for finding records, not reading
+// them.
+std::string ReviewJson(const Review& review) {
   JsonWriter w;
   w.BeginObject().Field("decision", review.decision).Field("reviewed_at", review.reviewed_at);
   w.Field("practitioner", review.practitioner);
-  w.Field("practitioner_name", review.practitioner_name);
-  w.Field("sealed_pdf_sha256", sealed_pdf_sha256).EndObject();
+  w.Field("practitioner_name", review.practitioner_name).EndObject();
   return w.str();
+}
+
+std::string WitnessJson(const std::optional<WitnessUnlock>& witness) {
+  if (!witness) return "null";
+  JsonWriter w;
+  w.BeginObject().Field("unlocked_by", witness->unlocked_by);
+  w.Field("unlocked_by_name", witness->unlocked_by_name);
+  w.Field("unlocked_at", witness->unlocked_at).EndObject();
+  return w.str();
+}
+
+// Every field of CanonicalRecord(record) but the witness, which is written
+// last (see Exporter::witnesses_), then where the files are and the
+// archived PDF's own SHA-256; the object is left open.
+std::string ManifestEntryStart(const SubmissionRecord& record, const std::string& file_sha256) {
+  JsonWriter w;
+  w.BeginObject().Field("id", record.id).Field("form_id", record.form_id);
+  w.Field("form_version", record.form_version).Field("form_sha256", record.form_sha256);
+  w.Field("content_sha256", record.content_sha256).Field("outcome", ToString(record.outcome));
+  w.Key("reasons").StringArray(record.reasons);
+  w.Field("received_at", record.received_at).Field("language", record.language);
+  w.Field("pdf_sha256", record.pdf_sha256).Field("visit_id", record.visit_id);
+  w.Key("needs_review").Bool(record.needs_review);
+  w.Field("pdf", "pdfs/" + record.id + ".pdf").Field("file_sha256", file_sha256);
+  w.Field("content", "records/" + record.id + ".json");
+  if (record.review) w.Key("review").Raw(ReviewJson(*record.review));
+  w.EndObject();
+  std::string text = w.str();
+  text.pop_back();  // the closing brace: the witness follows
+  return text;
 }
 
 std::string AuditLine(const AuditEvent& e) {
@@ -76,6 +111,8 @@ std::string AuditLine(const AuditEvent& e) {
 }
 
 std::string PdfPath(const std::string& id) { return "pdfs/" + id + ".pdf"; }
+
+std::string ContentPath(const std::string& id) { return "records/" + id + ".json"; }
 
 std::string DefinitionPath(const std::string& form_id, const std::string& version) {
   return "definitions/" + form_id + "@" + version + ".xml";
@@ -95,6 +132,9 @@ class Exporter {
 
  private:
   void AddSubmission(const SubmissionRecord& record, const std::string& pdf);
+  void NoteWitness(const SubmissionRecord& record);
+  void ChooseWitness(const AuditEvent& stored_event);
+  void NoteStartedEvent(const AuditEvent& event);
   void Remember(std::vector<std::uint64_t>& fingerprints, const std::string& id);
   bool Exported(const std::string& id) const;
   void WriteAuditSlice();
@@ -107,6 +147,7 @@ class Exporter {
   std::optional<AuditEvent> EventAt(std::int64_t seq);
   void AddDefinitions();
   void AddManifest();
+  void WriteManifest(const std::function<void(std::string_view)>& write);
   std::string ManifestHead() const;
   std::string ManifestTail() const;
 
@@ -115,7 +156,26 @@ class Exporter {
   ZipStreamWriter zip_;
   std::string certificate_sha256_;
   std::string clinic_name_;
-  SpoolFile manifest_submissions_;  // one JSON object a line, comma-separated
+  // One line per submission: '1' when its witness is in witnesses_, else
+  // '0', then its entry without the witness and the closing brace.
+  SpoolFile manifest_submissions_;
+  // Read records carry no witness unlock, yet their record hash covers the
+  // one they were made under. A record whose visit holds an unlock of its
+  // form's witness step may or may not have been made under it; its stored
+  // event tells (ChooseWitness). In spool order; few.
+  struct WitnessChoice {
+    std::string id;
+    WitnessUnlock unlock;
+    std::string witnessed_record_sha256;  // RecordHash with the unlock
+    bool witnessed = false;
+  };
+  std::vector<WitnessChoice> witnesses_;
+  std::unordered_map<std::string, std::size_t> witness_index_;  // id → witnesses_
+  // The stored events' record hashes of late submissions (added after the
+  // walk, so ChooseWitness has already passed them).
+  std::unordered_map<std::string, std::string> late_record_sha256_;
+  std::string started_detail_;  // what RecordExportStarted wrote for this request
+  std::size_t reviewed_ = 0;
   // Sorted once the submission pass is over; the audit walk looks ids up in
   // it to find stored events in range whose submission was not exported.
   std::vector<std::uint64_t> exported_;
@@ -147,6 +207,7 @@ ExportSummary Exporter::Run() {
   if (!certificate) throw ArchiveError("the sealing certificate is not a PEM X.509 certificate");
   certificate_sha256_ = certificate->fingerprint_sha256;
   clinic_name_ = request_.clinic_name.empty() ? certificate->common_name : request_.clinic_name;
+  started_detail_ = ExportStartedDetail(request_);
   seq_before_read_ = store_.LastAuditSeq();
   store_.ForEachSubmission(request_.from, request_.to,
                            [this](const SubmissionRecord& record, const std::string& pdf) {
@@ -159,6 +220,7 @@ ExportSummary Exporter::Run() {
   AddLateSubmissions();
   AddDefinitions();
   zip_.AddStored("certificate.pem", request_.certificate_pem);
+  if (!request_.signer) throw ArchiveError("no signing identity for the archive's manifest");
   AddManifest();
   zip_.Finish();
   return summary_;
@@ -166,20 +228,57 @@ ExportSummary Exporter::Run() {
 
 void Exporter::AddSubmission(const SubmissionRecord& record, const std::string& pdf) {
   RequireSafeName("submission id", record.id);
-  std::string pdf_sha256 = Sha256Hex(pdf);
   zip_.AddStored(PdfPath(record.id), pdf);
-  JsonWriter w;
-  w.BeginObject().Field("id", record.id).Field("form_id", record.form_id);
-  w.Field("form_version", record.form_version).Field("form_sha256", record.form_sha256);
-  w.Field("pdf", PdfPath(record.id)).Field("pdf_sha256", pdf_sha256);
-  w.Field("received_at", record.received_at).Field("outcome", ToString(record.outcome));
-  if (record.review) w.Key("review").Raw(ReviewJson(*record.review, record.pdf_sha256));
-  w.EndObject();
-  manifest_submissions_.stream() << (summary_.submissions == 0 ? "\n" : ",\n") << w.str();
+  zip_.AddStored(ContentPath(record.id), record.content_json);
+  NoteWitness(record);
+  bool has_witness = witness_index_.count(record.id) > 0;
+  manifest_submissions_.stream() << (has_witness ? '1' : '0')
+                                 << ManifestEntryStart(record, Sha256Hex(pdf)) << '\n';
   definitions_.emplace(std::make_pair(record.form_id, record.form_version), record.form_sha256);
   Remember(exported_, record.id);
-  if (record.review) Remember(exported_reviews_, record.id);
+  if (record.review) {
+    Remember(exported_reviews_, record.id);
+    ++reviewed_;
+  }
   ++summary_.submissions;
+}
+
+// The unlock of the record's form's witness step its visit holds (it stays
+// once the visit has a submission of that form). A late submission's
+// stored event has already been walked: choose now.
+void Exporter::NoteWitness(const SubmissionRecord& record) {
+  if (record.visit_id.empty()) return;
+  for (WitnessUnlock& unlock : store_.WitnessUnlocksOfVisit(record.visit_id)) {
+    if (unlock.form_id != record.form_id) continue;
+    SubmissionRecord witnessed = record;
+    witnessed.witness = unlock;
+    WitnessChoice choice{record.id, std::move(unlock), RecordHash(witnessed), false};
+    auto late = late_record_sha256_.find(record.id);
+    if (late != late_record_sha256_.end()) {
+      choice.witnessed = late->second == choice.witnessed_record_sha256;
+    }
+    witness_index_[record.id] = witnesses_.size();
+    witnesses_.push_back(std::move(choice));
+    return;
+  }
+}
+
+void Exporter::ChooseWitness(const AuditEvent& stored_event) {
+  auto found = witness_index_.find(stored_event.object);
+  if (found == witness_index_.end()) return;
+  WitnessChoice& choice = witnesses_[found->second];
+  choice.witnessed =
+      ParseStoredDetail(stored_event).record_sha256 == choice.witnessed_record_sha256;
+}
+
+// This export's own "archive.exported" (state=started) event, if the
+// caller recorded it before streaming (RecordExportStarted): the manifest
+// names it, so verify can hold the archive's range against it.
+void Exporter::NoteStartedEvent(const AuditEvent& event) {
+  if (event.action == kExportedAction && event.actor == request_.actor &&
+      event.detail == started_detail_) {
+    summary_.started_seq = event.seq;
+  }
 }
 
 void Exporter::Remember(std::vector<std::uint64_t>& fingerprints, const std::string& id) {
@@ -233,7 +332,11 @@ void Exporter::VisitAuditEvent(const AuditEvent& event) {
     auto late = late_reviewed_.find(event.object);
     if (late != late_reviewed_.end()) late->second = true;
   }
-  if (event.action == kStoredAction) NoteLateSubmission(event);
+  if (event.action == kStoredAction) {
+    ChooseWitness(event);
+    NoteLateSubmission(event);
+  }
+  NoteStartedEvent(event);
 }
 
 // A review of an exported submission that the pass read before it was
@@ -257,6 +360,7 @@ bool Exporter::ReviewedSinceRead(const AuditEvent& event) const {
 void Exporter::NoteLateSubmission(const AuditEvent& event) {
   if (!InTimeRange(event.at, request_.from, request_.to) || Exported(event.object)) return;
   if (late_reviewed_.emplace(event.object, false).second) late_.push_back(event.object);
+  late_record_sha256_[event.object] = ParseStoredDetail(event).record_sha256;
 }
 
 // If a row is gone, the archive is left to show exactly that.
@@ -332,19 +436,40 @@ void Exporter::AddDefinitions() {
   summary_.definitions = included_definitions_.size();
 }
 
+// The manifest is written as it is read back from the spool, into its zip
+// entry and a plain copy that is then signed a block at a time: memory
+// stays flat however many submissions there are.
 void Exporter::AddManifest() {
   DeflatedEntry manifest;
-  manifest.Write(ManifestHead());
-  std::istream& submissions = manifest_submissions_.Rewind();
-  std::string chunk(64 * 1024, '\0');
-  while (submissions.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) ||
-         submissions.gcount() > 0) {
-    manifest.Write(std::string_view(chunk.data(), static_cast<std::size_t>(submissions.gcount())));
-  }
-  manifest.Write(ManifestTail());
+  SpoolFile plain;
+  WriteManifest([&](std::string_view text) {
+    manifest.Write(text);
+    plain.stream() << text;
+  });
   manifest.Finish();
+  std::string signature = SignDetachedData(plain.Rewind(), *request_.signer);
   zip_.AddDeflated("manifest.json", manifest);
+  zip_.AddStored("manifest.sig", signature);
   summary_.manifest_sha256 = manifest.sha256_hex();
+}
+
+// The spooled entries, each closed with its witness (see witnesses_).
+void Exporter::WriteManifest(const std::function<void(std::string_view)>& write) {
+  write(ManifestHead());
+  std::istream& submissions = manifest_submissions_.Rewind();
+  std::size_t next_witness = 0, count = 0;
+  for (std::string line; std::getline(submissions, line);) {
+    if (line.empty()) continue;
+    std::optional<WitnessUnlock> witness;
+    if (line[0] == '1') {
+      const WitnessChoice& choice = witnesses_.at(next_witness++);
+      if (choice.witnessed) witness = choice.unlock;
+    }
+    write(count++ == 0 ? "\n" : ",\n");
+    write(std::string_view(line).substr(1));
+    write(",\"witness\":" + WitnessJson(witness) + "}");
+  }
+  write(ManifestTail());
 }
 
 std::string Exporter::ManifestHead() const {
@@ -352,6 +477,13 @@ std::string Exporter::ManifestHead() const {
   w.BeginObject().Field("format", kFormat).Field("clinic", clinic_name_);
   w.Field("exported_at", request_.exported_at).Field("from", request_.from);
   w.Field("to", request_.to).Field("certificate_sha256", certificate_sha256_);
+  w.Key("export_event_seq").Int(summary_.started_seq);
+  w.Key("counts")
+      .BeginObject()
+      .Key("submissions")
+      .Int(static_cast<long long>(summary_.submissions));
+  w.Key("reviewed").Int(static_cast<long long>(reviewed_));
+  w.Key("definitions").Int(static_cast<long long>(included_definitions_.size())).EndObject();
   w.Key("submissions");
   return w.str() + "[";
 }
@@ -384,12 +516,22 @@ ExportSummary ExportArchive(Store& store, const ExportRequest& request, std::ost
   }
 }
 
+std::string ExportStartedDetail(const ExportRequest& request) {
+  return "state=started;from=" + request.from + ";to=" + request.to +
+         ";exported_at=" + request.exported_at;
+}
+
+AuditEvent RecordExportStarted(Store& store, const ExportRequest& request) {
+  return store.RecordEvent(request.actor, kExportedAction, "", ExportStartedDetail(request));
+}
+
 AuditEvent RecordExport(Store& store, const ExportRequest& request, const ExportSummary& summary) {
   std::string detail = "from=" + request.from + ";to=" + request.to +
                        ";submissions=" + std::to_string(summary.submissions) +
+                       ";started_seq=" + std::to_string(summary.started_seq) +
                        ";last_seq=" + std::to_string(summary.last_seq) +
                        ";manifest_sha256=" + summary.manifest_sha256;
-  return store.RecordEvent(request.actor, "archive.exported", "", detail);
+  return store.RecordEvent(request.actor, kCompletedAction, "", detail);
 }
 
 }  // namespace consentkit

@@ -14,11 +14,15 @@ namespace consentkit {
 // One JSON object's scalar members as text (numbers in decimal, true and
 // false as words, null as ""). In an element of "submissions" or
 // "definitions", an object member's scalars are kept as "<member>.<name>"
-// (a submission's "review.decision"); deeper values and arrays are left out.
+// (a submission's "review.decision"), and an array member's scalars as
+// "<member>[0]", "<member>[1]", … with their count as "<member>[]" (its
+// "reasons"); deeper values are left out.
 using ManifestFields = std::map<std::string, std::string>;
 
 struct Manifest {
-  ManifestFields top;    // format, clinic, exported_at, from, to, …
+  // format, clinic, exported_at, from, to, …; a top-level object's scalars
+  // (other than audit's) as "<member>.<name>": "counts.submissions".
+  ManifestFields top;
   ManifestFields audit;  // the "audit" object
   std::vector<ManifestFields> definitions;
   std::size_t submissions = 0;
@@ -32,6 +36,10 @@ Manifest ReadManifest(const std::string& json,
 
 // The field's value, or "" when it is missing.
 std::string Get(const ManifestFields& fields, const std::string& name);
+
+// The array member `name` as ReadManifest flattened it ("reasons"); empty
+// when missing.
+std::vector<std::string> GetArray(const ManifestFields& fields, const std::string& name);
 
 }  // namespace consentkit
 

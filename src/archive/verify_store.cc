@@ -10,15 +10,22 @@
 // reviewed event, gets a second look after the chain is read to its new
 // end, and a stored event without a row only counts as a missing row if the
 // row is still not there.
+//
+// The store is opened read-only, so a copied or write-protected folder is
+// checked as it is. A damaged database does not end the run: a part that
+// cannot be read is itself a problem, named with what could not be read,
+// and the rest is still checked (rows then one by one, by id).
 #include <sys/stat.h>
 
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "api/api.h"
 #include "archive/archive.h"
 #include "archive/certificate.h"
 #include "archive/chain.h"
+#include "archive/verify_checkpoints.h"
 #include "archive/verify_tokens.h"
 #include "seal/seal.h"
 #include "submission/submission.h"
@@ -53,9 +60,11 @@ std::string PdfInWords(bool reviewed) {
 
 class StoreVerifier {
  public:
-  StoreVerifier(Store& store, const std::string& certificate_pem, Findings& findings)
+  StoreVerifier(Store& store, const std::string& certificate_pem, const VerifyOptions& options,
+                Findings& findings)
       : store_(store),
         certificate_pem_(certificate_pem),
+        options_(options),
         findings_(findings),
         chain_(1, kGenesisHash, findings) {}
 
@@ -84,7 +93,20 @@ class StoreVerifier {
     std::string pdf_sha256;  // of the countersigned PDF as read
   };
 
+  // Runs `read`; a StoreError it throws becomes the problem "<what> cannot
+  // be read: …" and the run goes on. False if it threw.
+  template <typename Read>
+  bool Guarded(const std::string& what, Read&& read);
+  void CheckIntegrity();
+  void ReadCheckpoints();
+  void ReadChainFrom(std::int64_t first_seq);
+  void ReadRows();
+  void ReadRowsById();
+  void ReadRowById(const std::string& id);
+  bool NothingStored();
   void CheckRow(const SubmissionRecord& record, const std::string& pdf);
+  void CheckSealBinding(const SubmissionRecord& record, const std::string& sealed_id,
+                        const std::string& sealed_content_sha256);
   void CheckRecordHash(const RowHashes& row, const StoredEvent& event);
   std::optional<WitnessUnlock> WitnessOf(const SubmissionRecord& record);
   std::vector<std::string> Rescreen(const SubmissionRecord& record,
@@ -108,8 +130,17 @@ class StoreVerifier {
 
   Store& store_;
   const std::string& certificate_pem_;
+  const VerifyOptions& options_;
   Findings& findings_;
   ChainChecker chain_;
+  std::optional<CheckpointChecker> checkpoints_;
+  std::size_t integrity_problems_ = 0;
+  // The seq from which the audit chain could not be read; 0 when it all was.
+  std::int64_t chain_unreadable_from_ = 0;
+  std::unordered_set<std::string> checked_ids_;     // rows checked, to read the rest by id
+  std::unordered_set<std::string> unreadable_ids_;  // rows named as unreadable
+  std::size_t unbound_seals_ = 0;  // valid seals made before seals named their record
+  InviteCheck invites_;
   std::optional<CertificateInfo> certificate_;
   std::size_t rows_ = 0;
   std::size_t reviewed_ = 0;
@@ -123,23 +154,137 @@ class StoreVerifier {
   std::map<std::pair<std::string, std::string>, FormPtr> forms_;
 };
 
+// The checkpoints are read before the chain: the server only signs a
+// checkpoint of events already committed, so a chain read after them that
+// ends before one of them has lost events.
 void StoreVerifier::Run() {
   certificate_ = ReadCertificate(certificate_pem_);
   if (!certificate_) findings_.Add("the certificate is not a PEM X.509 certificate");
-  store_.ForEachAuditEvent(1, 0, [this](const AuditEvent& event) { chain_.Add(event); });
-  store_.ForEachSubmission(
-      "", "", [this](const SubmissionRecord& r, const std::string& pdf) { CheckRow(r, pdf); });
-  CheckLateRows();
-  CheckMissingRows();
-  CheckReviewsWithoutRows();
-  tokens_ = CheckTokens(store_, findings_);
+  CheckIntegrity();
+  ReadCheckpoints();
+  ReadChainFrom(1);
+  ReadRows();
+  Guarded("the audit chain (read on for rows stored meanwhile)", [this] { CheckLateRows(); });
+  Guarded("a submission the audit log names", [this] { CheckMissingRows(); });
+  Guarded("a reviewed submission", [this] { CheckReviewsWithoutRows(); });
+  Guarded("the tokens table", [this] { tokens_ = CheckTokens(store_, findings_); });
+  Guarded("the invites table", [this] { invites_ = CheckInvites(store_, findings_); });
+  checkpoints_->Finish(chain_.next_seq() - 1, NothingStored());
+}
+
+template <typename Read>
+bool StoreVerifier::Guarded(const std::string& what, Read&& read) {
+  try {
+    read();
+    return true;
+  } catch (const StoreError& e) {
+    findings_.Add(what + " cannot be read: " + e.what());
+    return false;
+  }
+}
+
+// What the database says of its own pages, each line a problem: a damaged
+// page explains the unreadable records named after it.
+void StoreVerifier::CheckIntegrity() {
+  for (const std::string& line : store_.CheckIntegrity(VerifyReport::kMaxProblems)) {
+    findings_.Add("integrity_check: " + line);
+    ++integrity_problems_;
+  }
+}
+
+void StoreVerifier::ReadCheckpoints() {
+  std::vector<Checkpoint> checkpoints;
+  Guarded("the checkpoints", [&] {
+    store_.ForEachCheckpoint([&](const Checkpoint& c) { checkpoints.push_back(c); });
+  });
+  checkpoints_.emplace(checkpoints, certificate_pem_, options_, findings_);
+}
+
+// A chain that cannot be read on from some event: what came before it is
+// judged, what follows is unchecked, and the problem says from where.
+void StoreVerifier::ReadChainFrom(std::int64_t first_seq) {
+  if (chain_unreadable_from_ != 0) return;
+  try {
+    store_.ForEachAuditEvent(first_seq, 0, [this](const AuditEvent& event) {
+      chain_.Add(event);
+      checkpoints_->Observe(event);
+    });
+  } catch (const StoreError& e) {
+    chain_unreadable_from_ = chain_.next_seq();
+    findings_.Add("the audit chain cannot be read from event " +
+                  std::to_string(chain_unreadable_from_) + " on: " + e.what() +
+                  "; the events after it are unchecked");
+  }
+}
+
+// In received order while the rows can be streamed; once a row cannot be,
+// every other one by its id, so that one damaged page costs only the rows
+// on it.
+void StoreVerifier::ReadRows() {
+  try {
+    store_.ForEachSubmission(
+        "", "", [this](const SubmissionRecord& r, const std::string& pdf) { CheckRow(r, pdf); });
+  } catch (const StoreError& e) {
+    findings_.Add("the submissions cannot be read in order after " + Plural(rows_, "row", "rows") +
+                  ": " + e.what() + "; the others are read one by one");
+    ReadRowsById();
+  }
+}
+
+void StoreVerifier::ReadRowsById() {
+  std::set<std::string> ids;
+  Guarded("the submission ids", [&] {
+    for (std::string& id : store_.SubmissionIds()) ids.insert(std::move(id));
+  });
+  for (const auto& stored : chain_.stored()) ids.insert(stored.first);
+  for (const std::string& id : ids) {
+    if (checked_ids_.count(id) == 0) ReadRowById(id);
+  }
+}
+
+void StoreVerifier::ReadRowById(const std::string& id) {
+  try {
+    std::optional<SubmissionRecord> record = store_.Find(id);
+    if (!record) return;  // a stored event without a row: CheckMissingRows names it
+    std::optional<std::string> pdf = store_.FindPdf(id);
+    if (!pdf) {
+      findings_.Add(Describe(*record) + ": its PDF cannot be found");
+      unreadable_ids_.insert(id);
+      return;
+    }
+    CheckRow(*record, *pdf);
+  } catch (const StoreError& e) {
+    findings_.Add("submission " + id + " cannot be read: " + e.what());
+    unreadable_ids_.insert(id);
+  }
+}
+
+// Only words the problem of a missing checkpoint; reading failures here
+// count as something stored.
+bool StoreVerifier::NothingStored() {
+  if (chain_.events() > 0 || rows_ > 0 || tokens_.tokens > 0 || invites_.invites > 0 ||
+      !unreadable_ids_.empty())
+    return false;
+  try {
+    VisitQuery any;
+    any.limit = 1;
+    return store_.CountSubmissions() == 0 && store_.ListVisits(any).items.empty();
+  } catch (const StoreError&) {
+    return false;
+  }
 }
 
 void StoreVerifier::CheckRow(const SubmissionRecord& record, const std::string& pdf) {
   ++rows_;
+  checked_ids_.insert(record.id);
   std::string pdf_sha256 = Sha256Hex(pdf);
   Revisions revisions{pdf_sha256, pdf_sha256};
-  if (record.review) revisions = CheckRevisions(record, pdf);
+  if (record.review) {
+    revisions = CheckRevisions(record, pdf);
+    if (revisions.seal_valid) {
+      CheckSealBinding(record, revisions.sealed_submission_id, revisions.sealed_content_sha256);
+    }
+  }
   RowHashes row{record.id, record.received_at, revisions.original_sha256,
                 Sha256Hex(record.content_json), record.pdf_sha256};
   row.reviewed = record.review.has_value();
@@ -306,10 +451,32 @@ void StoreVerifier::CheckSeal(const SubmissionRecord& record, const std::string&
   if (!certificate_) return;
   try {
     SealCheck seal = VerifySealedPdf(pdf, certificate_pem_);
-    if (!seal.valid)
+    if (!seal.valid) {
       findings_.Add(Describe(record) + ": its seal does not verify: " + seal.problem);
+    } else {
+      CheckSealBinding(record, seal.sealed_submission_id, seal.sealed_content_sha256);
+    }
   } catch (const SealError& e) {
     CertificateUnusable(e);
+  }
+}
+
+// A valid seal made for another record: a PDF copied or swapped between
+// rows whose hashes were rewritten to match. A seal from before seals
+// named their record binds nothing, which the summary counts.
+void StoreVerifier::CheckSealBinding(const SubmissionRecord& record, const std::string& sealed_id,
+                                     const std::string& sealed_content_sha256) {
+  if (sealed_id.empty()) {
+    ++unbound_seals_;
+    return;
+  }
+  if (sealed_id != record.id) {
+    findings_.Add(Describe(record) + ": the PDF filed under " + record.id +
+                  " was sealed for submission " + sealed_id);
+  } else if (!sealed_content_sha256.empty() && sealed_content_sha256 != record.content_sha256) {
+    findings_.Add(Describe(record) + ": its PDF was sealed for content SHA-256 " +
+                  Short(sealed_content_sha256) + ", but the row's content SHA-256 is " +
+                  Short(record.content_sha256));
   }
 }
 
@@ -441,7 +608,7 @@ std::optional<std::string> StoreVerifier::DefinitionHash(const std::string& form
 // their event is gone. Reading the chain on to its end tells which.
 void StoreVerifier::CheckLateRows() {
   if (late_.empty() && late_reviews_.empty()) return;
-  store_.ForEachAuditEvent(chain_.next_seq(), 0, [this](const AuditEvent& e) { chain_.Add(e); });
+  ReadChainFrom(chain_.next_seq());
   CheckLateReviews();
   for (const RowHashes& row : late_) {
     auto event = chain_.stored().find(row.id);
@@ -470,7 +637,8 @@ void StoreVerifier::CheckLateReviews() {
 
 void StoreVerifier::CheckMissingRows() {
   for (const auto& [id, event] : chain_.Unmatched()) {
-    if (store_.Find(id)) continue;  // stored after the rows were read
+    if (unreadable_ids_.count(id) > 0) continue;  // named as unreadable
+    if (store_.Find(id)) continue;                // stored after the rows were read
     findings_.Add("submission " + id + " (stored in audit event " + std::to_string(event.seq) +
                   ") is missing");
   }
@@ -480,7 +648,7 @@ void StoreVerifier::CheckMissingRows() {
 // reported by its stored event, if there is one.
 void StoreVerifier::CheckReviewsWithoutRows() {
   for (const auto& [id, event] : chain_.UnmatchedReviews()) {
-    if (chain_.stored().count(id) > 0 || store_.Find(id)) continue;
+    if (chain_.stored().count(id) > 0 || unreadable_ids_.count(id) > 0 || store_.Find(id)) continue;
     findings_.Add("submission " + id + ": " + DescribeReviewedEvent(event) +
                   ", but the submission is not in the database and no submission.stored event "
                   "records it");
@@ -499,6 +667,18 @@ std::string TokensText(const TokenCheck& tokens) {
   return text;
 }
 
+// What the invite check found, for a store that verifies.
+std::string InvitesText(const InviteCheck& invites) {
+  std::string text = Plural(invites.invites, "invite", "invites") +
+                     " match what their invite.created and invite.revoked events anchor";
+  std::size_t older = invites.anchored_before_invite_hashes.size();
+  if (older > 0) {
+    text += " (" + Plural(older, "invite", "invites") +
+            " anchored before invite hashes: only their visit and expiry are checked)";
+  }
+  return text;
+}
+
 std::string StoreVerifier::Summary(const std::string& data_dir) const {
   std::string chain = Plural(chain_.events(), "audit event", "audit events") + " (seq 1 to " +
                       std::to_string(chain_.next_seq() - 1) + ", last hash " + chain_.last_hash() +
@@ -507,19 +687,40 @@ std::string StoreVerifier::Summary(const std::string& data_dir) const {
                            ? "the certificate \"" + certificate_->common_name +
                                  "\" (SHA-256 fingerprint " + certificate_->fingerprint_sha256 + ")"
                            : "the certificate given";
+  std::string integrity =
+      integrity_problems_ == 0
+          ? "integrity_check: ok"
+          : "integrity_check: " + Plural(integrity_problems_, "problem", "problems");
   if (!findings_.empty()) {
+    std::string unreadable = unreadable_ids_.empty()
+                                 ? ""
+                                 : " (" +
+                                       Plural(unreadable_ids_.size(), "submission", "submissions") +
+                                       " could not be read)";
+    std::string cut =
+        chain_unreadable_from_ == 0
+            ? ""
+            : " (unreadable from event " + std::to_string(chain_unreadable_from_) + ")";
     return data_dir + " does not verify: " + Plural(findings_.count(), "problem", "problems") +
-           " found in " + chain + " and " + Plural(rows_, "submission", "submissions") +
-           ", checked against " + signer + ".";
+           " found in " + chain + cut + " and " + Plural(rows_, "submission", "submissions") +
+           unreadable + ", checked against " + signer + "; " + integrity + ".";
   }
-  return data_dir + " verifies: its audit log is one unbroken hash chain of " + chain +
-         ", and all " + Plural(rows_, "submission", "submissions") +
+  std::string unbound =
+      unbound_seals_ == 0
+          ? "each seal names the record it is filed under"
+          : Plural(unbound_seals_, "seal was", "seals were") +
+                " made before seals named their record, so nothing binds it to its row beyond "
+                "its hash";
+  return data_dir + " verifies: its audit log is one unbroken hash chain of " + chain + "; " +
+         checkpoints_->SummaryText() + "; " + integrity + "; and all " +
+         Plural(rows_, "submission", "submissions") +
          " check out: each PDF (for a reviewed one, its sealed original) and its content match "
          "the SHA-256 anchored by the one submission.stored event for it, as does the whole "
          "row (outcome, reasons, received time, language, definition, visit) by its record "
          "hash, and its content screens again to its outcome and reasons; each seal verifies "
          "against " +
-         signer + "; " + ReviewedText(reviewed_) + "; " + TokensText(tokens_) +
+         signer + " (" + unbound + "); " + ReviewedText(reviewed_) + "; " + TokensText(tokens_) +
+         "; " + InvitesText(invites_) +
          "; and each was made against a definition version kept in the database (" +
          Plural(definitions_.size(), "version", "versions") +
          " in all) whose canonical SHA-256 matches. Compare the last hash with the clinic's "
@@ -529,7 +730,8 @@ std::string StoreVerifier::Summary(const std::string& data_dir) const {
 
 }  // namespace
 
-VerifyReport VerifyDataDir(const std::string& data_dir, const std::string& certificate_pem) {
+VerifyReport VerifyDataDir(const std::string& data_dir, const std::string& certificate_pem,
+                           const VerifyOptions& options) {
   VerifyReport report;
   Findings findings;
   struct stat info {};
@@ -540,8 +742,10 @@ VerifyReport VerifyDataDir(const std::string& data_dir, const std::string& certi
     report.summary = data_dir + " does not verify: there is no database in it.";
     return report;
   }
-  std::unique_ptr<Store> store = OpenSqliteStore(data_dir);
-  StoreVerifier verifier(*store, certificate_pem, findings);
+  SqliteOptions read_only;
+  read_only.read_only = true;
+  std::unique_ptr<Store> store = OpenSqliteStore(data_dir, read_only);
+  StoreVerifier verifier(*store, certificate_pem, options, findings);
   verifier.Run();
   findings.Fill(report);
   report.summary = verifier.Summary(data_dir);

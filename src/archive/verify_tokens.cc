@@ -192,10 +192,168 @@ class TokenChecker {
   std::map<std::string, TokenEvents> events_;
 };
 
+constexpr char kInviteCreatedAction[] = "invite.created";
+constexpr char kInviteRevokedAction[] = "invite.revoked";
+
+struct InviteEvents {
+  std::int64_t created_seq = 0, created_again_seq = 0;
+  std::string visit_id;
+  // "expires_at", or "expires" in an event from before invite hashes.
+  std::string expires_at;
+  std::optional<std::string> secret_sha256, created_at;  // unset: before invite hashes
+  std::int64_t revoked_seq = 0, revoked_again_seq = 0;
+  std::optional<std::string> revoked_at;  // unset: a revoked event before invite hashes
+};
+
+class InviteChecker {
+ public:
+  InviteChecker(Store& store, Findings& findings) : store_(store), findings_(findings) {}
+
+  InviteCheck Run() {
+    std::map<std::string, Invite> rows;
+    for (Invite& invite : store_.Invites()) rows.emplace(invite.id, std::move(invite));
+    ReadEvents();
+    // Created or revoked after the table was read: read those rows again.
+    bool changed = false;
+    for (const auto& [id, events] : events_) {
+      auto row = rows.find(id);
+      if (row != rows.end() && (events.revoked_seq == 0 || !row->second.revoked_at.empty()))
+        continue;
+      std::optional<Invite> now = store_.FindInvite(id);
+      if (now) rows[id] = *now;
+      changed = true;
+    }
+    if (changed) ReadEvents();
+    InviteCheck check;
+    for (const auto& [id, row] : rows) {
+      ++check.invites;
+      auto events = events_.find(id);
+      if (events == events_.end() || events->second.created_seq == 0) {
+        findings_.Add(Describe(row) + " has no invite.created event in the audit log");
+        continue;
+      }
+      if (!events->second.secret_sha256) check.anchored_before_invite_hashes.push_back(id);
+      CheckCreated(row, events->second);
+      CheckRevoked(row, events->second);
+    }
+    std::string now = UtcNow();
+    for (const auto& [id, events] : events_) {
+      if (rows.count(id) == 0) CheckWithoutRow(id, events, now);
+    }
+    return check;
+  }
+
+ private:
+  static std::string Describe(const Invite& row) {
+    return "invite " + row.id + " (visit " + row.visit_id + ")";
+  }
+  static std::string Event(std::int64_t seq, const char* action) {
+    return std::string(action) + " (audit event " + std::to_string(seq) + ")";
+  }
+
+  void ReadEvents() {
+    store_.ForEachAuditEvent(next_seq_, 0, [this](const AuditEvent& e) {
+      next_seq_ = e.seq + 1;
+      if (e.action == kInviteCreatedAction) {
+        InviteEvents& events = events_[e.object];
+        if (events.created_seq != 0) {
+          if (events.created_again_seq == 0) events.created_again_seq = e.seq;
+          return;
+        }
+        events.created_seq = e.seq;
+        events.visit_id = DetailValue(e.detail, "visit").value_or("");
+        events.secret_sha256 = DetailValue(e.detail, "secret_sha256");
+        events.created_at = DetailValue(e.detail, "created_at");
+        events.expires_at = DetailValue(e.detail, "expires_at")
+                                .value_or(DetailValue(e.detail, "expires").value_or(""));
+      } else if (e.action == kInviteRevokedAction) {
+        InviteEvents& events = events_[e.object];
+        if (events.revoked_seq != 0) {
+          if (events.revoked_again_seq == 0) events.revoked_again_seq = e.seq;
+          return;
+        }
+        events.revoked_seq = e.seq;
+        events.revoked_at = DetailValue(e.detail, "revoked_at");
+      }
+    });
+  }
+
+  void Differs(const Invite& row, const std::string& field, const std::string& in_row,
+               const std::string& anchored, const InviteEvents& events) {
+    findings_.Add(Describe(row) + ": its " + field + " is " + in_row +
+                  " in the invites table, but " + Event(events.created_seq, kInviteCreatedAction) +
+                  " anchors " + anchored);
+  }
+
+  void CheckCreated(const Invite& row, const InviteEvents& events) {
+    if (events.created_again_seq != 0) {
+      findings_.Add(Describe(row) + " has more than one invite.created event (audit events " +
+                    std::to_string(events.created_seq) + " and " +
+                    std::to_string(events.created_again_seq) + "); expected one");
+    }
+    if (row.visit_id != events.visit_id)
+      Differs(row, "visit", row.visit_id, events.visit_id, events);
+    if (row.expires_at != events.expires_at) {
+      Differs(row, "expiry", row.expires_at, events.expires_at, events);
+    }
+    if (!events.secret_sha256) return;  // before invite hashes: visit and expiry only
+    if (row.secret_sha256 != *events.secret_sha256) {
+      Differs(row, "secret hash", row.secret_sha256, *events.secret_sha256, events);
+    }
+    if (row.created_at != events.created_at.value_or("")) {
+      Differs(row, "creation time", row.created_at, events.created_at.value_or("none"), events);
+    }
+  }
+
+  void CheckRevoked(const Invite& row, const InviteEvents& events) {
+    if (events.revoked_again_seq != 0) {
+      findings_.Add(Describe(row) + " has more than one invite.revoked event (audit events " +
+                    std::to_string(events.revoked_seq) + " and " +
+                    std::to_string(events.revoked_again_seq) + "); expected one");
+    }
+    if (events.revoked_seq == 0) {
+      if (!row.revoked_at.empty()) {
+        findings_.Add(Describe(row) + " is revoked at " + row.revoked_at +
+                      " in the invites table, but no invite.revoked event in the audit log "
+                      "records its revocation");
+      }
+      return;
+    }
+    std::string event = Event(events.revoked_seq, kInviteRevokedAction);
+    if (row.revoked_at.empty()) {
+      findings_.Add(Describe(row) + " was revoked by " + event +
+                    ", but the invites table has it usable: it has been un-revoked");
+    } else if (events.revoked_at && *events.revoked_at != row.revoked_at) {
+      findings_.Add(Describe(row) + ": its revocation time is " + row.revoked_at +
+                    " in the invites table, but " + event + " anchors " + *events.revoked_at);
+    }
+  }
+
+  // Removing a live invite's row hides a link the chain says still opens
+  // the visit; a revoked or expired one's row is housekeeping.
+  void CheckWithoutRow(const std::string& id, const InviteEvents& events, const std::string& now) {
+    if (events.revoked_seq != 0 || events.created_seq == 0 || events.expires_at <= now) return;
+    findings_.Add("invite " + id + " (visit " + events.visit_id + ", " +
+                  Event(events.created_seq, kInviteCreatedAction) + ", expires " +
+                  events.expires_at +
+                  ") is missing from the invites table, and no invite.revoked event records its "
+                  "revocation: a live invite's row was deleted");
+  }
+
+  Store& store_;
+  Findings& findings_;
+  std::int64_t next_seq_ = 1;
+  std::map<std::string, InviteEvents> events_;
+};
+
 }  // namespace
 
 TokenCheck CheckTokens(Store& store, Findings& findings) {
   return TokenChecker(store, findings).Run();
+}
+
+InviteCheck CheckInvites(Store& store, Findings& findings) {
+  return InviteChecker(store, findings).Run();
 }
 
 }  // namespace consentkit

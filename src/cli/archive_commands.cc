@@ -3,15 +3,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "archive/archive.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "seal/seal.h"
+#include "service/checkpoints.h"
 #include "store/store.h"
 #include "util/util.h"
 
@@ -20,13 +24,16 @@ namespace {
 
 const char kExportHelp[] =
     "usage: consentkit export --data DIR -o ARCHIVE.zip [--from DATE] [--to DATE]\n"
-    "                         [--cert FILE] [--config FILE]\n"
+    "                         [--cert FILE] [--key FILE] [--config FILE]\n"
     "\n"
     "Writes the submissions received in [--from, --to) as one zip archive that\n"
     "`consentkit verify` can check offline, years later: the sealed PDFs as\n"
     "stored, the exact definitions they were made against, the audit log from\n"
     "--from on (it anchors every PDF's SHA-256), the sealing certificate and a\n"
-    "manifest. The export is recorded in the audit log (archive.exported).\n"
+    "manifest signed with the clinic's sealing key (manifest.sig). The export is\n"
+    "recorded in the audit log twice: archive.exported (state=started) before the\n"
+    "first byte is written, archive.completed once the archive is whole; the\n"
+    "chain head it recorded is printed, to keep for `verify --expect-last-hash`.\n"
     "\n"
     "  --data DIR            the data folder holding consentkit.db\n"
     "  -o, --output FILE     the archive; written whole or not at all, mode 0600\n"
@@ -36,20 +43,24 @@ const char kExportHelp[] =
     "  --to DATE             first instant NOT included, same forms: --from\n"
     "                        2026-11-01 --to 2026-12-01 is all of November (UTC)\n"
     "                        Either may be left out for no bound.\n"
-    "  --cert FILE           the sealing certificate (default DIR/seal-cert.pem)\n"
+    "  --cert FILE           the sealing certificate (default: the configuration's\n"
+    "                        [seal] certificate, else DIR/seal-cert.pem)\n"
+    "  --key FILE            its private key, which signs the manifest (default:\n"
+    "                        the configuration's [seal] key, else DIR/seal-key.pem)\n"
     "  --config FILE         consentkit configuration, for the clinic's name\n"
-    "                        (default: the certificate's common name)\n";
+    "                        (default: the certificate's common name) and [seal]\n";
 
 const char kVerifyHelp[] =
     "usage: consentkit verify DATA_DIR|ARCHIVE.zip [--cert FILE]\n"
+    "                         [--expect-seq N] [--expect-last-hash HEX]\n"
     "\n"
     "Checks that every stored consent PDF is the one the patient signed and that\n"
     "nothing was removed. For a data folder: the whole audit hash chain, and for\n"
     "every submission its PDF's and content's SHA-256 against its row and its\n"
     "submission.stored event, its seal and its definition; every stored event\n"
     "must still have its submission. For an archive made by `consentkit export`:\n"
-    "the same against its manifest and audit slice, and that it holds every\n"
-    "submission stored in its range and nothing else.\n"
+    "the same against its signed manifest and audit slice, and that it holds\n"
+    "every submission stored in its range and nothing else.\n"
     "\n"
     "Exits 0 and prints a summary when everything holds. Otherwise prints one line\n"
     "per problem on stderr, the first bad record first, and exits 1.\n"
@@ -57,7 +68,15 @@ const char kVerifyHelp[] =
     "  --cert FILE  the clinic's sealing certificate to check seals against\n"
     "               (default: DATA_DIR/seal-cert.pem; for an archive, its own\n"
     "               certificate.pem, whose fingerprint is then printed to compare\n"
-    "               with the clinic's records)\n";
+    "               with the clinic's records)\n"
+    "  --expect-seq N, --expect-last-hash HEX\n"
+    "               an audit event you hold from elsewhere (a daily report, the\n"
+    "               chain head `consentkit export` printed): the chain must\n"
+    "               still hold it. For a data folder, event N must be there with\n"
+    "               that hash. For an archive, its slice must hold event N with\n"
+    "               that hash, or end before N (or start after it), which the\n"
+    "               summary then says; with only a hash, some event of the slice\n"
+    "               (or its anchor) must have it.\n";
 
 bool IsDirectory(const std::string& path) {
   struct stat info {};
@@ -113,7 +132,7 @@ class AtomicOutputFile {
 };
 
 struct ExportArgs {
-  std::string data, output, from, to, cert, config;
+  std::string data, output, from, to, cert, key, config;
 };
 
 std::string TimeBound(const std::string& option, const std::string& text) {
@@ -136,6 +155,7 @@ ExportArgs ParseExportArgs(const std::vector<std::string>& args) {
                           : a == "--from"                ? &parsed.from
                           : a == "--to"                  ? &parsed.to
                           : a == "--cert"                ? &parsed.cert
+                          : a == "--key"                 ? &parsed.key
                           : a == "--config"              ? &parsed.config
                                                          : nullptr;
     if (!target)
@@ -183,16 +203,71 @@ std::string Range(const ExportRequest& r) {
   return "submissions received from " + r.from + " up to " + r.to;
 }
 
+// The files that sign: --cert and --key, else the configuration's [seal],
+// else the data folder's own (what `consentkit keys init` leaves there).
+SigningIdentity LoadSigner(const ExportArgs& parsed, const Settings* settings) {
+  std::string cert = parsed.cert, key = parsed.key;
+  if (settings && !settings->seal.certificate_path.empty()) {
+    if (cert.empty()) cert = settings->seal.certificate_path;
+    if (key.empty()) key = settings->seal.key_path;
+  }
+  if (cert.empty()) cert = parsed.data + "/" + kSealCertFile;
+  if (key.empty()) key = parsed.data + "/" + kSealKeyFile;
+  struct stat info {};
+  if (stat(key.c_str(), &info) != 0) {
+    throw FileError("no sealing key at " + key +
+                    "; the archive's manifest is signed with it: pass --key FILE");
+  }
+  return SigningIdentity::Load(cert, key);
+}
+
 struct VerifyArgs {
   std::string target, cert;
+  VerifyOptions options;
 };
+
+std::int64_t ExpectedSeq(const std::string& text) {
+  std::size_t used = 0;
+  long long seq = 0;
+  try {
+    seq = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || seq <= 0) {
+    throw UsageError("verify", "--expect-seq \"" + text +
+                                   "\" is not an audit seq; expected a "
+                                   "positive whole number");
+  }
+  return seq;
+}
+
+std::string ExpectedHash(const std::string& text) {
+  bool hex =
+      text.size() == 64 && text.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (!hex) {
+    throw UsageError("verify", "--expect-last-hash \"" + text +
+                                   "\" is not an audit hash; expected 64 hex digits");
+  }
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
 
 VerifyArgs ParseVerifyArgs(const std::vector<std::string>& args) {
   VerifyArgs parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
+    bool takes_value =
+        args[i] == "--cert" || args[i] == "--expect-seq" || args[i] == "--expect-last-hash";
+    if (takes_value && i + 1 >= args.size()) {
+      throw UsageError("verify", args[i] + " needs a value");
+    }
     if (args[i] == "--cert") {
-      if (i + 1 >= args.size()) throw UsageError("verify", "--cert needs a value");
       parsed.cert = args[++i];
+    } else if (args[i] == "--expect-seq") {
+      parsed.options.expect_seq = ExpectedSeq(args[++i]);
+    } else if (args[i] == "--expect-last-hash") {
+      parsed.options.expect_last_hash = ExpectedHash(args[++i]);
     } else if (!args[i].empty() && args[i][0] == '-') {
       throw UsageError("verify", "unknown option " + args[i]);
     } else if (!parsed.target.empty()) {
@@ -226,12 +301,17 @@ int Export(const std::vector<std::string>& args) {
   ExportRequest request;
   request.from = parsed.from;
   request.to = parsed.to;
-  request.certificate_pem = ReadCertificateFile(parsed.cert, parsed.data);
-  if (!parsed.config.empty()) request.clinic_name = LoadSettings(parsed.config).clinic.name;
+  std::optional<Settings> settings;
+  if (!parsed.config.empty()) settings = LoadSettings(parsed.config);
+  if (settings) request.clinic_name = settings->clinic.name;
+  SigningIdentity signer = LoadSigner(parsed, settings ? &*settings : nullptr);
+  request.certificate_pem = signer.certificate_pem();
+  request.signer = &signer;
   request.exported_at = UtcNow();
   request.actor = "cli";
   std::unique_ptr<Store> store = OpenExistingStore(parsed.data);
   AtomicOutputFile output(parsed.output);
+  AuditEvent started = RecordExportStarted(*store, request);
   ExportSummary summary = ExportArchive(*store, request, output.stream());
   output.Commit();
   AuditEvent recorded = RecordExport(*store, request, summary);
@@ -239,8 +319,10 @@ int Export(const std::vector<std::string>& args) {
             << (summary.submissions == 1 ? " PDF" : " PDFs") << ", " << summary.definitions
             << (summary.definitions == 1 ? " definition" : " definitions") << ", audit events "
             << summary.first_seq << " to " << summary.last_seq << " (last hash "
-            << summary.last_hash.substr(0, 16) << "…); recorded as audit event " << recorded.seq
-            << "\n";
+            << summary.last_hash.substr(0, 16) << "…); recorded as audit events " << started.seq
+            << " (archive.exported) and " << recorded.seq << " (archive.completed)\n"
+            << "signed checkpoint: "
+            << CheckpointLine(SignCheckpoint(*store, signer, UtcNow())) << "\n";
   return kExitOk;
 }
 
@@ -252,8 +334,10 @@ int Verify(const std::vector<std::string>& args) {
   VerifyArgs parsed = ParseVerifyArgs(args);
   VerifyReport report =
       IsDirectory(parsed.target)
-          ? VerifyDataDir(parsed.target, ReadCertificateFile(parsed.cert, parsed.target))
-          : VerifyArchive(parsed.target, parsed.cert.empty() ? "" : ReadFile(parsed.cert));
+          ? VerifyDataDir(parsed.target, ReadCertificateFile(parsed.cert, parsed.target),
+                          parsed.options)
+          : VerifyArchive(parsed.target, parsed.cert.empty() ? "" : ReadFile(parsed.cert),
+                          parsed.options);
   if (!report.ok) PrintProblems(report);
   std::cout << report.summary << "\n";
   return report.ok ? kExitOk : kExitError;

@@ -212,7 +212,10 @@ void ServeAudit(Site& site, Exchange& ex) {
 }
 
 // GET /api/v1/archive?from=…&to=…: a zip streamed as it is made (chunked),
-// so a year of records needs no more memory than one.
+// so a year of records needs no more memory than one. The export is
+// recorded before the first byte goes out (archive.exported, state=started),
+// so a download the client breaks off once it has the PDFs it wanted still
+// leaves its trace, and again once the zip is whole (archive.completed).
 void ServeArchive(Site& site, Exchange& ex) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!Authorize(site, ex, Permission::kExport)) return;
@@ -237,6 +240,7 @@ void ServeArchive(Site& site, Exchange& ex) {
                        "this server does not seal PDFs, so it cannot make a verifiable archive");
   }
   request.certificate_pem = seal->certificate_pem();
+  request.signer = seal;
   request.clinic_name = site.service.clinic().name;
   request.exported_at = UtcNow();
   request.actor = ex.actor;
@@ -252,6 +256,7 @@ void ServeArchive(Site& site, Exchange& ex) {
     ex.response.send();  // headers only: no archive is made, so none is recorded
     return;
   }
+  RecordExportStarted(site.store, request);
   ExportSummary summary = ExportArchive(site.store, request, ex.response.send());
   RecordExport(site.store, request, summary);
 }

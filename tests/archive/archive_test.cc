@@ -8,6 +8,7 @@
 #include <Poco/Zip/ZipArchive.h>
 #include <Poco/Zip/ZipStream.h>
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <utility>
 
 #include "api/api.h"
+#include "archive/data_folder.h"
 #include "archive/zip_writer.h"
 #include "pdf/pdf.h"
 #include "seal/seal.h"
@@ -80,7 +82,10 @@ SubmissionRecord StoreSealed(Store& store, const FormPtr& form_ptr, const std::s
   RenderOptions options;
   // Sealed now, whatever received_at says: a seal's time must fall within
   // the certificate's validity, and this certificate was made today.
-  options.seal = SealAppearance{"Harbourview Skin Clinic", UtcNow(), id};
+  // The seal names the id alone (no content hash), as seals did before they
+  // were bound to their record, so the same bytes may be filed under other
+  // ids (see the concurrent verify test); verify counts such seals.
+  options.seal = SealAppearance{"Harbourview Skin Clinic", UtcNow(), id, ""};
   std::string pdf = SealPdf(
       RenderSubmission(valid, screening, {id, received_at}, ClinicSettings{}, options), Identity());
   SubmissionRecord r;
@@ -99,14 +104,24 @@ SubmissionRecord StoreSealed(Store& store, const FormPtr& form_ptr, const std::s
   return r;
 }
 
-// A data folder as a clinic has it: consentkit.db and seal-cert.pem. Audit
-// events: 1 token, 2..4 three consents, 5 a PDF read, 6 an intake form.
+// The clinic's seal-cert.pem and seal-key.pem in `dir`, as its server made
+// them: export signs its manifest with the key, which SigningIdentity::Load
+// wants owner-only.
+void GiveSealFiles(const test::TempDir& dir) {
+  WriteFileAtomically(dir.File(kSealCertFile), CertificatePem());
+  WriteFileAtomically(dir.File(kSealKeyFile), ReadFile(SealDir().File(kSealKeyFile)));
+  REQUIRE(chmod(dir.File(kSealKeyFile).c_str(), 0600) == 0);
+}
+
+// A data folder as a clinic has it: consentkit.db, seal-cert.pem and seal-key.pem. Audit
+// events: 1 token, 2..4 three consents, 5 a PDF read, 6 an intake form,
+// and a signed checkpoint of event 6.
 struct Clinic {
   test::TempDir dir;
   std::vector<SubmissionRecord> stored;
 
   Clinic() {
-    WriteFileAtomically(dir.File(kSealCertFile), CertificatePem());
+    GiveSealFiles(dir);
     auto store = OpenSqliteStore(dir.path());
     Token token;
     token.id = "tok_tablet01";
@@ -118,6 +133,7 @@ struct Clinic {
     for (int n = 1; n <= 3; ++n) stored.push_back(StoreSealed(*store, consent, Uuid(n), UtcNow()));
     store->RecordEvent("tok_staff001", "pdf.read", stored[0].id);
     stored.push_back(StoreSealed(*store, intake, Uuid(4), UtcNow()));
+    test::SignCheckpoint(*store, Identity());
   }
   const std::string& path() const { return dir.path(); }
   std::string db() const { return dir.File("consentkit.db"); }
@@ -131,6 +147,12 @@ test::CommandResult Sql(const Clinic& clinic, const std::string& statements) {
   test::CommandResult r = Run("sqlite3 " + ShellQuote(clinic.db()) + " " + ShellQuote(statements));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   return r;
+}
+
+// Whether consentkit verify named `text` among its problems. A tampered
+// manifest.json is first named for its signature; what else changed follows.
+bool HasProblem(const test::CommandResult& r, const std::string& text) {
+  return r.err.find(text) != std::string::npos;
 }
 
 // The first line consentkit verify printed on stderr, without its prefix.
@@ -213,8 +235,11 @@ TEST_CASE("export then verify: the data folder, the archive, and a copy elsewher
 
   std::string zip = clinic.dir.File("november.zip");
   std::string printed = Export(clinic, zip, "--from 2026-01-01 --to 2100-01-01");
-  CHECK(printed.find("4 PDFs, 2 definitions, audit events 1 to 6") != std::string::npos);
-  CHECK(printed.find("recorded as audit event 7") != std::string::npos);
+  // The slice holds the export's own start (event 7) but not its end.
+  CHECK(printed.find("4 PDFs, 2 definitions, audit events 1 to 7") != std::string::npos);
+  CHECK(printed.find("recorded as audit events 7 (archive.exported) and 8 (archive.completed)") !=
+        std::string::npos);
+  CHECK(printed.find("signed checkpoint: seq=8 last_hash=") != std::string::npos);
 
   test::TempDir elsewhere;  // no data folder in sight
   std::string copy = elsewhere.File("archive.zip");
@@ -222,7 +247,8 @@ TEST_CASE("export then verify: the data folder, the archive, and a copy elsewher
   std::string cert = elsewhere.Write("clinic-cert.pem", CertificatePem());
   test::CommandResult pinned = Consentkit("verify " + ShellQuote(copy) + " --cert " + cert);
   CHECK_MESSAGE(pinned.exit_code == 0, pinned.err);
-  CHECK(pinned.out.find("verifies: all 4 submissions are present") != std::string::npos);
+  CHECK(pinned.out.find("verifies: its manifest is signed; all 4 submissions are present") !=
+        std::string::npos);
   CHECK(pinned.out.find("pinned certificate \"Harbourview Skin Clinic\"") != std::string::npos);
   MESSAGE("verify archive.zip --cert: " << pinned.out);
 
@@ -241,10 +267,11 @@ TEST_CASE("the archive holds what the manifest says, and standard tools read it"
   Export(clinic, zip, "--config " + test::SourcePath("samples/consentkit.conf"));
   test::CommandResult listing = Run("unzip -Z1 " + ShellQuote(zip) + " | sort");
   REQUIRE(listing.exit_code == 0);
-  std::string expected = "audit.jsonl\ncertificate.pem\n" +
-                         DefinitionEntry("microneedling-consent") + "\n" +
-                         DefinitionEntry("microneedling-intake") + "\nmanifest.json\n";
+  std::string expected =
+      "audit.jsonl\ncertificate.pem\n" + DefinitionEntry("microneedling-consent") + "\n" +
+      DefinitionEntry("microneedling-intake") + "\nmanifest.json\nmanifest.sig\n";
   for (int n = 1; n <= 4; ++n) expected += "pdfs/" + Uuid(n) + ".pdf\n";
+  for (int n = 1; n <= 4; ++n) expected += "records/" + Uuid(n) + ".json\n";
   CHECK(listing.out == expected);
   CHECK(Run("unzip -tq " + ShellQuote(zip)).exit_code == 0);
   // PDFs are stored byte for byte; definitions are the exact XML kept.
@@ -253,9 +280,18 @@ TEST_CASE("the archive holds what the manifest says, and standard tools read it"
   CHECK(ReadZipEntry(zip, DefinitionEntry("microneedling-consent")) ==
         LoadForm("microneedling-consent")->xml);
   std::string manifest = ReadZipEntry(zip, "manifest.json");
-  CHECK(manifest.find("\"format\":\"consentkit-archive/2\"") != std::string::npos);
+  CHECK(manifest.find("\"format\":\"consentkit-archive/3\"") != std::string::npos);
+  CHECK(ReadZipEntry(zip, "records/" + Uuid(2) + ".json") == store->Find(Uuid(2))->content_json);
+  // openssl judges the manifest's signature: the clinic's, over its bytes.
+  test::TempDir check;
+  std::string sig = check.Write("manifest.sig", ReadZipEntry(zip, "manifest.sig"));
+  std::string content = check.Write("manifest.json", manifest);
+  std::string cert = check.Write("cert.pem", CertificatePem());
+  CHECK(Run("openssl cms -verify -binary -inform DER -in " + sig + " -content " + content +
+            " -CAfile " + cert + " -purpose any -out /dev/null")
+            .exit_code == 0);
   CHECK(manifest.find("\"clinic\":\"Harbourview Skin & Laser Clinic\"") != std::string::npos);
-  CHECK(manifest.find("\"audit\":{\"path\":\"audit.jsonl\",\"first_seq\":1,\"last_seq\":6,"
+  CHECK(manifest.find("\"audit\":{\"path\":\"audit.jsonl\",\"first_seq\":1,\"last_seq\":7,"
                       "\"anchor_hash\":\"" +
                       std::string(kGenesisHash) + "\"") != std::string::npos);
   test::CommandResult python =
@@ -265,9 +301,9 @@ TEST_CASE("the archive holds what the manifest says, and standard tools read it"
                      "print(len(m['submissions']), len(m['definitions']), m['audit']['events'],"
                      " m['submissions'][3]['form_id'], m['submissions'][3]['outcome'])") +
           " " + ShellQuote(zip));
-  CHECK(python.out == "4 2 6 microneedling-intake suitable\n");
+  CHECK(python.out == "4 2 7 microneedling-intake suitable\n");
   std::string audit = ReadZipEntry(zip, "audit.jsonl");
-  CHECK(test::CountOf(audit, "\n") == 6);
+  CHECK(test::CountOf(audit, "\n") == 7);
   CHECK(audit.find("{\"seq\":2,") != std::string::npos);
 }
 
@@ -284,8 +320,8 @@ TEST_CASE("an export leaves no temporary files, and a failed one leaves no archi
   test::CommandResult bad_cert =
       Run(command + " --cert " + ShellQuote(out.Write("cert.pem", "not a certificate")));
   CHECK(bad_cert.exit_code == 1);
-  CHECK(bad_cert.err ==
-        "consentkit export: the sealing certificate is not a PEM X.509 certificate\n");
+  CHECK(bad_cert.err.find("consentkit export: seal certificate ") == 0);
+  CHECK(bad_cert.err.find("holds no PEM certificate") != std::string::npos);
   CHECK(Run("ls -A " + ShellQuote(out.path())).out == "a.zip\ncert.pem\n");
   CHECK(Run("ls -A " + ShellQuote(spool.path())).out.empty());
 }
@@ -299,18 +335,18 @@ TEST_CASE("an empty range, and a store with nothing in it, export archives that 
   CHECK_MESSAGE(verified.exit_code == 0, verified.err);
 
   test::TempDir fresh;
-  WriteFileAtomically(fresh.File(kSealCertFile), CertificatePem());
+  GiveSealFiles(fresh);
   OpenSqliteStore(fresh.path());
   std::string nothing = fresh.File("nothing.zip");
   test::CommandResult exported =
       Consentkit("export --data " + ShellQuote(fresh.path()) + " -o " + ShellQuote(nothing));
   CHECK_MESSAGE(exported.exit_code == 0, exported.err);
-  CHECK(exported.out.find("all submissions, 0 PDFs, 0 definitions, audit events 1 to 0") !=
+  CHECK(exported.out.find("all submissions, 0 PDFs, 0 definitions, audit events 1 to 1") !=
         std::string::npos);
   test::CommandResult empty = Consentkit("verify " + ShellQuote(nothing));
   CHECK_MESSAGE(empty.exit_code == 0, empty.err);
-  // The export was recorded: the folder's chain now holds that one event.
-  CHECK(Consentkit("verify " + ShellQuote(fresh.path())).out.find("chain of 1 audit event ") !=
+  // The export was recorded, start and end, and signed a checkpoint of them.
+  CHECK(Consentkit("verify " + ShellQuote(fresh.path())).out.find("chain of 2 audit events ") !=
         std::string::npos);
 }
 
@@ -499,8 +535,9 @@ TEST_CASE("a removed PDF is named, also when its manifest entry goes with it") {
   std::string both = Rezip(f.tmp, gone, "replace", "manifest.json", line + "\n", "");
   test::CommandResult r2 = f.Verify(both);
   CHECK(r2.exit_code == 1);
-  CHECK(FirstProblem(r2).find("submission " + id + " (stored in audit event 3 at ") == 0);
-  CHECK(FirstProblem(r2).find(") is not in the archive") != std::string::npos);
+  CHECK(FirstProblem(r2).find("manifest.sig does not verify") == 0);
+  CHECK(HasProblem(r2, "submission " + id + " (stored in audit event 3 at "));
+  CHECK(HasProblem(r2, ") is not in the archive"));
   MESSAGE("removed PDF and manifest entry: " << r2.err);
 }
 
@@ -601,6 +638,7 @@ struct ReviewedClinic : Clinic {
     original = *store->FindPdf(id);
     review = Countersign(*store, id);
     countersigned = *store->FindPdf(id);
+    test::SignCheckpoint(*store, Identity());
   }
   std::string Where() const { return " WHERE submission_id = '" + id + "'"; }
   // How verify names it in a data folder, and in an archive.
@@ -644,10 +682,6 @@ std::string FlippedCountersignature(const ReviewedClinic& clinic) {
   return Flipped(clinic.countersigned, date + 10);
 }
 
-bool HasProblem(const test::CommandResult& r, const std::string& text) {
-  return r.err.find(text) != std::string::npos;
-}
-
 TEST_CASE("a reviewed submission verifies, in its data folder and in an export") {
   ReviewedClinic clinic;
   REQUIRE(clinic.countersigned.compare(0, clinic.original.size(), clinic.original) == 0);
@@ -660,7 +694,7 @@ TEST_CASE("a reviewed submission verifies, in its data folder and in an export")
 
   test::TempDir tmp;
   std::string zip = tmp.File("reviewed.zip");
-  CHECK(Export(clinic, zip).find("5 PDFs, 2 definitions, audit events 1 to 9") !=
+  CHECK(Export(clinic, zip).find("5 PDFs, 2 definitions, audit events 1 to 10") !=
         std::string::npos);
   test::CommandResult archived =
       Consentkit("verify " + ShellQuote(zip) + " --cert " + tmp.Write("c.pem", CertificatePem()));
@@ -672,12 +706,14 @@ TEST_CASE("a reviewed submission verifies, in its data folder and in an export")
   // The archive carries the countersigned file, and its manifest the review.
   CHECK(ReadZipEntry(zip, "pdfs/" + clinic.id + ".pdf") == clinic.countersigned);
   std::string manifest = ReadZipEntry(zip, "manifest.json");
-  CHECK(manifest.find("\"pdf_sha256\":\"" + Sha256Hex(clinic.countersigned) + "\"") !=
+  // The file is the countersigned one; the record's own PDF hash, the original's.
+  CHECK(manifest.find("\"file_sha256\":\"" + Sha256Hex(clinic.countersigned) + "\"") !=
+        std::string::npos);
+  CHECK(manifest.find("\"pdf_sha256\":\"" + Sha256Hex(clinic.original) + "\"") !=
         std::string::npos);
   CHECK(manifest.find("\"review\":{\"decision\":\"proceed\",\"reviewed_at\":\"" +
                       clinic.review.reviewed_at + "\",\"practitioner\":\"" + kPractitioner +
-                      "\",\"practitioner_name\":\"Dr Ana Ruiz\",\"sealed_pdf_sha256\":\"" +
-                      Sha256Hex(clinic.original) + "\"}") != std::string::npos);
+                      "\",\"practitioner_name\":\"Dr Ana Ruiz\"") != std::string::npos);
   CHECK(test::CountOf(manifest, "\"review\":") == 1);
   CHECK(ReadZipEntry(zip, "audit.jsonl").find("\"action\":\"submission.reviewed\"") !=
         std::string::npos);
@@ -817,6 +853,7 @@ TEST_CASE("an export a review overtakes still verifies") {
   ExportRequest request;
   request.from = UtcNow().substr(0, 10) + "T00:00:00Z";
   request.certificate_pem = CertificatePem();
+  request.signer = &Identity();
   request.exported_at = UtcNow();
   test::TempDir tmp;
   std::string zip = tmp.File("race.zip");
@@ -861,8 +898,7 @@ TEST_CASE("a flipped byte in a countersignature's revision is named") {
     ReviewedArchive f;
     test::CommandResult r = f.Verify(f.WithPdf(FlippedCountersignature(f.clinic)));
     CHECK(r.exit_code == 1);
-    CHECK(FirstProblem(r).find(f.clinic.InArchive() + ": its countersignature does not verify: ") ==
-          0);
+    CHECK(HasProblem(r, f.clinic.InArchive() + ": its countersignature does not verify: "));
     MESSAGE("flipped countersignature in an archive: " << r.err);
   }
 }
@@ -884,7 +920,7 @@ TEST_CASE("a countersigned PDF replaced by its sealed original is named") {
     ReviewedArchive f;
     test::CommandResult r = f.Verify(f.WithPdf(f.clinic.original));
     CHECK(r.exit_code == 1);
-    CHECK(FirstProblem(r) == f.clinic.InArchive() + expected);
+    CHECK(HasProblem(r, f.clinic.InArchive() + expected));
     MESSAGE("countersigned PDF replaced in an archive: " << r.err);
   }
 }
@@ -950,7 +986,8 @@ TEST_CASE("a changed review decision is named") {
     test::CommandResult r = f.Verify(Rezip(f.tmp, f.zip, "replace", "manifest.json",
                                            "\"decision\":\"proceed\"", "\"decision\":\"decline\""));
     CHECK(r.exit_code == 1);
-    CHECK(FirstProblem(r) == f.clinic.InArchive() + expected);
+    CHECK(FirstProblem(r).find("manifest.sig does not verify") == 0);
+    CHECK(HasProblem(r, f.clinic.InArchive() + expected));
   }
 }
 
@@ -1150,7 +1187,7 @@ TEST_CASE("the zip writer goes past 4 GiB with ZIP64 offsets others can read" * 
 // them).
 long ExportPeakKiB(int count) {
   test::TempDir dir;
-  WriteFileAtomically(dir.File(kSealCertFile), CertificatePem());
+  GiveSealFiles(dir);
   {
     SqliteOptions fast;
     fast.synchronous_full = false;

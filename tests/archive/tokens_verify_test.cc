@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "archive/data_folder.h"
 #include "seal/seal.h"
 #include "store/store.h"
 #include "support/support.h"
@@ -18,18 +19,17 @@ namespace {
 using test::Run;
 using test::ShellQuote;
 
-// The clinic's certificate, made once per run.
-const std::string& CertificatePem() {
+// The clinic's seal, made once per run.
+const SigningIdentity& Identity() {
   static test::TempDir dir;
-  static std::string pem = [] {
+  static SigningIdentity identity = [] {
     CreateSelfSignedIdentity(dir.path(), "Harbourview Skin Clinic");
-    std::ifstream in(dir.File(kSealCertFile));
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return SigningIdentity::Load(dir.File(kSealCertFile), dir.File(kSealKeyFile));
   }();
-  return pem;
+  return identity;
 }
+
+const std::string& CertificatePem() { return Identity().certificate_pem(); }
 
 test::CommandResult Consentkit(const std::string& args) {
   return Run(std::string(CK_BINARY) + " " + args);
@@ -49,6 +49,8 @@ struct TokenClinic {
     test::CommandResult r =
         Consentkit("tokens revoke --data " + ShellQuote(path()) + " " + revoked);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    // The commands ran without the seal key, so they signed no checkpoint.
+    test::SignCheckpoint(*OpenSqliteStore(path()), Identity());
   }
   std::string Create(const std::string& role, const std::string& name) {
     test::CommandResult r = Consentkit("tokens create --data " + ShellQuote(path()) + " --role " +

@@ -122,6 +122,9 @@ TEST_CASE("a signed consent is stored with its flattened PDF and a receipt") {
   // Sealed with the clinic's certificate: poppler and our own check agree.
   SealCheck seal = VerifySealedPdf(pdf.body, TestSeal().certificate_pem());
   CHECK_MESSAGE(seal.valid, seal.problem);
+  // The seal names the record it was made for (issue 12 item 3).
+  CHECK(seal.sealed_submission_id == kUuid);
+  CHECK(seal.sealed_content_sha256.size() == 64);
   {
     test::TempDir dir;
     test::CommandResult sig = test::Run("pdfsig " + test::ShellQuote(dir.Write("s.pdf", pdf.body)));
@@ -494,11 +497,34 @@ TEST_CASE("compliance exports a streamed archive over HTTP that verifies offline
   std::string path = copy.Write("archive.zip", zip.body);
   VerifyReport report = VerifyArchive(path, TestSeal().certificate_pem());
   CHECK_MESSAGE(report.ok, report.first_problem);
-  // The export itself is on record.
-  bool recorded = false;
-  server.store().ForEachAuditEvent(
-      1, 0, [&](const AuditEvent& e) { recorded = recorded || e.action == "archive.exported"; });
-  CHECK(recorded);
+  // The export itself is on record: started before the first byte went
+  // out (the archive's own slice holds that event), then completed.
+  std::vector<AuditEvent> exports;
+  server.store().ForEachAuditEvent(1, 0, [&](const AuditEvent& e) {
+    if (e.action.rfind("archive.", 0) == 0) exports.push_back(e);
+  });
+  REQUIRE(exports.size() == 2);
+  CHECK(exports[0].action == "archive.exported");
+  CHECK(exports[0].actor == exports[1].actor);
+  CHECK(exports[0].actor.rfind("tok_", 0) == 0);  // the compliance token's id
+  CHECK(exports[0].detail.rfind(
+            "state=started;from=2000-01-01T00:00:00Z;to=2100-01-01T00:00:00Z;exported_at=", 0) ==
+        0);
+  CHECK(exports[1].action == "archive.completed");
+  CHECK(exports[1].detail.find(";submissions=2;started_seq=" + std::to_string(exports[0].seq) +
+                               ";") != std::string::npos);
+  CHECK(report.summary.find("the range is the one audit event " + std::to_string(exports[0].seq) +
+                            " recorded") != std::string::npos);
+  // HEAD streams nothing, so it records no export.
+  std::int64_t before_head = server.store().LastAuditSeq();
+  Poco::Net::HTTPClientSession head_session("127.0.0.1", server.port());
+  Poco::Net::HTTPRequest head("HEAD", "/api/v1/archive", Poco::Net::HTTPMessage::HTTP_1_1);
+  head.set("Authorization", "Bearer " + compliance);
+  head_session.sendRequest(head);
+  Poco::Net::HTTPResponse head_response;
+  head_session.receiveResponse(head_response);
+  CHECK(head_response.getStatus() == 200);
+  CHECK(server.store().LastAuditSeq() == before_head);
   CHECK(Send(server.port(), compliance, "GET", "/api/v1/archive?from=yesterday").status == 400);
   CHECK(Send(server.port(), compliance, "GET", "/api/v1/archive?from=2026-12-01&to=2026-11-01")
             .status == 400);
