@@ -83,8 +83,7 @@ void Parser::ParseLine(const std::string& raw, int line) {
   if (text.front() == '[') {
     if (text.back() != ']') Fail(line, "unclosed section header \"" + text + "\"", "[section]");
     section_ = Trim(text.substr(1, text.size() - 2));
-    if (section_ != "clinic" && section_ != "server" && section_ != "seal" &&
-        section_ != "audit") {
+    if (section_ != "clinic" && section_ != "server" && section_ != "seal" && section_ != "audit") {
       Fail(line, "unknown section [" + section_ + "]", "[clinic], [server], [seal] or [audit]");
     }
     if (section_ == "seal") seal_line_ = line;

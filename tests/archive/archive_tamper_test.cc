@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "archive/archive.h"
+#include "archive/data_folder.h"
 #include "pdf/pdf.h"
 #include "seal/seal.h"
 #include "store/store.h"
@@ -28,21 +29,7 @@ namespace {
 using test::Run;
 using test::ShellQuote;
 
-const test::TempDir& TamperSealDir() {
-  static test::TempDir dir;
-  static bool made = [] {
-    CreateSelfSignedIdentity(dir.path(), "Harbourview Skin Clinic");
-    return true;
-  }();
-  (void)made;
-  return dir;
-}
-
-const SigningIdentity& ClinicIdentity() {
-  static SigningIdentity identity = SigningIdentity::Load(TamperSealDir().File(kSealCertFile),
-                                                          TamperSealDir().File(kSealKeyFile));
-  return identity;
-}
+const SigningIdentity& ClinicIdentity() { return test::ClinicSeal(); }
 
 // Someone else's key: what a forger who rewrote the manifest could sign with.
 const SigningIdentity& OtherIdentity() {

@@ -35,22 +35,8 @@ namespace {
 using test::Run;
 using test::ShellQuote;
 
-// The clinic's seal: made once per run (an RSA 3072 key takes a moment).
-const test::TempDir& SealDir() {
-  static test::TempDir dir;
-  static bool made = [] {
-    CreateSelfSignedIdentity(dir.path(), "Harbourview Skin Clinic");
-    return true;
-  }();
-  (void)made;
-  return dir;
-}
-
-const SigningIdentity& Identity() {
-  static SigningIdentity identity =
-      SigningIdentity::Load(SealDir().File(kSealCertFile), SealDir().File(kSealKeyFile));
-  return identity;
-}
+const test::TempDir& SealDir() { return test::ClinicSealDir(); }
+const SigningIdentity& Identity() { return test::ClinicSeal(); }
 
 std::string CertificatePem() { return Identity().certificate_pem(); }
 

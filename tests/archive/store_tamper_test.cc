@@ -25,14 +25,7 @@ namespace {
 using test::Run;
 using test::ShellQuote;
 
-const SigningIdentity& Identity() {
-  static test::TempDir dir;
-  static SigningIdentity identity = [] {
-    CreateSelfSignedIdentity(dir.path(), "Harbourview Skin Clinic");
-    return SigningIdentity::Load(dir.File(kSealCertFile), dir.File(kSealKeyFile));
-  }();
-  return identity;
-}
+const SigningIdentity& Identity() { return test::ClinicSeal(); }
 
 std::string Uuid(int n) {
   char text[40];

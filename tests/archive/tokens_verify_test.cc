@@ -19,15 +19,7 @@ namespace {
 using test::Run;
 using test::ShellQuote;
 
-// The clinic's seal, made once per run.
-const SigningIdentity& Identity() {
-  static test::TempDir dir;
-  static SigningIdentity identity = [] {
-    CreateSelfSignedIdentity(dir.path(), "Harbourview Skin Clinic");
-    return SigningIdentity::Load(dir.File(kSealCertFile), dir.File(kSealKeyFile));
-  }();
-  return identity;
-}
+const SigningIdentity& Identity() { return test::ClinicSeal(); }
 
 const std::string& CertificatePem() { return Identity().certificate_pem(); }
 
