@@ -44,9 +44,9 @@ CheckpointChecker::CheckpointChecker(const std::vector<Checkpoint>& checkpoints,
   std::sort(checkpoints_.begin(), checkpoints_.end(),
             [](const Checkpoint& a, const Checkpoint& b) { return a.seq < b.seq; });
   for (const Checkpoint& c : checkpoints_) CheckSignature(c, trusted_cert_pem);
+  watched_.emplace(0, kGenesisHash);  // an empty chain's "last event"; first, so it stays
   for (const Checkpoint& c : valid_) watched_.emplace(c.seq, "");
   if (options_.expect_seq > 0) watched_.emplace(options_.expect_seq, "");
-  watched_.emplace(0, kGenesisHash);  // an empty chain's "last event"
 }
 
 // A checkpoint the certificate did not sign says nothing about the chain,
@@ -78,14 +78,22 @@ void CheckpointChecker::Observe(const AuditEvent& event) {
 void CheckpointChecker::Finish(std::int64_t last_seq, bool nothing_stored) {
   last_seq_ = last_seq;
   for (const std::string& problem : bad_signatures_) findings_.Add(problem);
-  if (valid_.empty()) {
+  // A checkpoint of the empty chain (seq 0) is the same in every data folder
+  // this key ever served, so it proves no event: only one of seq 1 or later
+  // does.
+  bool proves_an_event =
+      std::any_of(valid_.begin(), valid_.end(), [](const Checkpoint& c) { return c.seq > 0; });
+  if (!proves_an_event) {
     if (last_seq > 0) {
       findings_.Add(
-          "no signed checkpoint: verify cannot tell whether events were removed from "
-          "the end of the audit chain (" +
+          "no signed checkpoint of any event: verify cannot tell whether events were removed "
+          "from the end of the audit chain (" +
           Plural(checkpoints_.size(), "checkpoint", "checkpoints") + " in the database" +
-          (checkpoints_.empty() ? "" : ", none valid") + ")");
-    } else if (nothing_stored && checkpoints_.empty()) {
+          (checkpoints_.empty() ? ""
+           : valid_.empty()     ? ", none valid"
+                                : ", all of the empty chain") +
+          ")");
+    } else if (nothing_stored) {
       findings_.Add(
           "the data folder is empty and unproven: it holds no audit event, no record "
           "of any kind and no signed checkpoint, so verify cannot tell a new data "

@@ -225,6 +225,30 @@ TEST_CASE("everything wiped: caught by the checkpoints, or only by the expected 
   }
 }
 
+TEST_CASE("a served folder's checkpoint of the empty chain holds, but proves no event") {
+  // What `consentkit serve` does on a fresh folder: a checkpoint at seq 0,
+  // then events, then one covering them at the stop.
+  test::TempDir dir;
+  auto store = OpenSqliteStore(dir.path());
+  CHECK(test::SignCheckpoint(*store, Identity()).seq == 0);
+  store->RecordEvent("cli", "test.event", "one");
+  VerifyReport tail_unproven = VerifyDataDir(dir.path(), Identity().certificate_pem());
+  CHECK_FALSE(tail_unproven.ok);
+  CHECK(tail_unproven.first_problem.find("no signed checkpoint of any event") == 0);
+  CHECK(tail_unproven.first_problem.find("all of the empty chain") != std::string::npos);
+  test::SignCheckpoint(*store, Identity());
+  VerifyReport served = VerifyDataDir(dir.path(), Identity().certificate_pem());
+  CHECK_MESSAGE(served.ok, AllProblems(served));
+
+  // Wiped down to the seq-0 checkpoint, which any fresh folder signed alike.
+  test::CommandResult r = Run("sqlite3 " + ShellQuote(dir.File("consentkit.db")) +
+                              " 'DELETE FROM audit; DELETE FROM checkpoints WHERE seq > 0'");
+  REQUIRE(r.exit_code == 0);
+  VerifyReport wiped = VerifyDataDir(dir.path(), Identity().certificate_pem());
+  CHECK_FALSE(wiped.ok);
+  CHECK(wiped.first_problem.find("the data folder is empty and unproven") == 0);
+}
+
 TEST_CASE("the expected head is found, and a rewritten one is named") {
   SealedClinic clinic;
   std::int64_t last = clinic.LastSeq();
