@@ -6,9 +6,11 @@
 #ifndef CONSENTKIT_FORM_FORM_H_
 #define CONSENTKIT_FORM_FORM_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -109,11 +111,24 @@ struct Section {
   std::vector<Block> blocks;
 };
 
+struct FormDefinition;
+using FormPtr = std::shared_ptr<const FormDefinition>;
+
 struct FormDefinition {
   std::string id;
   std::string version;
   FormKind kind = FormKind::kGeneral;
+  // The language of this view's text: a BCP 47 tag ("en", "es").
   std::string lang;
+  // Every language the definition offers, its default (the root's lang="")
+  // first; one entry for a definition written in one language.
+  std::vector<std::string> languages;
+  // The same definition in each other language of `languages`, by tag.
+  // Only the default view (what LoadForm* returns) has entries; a
+  // translation's own map is empty. Every view has the same ids, types,
+  // option values, conditions, rules' outcomes, hash, source and xml: only
+  // the text a person reads differs.
+  std::map<std::string, FormPtr> translations;
   std::string title;
   std::string summary;  // may be empty
   // kPractitioner: a practitioner countersigns each submission at review
@@ -142,7 +157,20 @@ struct FormDefinition {
   std::string ShortHash() const { return sha256_hex.substr(0, 12); }
 };
 
-using FormPtr = std::shared_ptr<const FormDefinition>;
+// The language of `form.languages` that `language` names: the same tag, or
+// failing that the first offered tag with the same primary subtag ("es-MX"
+// finds "es", "es" finds "es-419"), in any case; nullopt if none.
+std::optional<std::string> OfferedLanguage(const FormDefinition& form, std::string_view language);
+
+// `form` as shown in `language` (as OfferedLanguage matches it): one of its
+// translations, or `form` itself when that is its language or the language
+// is not offered. REQUIRES: `form` is a default view (LoadForm*'s result).
+FormPtr InLanguage(const FormPtr& form, std::string_view language);
+
+// The language of `form.languages` an HTTP Accept-Language value prefers
+// (RFC 9110 §12.5.4: weights honoured, "*" and q=0 too), or form.lang when
+// none is offered or the value is empty or malformed.
+std::string PreferredLanguage(const FormDefinition& form, std::string_view accept_language);
 
 // `forms` in the order a patient meets them in a visit: intake, consent,
 // aftercare, then general forms, keeping the given order within a kind.
