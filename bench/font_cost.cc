@@ -59,13 +59,38 @@ std::size_t LibharuPage(const std::string& font) {
 
 // The same page made as consentkit makes its documents; with `font_dir`,
 // the line drawn through Canvas in the embedded font.
-std::size_t ConsentkitPage(const std::string& font_dir) {
+std::size_t ConsentkitPage(const std::string& font_dir, const std::string& line = kLine) {
   Document doc;
   HPDF_Page page = doc.AddPage(595.28f, 841.89f);
   if (font_dir.empty()) return doc.Save().size();
   Canvas canvas(doc, font_dir);
-  canvas.Text(page, 50, 780, Face::kRegular, 10, kLine, {0, 0, 0});
+  canvas.Text(page, 50, 780, Face::kRegular, 10, line, {0, 0, 0});
   return doc.Save().size();
+}
+
+// A patient's name in the chain's other faces (Noto Sans CJK, a CFF face;
+// Noto Sans Arabic, shaped right to left), after the Latin line: what a
+// record with such a name adds. Each document has another name, as each
+// record has, so the subset cache does not hide the subsetting.
+std::string ChineseName(int i) {
+  std::string name = "\u738B";  // 王 and two of the 20,902 URO ideographs
+  for (int k = 0; k < 2; ++k) {
+    auto c = static_cast<unsigned>(0x4E00 + (i * 7919 + k * 104729) % 20902);
+    name += static_cast<char>(0xE0 | c >> 12);
+    name += static_cast<char>(0x80 | (c >> 6 & 0x3F));
+    name += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return name;
+}
+std::string ArabicName(int i) {
+  // Letters of the Arabic block in changing order: joined, shaped, RTL.
+  std::string name = "\u0645\u062D\u0645\u062F \u0627\u0644";
+  for (int k = 0; k < 4; ++k) {
+    auto c = static_cast<unsigned>(0x0628 + (i * 31 + k * 7) % 19);
+    name += static_cast<char>(0xC0 | c >> 6);
+    name += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return name;
 }
 
 double MedianMs(const std::function<std::size_t()>& make, int docs, std::size_t* bytes) {
@@ -95,12 +120,25 @@ int main(int argc, char** argv) {
     double font_ms = MedianMs([&] { return ConsentkitPage(dir); }, docs, &with_font);
     double haru_plain_ms = MedianMs([] { return LibharuPage(""); }, docs, &haru_plain);
     double haru_font_ms = MedianMs([&] { return LibharuPage(font); }, docs, &haru_font);
+    std::size_t chinese = 0, arabic = 0;
+    int n = 0;
+    double chinese_ms =
+        MedianMs([&] { return ConsentkitPage(dir, std::string(kLine) + " " + ChineseName(n++)); },
+                 docs, &chinese);
+    double arabic_ms =
+        MedianMs([&] { return ConsentkitPage(dir, std::string(kLine) + " " + ArabicName(n++)); },
+                 docs, &arabic);
     std::ostringstream json;
     json.imbue(std::locale::classic());
     json << "{\"docs\":" << docs << ",\"page_ms\":" << plain_ms
          << ",\"face_ms\":" << font_ms - plain_ms << ",\"face_bytes\":" << with_font - plain
          << ",\"libharu_face_ms\":" << haru_font_ms - haru_plain_ms
-         << ",\"libharu_face_bytes\":" << haru_font - haru_plain << "}";
+         << ",\"libharu_face_bytes\":" << haru_font - haru_plain
+         << ",\"chinese_name_ms\":" << chinese_ms - font_ms
+         << ",\"chinese_name_bytes\":" << static_cast<long>(chinese) - static_cast<long>(with_font)
+         << ",\"arabic_name_ms\":" << arabic_ms - font_ms
+         << ",\"arabic_name_bytes\":" << static_cast<long>(arabic) - static_cast<long>(with_font)
+         << "}";
     std::cout << json.str() << std::endl;
     return 0;
   } catch (const std::exception& e) {

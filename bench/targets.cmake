@@ -50,3 +50,14 @@ target_link_libraries(bench_font_cost PRIVATE ck_pdf ${HPDF_LIBRARY})
 
 add_custom_target(bench DEPENDS consentkit bench_render bench_form_json bench_submit bench_seed
                   bench_font_cost bench_countersign bench_list)
+
+# Sealed records with a Latin, a Chinese and an Arabic patient name (the
+# font chain's other faces, shaping and bidi), and the resident memory with
+# every face of the chain loaded (issue 13).
+add_executable(bench_record_scripts ${CK_BENCH_DIR}/record_scripts.cc
+                                    ${CMAKE_SOURCE_DIR}/tests/support/filled.cc)
+target_include_directories(bench_record_scripts PRIVATE ${CK_BENCH_DIR} ${CMAKE_SOURCE_DIR}/tests
+                                                        ${CMAKE_SOURCE_DIR}/src)
+target_link_libraries(bench_record_scripts PRIVATE ck_seal ck_pdf ck_submission ck_form ck_config
+                                                   ck_util)
+target_compile_definitions(bench_record_scripts PRIVATE CONSENTKIT_FONT_DIR="${CONSENTKIT_FONT_DIR}")

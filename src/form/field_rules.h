@@ -67,10 +67,15 @@ bool IsEmailAddress(const std::string& text);
 // digits.
 bool IsPhoneNumber(const std::string& text);
 
-// The characters a text value may hold, as ascending, disjoint inclusive
-// ranges: tab and line breaks, and what the record's font prints
-// (IsInRecordFont in util/util.h, read from there: not a second copy).
-// Whether a line break is allowed is the field type's business.
+// The characters the tablet page lets a text value hold, as ascending,
+// disjoint inclusive ranges: tab and line breaks, and what the record's
+// font chain prints (IsInRecordFont in util/util.h, read from there: not
+// a second copy), with its narrowest gaps closed so that the page carries
+// at most kPageRanges ranges. A superset, never narrower: the page must
+// not refuse what the server accepts; the server (IsInRecordFont) stays
+// the judge of the rest. Whether a line break is allowed is the field
+// type's business.
+inline constexpr std::size_t kPageRanges = 40;
 const std::vector<std::pair<char32_t, char32_t>>& TextCharacterRanges();
 
 // The options a yes/no question has, labelled in the form's language. The loader puts them in

@@ -20,8 +20,7 @@ void AppendRect(std::string& out, const PdfRect& rect) {
 
 }  // namespace
 
-Canvas::Canvas(Document& doc, const std::string& font_dir)
-    : doc_(doc), font_(doc, FontProgram::Load(font_dir + "/ConsentKitSans.ttf")) {
+Canvas::Canvas(Document& doc, const std::string& font_dir) : doc_(doc), font_(doc, font_dir) {
   // Registered after the font's hook, so runs after it; both only touch
   // what they own.
   doc.BeforeSave([this] { WriteContents(); });
@@ -122,9 +121,26 @@ void Canvas::WriteContents() {
 
 void Canvas::Text(HPDF_Page page, float x, float baseline, Face face, float size,
                   const std::string& utf8, Color color) {
-  const char* font = haru::FontResourceName(page, font_.dict());
-  if (!font) throw PdfError("cannot add the embedded font to a page's resources");
-  AppendText(Content(page), font_, {font, face, size, x, baseline, color}, utf8);
+  auto name_of = [page](HPDF_Dict dict) {
+    const char* name = haru::FontResourceName(page, dict);
+    if (!name) throw PdfError("cannot add an embedded font to a page's resources");
+    return std::string(name);
+  };
+  AppendShapedText(Content(page), font_, {"", face, size, x, baseline, color}, name_of, utf8);
+}
+
+std::string Canvas::AppearanceText(const std::string& utf8, float size, float x, float baseline,
+                                   std::vector<std::pair<std::string, HPDF_Dict>>& fonts) {
+  auto name_of = [&fonts](HPDF_Dict dict) {
+    for (const auto& [name, font] : fonts) {
+      if (font == dict) return name;
+    }
+    fonts.emplace_back("CK" + std::to_string(fonts.size()), dict);
+    return fonts.back().first;
+  };
+  std::string ops;
+  font_.AppendLine(ops, utf8, size, x, baseline, name_of);
+  return ops;
 }
 
 void Canvas::TextRight(HPDF_Page page, float right, float baseline, Face face, float size,

@@ -26,24 +26,31 @@ using Polyline = std::vector<PdfPoint>;
 
 class Canvas {
  public:
-  // Embeds ConsentKitSans.ttf from `font_dir` (parsed once per process).
-  // Throws PdfError if it is missing or unreadable.
+  // Embeds the font chain of `font_dir` (fonts/chain.list; each face
+  // parsed once per process, embedded when a page shows it). Throws
+  // PdfError if its first face is missing or unreadable.
   Canvas(Document& doc, const std::string& font_dir);
 
-  // The embedded font of `face`, for appearance streams that name it: one
-  // font for both faces (kBoldStroke in content_stream.h).
+  // The chain's first face, for appearance streams that name one font:
+  // one font for both faces (kBoldStroke in content_stream.h).
   HPDF_Dict FontOf(Face) const { return font_.dict(); }
   // The embedded font itself, for appearance streams that AppendText.
   EmbeddedFont& font() { return font_; }
   float TextWidth(Face, float size, const std::string& utf8) const {
     return font_.TextWidth(utf8, size);
   }
-  // `utf8` as a string operand for Tj in a font FontOf() names.
+  // `utf8` as a string operand for Tj in the font FontOf() names, one
+  // glyph per character, unshaped; see AppearanceText for any script.
   std::string ShowString(const std::string& utf8) {
     std::string hex;
     font_.AppendShowString(hex, utf8);
     return hex;
   }
+  // `utf8` as one shaped line at (x, baseline) for an appearance stream:
+  // "BT … ET" selecting fonts /CK0, /CK1, … which `fonts` receives, named
+  // as AcroForm appearance specs take them.
+  std::string AppearanceText(const std::string& utf8, float size, float x, float baseline,
+                             std::vector<std::pair<std::string, HPDF_Dict>>& fonts);
   // Greedy word wrap to `width`; a word longer than a line is broken
   // between characters. Always returns at least one line.
   std::vector<std::string> Wrap(Face face, float size, const std::string& utf8, float width) const;

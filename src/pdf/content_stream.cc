@@ -42,7 +42,10 @@ void AppendCircle(std::string& out, float cx, float cy, float r) {
   }
 }
 
-void AppendText(std::string& out, EmbeddedFont& font, const TextRun& run, const std::string& utf8) {
+namespace {
+
+// "q", the colour and, for bold, the stroke that thickens the outline.
+void AppendTextState(std::string& out, const TextRun& run) {
   out += "q ";
   AppendRgb(out, run.color, "rg ");
   if (run.face == Face::kBold) {  // fill and stroke (2 Tr): see kBoldStroke
@@ -50,6 +53,20 @@ void AppendText(std::string& out, EmbeddedFont& font, const TextRun& run, const 
     AppendNum(out, run.size * kBoldStroke);
     out += " w 2 Tr ";
   }
+}
+
+}  // namespace
+
+void AppendShapedText(std::string& out, EmbeddedFont& font, const TextRun& run,
+                      const std::function<std::string(HPDF_Dict)>& name_of,
+                      const std::string& utf8) {
+  AppendTextState(out, run);
+  font.AppendLine(out, utf8, run.size, run.x, run.baseline, name_of);
+  out += " Q\n";
+}
+
+void AppendText(std::string& out, EmbeddedFont& font, const TextRun& run, const std::string& utf8) {
+  AppendTextState(out, run);
   out += "BT /";
   out += run.font;
   out += ' ';

@@ -8,6 +8,9 @@
 #ifndef CONSENTKIT_PDF_CONTENT_STREAM_H_
 #define CONSENTKIT_PDF_CONTENT_STREAM_H_
 
+#include <hpdf.h>
+
+#include <functional>
 #include <string>
 
 namespace consentkit {
@@ -42,11 +45,18 @@ struct TextRun {
   float x, baseline;
   Color color;
 };
-// `utf8` as one line: "q … BT /F1 size Tf x y Td <glyphs> Tj ET Q\n",
-// inside q/Q so that its colour, line width and text render mode do not
-// leak into what follows. Marks its glyphs as used in `font`.
-// REQUIRES: valid UTF-8.
+// `utf8` as one line in the first face of `font` alone, one glyph per
+// character: "q … BT /F1 size Tf x y Td <glyphs> Tj ET Q\n", inside q/Q so
+// that its colour, line width and text render mode do not leak into what
+// follows. Marks its glyphs as used in `font`. For appearance streams whose
+// resources name that one face (the seal stamp). REQUIRES: valid UTF-8.
 void AppendText(std::string& out, EmbeddedFont& font, const TextRun& run, const std::string& utf8);
+// The same line shaped, in every face of the chain it needs (run.font is
+// not read): `name_of` gives the resource name of each face's dictionary
+// (EmbeddedFont::AppendLine). REQUIRES: valid UTF-8.
+void AppendShapedText(std::string& out, EmbeddedFont& font, const TextRun& run,
+                      const std::function<std::string(HPDF_Dict)>& name_of,
+                      const std::string& utf8);
 
 }  // namespace consentkit
 

@@ -152,10 +152,14 @@ void FillablePainter::Prefill(TextFieldSpec& spec, const std::string& value, con
   float size =
       std::min(spec.font_size, spec.font_size * (rect.width - 2 * inset) / std::max(1.0f, natural));
   spec.value = value;
-  spec.appearance = "q BT /F1 " + Num(size) + " Tf 0 g " + Num(inset) + " " +
-                    Num(rect.height / 2 - field::kBaselineBelowMiddle * size) + " Td " +
-                    canvas_.ShowString(value) + " Tj ET Q\n";
-  spec.fonts = {{"F1", canvas_.FontOf(Face::kRegular)}};
+  // Shaped, in whichever faces of the chain the value needs (a prefilled
+  // name may be Arabic or Chinese).
+  spec.fonts.clear();
+  spec.appearance =
+      "q 0 g " +
+      canvas_.AppearanceText(value, size, inset,
+                             rect.height / 2 - field::kBaselineBelowMiddle * size, spec.fonts) +
+      " Q\n";
 }
 
 FieldNode FillablePainter::BeginOptions(const MeasuredQuestion& q) {

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "text/font_chain_data.h"
+
 namespace consentkit {
 namespace {
 
@@ -179,20 +181,12 @@ void MakeDirectories(const std::string& path, unsigned mode) {
 }
 
 bool IsInRecordFont(char32_t c) {
-  struct Range {
-    char32_t first, last;
-  };
-  static const Range kRanges[] = {
-      {0x20, 0x7E},     {0xA0, 0x24F},    {0x2C6, 0x2DD},   {0x394, 0x394},   {0x3A9, 0x3A9},
-      {0x3BC, 0x3BC},   {0x2010, 0x2027}, {0x2030, 0x203A}, {0x2044, 0x2044}, {0x20AC, 0x20AC},
-      {0x2116, 0x2116}, {0x2122, 0x2122}, {0x2190, 0x2193}, {0x2212, 0x2212}, {0x2264, 0x2265},
-      {0x25A0, 0x25A1}, {0x25CB, 0x25CB}, {0x25CF, 0x25CF}, {0x2610, 0x2612}, {0x2713, 0x2714},
-      {0x2717, 0x2717},
-  };
-  for (const Range& r : kRanges) {
-    if (c >= r.first && c <= r.last) return true;
-  }
-  return false;
+  // The build's table (fonts/coverage.cc): ascending, disjoint ranges.
+  const font_chain::CodeRange* begin = font_chain::kPrintable;
+  const font_chain::CodeRange* end = begin + font_chain::kPrintableCount;
+  const auto* range = std::upper_bound(
+      begin, end, c, [](char32_t code, const font_chain::CodeRange& r) { return code < r.first; });
+  return range != begin && c <= (range - 1)->last;
 }
 
 bool IsUuid(const std::string& text) {

@@ -64,11 +64,12 @@ std::string NextDay(const std::string& date);
 // `seconds` from now (negative: ago), in the same form as UtcNow().
 std::string UtcAfterSeconds(long long seconds);
 
-// Whether the fonts embedded in every PDF (fonts/subset.sh: Latin, Latin-1,
-// Latin Extended-A and -B, typographic punctuation, a few symbols) have a
-// glyph for `c`. Text outside them would print as nothing, so a record
-// could silently differ from what a patient typed: validators refuse it.
-// Keep in step with fonts/subset.sh (a test compares the two).
+// Whether some face of the record's font chain (fonts/chain.list: DejaVu
+// Sans, Noto per script, Noto Sans CJK) has a glyph for `c`, less
+// controls, private use and emoji. Text outside it would print as nothing
+// or a box, so a record could silently differ from what a patient typed:
+// validators refuse it. The table is computed at build time from the same
+// font files the PDF embeds (fonts/coverage.cc), so this reads no fonts.
 bool IsInRecordFont(char32_t c);
 
 // A client-made submission id: a UUID in 8-4-4-4-12 hex form, either case.
