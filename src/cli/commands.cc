@@ -14,29 +14,36 @@ namespace consentkit {
 namespace {
 
 const char kValidateHelp[] =
-    "usage: consentkit validate FILE...\n"
+    "usage: consentkit validate [-v] FILE...\n"
     "\n"
-    "Checks form definitions. Prints nothing and exits 0 when every file is\n"
-    "valid; otherwise prints one line per problem,\n"
+    "Checks form definitions, every language each offers. Prints nothing and\n"
+    "exits 0 when every file is valid; otherwise prints one line per problem,\n"
     "  file:line:col: <element>: what is wrong; expected what\n"
-    "and exits 1.\n";
+    "and exits 1.\n"
+    "\n"
+    "  -v, --verbose  also print a line per valid file:\n"
+    "                   ok: FILE: ID VERSION (LANGUAGES) sha256 HASH\n";
 
 const char kRenderHelp[] =
-    "usage: consentkit render FORM.xml -o OUT.pdf [--config FILE]\n"
+    "usage: consentkit render FORM.xml -o OUT.pdf [--lang TAG] [--config FILE]\n"
     "\n"
     "Renders one form definition as a blank, fillable PDF.\n"
     "\n"
     "  -o, --output OUT.pdf  where to write the PDF (written whole or not at all)\n"
+    "  --lang TAG            the language to render, one the form offers (its\n"
+    "                        languages=\"\"; es-MX finds es); default: its lang=\"\"\n"
     "  --config FILE         consentkit configuration with the [clinic] header\n"
     "                        details (see samples/consentkit.conf)\n";
 
 const char kPacketHelp[] =
-    "usage: consentkit packet FORM.xml... -o OUT.pdf [--config FILE]\n"
+    "usage: consentkit packet FORM.xml... -o OUT.pdf [--lang TAG] [--config FILE]\n"
     "\n"
     "Renders several form definitions into one printable, fillable PDF: each\n"
     "form starts on a new page and pages are numbered across the packet.\n"
     "\n"
     "  -o, --output OUT.pdf  where to write the PDF (written whole or not at all)\n"
+    "  --lang TAG            the language to render, one every form offers (its\n"
+    "                        languages=\"\"; es-MX finds es); default: each form's lang=\"\"\n"
     "  --config FILE         consentkit configuration with the [clinic] header\n"
     "                        details (see samples/consentkit.conf)\n";
 
@@ -44,18 +51,22 @@ struct RenderArgs {
   std::vector<std::string> forms;
   std::string output;
   std::string config;
+  std::string lang;  // empty: each form's default
 };
 
 RenderArgs ParseRenderArgs(const std::string& command, const std::vector<std::string>& args) {
   RenderArgs parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    bool takes_value = a == "-o" || a == "--output" || a == "--config";
+    bool takes_value = a == "-o" || a == "--output" || a == "--config" || a == "--lang";
     if (takes_value && i + 1 >= args.size()) throw UsageError(command, a + " needs a value");
     if (a == "-o" || a == "--output") {
       parsed.output = args[++i];
     } else if (a == "--config") {
       parsed.config = args[++i];
+    } else if (a == "--lang") {
+      parsed.lang = args[++i];
+      if (parsed.lang.empty()) throw UsageError(command, "--lang needs a language tag");
     } else if (!a.empty() && a[0] == '-') {
       throw UsageError(command, "unknown option " + a);
     } else {
@@ -81,17 +92,58 @@ std::vector<FormPtr> LoadAll(const std::vector<std::string>& paths) {
   return forms;
 }
 
+std::string JoinLanguages(const FormDefinition& form) {
+  std::string out;
+  for (const std::string& lang : form.languages) out += (out.empty() ? "" : ", ") + lang;
+  return out;
+}
+
 int Validate(const std::vector<std::string>& args) {
   if (WantsHelp(args)) {
     std::cout << kValidateHelp;
     return kExitOk;
   }
-  if (args.empty()) throw UsageError("validate", "no files given");
+  bool verbose = false;
+  std::vector<std::string> paths;
   for (const auto& a : args) {
-    if (!a.empty() && a[0] == '-') throw UsageError("validate", "unknown option " + a);
+    if (a == "-v" || a == "--verbose") {
+      verbose = true;
+    } else if (!a.empty() && a[0] == '-') {
+      throw UsageError("validate", "unknown option " + a);
+    } else {
+      paths.push_back(a);
+    }
   }
-  std::vector<FormPtr> forms = LoadAll(args);
-  return forms.size() == args.size() ? kExitOk : kExitError;
+  if (paths.empty()) throw UsageError("validate", "no files given");
+  bool ok = true;
+  for (const auto& path : paths) {
+    LoadResult result = LoadFormFile(path);
+    for (const Diagnostic& d : result.errors) std::cerr << d.ToString() << "\n";
+    ok = ok && result.ok();
+    if (verbose && result.ok()) {
+      const FormDefinition& form = *result.form;
+      std::cout << "ok: " << path << ": " << form.id << " " << form.version << " ("
+                << JoinLanguages(form) << ") sha256 " << form.sha256_hex << "\n";
+    }
+  }
+  return ok ? kExitOk : kExitError;
+}
+
+// Each form in `lang` (as OfferedLanguage matches it), or nothing when one
+// of them does not offer it, after saying which; unchanged without a lang.
+std::vector<FormPtr> InRequestedLanguage(const std::string& command, std::vector<FormPtr> forms,
+                                         const std::string& lang) {
+  if (lang.empty()) return forms;
+  for (FormPtr& form : forms) {
+    if (!OfferedLanguage(*form, lang)) {
+      std::cerr << "consentkit " << command << ": " << form->source << ": form \"" << form->id
+                << "\" is not offered in \"" << lang
+                << "\"; expected one of its languages: " << JoinLanguages(*form) << "\n";
+      return {};
+    }
+    form = InLanguage(form, lang);
+  }
+  return forms;
 }
 
 int Render(const std::string& command, const std::vector<std::string>& args) {
@@ -105,7 +157,7 @@ int Render(const std::string& command, const std::vector<std::string>& args) {
   }
   ClinicSettings clinic;
   if (!parsed.config.empty()) clinic = LoadSettings(parsed.config).clinic;
-  std::vector<FormPtr> forms = LoadAll(parsed.forms);
+  std::vector<FormPtr> forms = InRequestedLanguage(command, LoadAll(parsed.forms), parsed.lang);
   if (forms.empty()) return kExitError;
   std::map<std::string, std::string> sources;  // form id → the file that gave it
   for (const FormPtr& form : forms) {

@@ -1,10 +1,10 @@
 #include "form/form.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cstdlib>
 #include <stdexcept>
 #include <type_traits>
+
+#include "i18n/languages.h"
 
 namespace consentkit {
 namespace {
@@ -55,45 +55,10 @@ void AppendBlock(const FormDefinition& form, const Block& block, std::string& ou
       block);
 }
 
-std::string Lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view PrimarySubtag(std::string_view tag) { return tag.substr(0, tag.find('-')); }
-
-std::string_view Trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-// The weight of one Accept-Language entry's parameters (";q=0.8"): 1 when
-// none is given, nullopt when malformed.
-std::optional<double> Weight(std::string_view params) {
-  params = Trimmed(params);
-  if (params.empty()) return 1.0;
-  if (params.size() < 3 || Lowercase(params.substr(0, 2)) != "q=") return std::nullopt;
-  std::string number(Trimmed(params.substr(2)));
-  char* end = nullptr;
-  double q = std::strtod(number.c_str(), &end);
-  if (number.empty() || *end != '\0' || q < 0 || q > 1) return std::nullopt;
-  return q;
-}
-
 }  // namespace
 
 std::optional<std::string> OfferedLanguage(const FormDefinition& form, std::string_view language) {
-  std::string wanted = Lowercase(language);
-  if (wanted.empty()) return std::nullopt;
-  for (const std::string& offered : form.languages) {
-    if (Lowercase(offered) == wanted) return offered;
-  }
-  for (const std::string& offered : form.languages) {
-    if (Lowercase(PrimarySubtag(offered)) == PrimarySubtag(wanted)) return offered;
-  }
-  return std::nullopt;
+  return MatchLanguage(form.languages, language);
 }
 
 FormPtr InLanguage(const FormPtr& form, std::string_view language) {
@@ -104,31 +69,13 @@ FormPtr InLanguage(const FormPtr& form, std::string_view language) {
 }
 
 std::string PreferredLanguage(const FormDefinition& form, std::string_view accept_language) {
-  std::optional<std::string> best;
-  double best_weight = 0;
-  while (!accept_language.empty()) {
-    std::size_t comma = accept_language.find(',');
-    std::string_view entry = Trimmed(accept_language.substr(0, comma));
-    accept_language.remove_prefix(comma == std::string_view::npos ? accept_language.size()
-                                                                  : comma + 1);
-    std::size_t semicolon = entry.find(';');
-    std::string_view range = Trimmed(entry.substr(0, semicolon));
-    std::optional<double> weight =
-        Weight(semicolon == std::string_view::npos ? "" : entry.substr(semicolon + 1));
-    if (!weight || range.empty()) return form.lang;  // malformed: ignore the header
-    std::optional<std::string> offered =
-        range == "*" ? std::optional<std::string>(form.lang) : OfferedLanguage(form, range);
-    // Ties go to the first listed, as the client ordered them.
-    if (offered && *weight > best_weight) {
-      best = offered;
-      best_weight = *weight;
-    }
-  }
-  return best.value_or(form.lang);
+  return PreferredOf(form.languages, accept_language).value_or(form.lang);
 }
 
-std::string CanonicalText(const FormDefinition& form) {
-  std::string out = "consentkit-form 1\n";
+namespace {
+
+// One view's lines: everything in CanonicalText after its first line.
+void AppendView(const FormDefinition& form, std::string& out) {
   out += "form " + Quoted(form.id) + " " + Quoted(form.version) + " " + ToString(form.kind) + " " +
          Quoted(form.lang) + "\n";
   if (form.countersign != SignerRole::kNone) {
@@ -143,6 +90,21 @@ std::string CanonicalText(const FormDefinition& form) {
   for (const Rule& rule : form.rules) {
     out += "rule " + Quoted(rule.when.field_id) + " " + Quoted(rule.when.equals) + " " +
            ToString(rule.outcome) + " " + Quoted(rule.reason) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string CanonicalText(const FormDefinition& form) {
+  std::string out = "consentkit-form 1\n";
+  AppendView(form, out);
+  // Only a definition with translations has these lines, so one written in
+  // a single language keeps the text, and the hash, it always had.
+  for (const std::string& lang : form.languages) {
+    auto view = form.translations.find(lang);
+    if (view == form.translations.end() || !view->second) continue;
+    out += "language " + Quoted(lang) + "\n";
+    AppendView(*view->second, out);
   }
   return out;
 }

@@ -178,7 +178,13 @@ std::vector<FormPtr> PacketOrder(std::vector<FormPtr> forms);
 
 // The serialisation hashed into sha256_hex. Independent of XML formatting,
 // comments and attribute order; any change in wording, ids, options, rules
-// or attributes changes it.
+// or attributes changes it. It covers every language: the default view's
+// lines, then for each other language of `languages`, in order, a line
+// `language "es"` and that translation's lines (its own `form` line on).
+// A definition with no translations has no `language` line, so its text,
+// and the hash that stored records hold, are what they were before
+// definitions could carry translations. Call it on a default view: a
+// translation has no translations of its own to cover.
 std::string CanonicalText(const FormDefinition& form);
 
 // One problem found while loading a definition. Kept as separate parts, like

@@ -4,9 +4,12 @@
 #include <tinyxml2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <initializer_list>
 #include <map>
+#include <memory>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -24,6 +27,8 @@ using tinyxml2::XMLNode;
 using Names = std::initializer_list<const char*>;
 
 constexpr std::size_t kMaxOptions = 24;
+// Each language is one more walk of the tree: bound them.
+constexpr std::size_t kMaxLanguages = 16;
 const std::regex kIdPattern("[a-z][a-z0-9_-]{0,63}");
 const std::regex kValuePattern("[A-Za-z0-9_-]{1,64}");
 const std::regex kVersionPattern("[A-Za-z0-9.+-]{1,32}");
@@ -75,6 +80,28 @@ bool Contains(Names names, const std::string& name) {
   return std::any_of(names.begin(), names.end(), [&](const char* n) { return name == n; });
 }
 
+// The node's own text, its text children joined, before collapsing.
+std::string DirectText(const XMLNode* e) {
+  std::string text;
+  for (auto* node = e->FirstChild(); node; node = node->NextSibling()) {
+    if (node->ToText()) text += node->Value();
+  }
+  return text;
+}
+
+bool SameTag(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string QuotedList(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const std::string& tag : tags) out += (out.empty() ? "\"" : ", \"") + tag + "\"";
+  return out;
+}
+
 // Walks the tinyxml2 tree once, in document order, building the model.
 class Loader {
  public:
@@ -84,6 +111,10 @@ class Loader {
   LoadResult Run();
 
  private:
+  // Walks the tree again for one other language, reading its <text lang>
+  // children instead of each element's own text. Only run after a clean
+  // default walk, so it finds nothing new to report.
+  std::shared_ptr<FormDefinition> ViewIn(const std::string& lang, const XMLElement* root);
   // Conditions and rules are checked after the whole form is read, because
   // they may refer to fields defined further down.
   struct PendingCondition {
@@ -105,7 +136,20 @@ class Loader {
   bool CheckAttributes(const XMLElement* e, Names allowed, Names required);
   // The element's text, white space collapsed; an error if empty or if it
   // contains elements. Elements that take no attributes are checked here.
+  // In a translation's walk, the <text lang> child of that language instead.
   std::string Text(const XMLElement* e, bool takes_attributes = false);
+  // Each <text lang> child of `e` held to the rules of `e`'s own text, and
+  // every other declared language given one.
+  void CheckTranslations(const XMLElement* e);
+  // One <text> child's problems; its language when it counts as one.
+  std::optional<std::string> CheckTranslation(const XMLElement* e, const XMLElement* t);
+  // CheckPrintable for a translation, its problems pointing at the <text>.
+  void CheckTranslatedPrintable(const XMLElement* e, const XMLElement* t, const std::string& text);
+  // A <text> where no text is read: reported as such rather than as an
+  // unknown element. True when `child` is one.
+  bool MisplacedTranslation(const XMLElement* child);
+  // " in section \"about\"": the nearest enclosing element with an id.
+  std::string Where(const XMLElement* e) const;
   void CheckPrintable(const XMLElement* e, const std::string& text);
   std::string Id(const XMLElement* e);
   template <typename Enum>
@@ -116,6 +160,8 @@ class Loader {
 
   // The grammar, one function per element.
   void ParseForm(const XMLElement* root);
+  // The languages="" attribute, checked: the default first, then the others.
+  std::vector<std::string> ParseLanguages(const XMLElement* root);
   void ParseSection(const XMLElement* e);
   void ParseSectionChild(const XMLElement* child, Section& section);
   Risk ParseRisk(const XMLElement* e);
@@ -153,6 +199,11 @@ class Loader {
   // Every <field type="signature" role="patient">, for CheckFormKind.
   std::vector<const XMLElement*> patient_signatures_;
   bool section_kind_known_ = true;  // of the section being parsed
+  // Every language the form offers, its default first (the default walk's
+  // ParseLanguages); the same for every walk.
+  std::vector<std::string> languages_;
+  // The language a translation's walk reads; empty in the default walk.
+  std::string reading_;
 };
 
 LoadResult Loader::Run() {
@@ -176,10 +227,32 @@ LoadResult Loader::Run() {
     NotWellFormed(*problem);
     return {nullptr, std::move(errors_)};
   }
-  ParseForm(doc_.RootElement());
+  const XMLElement* root = doc_.RootElement();
+  ParseForm(root);
   if (!errors_.empty()) return {nullptr, std::move(errors_)};
-  form_.sha256_hex = Sha256Hex(CanonicalText(form_));
-  return {std::make_shared<const FormDefinition>(std::move(form_)), {}};
+  auto form = std::make_shared<FormDefinition>(std::move(form_));
+  std::vector<std::shared_ptr<FormDefinition>> views{form};
+  for (std::size_t i = 1; i < form->languages.size(); ++i) {
+    views.push_back(ViewIn(form->languages[i], root));
+    form->translations.emplace(form->languages[i], views.back());
+  }
+  if (!errors_.empty()) return {nullptr, std::move(errors_)};
+  // The hash covers every language, so each view carries the same one.
+  std::string hash = Sha256Hex(CanonicalText(*form));
+  for (const auto& view : views) view->sha256_hex = hash;
+  return {form, {}};
+}
+
+std::shared_ptr<FormDefinition> Loader::ViewIn(const std::string& lang, const XMLElement* root) {
+  form_ = FormDefinition{};
+  form_.source = source_;
+  form_.xml = xml_;
+  ids_.clear();
+  pending_.clear();
+  patient_signatures_.clear();
+  reading_ = lang;
+  ParseForm(root);
+  return std::make_shared<FormDefinition>(std::move(form_));
 }
 
 void Loader::Error(const XMLNode* at, const std::string& message, const std::string& expected) {
@@ -249,20 +322,115 @@ bool Loader::CheckAttributes(const XMLElement* e, Names allowed, Names required)
 }
 
 std::string Loader::Text(const XMLElement* e, bool takes_attributes) {
+  if (!reading_.empty()) {
+    for (auto* t = e->FirstChildElement("text"); t; t = t->NextSiblingElement("text")) {
+      const char* lang = t->Attribute("lang");
+      if (lang && reading_ == lang) return CollapseWhitespace(DirectText(t));
+    }
+    return "";  // not reached: the default walk required one
+  }
   if (!takes_attributes) CheckAttributes(e, {}, {});
   for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
+    if (std::string(child->Name()) == "text") continue;
     Error(child,
           "unexpected element <" + std::string(child->Name()) + "> inside <" + e->Name() + ">",
           "plain text");
   }
-  std::string text;
-  for (auto* node = e->FirstChild(); node; node = node->NextSibling()) {
-    if (node->ToText()) text += node->Value();
-  }
-  text = CollapseWhitespace(text);
+  std::string text = CollapseWhitespace(DirectText(e));
   if (text.empty()) Error(e, "empty text in <" + std::string(e->Name()) + ">", "some text");
   CheckPrintable(e, text);
+  CheckTranslations(e);
   return text;
+}
+
+void Loader::CheckTranslations(const XMLElement* e) {
+  std::set<std::string> found;
+  for (auto* t = e->FirstChildElement("text"); t; t = t->NextSiblingElement("text")) {
+    std::optional<std::string> lang = CheckTranslation(e, t);
+    if (lang && !found.insert(*lang).second) {
+      AttributeError(t, "lang", "another \"" + *lang + "\" text in <" + e->Name() + ">",
+                     "one <text lang=\"" + *lang + "\"> per element");
+    }
+  }
+  for (std::size_t i = 1; i < languages_.size(); ++i) {
+    const std::string& lang = languages_[i];
+    if (found.count(lang)) continue;
+    Error(e, "no \"" + lang + "\" text for <" + e->Name() + ">" + Where(e),
+          "<text lang=\"" + lang + "\">...</text> inside <" + e->Name() + ">: the form offers \"" +
+              lang + "\"");
+  }
+}
+
+std::optional<std::string> Loader::CheckTranslation(const XMLElement* e, const XMLElement* t) {
+  CheckAttributes(t, {"lang"}, {});
+  std::string in = " in <" + std::string(e->Name()) + ">";
+  std::vector<std::string> others(languages_.begin() + 1, languages_.end());
+  const char* raw = t->Attribute("lang");
+  if (!raw) {
+    Error(t, "<text> without lang" + in,
+          others.empty() ? "lang=\"...\" naming a language listed in languages=\"\" on <form>"
+                         : "lang= naming one of the form's other languages: " + QuotedList(others));
+    return std::nullopt;
+  }
+  std::string lang = raw;
+  if (lang == form_.lang) {
+    AttributeError(t, "lang", "<text lang=\"" + lang + "\">" + in + ", the form's default language",
+                   "the \"" + lang + "\" text directly in <" + e->Name() + ">, outside any <text>");
+    return std::nullopt;
+  }
+  if (std::find(others.begin(), others.end(), lang) == others.end()) {
+    AttributeError(t, "lang", "text in \"" + lang + "\"" + in + ", which the form does not offer",
+                   (others.empty() ? std::string() : "one of " + QuotedList(others) + ", or ") +
+                       "\"" + lang + "\" added to languages=\"\" on <form>");
+    return std::nullopt;
+  }
+  for (auto* child = t->FirstChildElement(); child; child = child->NextSiblingElement()) {
+    Error(child, "unexpected element <" + std::string(child->Name()) + "> inside <text>",
+          "plain text");
+  }
+  std::string text = CollapseWhitespace(DirectText(t));
+  if (text.empty()) {
+    Error(t, "empty \"" + lang + "\" text" + in, "some text");
+  } else {
+    CheckTranslatedPrintable(e, t, text);
+  }
+  return lang;
+}
+
+// The same rules as the default text's, through the same function, so a
+// limit or character set changed there holds for every language.
+void Loader::CheckTranslatedPrintable(const XMLElement* e, const XMLElement* t,
+                                      const std::string& text) {
+  std::size_t errors_before = errors_.size();
+  CheckPrintable(e, text);
+  SourcePosition pos = map_.PositionOf(t);
+  for (std::size_t i = errors_before; i < errors_.size(); ++i) {
+    errors_[i].line = pos.line;
+    errors_[i].column = pos.column;
+    errors_[i].element = Describe(t);
+    errors_[i].message +=
+        " (the \"" + std::string(t->Attribute("lang")) + "\" text of <" + e->Name() + ">)";
+  }
+}
+
+bool Loader::MisplacedTranslation(const XMLElement* child) {
+  if (std::string(child->Name()) != "text") return false;
+  Error(child,
+        "<text> directly inside <" + std::string(child->Parent()->ToElement()->Name()) +
+            ">, which has no text of its own",
+        "<text lang=\"...\"> only inside an element with text, such as <p>, <item>, <label>, "
+        "<option> or <rule>");
+  return true;
+}
+
+std::string Loader::Where(const XMLElement* e) const {
+  for (const XMLNode* node = e->Parent(); node && node->ToElement(); node = node->Parent()) {
+    const XMLElement* parent = node->ToElement();
+    if (const char* id = parent->Attribute("id")) {
+      return " in " + std::string(parent->Name()) + " \"" + id + "\"";
+    }
+  }
+  return "";
 }
 
 // Text must be valid UTF-8 the embedded font can print (anything else would
@@ -274,12 +442,17 @@ void Loader::CheckPrintable(const XMLElement* e, const std::string& text) {
     Error(e, "text in <" + std::string(e->Name()) + "> is not valid UTF-8", "UTF-8 text");
     return;
   }
-  for (char32_t code : codes) {
+  for (std::size_t i = 0, at = 0; i < codes.size(); ++i) {
+    std::size_t from = at;
+    char32_t code = 0;
+    DecodeUtf8At(text, at, code);
     if (code < 0x20 || IsInRecordFont(code)) continue;
     char hex[16];
     std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(code));
-    Error(e, std::string("character ") + hex + " cannot be printed",
-          "characters the embedded font has (Latin letters, digits, punctuation; no emoji)");
+    Error(e,
+          "character \"" + text.substr(from, at - from) + "\" (" + hex + ", character " +
+              std::to_string(i + 1) + ") cannot be printed: no font of the record has it",
+          "letters, digits and punctuation in any script (no emoji)");
     return;
   }
   static const std::set<std::string> kLongText = {"p", "item", "description", "summary", "rule"};
@@ -343,7 +516,7 @@ void Loader::ParseForm(const XMLElement* root) {
     Error(root, "unknown root element <" + std::string(root->Name()) + ">", "<form>");
     return;
   }
-  CheckAttributes(root, {"id", "version", "kind", "lang", "countersign"},
+  CheckAttributes(root, {"id", "version", "kind", "lang", "languages", "countersign"},
                   {"id", "version", "kind", "lang"});
   form_.id = Id(root);
   form_.version = root->Attribute("version") ? root->Attribute("version") : "";
@@ -364,8 +537,12 @@ void Loader::ParseForm(const XMLElement* root) {
     AttributeError(root, "lang", "invalid lang \"" + form_.lang + "\"",
                    "a BCP 47 language tag such as en, es or fr-CA");
   }
+  if (reading_.empty()) languages_ = ParseLanguages(root);
+  form_.languages = languages_;
+  if (!reading_.empty()) form_.lang = reading_;
   for (auto* child = root->FirstChildElement(); child; child = child->NextSiblingElement()) {
     std::string name = child->Name();
+    if (MisplacedTranslation(child)) continue;
     if (name == "title") {
       if (child == root->FirstChildElement("title")) form_.title = Text(child);
     } else if (name == "summary") {
@@ -383,6 +560,49 @@ void Loader::ParseForm(const XMLElement* root) {
   }
   ResolveConditions();
   CheckFormKind(root);
+}
+
+std::vector<std::string> Loader::ParseLanguages(const XMLElement* root) {
+  std::vector<std::string> languages{form_.lang};
+  const char* raw = root->Attribute("languages");
+  if (!raw) return languages;
+  const std::string expected =
+      "BCP 47 tags separated by spaces, the default lang among them, such as "
+      "languages=\"en es\"";
+  std::string listed = CollapseWhitespace(raw);
+  if (listed.empty()) AttributeError(root, "languages", "empty languages", expected);
+  bool has_default = false;
+  std::vector<std::string> seen;
+  for (std::size_t start = 0; start < listed.size();) {
+    std::size_t end = std::min(listed.find(' ', start), listed.size());
+    std::string tag = listed.substr(start, end - start);
+    start = end + 1;
+    bool repeated = std::any_of(seen.begin(), seen.end(),
+                                [&](const std::string& s) { return SameTag(s, tag); });
+    seen.push_back(tag);
+    if (!Matches(tag, kLangPattern)) {
+      AttributeError(root, "languages", "invalid language \"" + tag + "\" in languages", expected);
+    } else if (repeated) {
+      AttributeError(root, "languages", "languages lists \"" + tag + "\" twice",
+                     "each language once");
+    } else if (SameTag(tag, form_.lang)) {
+      has_default = true;
+    } else {
+      languages.push_back(tag);
+    }
+  }
+  if (languages.size() > kMaxLanguages) {
+    AttributeError(root, "languages", std::to_string(languages.size()) + " languages",
+                   "at most " + std::to_string(kMaxLanguages));
+    languages.resize(kMaxLanguages);
+  }
+  if (!listed.empty() && !has_default && Matches(form_.lang, kLangPattern)) {
+    AttributeError(
+        root, "languages",
+        "languages=\"" + listed + "\" lacks the default lang \"" + form_.lang + "\"",
+        "the default language listed too: languages=\"" + form_.lang + " " + listed + "\"");
+  }
+  return languages;
 }
 
 void Loader::ParseSection(const XMLElement* e) {
@@ -450,7 +670,7 @@ void Loader::ParseSectionChild(const XMLElement* child, Section& section) {
              (any || kind == SectionKind::kFields || kind == SectionKind::kScreening)) {
     form_.fields.push_back(ParseField(child, false));
     section.blocks.push_back(FieldRef{form_.fields.size() - 1});
-  } else {
+  } else if (!MisplacedTranslation(child)) {
     static const std::map<SectionKind, std::string> kAllowed = {
         {SectionKind::kInfo, "<heading>, <p> or <list>"},
         {SectionKind::kRisks, "<heading>, <p>, <list> or <risk>"},
@@ -471,7 +691,7 @@ Risk Loader::ParseRisk(const XMLElement* e) {
   risk.line = e->GetLineNum();
   for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
     std::string name = child->Name();
-    if (name != "title" && name != "description") {
+    if (name != "title" && name != "description" && !MisplacedTranslation(child)) {
       Error(child, "unknown element <" + name + "> in <risk>", "<title> and <description>");
     }
   }
@@ -606,7 +826,7 @@ void Loader::ParseFieldChildren(const XMLElement* e, Field& field, bool type_kno
   std::set<std::string> values;
   for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
     std::string name = child->Name();
-    if (name == "label" || name == "hint") continue;
+    if (name == "label" || name == "hint" || MisplacedTranslation(child)) continue;
     if (name != "option") {
       Error(child, "unknown element <" + name + "> in <" + e->Name() + ">",
             "<label>, <hint> or <option>");
@@ -673,7 +893,7 @@ BulletList Loader::ParseList(const XMLElement* e) {
   for (auto* child = e->FirstChildElement(); child; child = child->NextSiblingElement()) {
     if (std::string(child->Name()) == "item") {
       list.items.push_back(Text(child));
-    } else {
+    } else if (!MisplacedTranslation(child)) {
       Error(child, "unknown element <" + std::string(child->Name()) + "> in <list>", "<item>");
     }
   }
