@@ -5,9 +5,10 @@
 // packet (data-visit) each sent form leads to the next, and a kiosk's page
 // clears itself when left idle (data-idle-seconds).
 // The page is patient-facing whoever holds it: it never shows a screening
-// outcome, reasons or links to records. Nothing is kept in any browser
-// storage. An ES2017 module with no dependencies but its siblings: the
-// page must work offline.
+// outcome, reasons or links to records. Every word it shows comes from the
+// page, in the page's language (#ck-text, from the catalog). Answers touch
+// browser storage only across a language switch (see keep()). An ES2017
+// module with no dependencies but its siblings: the page must work offline.
 import {add, fromServer, postJson, problemText, readJson} from './dom.js';
 import {isBigEnough, makePad, signatureValue} from './pad.js';
 
@@ -17,15 +18,13 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
 
   const SEND_TIMEOUT_MS = 30000;
   const RULES = JSON.parse(document.getElementById('ck-rules').textContent);
-
-  const REQUIRED = {
-    yesno: 'Please choose Yes or No.',
-    choice: 'Please choose an answer.',
-    multichoice: 'Please tick at least one answer.',
-    checkbox: 'Please tick the box to show that you understand this risk.',
-    initials: 'Please write your initials.',
-    signature: 'Please sign here.',
-  };
+  const TEXT = JSON.parse(document.getElementById('ck-text').textContent);
+  // TEXT[key] with each {name} filled in from `values`.
+  const t = (key, values = {}) => TEXT[key].replace(/\{(\w+)\}/g, (m, name) => values[name]);
+  const LANG = document.documentElement.lang;
+  // A visit's next page, in the language the patient chose.
+  const VISIT = '/visit?lang=' + encodeURIComponent(LANG);
+  const REQUIRED = ['yesno', 'choice', 'multichoice', 'checkbox', 'initials', 'signature'];
 
   const boxes = new Map();  // field id -> its .ck-field element, in page order
   for (const box of form.querySelectorAll('[data-field]')) boxes.set(box.dataset.field, box);
@@ -106,33 +105,26 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
   // Past its maxlength (as a script or autofill can put it).
   function overLimit(box) {
     const max = (controls(box)[0] || {}).maxLength;
-    return max > 0 && [...answer(box)].length > max ? `Please use at most ${max} characters.` : '';
+    return max > 0 && [...answer(box)].length > max ? t('too-long', {max}) : '';
   }
 
   // What is wrong with the answer in `box`, or '' when nothing is.
   function problem(box) {
     const type = box.dataset.type;
     const input = box.querySelector('input');
-    if (type === 'date' && input.validity.badInput) return 'Please enter the whole date.';
+    if (type === 'date' && input.validity.badInput) return t('whole-date');
     const value = answer(box);
     if (isEmpty(value)) {
-      return 'required' in box.dataset ? REQUIRED[type] || 'Please fill this in.' : '';
+      return 'required' in box.dataset ? t(REQUIRED.includes(type) ? type : 'fill') : '';
     }
     if (overLimit(box)) return overLimit(box);
     if (typeof value === 'string' && UNPRINTABLE.test(value)) {
-      return 'Please use Latin letters only: "' + value.match(UNPRINTABLE)[0] +
-             '" cannot be printed on the signed form.';
+      return t('unprintable', {char: value.match(UNPRINTABLE)[0]});
     }
-    if (type === 'date' && !isDate(value)) return 'Please enter a date as YYYY-MM-DD.';
-    if (type === 'email' && !EMAIL.test(value)) {
-      return 'Please enter an email address, like name@example.com.';
-    }
-    if (type === 'phone' && !isPhone(value)) {
-      return 'Please enter a phone number with at least 7 digits.';
-    }
-    if (type === 'signature' && !isBigEnough(value)) {
-      return 'This signature is too small. Please press Clear and sign again, larger.';
-    }
+    if (type === 'date' && !isDate(value)) return t('date');
+    if (type === 'email' && !EMAIL.test(value)) return t('email');
+    if (type === 'phone' && !isPhone(value)) return t('phone', {digits: RULES.digits});
+    if (type === 'signature' && !isBigEnough(value)) return t('small');
     return '';
   }
 
@@ -208,18 +200,16 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     for (const f of problemJson.fields) {
       const box = boxes.get(f.id);
       if (f.id.startsWith('form.')) stale = true;
-      else if (box && relevant(box)) showError(box, fromServer(String(f.message)));
+      else if (box && relevant(box)) showError(box, fromServer(String(f.message), TEXT.field));
       else unplaced.push(`${f.id}: ${f.message}`);
     }
     if (stale) {
-      say('This page is out of date: the form has changed since it was opened. Staff: ' +
-          'please reload the page. The answers will need to be entered again.');
-      const reload = add(banner, 'button', 'Reload page', 'ck-btn2');
+      say(t('stale'));
+      const reload = add(banner, 'button', t('reload'), 'ck-btn2');
       reload.type = 'button';
       return reload.addEventListener('click', () => location.reload());
     }
-    say(['Some answers need attention. Each one has a message next to it.'].concat(unplaced)
-            .join(' '));
+    say([t('attention')].concat(unplaced).join(' '));
     const first = firstInvalid();
     if (first) focusBox(first);
   }
@@ -228,14 +218,15 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
   // next patient sees none of them. The thank-you carries no outcome,
   // reasons or links (staff read those on the desk).
   function showReceipt() {
+    forget();
     for (const pad of pads.values()) pad.locked = true;
     const panel = document.getElementById('ck-receipt');
     form.classList.add('ck-done');
     form.remove();
     panel.textContent = '';
-    add(panel, 'h2', 'Thank you. The form has been sent.');
-    add(panel, 'p', 'Please hand the tablet back to a member of staff.');
-    add(panel, 'a', 'Start a new blank form', 'ck-btn2').href = location.pathname;
+    add(panel, 'h2', t('sent'));
+    add(panel, 'p', t('hand-back'));
+    add(panel, 'a', t('new'), 'ck-btn2').href = location.pathname + '?lang=' + LANG;
     panel.hidden = false;
     panel.focus();
   }
@@ -243,9 +234,10 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
   // In a visit, the server decides what comes next: the next form, or the
   // thank-you after the last. replace() keeps this one out of the history.
   function next() {
+    forget();
     form.classList.add('ck-done');
-    button.textContent = 'Sent. Opening the next page…';
-    location.replace('/visit');
+    button.textContent = t('next');
+    location.replace(VISIT);
   }
 
   const isVisitClash = body => Array.isArray(body.fields) &&
@@ -258,26 +250,25 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     }
     if (response.status === 422 && Array.isArray(body.fields)) return showFieldErrors(body);
     // An invite that expired or was withdrawn meanwhile: /visit says so plainly.
-    if (response.status === 401 && form.dataset.visit) return location.replace('/visit');
+    if (response.status === 401 && form.dataset.visit) return location.replace(VISIT);
     // This visit's form was sent already (from another tab or device): the
     // visit's next page is what the patient needs now.
     if (response.status === 409 && form.dataset.visit && isVisitClash(body)) {
-      return location.replace('/visit');
+      return location.replace(VISIT);
     }
     if (response.status === 409) {
       // An earlier send under this id reached the server (its answer was
       // lost) and the answers have changed since: send these as a new one.
       submissionId = uuid();
-      return say('An earlier copy of this form was already received. Your answers have ' +
-                 'changed since, so press the button again to send them as a new form.');
+      return say(t('resend'));
     }
-    say(problemText(response, body));
+    say(problemText(response, body, TEXT.server));
   }
 
   function setSending(on) {
     sending = on;
     button.disabled = on;
-    button.textContent = on ? 'Sending…' : buttonLabel;
+    button.textContent = on ? t('sending') : buttonLabel;
     form.setAttribute('aria-busy', String(on));
   }
 
@@ -287,8 +278,7 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     applyConditions();
     const count = checkAll();
     if (count) {
-      say(count === 1 ? 'One answer needs attention. It has a message next to it.'
-                      : `${count} answers need attention. Each one has a message next to it.`);
+      say(count === 1 ? t('one') : t('many', {count}));
       return focusBox(firstInvalid());
     }
     say('');
@@ -297,8 +287,7 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     try {
       await handle(await postJson(form.dataset.submitUrl, payload(), SEND_TIMEOUT_MS));
     } catch (err) {
-      say('The form could not be sent. Please check the connection and press the button ' +
-          'again. Your answers are still here.');
+      say(t('offline'));
     } finally {
       if (!form.classList.contains('ck-done')) setSending(false);
     }
@@ -313,12 +302,70 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
       pads.set(box.dataset.field, makePad(box, padChanged(box)));
     }
   }
+
+  // The language switch (LanguageSwitch, form_page.cc) loads the page again
+  // in another language. The answers, ticks, initials, signatures and the
+  // submission id cross over in sessionStorage (this tab, form version and
+  // visit), written as the link is followed and taken out as the next page
+  // loads; a copy older than KEEP_MS (the switch never arrived) is dropped,
+  // so it cannot reach the next patient.
+  const KEPT = ['ck-kept', form.dataset.formId, form.dataset.formSha256, form.dataset.visit]
+      .join(' ');
+  const KEEP_MS = 120000;
+  const forget = () => { try { sessionStorage.removeItem(KEPT); } catch (err) { /* none */ } };
+  function keep() {
+    const values = {};
+    for (const [id, box] of boxes) {
+      const v = answer(box);
+      if (!isEmpty(v)) values[id] = box.dataset.type === 'signature' ? signatureValue(v) : v;
+    }
+    sessionStorage.setItem(KEPT, JSON.stringify({at: Date.now(), id: submissionId, values}));
+  }
+  function restore() {
+    let kept;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(KEPT));
+      forget();
+    } catch (err) { return; }
+    const age = kept ? Date.now() - kept.at : -1;
+    if (!(age >= 0 && age < KEEP_MS)) return;
+    submissionId = kept.id || '';
+    for (const [id, value] of Object.entries(kept.values || {})) {
+      const box = boxes.get(id);
+      if (box && box.dataset.type === 'signature') pads.get(id).set(value);
+      else if (box) {
+        for (const input of controls(box)) {
+          if (input.readOnly) continue;  // prefilled: the visit's value stands
+          if (/radio|checkbox/.test(input.type)) {
+            input.checked = value === true || [].concat(value).includes(input.value);
+          } else input.value = value;
+        }
+      }
+    }
+  }
+  for (const link of document.querySelectorAll('.ck-lang a')) {
+    link.addEventListener('click', event => {
+      event.preventDefault();
+      // Once sent or cleared, the answers are gone with the form: the link
+      // opens a blank one.
+      const filling = form.isConnected && !form.classList.contains('ck-done');
+      if ((filling && sending) || link.hasAttribute('aria-current')) return;
+      try {
+        if (filling) keep();
+      } catch (err) {
+        return say(t('no-switch'));
+      }
+      location.replace(link.href);
+    });
+  }
+  restore();
   // A kiosk left idle: whatever was typed or drawn goes with the page's DOM,
   // and the hand-off ends, so the patient's prefilled name and date of birth
   // are not shown to whoever picks the tablet up next: staff hand it over
   // again. Loaded only where it is used.
   if (form.dataset.idleSeconds) {
     import('./idle.js').then(idle => idle.startIdleReset(Number(form.dataset.idleSeconds), () => {
+      forget();
       form.remove();
       const back = () => location.replace('/kiosk');
       postJson('/api/v1/kiosk/done', {visit: form.dataset.visit}, SEND_TIMEOUT_MS).then(back, back);

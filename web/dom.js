@@ -31,11 +31,15 @@ export async function postJson(url, body, timeoutMs = 30000) {
 // The response's JSON body, or {} when it has none.
 export const readJson = response => response.json().catch(() => ({}));
 
-// Server messages name the field first ("is required"): drop the name.
-export const fromServer = m => (/^[a-z]/.test(m) ? 'This ' + m : m).replace(/[^.]$/, '$&.');
+// Server messages name the field first ("is required"): drop the name, and
+// put `frame` (the page's language's "This {message}") around the rest.
+// (The English default is for pages that hand their scripts no words yet.)
+export const fromServer = (m, frame = 'This {message}') =>
+  (/^[a-z]/.test(m) ? frame.replace('{message}', m) : m).replace(/[^.]$/, '$&.');
 
-// A problem's title and detail as one line, for a banner.
-export function problemText(response, body) {
+// A problem's title and detail as one line, for a banner; with neither,
+// `frame` ("The server answered {status}.") around the HTTP status.
+export function problemText(response, body, frame = 'The server answered {status}.') {
   const text = [body.title, body.detail].filter(Boolean).join(': ');
-  return text || `The server answered ${response.status} ${response.statusText}.`;
+  return text || frame.replace('{status}', `${response.status} ${response.statusText}`);
 }

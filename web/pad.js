@@ -20,12 +20,15 @@ export const signatureValue = pad => ({width: pad.width, height: pad.height, str
 
 // Binds the pad inside `box` (the field's wrapper); `changed(pad)` runs
 // after each stroke, undo or clear. Returns the pad:
-// {width, height, strokes, locked, minShare}. The limits come with the
-// canvas (SignaturePadMarkup): data-min-share and data-max-points.
+// {width, height, strokes, locked, minShare, set(signature)}. The limits
+// come with the canvas (SignaturePadMarkup): data-min-share and
+// data-max-points; its state's words with the state: the page's text, and
+// data-signed.
 export function makePad(box, changed = () => {}) {
   const canvas = box.querySelector('canvas');
   const ctx = canvas.getContext('2d');
   const status = box.querySelector('.ck-pad-state');
+  const unsigned = status.textContent;
   const pad = {width: 0, height: 0, strokes: [], locked: false,
     minShare: Number(canvas.dataset.minShare)};
   const maxPoints = Number(canvas.dataset.maxPoints);
@@ -71,7 +74,7 @@ export function makePad(box, changed = () => {}) {
   }
 
   function done() {
-    status.textContent = pad.strokes.length ? 'Signed' : 'Not signed yet';
+    status.textContent = pad.strokes.length ? status.dataset.signed : unsigned;
     changed(pad);
   }
 
@@ -117,6 +120,14 @@ export function makePad(box, changed = () => {}) {
       });
   edit('undo', () => pad.strokes.pop());
   edit('clear', () => { pad.strokes = []; });
+  // A signature given before (a signatureValue): fit() scales it from the
+  // size it was drawn at to the pad's, now or once the pad is shown.
+  pad.set = value => {
+    ({width: pad.width, height: pad.height, strokes: pad.strokes} = value);
+    fit();
+    redraw();
+    done();
+  };
   if (window.ResizeObserver) new ResizeObserver(fit).observe(canvas);
   else window.addEventListener('resize', fit);
   fit();

@@ -6,9 +6,13 @@
 // text control's maxlength (MaxLengthOf), a signature pad's data-min-share
 // and data-max-points (page.cc), and once per page the character set and
 // the e-mail, phone and date syntax (the #ck-rules JSON, RulesScript).
+// Every word the page and its scripts show that the definition does not
+// carry comes from the catalog of the language shown (i18n/*.messages,
+// page.*): the scripts get theirs once per page as the #ck-text JSON.
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -17,6 +21,7 @@
 #include "form/field_rules.h"
 #include "html/html.h"
 #include "html/page.h"
+#include "i18n/catalog.h"
 #include "util/json_writer.h"
 
 namespace consentkit {
@@ -54,9 +59,31 @@ std::string RulesScript() {
   return kScript;
 }
 
-constexpr char kSignatureHelp[] =
-    "Sign in the box with your finger, a stylus or a mouse. A signature cannot be drawn with "
-    "the keyboard: if signing is hard for you, please ask a member of staff for help.";
+// What the scripts say, in `text`'s language: every page.js.* message
+// without its prefix, {placeholders} left for the script to fill. Made once
+// per language; none holds "<" (the catalog is ours), so it cannot close
+// the script element.
+std::string TextScript(const Catalog& text) {
+  static const auto* const kScripts = [] {
+    auto* scripts = new std::map<std::string, std::string>;
+    constexpr std::string_view kPrefix = "page.js.";
+    for (const std::string& language : Catalog::Languages()) {
+      const Catalog& catalog = Catalog::For(language);
+      JsonWriter texts;
+      texts.BeginObject();
+      for (const std::string& key : catalog.Keys()) {
+        if (key.compare(0, kPrefix.size(), kPrefix) == 0) {
+          texts.Field(key.substr(kPrefix.size()), catalog.Text(key));
+        }
+      }
+      texts.EndObject();
+      (*scripts)[language] =
+          "<script type=\"application/json\" id=\"ck-text\">" + texts.str() + "</script>\n";
+    }
+    return scripts;
+  }();
+  return kScripts->at(text.language());
+}
 
 // Element ids get one prefix per role, because sections, risks and fields
 // share one id namespace in a definition: "f-" a field's control, "h-" its
@@ -73,13 +100,11 @@ using Prefill = std::map<PatientFact, std::string>;
 
 // What a page knows beyond the definition.
 struct PageFacts {
+  const Catalog* text = nullptr;  // the built-in words, in the language shown
   Prefill prefill;
   bool witness_unlocked = false;  // staff unlocked this form's witness step
   bool witness_here = false;      // a witness may sign on this device (see VisitFormOptions)
 };
-
-constexpr char kPrefilledHint[] =
-    "Filled in from your visit. If this is not right, please tell a member of staff.";
 
 // The value a field is prefilled with; empty when it is not prefilled.
 std::string PrefillOf(const Field& f, const Prefill& prefill) {
@@ -94,8 +119,10 @@ std::string DescribedBy(const Field& f, bool hinted = false) {
 }
 
 // The label's text with, when `tag` asks for it, a visible "required" mark.
-std::string LabelText(const Field& f, bool tag) {
-  return HtmlEscape(f.label) + (tag && f.required ? "<span class=\"ck-req\">required</span>" : "");
+std::string LabelText(const Field& f, bool tag, const Catalog& text) {
+  if (!tag || !f.required) return HtmlEscape(f.label);
+  return HtmlEscape(f.label) + "<span class=\"ck-req\">" + HtmlEscape(text.Text("page.required")) +
+         "</span>";
 }
 
 std::string HintParagraph(const Field& f, std::string_view text) {
@@ -156,8 +183,9 @@ std::string TextControl(const Field& f, const std::string& value) {
   return "<input" + InputType(f) + attrs + ">\n";
 }
 
-std::string PrefilledHint(const Field& f) {
-  return HintParagraph(f, f.hint.empty() ? kPrefilledHint : f.hint + " " + kPrefilledHint);
+std::string PrefilledHint(const Field& f, const Catalog& text) {
+  const std::string& prefilled = text.Text("page.prefilled-hint");
+  return HintParagraph(f, f.hint.empty() ? prefilled : f.hint + " " + prefilled);
 }
 
 // text, textarea, date, email, phone and initials. Only one-line text and
@@ -168,9 +196,9 @@ std::string TextField(const Field& f, bool required_tag, const PageFacts& facts)
       BoxOpen("div", f, !facts.witness_unlocked) + (value.empty() ? "" : " data-prefilled") + ">\n";
   // "required" means nothing to a patient who cannot change the value.
   bool tag = required_tag && value.empty();
-  return open + "<label" + HtmlAttr("for", ControlId(f)) + ">" + LabelText(f, tag) + "</label>\n" +
-         (value.empty() ? Hint(f) : PrefilledHint(f)) + TextControl(f, value) + ErrorSlot(f) +
-         "</div>\n";
+  return open + "<label" + HtmlAttr("for", ControlId(f)) + ">" + LabelText(f, tag, *facts.text) +
+         "</label>\n" + (value.empty() ? Hint(f) : PrefilledHint(f, *facts.text)) +
+         TextControl(f, value) + ErrorSlot(f) + "</div>\n";
 }
 
 std::string OptionInput(const Field& f, const Option& option, const char* input_type) {
@@ -184,12 +212,12 @@ std::string OptionInput(const Field& f, const Option& option, const char* input_
 }
 
 // yesno and choice as radio buttons, multichoice as checkboxes.
-std::string OptionsField(const Field& f) {
+std::string OptionsField(const Field& f, const Catalog& text) {
   bool yes_no = f.type == FieldType::kYesNo;
   const std::vector<Option>& options = f.options;
   const char* input_type = f.type == FieldType::kMultiChoice ? "checkbox" : "radio";
-  std::string out = BoxOpen("fieldset", f) + DescribedBy(f) + ">\n<legend>" + LabelText(f, true) +
-                    "</legend>\n" + Hint(f);
+  std::string out = BoxOpen("fieldset", f) + DescribedBy(f) + ">\n<legend>" +
+                    LabelText(f, true, text) + "</legend>\n" + Hint(f);
   out += yes_no ? "<div class=\"ck-opts ck-yn\">\n" : "<div class=\"ck-opts\">\n";
   for (const Option& option : options) out += OptionInput(f, option, input_type);
   return out + "</div>\n" + ErrorSlot(f) + "</fieldset>\n";
@@ -204,9 +232,11 @@ std::string CheckboxField(const Field& f) {
 }
 
 std::string SignatureField(const Field& f, const PageFacts& facts) {
-  std::string hint = f.hint.empty() ? kSignatureHelp : f.hint + " " + kSignatureHelp;
+  const Catalog& text = *facts.text;
+  const std::string& help = text.Text("page.signature-help");
+  std::string hint = f.hint.empty() ? help : f.hint + " " + help;
   return BoxOpen("div", f, !facts.witness_unlocked) + ">\n" +
-         SignaturePadMarkup(f.id, LabelText(f, true), hint) + "</div>\n";
+         SignaturePadMarkup(f.id, LabelText(f, true, text), hint, text.language()) + "</div>\n";
 }
 
 std::string FieldMarkup(const Field& f, const PageFacts& facts, bool required_tag = true) {
@@ -214,7 +244,7 @@ std::string FieldMarkup(const Field& f, const PageFacts& facts, bool required_ta
     case FieldType::kYesNo:
     case FieldType::kChoice:
     case FieldType::kMultiChoice:
-      return OptionsField(f);
+      return OptionsField(f, *facts.text);
     case FieldType::kCheckbox:
       return CheckboxField(f);
     case FieldType::kSignature:
@@ -226,7 +256,7 @@ std::string FieldMarkup(const Field& f, const PageFacts& facts, bool required_ta
 
 // A card: title, description, then the risk's two derived fields. The card
 // is a named group so "I understand" is announced with the risk's title.
-std::string RiskCard(const FormDefinition& form, const Risk& risk) {
+std::string RiskCard(const FormDefinition& form, const Risk& risk, const Catalog& text) {
   std::string title_id = "t-" + risk.id;
   std::string out = "<div class=\"ck-risk\" role=\"group\"" +
                     HtmlAttr("aria-labelledby", title_id) + ">\n<h3" + HtmlAttr("id", title_id) +
@@ -235,7 +265,9 @@ std::string RiskCard(const FormDefinition& form, const Risk& risk) {
   out += "<div class=\"ck-ack\">\n";
   // Every risk's fields are required: a "required" mark on each would be noise.
   for (const std::string& id : {risk.UnderstoodFieldId(), risk.InitialsFieldId()}) {
-    if (const Field* field = form.FindField(id)) out += FieldMarkup(*field, PageFacts{}, false);
+    if (const Field* field = form.FindField(id)) {
+      out += FieldMarkup(*field, PageFacts{&text, {}, false, false}, false);
+    }
   }
   return out + "</div>\n</div>\n";
 }
@@ -251,7 +283,7 @@ std::string BlockMarkup(const FormDefinition& form, const Block& block, const Pa
           for (const std::string& item : b.items) out += HtmlElement("li", "", item);
           return out + "</ul>\n";
         } else if constexpr (std::is_same_v<T, Risk>) {
-          return RiskCard(form, b);
+          return RiskCard(form, b, *facts.text);
         } else {
           return FieldMarkup(form.FieldAt(b), facts);
         }
@@ -280,45 +312,73 @@ std::string FormOpen(const FormDefinition& form, const VisitFormOptions* visit) 
 }
 
 // In a packet, the button says that another form follows.
-std::string FormClose(const VisitFormOptions* visit) {
+std::string FormClose(const VisitFormOptions* visit, const Catalog& text) {
   bool more = visit && visit->position < visit->count;
   return "<div class=\"ck-actions\">\n<div class=\"ck-banner\" id=\"ck-banner\" "
          "role=\"alert\"></div>\n<button type=\"submit\" class=\"ck-btn ck-submit\" disabled>" +
-         std::string(more ? "Send and continue" : "Send the form") +
+         HtmlEscape(text.Text(more ? "page.send-continue" : "page.send")) +
          "</button>\n</div>\n</form>\n<section class=\"ck-receipt\" id=\"ck-receipt\" "
          "tabindex=\"-1\" hidden></section>\n";
 }
 
 // "Form 2 of 3", read out with the heading it sits above; the bar fills
 // a third per form of three, this one included.
-std::string Progress(const VisitFormOptions& visit) {
-  std::string text =
-      "Form " + std::to_string(visit.position) + " of " + std::to_string(visit.count);
-  return "<div class=\"ck-progress\">\n<p id=\"ck-step\">" + text +
+std::string Progress(const VisitFormOptions& visit, const Catalog& text) {
+  std::string step = text.Format("page.progress", {{"position", std::to_string(visit.position)},
+                                                   {"count", std::to_string(visit.count)}});
+  return "<div class=\"ck-progress\">\n<p id=\"ck-step\">" + HtmlEscape(step) +
          "</p>\n<progress aria-labelledby=\"ck-step\"" +
          HtmlAttr("max", std::to_string(visit.count)) +
          HtmlAttr("value", std::to_string(visit.position)) + "></progress>\n</div>\n";
 }
 
-std::string Introduction(const FormDefinition& form, const VisitFormOptions* visit) {
-  std::string out = visit ? Progress(*visit) : "";
+// Each language the definition offers, named in itself ("English",
+// "Español") and marked with its lang, so a screen reader says it in that
+// language's voice; the one shown is aria-current. Each links to the same
+// page (the form's own, or /visit in a visit) with ?lang=; consentkit.js
+// keeps the answers given across the switch. Only when there is a choice.
+std::string LanguageSwitch(const FormDefinition& form, const Catalog& text,
+                           const std::string& shown, const std::string& path) {
+  if (form.languages.size() < 2) return "";
+  std::string out =
+      "<nav class=\"ck-lang\"" + HtmlAttr("aria-label", text.Text("page.language-switch")) + ">";
+  for (const std::string& language : form.languages) {
+    // A language consentkit has no catalog for is named by its tag.
+    std::string name =
+        Catalog::Has(language) ? Catalog::For(language).Text("page.language-name") : language;
+    out += "<a" + HtmlAttr("href", path + "?lang=" + language) + HtmlAttr("hreflang", language) +
+           HtmlAttr("lang", language) + (language == shown ? " aria-current=\"true\"" : "") + ">" +
+           HtmlEscape(name) + "</a>";
+  }
+  return out + "</nav>\n";
+}
+
+// `form` is the default view (it lists the languages); `shown` the view in
+// the language shown.
+std::string Introduction(const FormDefinition& form, const FormDefinition& shown,
+                         const VisitFormOptions* visit, const Catalog& text) {
+  std::string out = LanguageSwitch(form, text, shown.lang, visit ? "/visit" : "/forms/" + form.id);
+  out += visit ? Progress(*visit, text) : "";
   out += "<h1" + std::string(visit ? " aria-describedby=\"ck-step\"" : "") + ">" +
-         HtmlEscape(form.title) + "</h1>\n";
-  if (!form.summary.empty()) out += HtmlElement("p", "ck-summary", form.summary);
-  out +=
-      "<noscript><p class=\"ck-banner\">This page needs JavaScript to send the form. Please ask "
-      "a member of staff for a paper copy.</p></noscript>\n";
+         HtmlEscape(shown.title) + "</h1>\n";
+  if (!shown.summary.empty()) out += HtmlElement("p", "ck-summary", shown.summary);
+  out += "<noscript><p class=\"ck-banner\">" + HtmlEscape(text.Text("page.noscript")) +
+         "</p></noscript>\n";
   return out;
 }
 
 // The warning before an idle page clears itself. A modal <dialog> keeps
 // focus inside it while open; /assets/idle.js opens it and counts down.
-std::string IdleDialog() {
+// The count sits inside the sentence where the language puts it.
+std::string IdleDialog(const Catalog& text) {
+  std::string sentence = HtmlEscape(text.Text("page.idle.text"));
+  const std::string slot = "{seconds}";  // HtmlEscape leaves braces alone
+  sentence.replace(sentence.find(slot), slot.size(), "<span id=\"ck-idle-left\">30</span>");
   return "<dialog class=\"ck-idle\" id=\"ck-idle\" aria-labelledby=\"ck-idle-title\" "
-         "aria-describedby=\"ck-idle-text\">\n<h2 id=\"ck-idle-title\">Are you still "
-         "there?</h2>\n<p id=\"ck-idle-text\">The form will be cleared in <span "
-         "id=\"ck-idle-left\">30</span> seconds.</p>\n<button type=\"button\" class=\"ck-btn\" "
-         "id=\"ck-idle-stay\">I&#39;m still here</button>\n</dialog>\n";
+         "aria-describedby=\"ck-idle-text\">\n<h2 id=\"ck-idle-title\">" +
+         HtmlEscape(text.Text("page.idle.title")) + "</h2>\n<p id=\"ck-idle-text\">" + sentence +
+         "</p>\n<button type=\"button\" class=\"ck-btn\" id=\"ck-idle-stay\">" +
+         HtmlEscape(text.Text("page.idle.stay")) + "</button>\n</dialog>\n";
 }
 
 // Before the first witness field: who fills what follows, and, while the
@@ -329,18 +389,12 @@ std::string IdleDialog() {
 // (a clinic device in a visit; a patient's phone or a standalone page
 // never gets a witness's part).
 std::string WitnessNotice(const PageFacts& facts) {
-  const std::string open = "Witness: please fill in your part below.";
-  const std::string locked =
-      facts.witness_here
-          ? "The next part is for a witness. A member of staff will unlock it when your witness "
-            "is with you."
-          : "The next part is for a witness, and is signed on a clinic tablet during your visit.";
-  const std::string waiting =
-      facts.witness_here
-          ? "This form needs a witness to sign it. Please ask a member of staff to unlock the "
-            "witness part when your witness is with you. Your answers are still here."
-          : "This form needs a witness to sign it, on a clinic tablet during your visit. It "
-            "cannot be sent from here.";
+  const Catalog& text = *facts.text;
+  const std::string& open = text.Text("page.witness.open");
+  const std::string& locked =
+      text.Text(facts.witness_here ? "page.witness.locked-here" : "page.witness.locked-away");
+  const std::string& waiting =
+      text.Text(facts.witness_here ? "page.witness.waiting-here" : "page.witness.waiting-away");
   bool is_open = facts.witness_unlocked;
   return "<p class=\"ck-witness-note\" id=\"ck-witness-note\" role=\"status\"" +
          std::string(is_open ? "" : " data-locked") + (facts.witness_here ? " data-follow" : "") +
@@ -354,12 +408,26 @@ bool IsWitnessField(const FormDefinition& form, const Block& block) {
   return field && field->IsWitnessStep();
 }
 
-std::string FormBody(const FormDefinition& form, const ClinicSettings& clinic,
-                     const VisitFormOptions* visit) {
+// `form` in `language` as OfferedLanguage matches it (InLanguage for a
+// FormDefinition the caller holds by reference): a translation, else itself.
+const FormDefinition& Shown(const FormDefinition& form, std::string_view language) {
+  std::optional<std::string> offered = OfferedLanguage(form, language);
+  if (!offered || *offered == form.lang) return form;
+  auto found = form.translations.find(*offered);
+  return found == form.translations.end() ? form : *found->second;
+}
+
+// `default_form` is the definition's default view; the page shows its
+// view in `language` (the default when that is not offered).
+std::string FormBody(const FormDefinition& default_form, const ClinicSettings& clinic,
+                     const VisitFormOptions* visit, std::string_view language) {
+  const FormDefinition& form = Shown(default_form, language);
+  const Catalog& text = Catalog::For(form.lang);
   std::string out = HtmlPageStart({form.lang, form.title, "consentkit.js"}, clinic);
-  out += Introduction(form, visit) + RulesScript() + FormOpen(form, visit);
-  PageFacts facts;
-  if (visit) facts = {visit->prefill, visit->witness_unlocked, visit->witness_here};
+  out += Introduction(default_form, form, visit, text) + RulesScript() + TextScript(text) +
+         FormOpen(form, visit);
+  PageFacts facts{&text, {}, false, false};
+  if (visit) facts = {&text, visit->prefill, visit->witness_unlocked, visit->witness_here};
   bool noticed = false;
   for (const Section& section : form.sections) {
     out += "<section class=\"ck-section\">\n" + HtmlElement("h2", "", section.heading);
@@ -372,23 +440,26 @@ std::string FormBody(const FormDefinition& form, const ClinicSettings& clinic,
     }
     out += "</section>\n";
   }
-  out += FormClose(visit);
-  if (visit && visit->idle_seconds > 0) out += IdleDialog();
+  out += FormClose(visit, text);
+  if (visit && visit->idle_seconds > 0) out += IdleDialog(text);
   // As in the PDF footer: staff can match the page to the exact definition.
-  out += HtmlElement("p", "ck-foot",
-                     form.id + " · version " + form.version + " · definition " + form.ShortHash());
+  out += HtmlElement(
+      "p", "ck-foot",
+      text.Format("page.foot",
+                  {{"form", form.id}, {"version", form.version}, {"hash", form.ShortHash()}}));
   return out + HtmlPageEnd();
 }
 
 }  // namespace
 
-std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic) {
-  return FormBody(form, clinic, nullptr);
+std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic,
+                           std::string_view language) {
+  return FormBody(form, clinic, nullptr, language);
 }
 
 std::string RenderVisitFormPage(const FormDefinition& form, const ClinicSettings& clinic,
                                 const VisitFormOptions& options) {
-  return FormBody(form, clinic, &options);
+  return FormBody(form, clinic, &options, options.language);
 }
 
 }  // namespace consentkit

@@ -4,6 +4,7 @@
 
 #include "form/field_rules.h"
 #include "html/html.h"
+#include "i18n/catalog.h"
 
 namespace consentkit {
 namespace {
@@ -24,9 +25,9 @@ std::string ClinicHeader(const ClinicSettings& clinic) {
   return out + "</div></header>\n";
 }
 
-std::string PadButton(const char* action, const char* text, const std::string& label_id) {
+std::string PadButton(const char* action, const std::string& text, const std::string& label_id) {
   return "<button type=\"button\" class=\"ck-btn2\"" + HtmlAttr("data-pad", action) +
-         HtmlAttr("aria-describedby", label_id) + ">" + text + "</button>\n";
+         HtmlAttr("aria-describedby", label_id) + ">" + HtmlEscape(text) + "</button>\n";
 }
 
 }  // namespace
@@ -74,7 +75,8 @@ std::string HtmlPageEnd() { return "</main>\n</body>\n</html>\n"; }
 // validator's limits (form/field_rules.h) for web/pad.js: the share of the
 // pad a signature must span, and the most points it may have.
 std::string SignaturePadMarkup(const std::string& field_id, const std::string& label_html,
-                               const std::string& hint) {
+                               const std::string& hint, std::string_view lang) {
+  const Catalog& text = Catalog::For(lang);
   std::string label_id = "l-" + field_id, state_id = "s-" + field_id;
   std::string hint_id = "h-" + field_id, error_id = "e-" + field_id;
   char share[16];
@@ -88,8 +90,10 @@ std::string SignaturePadMarkup(const std::string& field_id, const std::string& l
          HtmlAttr("data-min-share", share) +
          HtmlAttr("data-max-points", std::to_string(kMaxSignaturePoints)) + "></canvas></div>\n";
   out += "<div class=\"ck-pad-tools\"><span class=\"ck-pad-state\" aria-live=\"polite\"" +
-         HtmlAttr("id", state_id) + ">Not signed yet</span>\n" +
-         PadButton("undo", "Undo", label_id) + PadButton("clear", "Clear", label_id) + "</div>\n";
+         HtmlAttr("id", state_id) + HtmlAttr("data-signed", text.Text("page.pad.signed")) + ">" +
+         HtmlEscape(text.Text("page.pad.not-signed")) + "</span>\n" +
+         PadButton("undo", text.Text("page.pad.undo"), label_id) +
+         PadButton("clear", text.Text("page.pad.clear"), label_id) + "</div>\n";
   return out + "<p class=\"ck-error\"" + HtmlAttr("id", error_id) + "></p>\n";
 }
 

@@ -35,9 +35,11 @@ std::string HtmlPageEnd();
 // The inside of a signature field: its label, hint, canvas, undo and clear
 // buttons and the error slot, with ids derived from `field_id` ("f-" the
 // canvas, "l-" the label, "h-" the hint, "s-" the state, "e-" the error).
-// web/pad.js draws on it; `label_html` is markup already escaped.
+// web/pad.js draws on it; `label_html` is markup already escaped. The pad's
+// own words (its state, "Undo", "Clear") are `lang`'s catalog's; the state
+// span carries the signed state's word for pad.js (data-signed).
 std::string SignaturePadMarkup(const std::string& field_id, const std::string& label_html,
-                               const std::string& hint);
+                               const std::string& hint, std::string_view lang = "en");
 
 }  // namespace consentkit
 

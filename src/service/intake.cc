@@ -156,6 +156,24 @@ std::optional<Visit> FindVisitOf(Store& store, const ParsedSubmission& parsed) {
   return store.FindVisit(id);
 }
 
+// The submission's PDF in the language the patient was shown: the text,
+// the built-in words and /Lang are InLanguage(form, language)'s. It was
+// validated and screened against the default view (so the record's reasons,
+// which staff read, are in the form's own language); every view has the
+// same fields, values and hash, so it is valid against the shown one too,
+// and the outcome panel's reasons come out in the shown language.
+std::string RenderAsShown(const ValidSubmission& submission, const ScreeningResult& screening,
+                          const SubmissionStamp& stamp, const ClinicSettings& clinic,
+                          const RenderOptions& options) {
+  FormPtr shown = InLanguage(submission.form_ptr(), submission.language());
+  if (shown == submission.form_ptr()) {
+    return RenderSubmission(submission, screening, stamp, clinic, options);
+  }
+  ValidSubmission as_shown =
+      ValidateSubmission(shown, submission.submission(), submission.witness()).value();
+  return RenderSubmission(as_shown, Screen(as_shown), stamp, clinic, options);
+}
+
 }  // namespace
 
 SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_id,
@@ -289,7 +307,7 @@ SubmitResult IntakeService::Commit(const ValidSubmission& submission, const Visi
         SealAppearance{clinic_.name, record.received_at, record.id, record.content_sha256};
   }
   std::string pdf =
-      RenderSubmission(submission, screening, {record.id, record.received_at}, clinic_, options);
+      RenderAsShown(submission, screening, {record.id, record.received_at}, clinic_, options);
   if (timings) timings->render_ms = MsSince(start);
   start = Clock::now();
   if (seal_) pdf = SealPdf(std::move(pdf), *seal_);
