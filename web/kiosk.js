@@ -15,6 +15,10 @@ const thanks = document.querySelector('[data-kiosk-done]');
 if (waiting) {
   const status = document.getElementById('ck-kiosk-status');
   const say = text => { if (status.textContent !== text) status.textContent = text; };
+  // The server writes these in the patient's language (RenderKioskPage).
+  const NOT_A_TABLET = waiting.dataset.msgNotTablet ||
+      'This device is not signed in as a clinic tablet. Please ask a member of staff.';
+  const OFFLINE = waiting.dataset.msgOffline || 'Cannot reach the clinic’s server. Trying again…';
 
   async function poll() {
     try {
@@ -23,13 +27,13 @@ if (waiting) {
       if (response.status === 401) return location.replace('/pair');
       // Signed in, but not as a tablet: waiting would never end. Say so once.
       if (response.status === 403) {
-        return say('This device is not signed in as a clinic tablet. Please ask a member of staff.');
+        return say(NOT_A_TABLET);
       }
       const body = await response.json();
       if (body.visit && body.visit.id) return location.replace('/visit');
       say('');
     } catch (err) {
-      say('Cannot reach the clinic’s server. Trying again…');
+      say(OFFLINE);
     }
     setTimeout(poll, POLL_MS);
   }

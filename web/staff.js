@@ -9,7 +9,14 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
 
 // ---- Shared ---------------------------------------------------------------
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
+// What this script says, in the page's language (staff.js.* in the
+// catalogs, written into the page by staff_page.cc): t('handed', {name}).
+const TEXT = JSON.parse((document.getElementById('ck-staff-text') || {}).textContent || '{}');
+const t = (key, values = {}) => String(key in TEXT ? TEXT[key] : key)
+    .replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+
+// The page's language names the month; the desk's own time zone sets the hour.
+const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
   day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
 });
 const localTime = iso => {
@@ -71,18 +78,18 @@ async function busy(button, work) {
   }
 }
 
-const NETWORK = 'The server could not be reached. Please check the connection and try again.';
+const NETWORK = t('network');
 
 // ---- New visit ------------------------------------------------------------
 
 function newVisitProblems(form, request) {
   const date = form.elements.dob;
   const found = [];
-  if (!request.patient.name) found.push(['patient.name', 'Please enter the patient’s name.']);
+  if (!request.patient.name) found.push(['patient.name', t('need-name')]);
   if (date.validity.badInput || !request.patient.date_of_birth) {
-    found.push(['patient.date_of_birth', 'Please enter the whole date of birth.']);
+    found.push(['patient.date_of_birth', t('need-dob')]);
   }
-  if (!request.forms.length) found.push(['forms', 'Please tick at least one form.']);
+  if (!request.forms.length) found.push(['forms', t('need-forms')]);
   return found;
 }
 
@@ -153,22 +160,35 @@ async function post(card, url, body, done) {
   }
 }
 
+// A tablet option's name without what the page adds to it ("(in use)"),
+// read through the same words the page wrote it with.
+function tabletName(text) {
+  for (const key of ['tablet-showing', 'tablet-in-use']) {
+    const [before, after] = t(key).split('{name}');
+    if (after !== undefined && text.length >= before.length + after.length &&
+        text.startsWith(before) && text.endsWith(after)) {
+      return text.slice(before.length, text.length - after.length);
+    }
+  }
+  return text;
+}
+
 function handoff(card) {
   const select = card.querySelector('select[name=tablet]');
   const chosen = select.selectedOptions[0];
-  const name = chosen.textContent.replace(/ \(.*\)$/, '');
+  const name = tabletName(chosen.textContent);
   // A tablet in use shows another patient's visit: its next form would open this one.
-  if ('busy' in chosen.dataset &&
-      !window.confirm(`${name} is showing another patient’s forms. Hand it to this visit anyway?`)) {
+  if ('busy' in chosen.dataset && !window.confirm(t('busy-tablet', {name}))) {
     return Promise.resolve();
   }
   return post(card, `/api/v1/visits/${card.dataset.visit}/handoff`, {tablet: select.value}, () => {
     for (const option of select.options) {
-      option.textContent = option.textContent.replace(/ \(showing this visit\)$/, '');
+      const own = tabletName(option.textContent);
+      if (option.textContent === t('tablet-showing', {name: own})) option.textContent = own;
     }
-    chosen.textContent = name + ' (showing this visit)';
+    chosen.textContent = t('tablet-showing', {name});
     delete chosen.dataset.busy;
-    say(card, `Handed to ${name}. Its screen opens the first form within a few seconds.`);
+    say(card, t('handed', {name}));
   });
 }
 
@@ -176,17 +196,16 @@ function showInvite(card, invite) {
   invites.set(card.dataset.visit, invite);
   const panel = card.querySelector('[data-invite-panel]');
   panel.textContent = '';
-  const heading = add(panel, 'h4', 'Link for the patient’s phone');
+  const heading = add(panel, 'h4', t('invite-heading'));
   heading.tabIndex = -1;
   insertSvg(add(panel, 'div', '', 'ck-qr'), invite.qr_svg);
   add(add(panel, 'p', '', 'ck-invite-url'), 'code', String(invite.url));
-  add(panel, 'p', `Works until ${localTime(invite.expires_at)}, for this visit’s forms only. ` +
-      'Open it on the patient’s own phone.', 'ck-note');
+  add(panel, 'p', t('invite-until', {time: localTime(invite.expires_at)}), 'ck-note');
   const tools = add(panel, 'p', '', 'ck-links');
-  const print = add(tools, 'button', 'Print slip', 'ck-btn');
+  const print = add(tools, 'button', t('print-slip'), 'ck-btn');
   print.type = 'button';
   print.dataset.action = 'print-slip';
-  const withdraw = add(tools, 'button', 'Withdraw', 'ck-btn2');
+  const withdraw = add(tools, 'button', t('withdraw'), 'ck-btn2');
   withdraw.type = 'button';
   withdraw.dataset.action = 'revoke';
   withdraw.dataset.invite = invite.id;
@@ -197,16 +216,16 @@ function showInvite(card, invite) {
 function invite(card) {
   return post(card, `/api/v1/visits/${card.dataset.visit}/invites`, {}, body => {
     showInvite(card, body);
-    say(card, 'Invite link made.');
+    say(card, t('invite-made'));
   });
 }
 
 function revoke(card, button) {
   return post(card, `/api/v1/invites/${encodeURIComponent(button.dataset.invite)}/revoke`, {}, () => {
     const holder = button.closest('[data-invite-panel], li');
-    holder.textContent = 'Withdrawn: the link no longer works.';
+    holder.textContent = t('withdrawn-note');
     if (holder.matches('[data-invite-panel]')) invites.delete(card.dataset.visit);
-    say(card, 'The invite link was withdrawn.');
+    say(card, t('invite-withdrawn'));
   });
 }
 
@@ -221,7 +240,7 @@ function printSlip(card) {
   insertSvg(qr, made.qr_svg);
   slip.querySelector('.ck-slip-url').textContent = String(made.url);
   slip.querySelector('.ck-slip-expiry').textContent =
-      `This link works until ${localTime(made.expires_at)}.`;
+      t('slip-until', {time: localTime(made.expires_at)});
   const root = document.documentElement;
   root.classList.add('ck-print-slip');
   window.addEventListener('afterprint', () => root.classList.remove('ck-print-slip'), {once: true});
@@ -238,18 +257,16 @@ function witnessStep(unlock) {
       const holder = button.closest('.ck-witness');
       const title = button.closest('.ck-packet-item').querySelector('.ck-form-name').textContent;
       const w = body.witness;
-      holder.textContent = w.unlocked
-          ? `Witness step unlocked by ${w.unlocked_by_name}, ${localTime(w.unlocked_at)} `
-          : 'Witness step locked ';
-      const text = w.unlocked ? 'Lock witness step' : 'Unlock witness step';
+      holder.textContent = (w.unlocked
+          ? t('witness-unlocked-by', {name: w.unlocked_by_name, time: localTime(w.unlocked_at)})
+          : t('witness-locked')) + ' ';
+      const text = t(w.unlocked ? 'witness-lock' : 'witness-unlock');
       const again = add(holder, 'button', text, 'ck-btn2');
       again.setAttribute('aria-label', `${text}: ${title}`);
       again.type = 'button';
       again.dataset.action = w.unlocked ? 'witness-lock' : 'witness';
       again.dataset.form = form;
-      say(card, w.unlocked
-          ? 'Witness step unlocked: the patient’s screen shows the witness’s part within a few seconds.'
-          : 'Witness step locked again.');
+      say(card, t(w.unlocked ? 'witness-now-unlocked' : 'witness-now-locked'));
       again.focus();
     });
   };
@@ -278,12 +295,12 @@ function bindVisitCards() {
 function reviewProblems(form, pad) {
   const found = [];
   if (!form.querySelector('input[name=decision]:checked')) {
-    found.push(['decision', 'Please choose a decision.']);
+    found.push(['decision', t('need-decision')]);
   }
   if (!pad.strokes.length) {
-    found.push(['signature', 'Please sign here.']);
+    found.push(['signature', t('need-signature')]);
   } else if (!isBigEnough(pad)) {
-    found.push(['signature', 'This signature is too small. Please press Clear and sign again, larger.']);
+    found.push(['signature', t('small-signature')]);
   }
   return found;
 }
@@ -298,7 +315,7 @@ async function sendReview(form, pad, banner) {
   if (response.status === 422 && !unplaced.length) return;
   banner.textContent = [problemText(response, json)].concat(unplaced).join(' ');
   if (response.status === 409) {
-    const reload = add(banner, 'button', 'Show the review', 'ck-btn2');
+    const reload = add(banner, 'button', t('show-review'), 'ck-btn2');
     reload.type = 'button';
     reload.addEventListener('click', () => location.reload());
   }

@@ -44,6 +44,7 @@ class Parser {
   int ParseInt(const std::string& key, const std::string& value, int min, int max) const;
   std::size_t ParseSize(const std::string& value) const;
   std::string ParsePublicUrl(const std::string& value) const;
+  std::string ParseLanguage(const std::string& value) const;
 
   std::string description_;
   std::string base_dir_;
@@ -161,6 +162,24 @@ std::string Parser::ParsePublicUrl(const std::string& value) const {
   return url;
 }
 
+// A language tag's shape ("en", "es", "es-MX"): letters, then subtags of
+// letters and digits. Which tags have a catalog is the i18n module's to say
+// (an unknown one shows English), and this library stays free of it.
+std::string Parser::ParseLanguage(const std::string& value) const {
+  std::size_t primary = value.find('-');
+  bool ok = !value.empty() && value.size() <= 35 && value.back() != '-';
+  for (std::size_t i = 0; ok && i < value.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    ok = i < primary ? letter : (letter || (c >= '0' && c <= '9') || c == '-');
+  }
+  std::size_t primary_length = primary == std::string::npos ? value.size() : primary;
+  if (!ok || primary_length < 2 || primary_length > 3) {
+    Fail(line_, "invalid language \"" + value + "\"", "a language tag such as en or es");
+  }
+  return value;
+}
+
 std::map<std::string, Parser::Setter> Parser::ServerSetters() {
   ServerSettings& s = settings_.server;
   return {
@@ -235,6 +254,12 @@ std::map<std::string, Parser::Setter> Parser::ClinicSetters() {
            Fail(line_, "invalid page-size \"" + v + "\"", "a4 or letter");
          }
        }},
+      {"date-order",
+       [this, &c](const std::string& v) {
+         c.date_order = ParseDateOrder(v);
+         if (!c.date_order) Fail(line_, "invalid date-order \"" + v + "\"", kDateOrderNames);
+       }},
+      {"language", [this, &c](const std::string& v) { c.language = ParseLanguage(v); }},
   };
 }
 

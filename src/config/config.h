@@ -6,6 +6,9 @@
 //   phone = (207) 555-0142
 //   logo = logo.png        ; optional PNG, relative to this file
 //   page-size = letter     ; a4 (default) or letter
+//   date-order = MDY       ; how dates are shown: DMY, MDY or YMD (default:
+//                          ; each language's own, e.g. DD/MM/AAAA in Spanish)
+//   language = en          ; the staff pages' language (default en)
 //
 //   [server]                 ; all optional; `consentkit serve` flags override
 //   bind = 127.0.0.1         ; address to listen on (0.0.0.0: every interface)
@@ -45,8 +48,11 @@
 #define CONSENTKIT_CONFIG_CONFIG_H_
 
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "i18n/dates.h"  // DateOrder
 
 namespace consentkit {
 
@@ -63,6 +69,13 @@ struct ClinicSettings {
   std::string phone;      // optional, beside the address
   std::string logo_path;  // optional PNG; absolute, or resolved against the config file
   PageSize page_size = PageSize::kA4;
+  // The order every date a person reads is shown in (a US clinic: MM/DD/YYYY);
+  // unset: each language's own (i18n/*.messages: date.order). Stored and sent
+  // dates stay YYYY-MM-DD.
+  std::optional<DateOrder> date_order;
+  // The staff pages' language: one clinic, one working language, so the
+  // desk reads the same on every screen. Patients' pages follow the patient.
+  std::string language = "en";
 };
 
 struct ServerSettings {

@@ -107,22 +107,6 @@ std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSetti
   return out + "</ul>\n" + HtmlPageEnd();
 }
 
-std::string RenderPairPage(const ClinicSettings& clinic, const std::string& error) {
-  std::string out = HtmlPageStart({"en", "Sign in this device", "pair.js"}, clinic);
-  out += "<h1>Sign in this device</h1>\n";
-  out +=
-      "<p class=\"ck-note\">Paste the token a clinic administrator made with "
-      "<code>consentkit tokens create</code>. This device then stays signed in.</p>\n";
-  if (!error.empty()) out += HtmlElement("p", "ck-banner ck-pair-error", error) + "\n";
-  out +=
-      "<form class=\"ck-pair\" method=\"post\" action=\"/pair\">\n"
-      "<div class=\"ck-field\"><label class=\"ck-label\" for=\"f-token\">Token</label>\n"
-      "<input type=\"password\" id=\"f-token\" name=\"token\" required "
-      "autocomplete=\"off\" spellcheck=\"false\"></div>\n"
-      "<button type=\"submit\" class=\"ck-btn\">Sign in</button>\n</form>\n";
-  return out + HtmlPageEnd();
-}
-
 const Asset* FindAsset(std::string_view path) {
   constexpr std::string_view kPrefix = "/assets/";
   if (path.substr(0, kPrefix.size()) != kPrefix) return nullptr;
@@ -137,39 +121,6 @@ std::vector<std::string_view> AssetNames() {
   std::vector<std::string_view> names;
   for (const NamedAsset& asset : Assets()) names.push_back(asset.name);
   return names;
-}
-
-std::string RenderNoticePage(const ClinicSettings& clinic, const std::string& title,
-                             const std::string& message) {
-  return HtmlPageStart({"en", title}, clinic) + "<div class=\"ck-notice\">\n<h1>" +
-         HtmlEscape(title) + "</h1>\n" + HtmlElement("p", "", message) + "</div>\n" + HtmlPageEnd();
-}
-
-std::string RenderKioskPage(const ClinicSettings& clinic) {
-  std::string out = HtmlPageStart({"en", "Waiting", "kiosk.js", false, "ck-kiosk"}, clinic);
-  out +=
-      "<div class=\"ck-screen\" data-kiosk>\n<h1>Waiting for the next patient</h1>\n"
-      "<p class=\"ck-note\">A member of staff will start your forms on this tablet.</p>\n"
-      "<p class=\"ck-screen-status\" id=\"ck-kiosk-status\" role=\"status\"></p>\n</div>\n";
-  return out + HtmlPageEnd();
-}
-
-std::string RenderVisitDonePage(const ClinicSettings& clinic, VisitChannel channel,
-                                const std::string& visit_id) {
-  bool kiosk = channel == VisitChannel::kKiosk;
-  std::string out = HtmlPageStart(
-      {"en", "Thank you", kiosk ? "kiosk.js" : "", false, kiosk ? "ck-kiosk" : ""}, clinic);
-  out += "<div class=\"ck-screen ck-thanks\"" +
-         (kiosk ? HtmlAttr("data-kiosk-done", visit_id) : std::string()) +
-         ">\n<h1>Thank you</h1>\n<p>You have finished all your forms.</p>\n";
-  if (kiosk) {
-    out +=
-        "<p>Please hand the tablet back to a member of staff.</p>\n"
-        "<button type=\"button\" class=\"ck-btn\" id=\"ck-done\">Done</button>\n";
-  } else {
-    out += "<p>You can close this page now.</p>\n";
-  }
-  return out + "</div>\n" + HtmlPageEnd();
 }
 
 }  // namespace consentkit

@@ -22,6 +22,7 @@
 
 #include "config/config.h"
 #include "form/form.h"
+#include "i18n/catalog.h"
 
 namespace consentkit {
 
@@ -47,7 +48,14 @@ std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSetti
 // thank-you with no outcome, reasons or links: the page is patient-facing
 // whoever opened it, and staff read outcomes on the desk. A witness step's
 // fields are left out of it (hidden, never sent): only a visit unlocks them.
-std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic);
+// The page is in `language` when `form` offers it (OfferedLanguage), else in
+// form.lang: <html lang>, the definition's text (its translation) and every
+// built-in word (the catalog's page.* text) are that language's. When the
+// form offers more than one language, a switch near the top links to each
+// (?lang=), and consentkit.js carries every answer across it. REQUIRES:
+// `form` is a default view (LoadForm*'s result), which lists the languages.
+std::string RenderFormPage(const FormDefinition& form, const ClinicSettings& clinic,
+                           std::string_view language = {});
 
 // One form of a visit's packet, as the patient fills it (GET /visit).
 struct VisitFormOptions {
@@ -68,6 +76,10 @@ struct VisitFormOptions {
   // Staff unlocked this form's witness step: its fields are shown. Else they
   // start hidden behind a note.
   bool witness_unlocked = false;
+  // The language to show the form in, as RenderFormPage takes it; empty:
+  // the form's own. (The caller reads ?lang= and Accept-Language, e.g.
+  // with PageLanguage in server/http.h.)
+  std::string language;
 };
 
 // RenderFormPage plus "Form 2 of 3", prefilled identity and the visit id;
@@ -75,10 +87,16 @@ struct VisitFormOptions {
 std::string RenderVisitFormPage(const FormDefinition& form, const ClinicSettings& clinic,
                                 const VisitFormOptions& options);
 
+// The clinic's device pages below take every built-in word from `text`
+// (i18n/*.messages: kiosk.*, done.*, pair.*, notice.*), and <html lang> is
+// its language: the server picks it by the patient's ?lang= and
+// Accept-Language (i18n/languages.h), or for the sign-in page the clinic's
+// working language. Their scripts read their messages from the page.
+
 // The locked screen of a kiosk tablet between patients: the clinic and
 // "Waiting for the next patient", nothing else. /assets/kiosk.js polls
 // /api/v1/kiosk and opens /visit when staff hand a visit to it.
-std::string RenderKioskPage(const ClinicSettings& clinic);
+std::string RenderKioskPage(const ClinicSettings& clinic, const Catalog& text);
 
 // Where a patient fills a visit's packet.
 enum class VisitChannel { kKiosk, kInvite };
@@ -87,19 +105,21 @@ enum class VisitChannel { kKiosk, kInvite };
 // answers or names. On a kiosk its script tells the server the patient of
 // `visit_id` is done (ending that hand-off, not a newer one) and returns to
 // the waiting screen; an invite's page just ends.
-std::string RenderVisitDonePage(const ClinicSettings& clinic, VisitChannel channel,
-                                const std::string& visit_id = "");
+std::string RenderVisitDonePage(const ClinicSettings& clinic, const Catalog& text,
+                                VisitChannel channel, const std::string& visit_id = "");
 
 // Signs a browser in: a form to paste an API token, posted to /pair, which
 // keeps it in an HttpOnly cookie so the tablet pages can load and submit.
 // The script fills it in from a link's #fragment (never sent to a server,
 // never in a log). `error` (may be empty) says why the last try failed.
-std::string RenderPairPage(const ClinicSettings& clinic, const std::string& error);
+std::string RenderPairPage(const ClinicSettings& clinic, const Catalog& text,
+                           const std::string& error);
 
 // A page that only says something: a refusal, an expired link, a thank-you.
-// `title` and `message` are escaped. It has no links: patients see it too.
-std::string RenderNoticePage(const ClinicSettings& clinic, const std::string& title,
-                             const std::string& message);
+// `title` and `message` are escaped and already in `text`'s language. It has
+// no links: patients see it too.
+std::string RenderNoticePage(const ClinicSettings& clinic, const Catalog& text,
+                             const std::string& title, const std::string& message);
 
 // A static file embedded in the binary at build time.
 struct Asset {

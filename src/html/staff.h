@@ -16,6 +16,8 @@
 
 #include "config/config.h"
 #include "form/form.h"
+#include "html/html.h"  // VisitChannel
+#include "i18n/catalog.h"
 #include "service/visits.h"
 #include "store/store.h"
 

@@ -73,14 +73,16 @@ void PacketLayout::AddForm(const FormDefinition& form) {
   if (!m_->fillable) throw PdfError("internal error: a blank form in a filled-form layout");
   m_->fillable->BeginForm(form);
   const Answers nothing_given;
-  Atoms atoms = Measurer(m_->canvas, m_->g, form, nothing_given, m_->patient).BlankForm();
+  Atoms atoms = Measurer(m_->canvas, m_->g, form, nothing_given, m_->patient, m_->clinic.date_order)
+                    .BlankForm();
   m_->LayOut(form, atoms, nullptr);
 }
 
 void PacketLayout::AddFilledForm(const FormDefinition& form, const FilledValues& values) {
   if (!m_->filled) throw PdfError("internal error: a filled form in a fillable layout");
   const Answers answers(form, values);
-  Atoms atoms = Measurer(m_->canvas, m_->g, form, answers, m_->patient).FilledForm();
+  Atoms atoms =
+      Measurer(m_->canvas, m_->g, form, answers, m_->patient, m_->clinic.date_order).FilledForm();
   m_->LayOut(form, atoms, values.stamp);
 }
 

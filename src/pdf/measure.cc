@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "i18n/dates.h"
 #include "pdf/seal_stamp.h"
 #include "pdf/style.h"
 
@@ -57,10 +58,10 @@ bool IsQuestion(const Field& field) {
          field.type == FieldType::kMultiChoice;
 }
 
-// The hint printed under a blank field's box: a date field says its format.
-std::string HintOf(const Field& field, const Catalog& text) {
-  return field.hint.empty() && field.type == FieldType::kDate ? text.Text("pdf.date-hint")
-                                                              : field.hint;
+// The hint printed under a blank field's box: a date field says its format,
+// in the order the language and the clinic write dates (dates.h).
+std::string HintOf(const Field& field, const Catalog& text, std::optional<DateOrder> order) {
+  return field.hint.empty() && field.type == FieldType::kDate ? DateHint(text, order) : field.hint;
 }
 
 float LeadingFor(float size) {
@@ -113,14 +114,14 @@ std::string WitnessLine(const WitnessUnlocked& w, const Catalog& text) {
 }
 
 // The record block's patient row: who, when born, and the clinic's number.
-std::string PatientLine(const PatientIdentity& patient, const Catalog& text) {
+std::string PatientLine(const PatientIdentity& patient, const Catalog& text,
+                        std::optional<DateOrder> order) {
+  std::string dob = DisplayDate(patient.date_of_birth, text, order);
   if (patient.number.empty()) {
-    return text.Format("pdf.record.patient-line",
-                       {{"name", patient.name}, {"dob", patient.date_of_birth}});
+    return text.Format("pdf.record.patient-line", {{"name", patient.name}, {"dob", dob}});
   }
-  return text.Format(
-      "pdf.record.patient-line-number",
-      {{"name", patient.name}, {"dob", patient.date_of_birth}, {"number", patient.number}});
+  return text.Format("pdf.record.patient-line-number",
+                     {{"name", patient.name}, {"dob", dob}, {"number", patient.number}});
 }
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
@@ -158,11 +159,13 @@ struct Measurer::SectionState {
 };
 
 Measurer::Measurer(Canvas& canvas, const PageGeometry& g, const FormDefinition& form,
-                   const Answers& answers, const PatientIdentity* patient)
+                   const Answers& answers, const PatientIdentity* patient,
+                   std::optional<DateOrder> date_order)
     : canvas_(canvas),
       g_(g),
       form_(form),
       text_(Catalog::For(form.lang)),
+      date_order_(date_order),
       answers_(answers),
       patient_(patient) {}
 
@@ -333,7 +336,10 @@ MeasuredCell Measurer::MeasureCell(const Field& field, float x, float width) con
   cell.hidden = answers_.Hidden(field);
   cell.value = cell.hidden ? nullptr : answers_.ValueOf(field.id);
   if (const auto* text = cell.value ? std::get_if<std::string>(cell.value) : nullptr) {
-    cell.text = LayOutValue(canvas_, *text, width - 2 * field::kValueInset,
+    // A date answer is stored as YYYY-MM-DD and printed as people write it.
+    std::string shown =
+        field.type == FieldType::kDate ? DisplayDate(*text, text_, date_order_) : *text;
+    cell.text = LayOutValue(canvas_, shown, width - 2 * field::kValueInset,
                             page::kValueShare * g_.Frame().Height());
   }
   cell.box_height = BoxHeightOf(cell);
@@ -369,7 +375,7 @@ float Measurer::BoxHeightOf(const MeasuredCell& cell) const {
 // under a signature instead, and the date needs no format.
 std::string Measurer::CellHint(const MeasuredCell& cell) const {
   const Field& field = *cell.field;
-  if (!answers_.Filling()) return HintOf(field, text_);
+  if (!answers_.Filling()) return HintOf(field, text_, date_order_);
   if (field.type == FieldType::kSignature && cell.value) {
     std::string caption = SignerCaption(field.role, text_);
     if (!caption.empty()) return caption;
@@ -501,7 +507,9 @@ std::vector<RecordRow> Measurer::RecordRows() const {
   if (patient_ && !patient_->visit_id.empty()) {
     rows.push_back({label("pdf.record.visit"), patient_->visit_id});
   }
-  if (patient_) rows.push_back({label("pdf.record.patient"), PatientLine(*patient_, text_)});
+  if (patient_) {
+    rows.push_back({label("pdf.record.patient"), PatientLine(*patient_, text_, date_order_)});
+  }
   if (filled.witness) {
     rows.push_back({label("pdf.record.witness"), WitnessLine(*filled.witness, text_)});
   } else if (form_.HasWitnessStep()) {
@@ -523,7 +531,8 @@ std::vector<RecordRow> Measurer::RecordRows() const {
 
 // The seal's stamp, kept on one page with the record it seals.
 void Measurer::SealStamp() {
-  SealFieldSpec spec = SealField(canvas_, *answers_.values().seal, g_.Width());
+  SealFieldSpec spec =
+      SealField(canvas_, *answers_.values().seal, g_.Width(), {text_, date_order_});
   atoms_.flow.back().keep_with_next = true;
   atoms_.Add({kSealStampHeight, record::kSealSpace, false, "seal stamp"}, SealAtom{spec});
 }

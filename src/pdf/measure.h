@@ -5,6 +5,7 @@
 #ifndef CONSENTKIT_PDF_MEASURE_H_
 #define CONSENTKIT_PDF_MEASURE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,11 @@ PageGeometry GeometryFor(PageSize size, bool patient_band);
 class Measurer {
  public:
   // All of these must outlive the Measurer and the atoms it returns;
-  // `patient` may be null (nobody named).
+  // `patient` may be null (nobody named). `date_order`: the clinic's
+  // ([clinic] date-order), unset for the form's language's own.
   Measurer(Canvas& canvas, const PageGeometry& g, const FormDefinition& form,
-           const Answers& answers, const PatientIdentity* patient);
+           const Answers& answers, const PatientIdentity* patient,
+           std::optional<DateOrder> date_order = std::nullopt);
 
   // A blank form: title, legend, sections, the printed clinic-use box.
   Atoms BlankForm();
@@ -71,7 +74,8 @@ class Measurer {
   Canvas& canvas_;
   const PageGeometry& g_;
   const FormDefinition& form_;
-  const Catalog& text_;  // the built-in text in the form's language
+  const Catalog& text_;                  // the built-in text in the form's language
+  std::optional<DateOrder> date_order_;  // how dates are printed (dates.h)
   const Answers& answers_;
   const PatientIdentity* patient_;
   Atoms atoms_;

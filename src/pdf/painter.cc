@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "i18n/dates.h"
 #include "pdf/overloaded.h"
 #include "pdf/style.h"
 
@@ -46,7 +47,8 @@ void Painter::PatientBand(HPDF_Page p) {
   canvas_.FillRect(p, {g_.left, top - band::kHeight, g_.Width(), band::kHeight}, colour::kTint);
   std::vector<std::pair<std::string, std::string>> parts = {
       {text_->Text("pdf.band.patient") + " ", patient_->name},
-      {"  \u00b7  " + text_->Text("pdf.band.date-of-birth") + " ", patient_->date_of_birth}};
+      {"  \u00b7  " + text_->Text("pdf.band.date-of-birth") + " ",
+       DisplayDate(patient_->date_of_birth, *text_, clinic_.date_order)}};
   if (!patient_->number.empty()) {
     parts.push_back({"  \u00b7  " + text_->Text("pdf.band.number") + " ", patient_->number});
   }

@@ -87,20 +87,23 @@ std::string PdfDate(const std::string& iso) {
   return "D:" + digits + "Z";
 }
 
-std::string StampContent(Canvas& canvas, const SealAppearance& seal, float width) {
+std::string StampContent(Canvas& canvas, const SealAppearance& seal, float width,
+                         const StampWords& words) {
+  const Catalog& text = words.text;
   const float h = kSealStampHeight, room = width - kTextLeft - 10;
-  std::string sealed_by =
-      canvas.Ellipsize(Face::kBold, 10.5f, "Electronically sealed by " + seal.clinic_name, room);
-  std::string when = seal.signed_at_utc.substr(0, 10) + " " + seal.signed_at_utc.substr(11, 8);
+  std::string sealed_by = canvas.Ellipsize(
+      Face::kBold, 10.5f, text.Format("pdf.seal.by", {{"clinic", seal.clinic_name}}), room);
+  std::string date = DisplayDate(seal.signed_at_utc.substr(0, 10), text, words.date_order);
+  std::string sealed_at =
+      text.Format("pdf.seal.at", {{"date", date}, {"time", seal.signed_at_utc.substr(11, 8)}});
+  std::string submission = text.Format("pdf.seal.submission", {{"id", seal.submission_id}});
   return Box(width, h) + SealIcon(33, h / 2, 22) +
          TextOp(canvas, "F2", Face::kBold, 10.5f, kInk, kTextLeft, h - 18, sealed_by) +
-         TextOp(canvas, "F1", Face::kRegular, 8.5f, kInk, kTextLeft, h - 32,
-                "Sealed " + when + " UTC") +
+         TextOp(canvas, "F1", Face::kRegular, 8.5f, kInk, kTextLeft, h - 32, sealed_at) +
          TextOp(canvas, "F1", Face::kRegular, 8.5f, kInk, kTextLeft, h - 44,
-                canvas.Ellipsize(Face::kRegular, 8.5f, "Submission " + seal.submission_id, room)) +
-         TextOp(
-             canvas, "F1", Face::kRegular, 7, kMuted, kTextLeft, h - 57,
-             "Digital signature: any change made to this file after sealing invalidates the seal.");
+                canvas.Ellipsize(Face::kRegular, 8.5f, submission, room)) +
+         TextOp(canvas, "F1", Face::kRegular, 7, kMuted, kTextLeft, h - 57,
+                canvas.Ellipsize(Face::kRegular, 7, text.Text("pdf.seal.note"), room));
 }
 
 // The seal's /Reason, which binds it to its record.
@@ -114,14 +117,15 @@ std::string Reason(const SealAppearance& seal) {
 
 }  // namespace
 
-SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width) {
+SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width,
+                        const StampWords& words) {
   SealFieldSpec spec;
   spec.pdf_date = PdfDate(seal.signed_at_utc);
   spec.name = "seal";
-  spec.tooltip = "Electronic seal of " + seal.clinic_name;
+  spec.tooltip = words.text.Format("pdf.seal.tooltip", {{"clinic", seal.clinic_name}});
   spec.signer_name = seal.clinic_name;
   spec.reason = Reason(seal);
-  spec.appearance = StampContent(canvas, seal, width);
+  spec.appearance = StampContent(canvas, seal, width, words);
   spec.fonts = {{"F1", canvas.FontOf(Face::kRegular)}, {"F2", canvas.FontOf(Face::kBold)}};
   spec.contents_bytes = kSealContentsBytes;
   return spec;

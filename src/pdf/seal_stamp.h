@@ -5,8 +5,11 @@
 #ifndef CONSENTKIT_PDF_SEAL_STAMP_H_
 #define CONSENTKIT_PDF_SEAL_STAMP_H_
 
+#include <optional>
 #include <string>
 
+#include "i18n/catalog.h"
+#include "i18n/dates.h"
 #include "pdf/acroform.h"
 #include "pdf/canvas.h"
 #include "pdf/pdf.h"
@@ -26,7 +29,14 @@ constexpr float kSealStampHeight = 66;
 // seal/record_binding.h: the submission id and content hash) and /M.
 // Throws PdfError if seal.signed_at_utc is not "YYYY-MM-DDTHH:MM:SSZ" or
 // seal.content_sha256 is set but not a SHA-256 in hex.
-SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width);
+// The stamp's words are `words.text`'s (pdf.seal.*), its date as the clinic
+// shows dates (i18n/dates.h).
+struct StampWords {
+  const Catalog& text;
+  std::optional<DateOrder> date_order;
+};
+SealFieldSpec SealField(Canvas& canvas, const SealAppearance& seal, float width,
+                        const StampWords& words);
 
 }  // namespace consentkit
 

@@ -14,6 +14,7 @@
 #include "archive/archive.h"
 #include "auth/auth.h"
 #include "html/html.h"
+#include "html/staff.h"
 #include "server/http.h"
 #include "server/pages.h"
 #include "util/json_writer.h"
@@ -29,17 +30,20 @@ using Poco::Net::HTTPResponse;
 // it in an HttpOnly cookie for this browser.
 void Pair(Site& site, Exchange& ex) {
   const ClinicSettings& clinic = site.service.clinic();
-  if (IsGet(ex)) return SendHtml(ex, 200, RenderPairPage(clinic, ""));
+  const Catalog& text = StaffText(site);
+  auto page = [&](int status, const char* error_key) {
+    SendHtml(ex, status, RenderPairPage(clinic, text, error_key ? text.Text(error_key) : ""));
+  };
+  if (IsGet(ex)) return page(200, nullptr);
   if (ex.request.getMethod() != HTTPRequest::HTTP_POST) return MethodNotAllowed(ex, "GET, POST");
   // Only this page may sign a browser in: another site must not be able to
   // switch a clinic tablet to a token of its choosing.
-  if (!SameOrigin(ex))
-    return SendHtml(ex, 403, RenderPairPage(clinic, "Sign in from this page only."));
+  if (!SameOrigin(ex)) return page(403, "pair.error.cross-site");
   std::string body;
   if (ex.request.getContentType().rfind("application/x-www-form-urlencoded", 0) != 0 ||
       ex.request.getContentLength64() > 4096) {
     ex.response.setKeepAlive(false);
-    return SendHtml(ex, 400, RenderPairPage(clinic, "That was not a sign-in form."));
+    return page(400, "pair.error.not-a-form");
   }
   if (!ReadBody(ex, 4096, body)) return;
   Poco::Net::HTMLForm form;
@@ -48,22 +52,25 @@ void Pair(Site& site, Exchange& ex) {
     std::istringstream in(body);
     form.load(ex.request, in);
   } catch (const Poco::Exception&) {
-    return SendHtml(ex, 400, RenderPairPage(clinic, "That was not a sign-in form."));
+    return page(400, "pair.error.not-a-form");
   }
   std::string token = form.get("token", "");
   AuthResult auth = Authenticate(site.store, token);
-  if (!auth.principal || auth.principal->is_invite()) {
-    if (!auth.principal) RecordAuthFailure(site, ex, auth);
-    std::string why = auth.principal ? "an invite link is opened, not pasted here" : auth.failure;
-    return SendHtml(ex, 401, RenderPairPage(clinic, "That token is not valid: " + why));
+  if (!auth.principal) {
+    // Why it failed (unknown, revoked, …) goes to the auth.failed event.
+    RecordAuthFailure(site, ex, auth);
+    return page(401, "pair.error.invalid");
   }
+  if (auth.principal->is_invite()) return page(401, "pair.error.invite");
   ex.actor = auth.principal->actor;
   ex.response.set("Set-Cookie", std::string(kTokenCookie) + "=" + token +
                                     "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
   // A paired tablet waits for its next patient; staff go to their desk.
   Role role = auth.principal->role;
   ex.response.set("Location", role == Role::kTablet ? "/kiosk" : "/staff");
-  Send(ex, 303, kHtmlType, "<p>Signed in. <a href=\"/\">Continue</a>.</p>");
+  Send(ex, 303, kHtmlType,
+       "<p>" + HtmlEscape(text.Text("pair.signed-in")) + " <a href=\"/\">" +
+           HtmlEscape(text.Text("pair.continue")) + "</a></p>");
 }
 
 void ServeAsset(Exchange& ex) {
@@ -84,7 +91,13 @@ void ServeFormPage(Site& site, Exchange& ex, const std::string& name) {
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
   if (!Authorize(site, ex, Permission::kLoadForms)) return;
   if (pdf) return ServePdf(ex, found->second, id + ".pdf");
-  SendHtml(ex, 200, found->second);
+  // The page is in the patient's language (?lang=, Accept-Language): the
+  // form's own is rendered once at start; another is rendered per request.
+  ex.response.set("Vary", "Accept-Language");
+  const FormDefinition& form = *site.service.FindForm(id);
+  std::string language = PageLanguage(ex, form);
+  if (language == form.lang) return SendHtml(ex, 200, found->second);
+  SendHtml(ex, 200, RenderFormPage(form, site.service.clinic(), language));
 }
 
 // Patients (a tablet token, a kiosk, an invite) get a receipt without

@@ -12,6 +12,8 @@
 
 #include "api/api.h"
 #include "html/html.h"
+#include "html/staff.h"
+#include "i18n/languages.h"
 #include "util/util.h"
 
 namespace consentkit {
@@ -175,10 +177,13 @@ bool Authorize(Site& site, Exchange& ex, Permission permission) {
                           ? std::string("an invite link")
                           : std::string("a ") + ToString(auth.principal->role) + " token";
     if (IsPage(ex.path) && IsGet(ex)) {
-      SendHtml(ex, 403,
-               RenderNoticePage(site.service.clinic(), "Not available here",
-                                "This device is not signed in for this page (" + who + " may not " +
-                                    ToString(permission) + "). Please ask a member of staff."));
+      // Who may not do what is in the access.denied event, for staff; the
+      // person at the screen only needs to know to ask.
+      const Catalog& text = PatientText(ex);
+      SendHtml(
+          ex, 403,
+          RenderNoticePage(site.service.clinic(), text, text.Text("notice.not-available.title"),
+                           text.Text("notice.not-available")));
       return false;
     }
     SendProblem(ex, 403, "Forbidden", who + " may not " + ToString(permission));
@@ -261,6 +266,20 @@ std::string QueryText(const Exchange& ex, const std::string& key) {
     if (name == key) return value;
   }
   return "";
+}
+
+const Catalog& PatientText(const Exchange& ex) {
+  return Catalog::For(
+      NegotiateLanguage(ex.request.get("Accept-Language", ""), QueryText(ex, "lang")));
+}
+
+const Catalog& StaffText(const Site& site) { return Catalog::For(site.service.clinic().language); }
+
+std::string PageLanguage(const Exchange& ex, const FormDefinition& form) {
+  if (std::optional<std::string> asked = OfferedLanguage(form, QueryText(ex, "lang"))) {
+    return *asked;
+  }
+  return PreferredLanguage(form, ex.request.get("Accept-Language", ""));
 }
 
 }  // namespace consentkit

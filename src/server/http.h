@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "auth/auth.h"
+#include "form/form.h"
+#include "i18n/catalog.h"
 #include "server/handlers.h"
 
 namespace consentkit {
@@ -77,6 +79,21 @@ std::int64_t QueryNumber(const Exchange& ex, const std::string& key, std::int64_
                          std::int64_t min, std::int64_t max);
 // A query parameter's decoded value; empty when absent.
 std::string QueryText(const Exchange& ex, const std::string& key);
+
+// The language to show `form`'s page in: ?lang= when the form offers it
+// (OfferedLanguage), else the one Accept-Language prefers among the form's
+// (PreferredLanguage), else form.lang. Never refuses: an unoffered ?lang=
+// falls back as if it were not there. REQUIRES: `form` is a default view.
+std::string PageLanguage(const Exchange& ex, const FormDefinition& form);
+
+// A patient's page not tied to one form (the kiosk, a visit's thank-you, a
+// notice) speaks the patient's language: ?lang= when consentkit has it,
+// else the browser's Accept-Language (i18n/languages.h), else English.
+const Catalog& PatientText(const Exchange& ex);
+// Staff pages (the desk, review, the sign-in page) speak the clinic's one
+// working language ([clinic] language): a desk shared by several people
+// reads the same on every screen.
+const Catalog& StaffText(const Site& site);
 
 // The visit, listing, review, invite and kiosk routes under /api/v1
 // (visits.cc); false when `ex.path` is none of them.

@@ -11,6 +11,8 @@
 #include "archive/archive.h"
 #include "html/html.h"
 #include "html/staff.h"
+#include "i18n/catalog.h"
+#include "i18n/languages.h"
 #include "server/http.h"
 #include "service/visits.h"
 #include "util/util.h"
@@ -27,9 +29,11 @@ void Redirect(Exchange& ex, const std::string& location) {
   Send(ex, 303, kHtmlType, "<p><a href=\"" + HtmlEscape(location) + "\">Continue</a></p>");
 }
 
-void SendNotice(Site& site, Exchange& ex, int status, const std::string& title,
-                const std::string& message) {
-  SendHtml(ex, status, RenderNoticePage(site.service.clinic(), title, message));
+// The notice whose words are `key` (its text) and `key`.title in `text`.
+void SendNotice(Site& site, Exchange& ex, int status, const Catalog& text, const std::string& key) {
+  SendHtml(
+      ex, status,
+      RenderNoticePage(site.service.clinic(), text, text.Text(key + ".title"), text.Text(key)));
 }
 
 // ---- Dates -------------------------------------------------------------
@@ -60,18 +64,13 @@ std::time_t ParseUtc(const std::string& iso) {
 void SendInviteProblem(Site& site, Exchange& ex, const AuthResult& auth) {
   switch (auth.invite_state.value_or(InviteState::kActive)) {
     case InviteState::kExpired:
-      return SendNotice(site, ex, 410, "This link has expired",
-                        "Links to fill in your forms work for a few days only. Please ask the "
-                        "clinic for a new link, or fill in your forms when you arrive.");
+      return SendNotice(site, ex, 410, PatientText(ex), "notice.link-expired");
     case InviteState::kRevoked:
-      return SendNotice(site, ex, 410, "This link was withdrawn",
-                        "The clinic has withdrawn this link. Please ask the clinic for a new "
-                        "link, or fill in your forms when you arrive.");
+      return SendNotice(site, ex, 410, PatientText(ex), "notice.link-withdrawn");
     case InviteState::kActive:  // not an invite we know, or not its secret
       break;
   }
-  SendNotice(site, ex, 404, "This link does not work",
-             "Please check that you opened the whole link, or ask the clinic for a new one.");
+  SendNotice(site, ex, 404, PatientText(ex), "notice.link-broken");
 }
 
 // Authorize, except that a failing invite (a patient's phone) is answered
@@ -129,16 +128,19 @@ DeskFilters ReadFilters(const Exchange& ex) {
 
 // What is wrong with the filters, in words for staff; empty when nothing.
 std::string FilterProblem(Site& site, const DeskFilters& f) {
+  const Catalog& text = StaffText(site);
   for (const std::string* day : {&f.from, &f.to}) {
-    if (!day->empty() && !IsDay(*day)) return "\"" + day->substr(0, 40) + "\" is not a date.";
+    if (!day->empty() && !IsDay(*day)) {
+      return text.Format("staff.filter.bad-date", {{"value", day->substr(0, 40)}});
+    }
   }
   if (!f.from.empty() && !f.to.empty() && f.from > f.to) {
-    return "The From date is after the To date.";
+    return text.Text("staff.filter.from-after-to");
   }
-  if (!f.form.empty() && !site.service.FindForm(f.form)) return "There is no such form.";
-  if (!f.outcome.empty() && !ParseOutcome(f.outcome)) return "There is no such outcome.";
+  if (!f.form.empty() && !site.service.FindForm(f.form)) return text.Text("staff.filter.no-form");
+  if (!f.outcome.empty() && !ParseOutcome(f.outcome)) return text.Text("staff.filter.no-outcome");
   if (!f.review.empty() && !ParseReviewFilter(f.review)) {
-    return "The review filter is pending or done.";
+    return text.Text("staff.filter.bad-review");
   }
   return "";
 }
@@ -269,7 +271,7 @@ void Desk(Site& site, Exchange& ex) {
         ListVisitsInto(site, ex, page);
       }
     } catch (const std::invalid_argument&) {  // a cursor the store did not make
-      page.error = "That page link is out of date. Please start from the first page.";
+      page.error = StaffText(site).Text("staff.filter.stale-page");
       status = 400;
     }
   }
@@ -306,8 +308,7 @@ void Record(Site& site, Exchange& ex, std::string id) {
   Store& store = site.store;
   std::optional<SubmissionRecord> record = IsUuid(id) ? store.Find(id) : std::nullopt;
   if (!record) {
-    return SendNotice(site, ex, 404, "No such record",
-                      "There is no submission with this reference. Please go back to the desk.");
+    return SendNotice(site, ex, 404, StaffText(site), "notice.no-record");
   }
   if (!IsHead(ex)) store.RecordEvent(ex.actor, "submission.read", id);
   RecordPage page;
@@ -325,7 +326,7 @@ void Record(Site& site, Exchange& ex, std::string id) {
 // GET /kiosk
 void Kiosk(Site& site, Exchange& ex) {
   if (SentInviteHome(site, ex) || !Authorize(site, ex, Permission::kLoadForms)) return;
-  SendHtml(ex, 200, RenderKioskPage(site.service.clinic()));
+  SendHtml(ex, 200, RenderKioskPage(site.service.clinic(), PatientText(ex)));
 }
 
 VisitFormOptions FormOptions(Site& site, const VisitStatus& status, std::size_t next, bool kiosk) {
@@ -353,22 +354,25 @@ void VisitFlow(Site& site, Exchange& ex) {
   if (!visit_id) return Redirect(ex, "/kiosk");
   std::optional<VisitStatus> status = FindVisitStatus(site.store, site.service, *visit_id);
   if (!status) {
-    return SendNotice(site, ex, 404, "Nothing to fill in here", "Please ask a member of staff.");
+    return SendNotice(site, ex, 404, PatientText(ex), "notice.nothing-to-fill");
   }
   std::size_t next = status->NextForm();
   const ClinicSettings& clinic = site.service.clinic();
   if (next == status->forms.size()) {
-    return SendHtml(
-        ex, 200,
-        RenderVisitDonePage(clinic, kiosk ? VisitChannel::kKiosk : VisitChannel::kInvite,
-                            status->visit.id));
+    return SendHtml(ex, 200,
+                    RenderVisitDonePage(clinic, PatientText(ex),
+                                        kiosk ? VisitChannel::kKiosk : VisitChannel::kInvite,
+                                        status->visit.id));
   }
   const FormDefinition* form = status->forms[next].form;
   if (!form) {
-    return SendNotice(site, ex, 503, "This form is not available",
-                      "Please ask a member of staff for a paper copy.");
+    return SendNotice(site, ex, 503, PatientText(ex), "notice.form-unavailable");
   }
-  SendHtml(ex, 200, RenderVisitFormPage(*form, clinic, FormOptions(site, *status, next, kiosk)));
+  VisitFormOptions options = FormOptions(site, *status, next, kiosk);
+  // The patient's language among the form's (?lang=, Accept-Language), as
+  // the standalone form page picks it.
+  options.language = PageLanguage(ex, *form);
+  SendHtml(ex, 200, RenderVisitFormPage(*form, clinic, options));
 }
 
 // Whether this browser already holds a clinic device's token: an invite
@@ -391,9 +395,7 @@ void InviteLanding(Site& site, Exchange& ex, const std::string& credential) {
     return SendInviteProblem(site, ex, auth);
   }
   if (HoldsDeviceToken(site, ex)) {
-    return SendNotice(site, ex, 409, "This device belongs to the clinic",
-                      "This link is for the patient's own phone. Please open it there: opening "
-                      "it here would sign this device out.");
+    return SendNotice(site, ex, 409, PatientText(ex), "notice.clinic-device");
   }
   ex.actor = auth.principal->actor;
   std::optional<Invite> invite = site.store.FindInvite(auth.principal->actor);

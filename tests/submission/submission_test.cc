@@ -216,8 +216,9 @@ TEST_CASE("ConditionalFieldRequiredOnlyWhenRelevant") {
 TEST_CASE("AnsweredButNotAsked") {
   Submission s = Valid();
   s.values["acne-detail"] = std::string("Chin");
-  CHECK(MatchError(s, "acne-detail", "is answered but only asked when \"acne\" is \"yes\"") ==
-        "OK");
+  // It names the question and answer as the patient read them, not by id.
+  CHECK(MatchError(s, "acne-detail",
+                   "is answered but only asked when the answer to \"Acne?\" is \"Yes\"") == "OK");
 }
 
 TEST_CASE("ChoiceOutsideOptions") {
@@ -248,8 +249,8 @@ TEST_CASE("MultichoiceDuplicatesAndUnknownValues") {
 TEST_CASE("ConditionOnAMultichoiceOption") {
   Submission s = Valid();
   s.values["goals-sun"] = std::string("yes");
-  CHECK(MatchError(s, "goals-sun", "is answered but only asked when \"goals\" is \"other\"") ==
-        "OK");
+  CHECK(MatchError(s, "goals-sun",
+                   "is answered but only asked when the answer to \"Goals\" is \"Other\"") == "OK");
   s.values["goals"] = std::vector<std::string>{"scars", "other"};
   CHECK(ValidateSubmission(Form(), s).ok());
 }
@@ -316,14 +317,22 @@ TEST_CASE("SignatureThatIsADot") {
 
 TEST_CASE("TextTheRecordCannotPrint") {
   Submission s = Valid();
-  s.values["redness-initials"] = std::string("\xD0\x98\xD0\xB2");  // Cyrillic
-  CHECK(MatchError(s, "redness-initials",
-                   "contains U+0418, which the signed record cannot print; expected Latin "
-                   "letters, digits and punctuation") == "OK");
+  // No face of the font chain has it: the message shows it, and where.
   s.values["redness-initials"] = std::string("Z\xF0\x9F\x98\x80");  // an emoji
   CHECK(MatchError(s, "redness-initials",
-                   "contains U+1F600, which the signed record cannot print; expected Latin "
-                   "letters, digits and punctuation") == "OK");
+                   "contains \"\xF0\x9F\x98\x80\" (U+1F600, character 2), which no font can "
+                   "print in the signed record; expected letters, digits and punctuation in any "
+                   "script") == "OK");
+  s.values["redness-initials"] = std::string("Z\xEE\x80\x80");  // private use
+  CHECK(MatchError(s, "redness-initials",
+                   "contains \"\xEE\x80\x80\" (U+E000, character 2), which no font can "
+                   "print in the signed record; expected letters, digits and punctuation in any "
+                   "script") == "OK");
+  // Cyrillic, Arabic and Chinese print (scripts_test.cc: every script).
+  for (const char* text : {"\xD0\x98\xD0\xB2", "\xD9\x85\xD8\xAD", "\xE7\x8E\x8B"}) {
+    s.values["redness-initials"] = std::string(text);
+    CHECK(ValidateSubmission(Form(), s).ok());
+  }
   s.values["redness-initials"] = std::string("ZŁ\xE2\x80\x9C");
   CHECK(ValidateSubmission(Form(), s).ok());
 }
@@ -384,8 +393,8 @@ TEST_CASE("ScreeningIgnoresQuestionsNotAsked") {
   s.values["goals"] = std::vector<std::string>{"scars"};  // goals-sun no longer asked
   // Its answer cannot reach Screen: only a valid submission is screened,
   // and validation refuses an answer to a question not asked.
-  CHECK(MatchError(s, "goals-sun", "is answered but only asked when \"goals\" is \"other\"") ==
-        "OK");
+  CHECK(MatchError(s, "goals-sun",
+                   "is answered but only asked when the answer to \"Goals\" is \"Other\"") == "OK");
   s.values.erase("goals-sun");
   CHECK(Screen(Checked(s)).outcome == Outcome::kSuitable);
 }
@@ -428,6 +437,158 @@ TEST_CASE("WitnessValuesNeedTheStepUnlocked") {
   errors = ValidateSubmission(form, s, WitnessStep::kUnlocked).errors();
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message == "is required");
+}
+
+}  // namespace
+}  // namespace consentkit
+
+namespace consentkit {
+namespace {
+
+// ---- Messages in the submission's language ------------------------------
+
+const char kBilingualForm[] = R"(<form id="b" version="1" kind="intake" lang="en" languages="en es">
+  <title>Health<text lang="es">Salud</text></title>
+  <section id="q" kind="screening"><heading>Health<text lang="es">Salud</text></heading>
+    <question id="acne" type="yesno" required="true"><label>Acne?<text lang="es">¿Tiene acné?</text></label></question>
+    <field id="acne-detail" type="text" when="acne" equals="yes"><label>Where?<text lang="es">¿Dónde?</text></label></field>
+    <question id="skin" type="choice"><label>Skin<text lang="es">Piel</text></label>
+      <option value="I">One<text lang="es">Uno</text></option><option value="II">Two<text lang="es">Dos</text></option></question>
+  </section>
+  <section id="s" kind="fields"><heading>Sign<text lang="es">Firma</text></heading>
+    <field id="dob" type="date" required="true"><label>Date of birth<text lang="es">Fecha de nacimiento</text></label></field>
+    <field id="email" type="email"><label>Email<text lang="es">Correo electrónico</text></label></field>
+    <field id="phone" type="phone"><label>Phone<text lang="es">Teléfono</text></label></field>
+    <field id="sig" type="signature" role="patient" required="true"><label>Signature<text lang="es">Firma</text></label></field>
+  </section>
+</form>)";
+
+FormPtr Bilingual() {
+  static FormPtr form = [] {
+    LoadResult loaded = LoadFormFromMemory(kBilingualForm, "b.xml");
+    for (const Diagnostic& d : loaded.errors) MESSAGE(d.line << ": " << d.message);
+    return loaded.form;
+  }();
+  REQUIRE(static_cast<bool>(form));
+  return form;
+}
+
+Submission SpanishValid() {
+  Submission s;
+  s.uuid = "5b0d3c1e-6f0a-4b8e-9a57-2f4f3f1c2a10";
+  s.form_id = "b";
+  s.form_version = "1";
+  s.form_sha256 = Bilingual()->sha256_hex;
+  s.language = "es";
+  s.values = {{"acne", std::string("no")}, {"dob", std::string("1990-02-28")}, {"sig", Drawn()}};
+  return s;
+}
+
+// The one error of `s` against the bilingual form, as "id: message".
+std::string OnlyError(const Submission& s) {
+  auto errors = ValidateSubmission(Bilingual(), s).errors();
+  std::string all;
+  for (const auto& e : errors) all += (all.empty() ? "" : " | ") + e.field_id + ": " + e.message;
+  return errors.size() == 1 ? all : "(" + std::to_string(errors.size()) + " errors) " + all;
+}
+
+TEST_CASE("a Spanish submission's field errors are in Spanish, field ids unchanged") {
+  REQUIRE(ValidateSubmission(Bilingual(), SpanishValid()).ok());
+  Submission s = SpanishValid();
+  s.values.erase("dob");
+  CHECK(OnlyError(s) == "dob: Esta respuesta es obligatoria.");
+  s = SpanishValid();
+  s.values["dob"] = std::string("29/02/2024");
+  CHECK(OnlyError(s) == "dob: «29/02/2024» no es una fecha; se esperaba AAAA-MM-DD.");
+  s = SpanishValid();
+  s.values["email"] = std::string("zoe@clinica");
+  CHECK(OnlyError(s) == "email: «zoe@clinica» no es una dirección de correo electrónico.");
+  s = SpanishValid();
+  s.values["phone"] = std::string("12");
+  CHECK(OnlyError(s) == "phone: No es un número de teléfono; escriba al menos 7 cifras.");
+  s = SpanishValid();
+  s.values["skin"] = std::string("VII");
+  CHECK(OnlyError(s) ==
+        "skin: «VII» no es una respuesta posible; se esperaba una de estas: «I», «II».");
+  s = SpanishValid();
+  s.values["acne"] = std::string("quizá");
+  CHECK(OnlyError(s) == "acne: «quizá» no es una respuesta posible; se esperaba «yes» o «no».");
+  s = SpanishValid();
+  s.values["email"] = std::string(300, 'a');
+  CHECK(OnlyError(s) == "email: Tiene 300 caracteres; como máximo se admiten 254.");
+}
+
+TEST_CASE("a Spanish refusal names the other question and answer in Spanish") {
+  Submission s = SpanishValid();
+  s.values["acne-detail"] = std::string("Barbilla");
+  CHECK(OnlyError(s) ==
+        "acne-detail: Tiene respuesta, pero solo se pregunta si la respuesta a «¿Tiene acné?» "
+        "es «Sí».");
+  s.language = "en";
+  CHECK(OnlyError(s) ==
+        "acne-detail: is answered but only asked when the answer to \"Acne?\" is \"Yes\"");
+}
+
+TEST_CASE("a Spanish signature too small is asked for again in Spanish") {
+  Submission s = SpanishValid();
+  Signature dot = Drawn();
+  dot.strokes = {{{100, 100, 0}, {101, 100, 10}}};
+  s.values["sig"] = dot;
+  CHECK(OnlyError(s) == "sig: La firma es demasiado pequeña. Firme de nuevo, por favor.");
+  s.values["sig"] = std::string("firma");
+  CHECK(OnlyError(s) == "sig: Se esperaba una firma dibujada.");
+}
+
+TEST_CASE("without a language the form's own decides; a regional tag finds its catalog") {
+  Submission s = SpanishValid();
+  s.values.erase("dob");
+  s.language = "";
+  CHECK(OnlyError(s) == "dob: is required");  // the form's default, English
+  FormPtr spanish_only =
+      LoadFormFromMemory(
+          R"(<form id="e" version="1" kind="intake" lang="es"><title>Salud</title>
+  <section id="s" kind="fields"><heading>Datos</heading>
+    <field id="dob" type="date" required="true"><label>Fecha de nacimiento</label></field>
+  </section></form>)",
+          "e.xml")
+          .form;
+  REQUIRE(static_cast<bool>(spanish_only));
+  Submission e;
+  e.uuid = s.uuid;
+  e.form_id = "e";
+  e.form_version = "1";
+  e.form_sha256 = spanish_only->sha256_hex;
+  auto errors = ValidateSubmission(spanish_only, e).errors();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "Esta respuesta es obligatoria.");
+}
+
+TEST_CASE("the checks callers reuse word their messages in the catalog given") {
+  Field date;
+  date.id = "d";
+  date.type = FieldType::kDate;
+  CHECK(CheckTextValue(date, "mañana") == "\"mañana\" is not a date; expected YYYY-MM-DD");
+  CHECK(CheckTextValue(date, "mañana", Catalog::For("es")) ==
+        "«mañana» no es una fecha; se esperaba AAAA-MM-DD.");
+  Signature blank;
+  CHECK(CheckSignatureValue(blank, Catalog::For("es")).find("El área de firma mide 0 x 0") == 0);
+}
+
+TEST_CASE("every field error reads the same keys in every language") {
+  // i18n_test holds the catalogs to one another; this holds the validator
+  // to the catalogs: no message of its own that a catalog lacks.
+  for (const std::string& language : Catalog::Languages()) {
+    CAPTURE(language);
+    Submission s = SpanishValid();
+    s.language = language;
+    s.values = {{"acne", std::string("yes")},
+                {"acne-detail", true},
+                {"email", std::string("x")},
+                {"nope", std::string("1")}};
+    auto errors = ValidateSubmission(Bilingual(), s).errors();
+    CHECK(errors.size() == 5);  // nope, acne-detail, dob, email, sig
+    for (const FieldError& e : errors) CHECK_FALSE(e.message.empty());
+  }
 }
 
 }  // namespace
