@@ -57,13 +57,25 @@ void Link(const std::string& target, const std::string& link) {
 }
 
 // What a patient could type that a face has but the record must not show:
-// controls, private-use code points (the glyph is the font's own idea) and
-// emoji, which people expect in colour and DejaVu draws as small outlines.
+// controls, private-use code points (the glyph is the font's own idea),
+// emoji, which people expect in colour and DejaVu draws as small outlines,
+// and what prints as nothing or reorders what is printed: invisible and
+// default-ignorable characters (a required name of U+200B alone would print
+// blank) and the bidi embeddings, overrides and isolates (U+202E would print
+// "none" for a stored "enon"). Kept: the joiners U+200C/U+200D, which
+// Indic and Persian spelling needs, and the plain marks U+200E/U+200F.
 bool Printable(hb_codepoint_t c) {
   if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return false;
   auto category = u_charType(static_cast<UChar32>(c));
   if (category == U_PRIVATE_USE_CHAR || category == U_SURROGATE || category == U_UNASSIGNED ||
-      category == U_CONTROL_CHAR) {
+      category == U_CONTROL_CHAR || category == U_LINE_SEPARATOR ||
+      category == U_PARAGRAPH_SEPARATOR) {
+    return false;
+  }
+  bool joiner_or_mark = c >= 0x200C && c <= 0x200F;
+  if (!joiner_or_mark &&
+      (category == U_FORMAT_CHAR ||
+       u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_DEFAULT_IGNORABLE_CODE_POINT))) {
     return false;
   }
   if (u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_EMOJI_PRESENTATION)) return false;

@@ -303,23 +303,29 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
     }
   }
 
-  // The language switch (LanguageSwitch, form_page.cc) loads the page again
-  // in another language. The answers, ticks, initials, signatures and the
-  // submission id cross over in sessionStorage (this tab, form version and
-  // visit), written as the link is followed and taken out as the next page
-  // loads; a copy older than KEEP_MS (the switch never arrived) is dropped,
-  // so it cannot reach the next patient.
+  // The language switch (form_page.cc) reloads the page in another language;
+  // answers, signatures and the submission id cross in sessionStorage. Only
+  // the page the link opens (its one-time ?keep= nonce) gets them back; any
+  // page drops every copy on load, and one older than KEEP_MS is void.
   const KEPT = ['ck-kept', form.dataset.formId, form.dataset.formSha256, form.dataset.visit]
       .join(' ');
   const KEEP_MS = 120000;
-  const forget = () => { try { sessionStorage.removeItem(KEPT); } catch (err) { /* none */ } };
+  const forget = () => {
+    try {
+      for (const key of Object.keys(sessionStorage)) {
+        if (key.startsWith('ck-kept')) sessionStorage.removeItem(key);
+      }
+    } catch (err) { /* none */ }
+  };
   function keep() {
     const values = {};
     for (const [id, box] of boxes) {
       const v = answer(box);
       if (!isEmpty(v)) values[id] = box.dataset.type === 'signature' ? signatureValue(v) : v;
     }
-    sessionStorage.setItem(KEPT, JSON.stringify({at: Date.now(), id: submissionId, values}));
+    const nonce = uuid();
+    sessionStorage.setItem(KEPT, JSON.stringify({at: Date.now(), nonce, id: submissionId, values}));
+    return nonce;
   }
   function restore() {
     let kept;
@@ -328,7 +334,8 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
       forget();
     } catch (err) { return; }
     const age = kept ? Date.now() - kept.at : -1;
-    if (!(age >= 0 && age < KEEP_MS)) return;
+    const asked = new URLSearchParams(location.search).get('keep');
+    if (!(age >= 0 && age < KEEP_MS) || !asked || asked !== kept.nonce) return;
     submissionId = kept.id || '';
     for (const [id, value] of Object.entries(kept.values || {})) {
       const box = boxes.get(id);
@@ -350,12 +357,13 @@ import {isBigEnough, makePad, signatureValue} from './pad.js';
       // opens a blank one.
       const filling = form.isConnected && !form.classList.contains('ck-done');
       if ((filling && sending) || link.hasAttribute('aria-current')) return;
+      const target = new URL(link.href);
       try {
-        if (filling) keep();
+        if (filling) target.searchParams.set('keep', keep());
       } catch (err) {
         return say(t('no-switch'));
       }
-      location.replace(link.href);
+      location.replace(target.href);
     });
   }
   restore();

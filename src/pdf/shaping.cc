@@ -56,8 +56,9 @@ std::vector<Item> Itemize(const FontChain& chain, const std::u32string& codes,
     std::size_t face = 0;
     Item* last = items.empty() ? nullptr : &items.back();
     bool same_level = last && last->level == levels[i];
-    if (last && (StaysWithBase(c) || neutral) && same_level &&
-        (chain.Face(last->face).GlyphOf(c) || StaysWithBase(c))) {
+    // A mark or neutral stays in the run's face only when that face has it:
+    // a mark the base's face lacks would print as .notdef.
+    if (last && (StaysWithBase(c) || neutral) && same_level && chain.Face(last->face).GlyphOf(c)) {
       face = last->face;
     } else {
       face = chain.FaceFor(c, neutral ? run_script : script);
@@ -127,6 +128,10 @@ ShapedRun ShapeRun(const FontChain& chain, const std::u32string& codes, const It
                       static_cast<int>(item.end - item.start));
   bool rtl = item.level % 2 == 1;
   hb_buffer_set_direction(buffer, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+  // The language is set, never guessed: guessing reads the process locale
+  // (setlocale, not thread-safe on first use) and lets it pick glyph forms.
+  static const hb_language_t kLanguage = hb_language_from_string("und", -1);
+  hb_buffer_set_language(buffer, kLanguage);
   hb_buffer_guess_segment_properties(buffer);
   hb_shape(program.hb(), buffer, nullptr, 0);
   unsigned count = 0;

@@ -25,8 +25,25 @@ bool Holds(const Condition& condition, const Submission& s) {
   return false;
 }
 
+// Unicode's White_Space characters, and the joiners and direction marks:
+// text of these alone prints as nothing, so it answers nothing.
+bool PrintsAsNothing(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200F) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+bool IsBlankText(const std::string& text) {
+  for (std::size_t at = 0; at < text.size();) {
+    char32_t c = 0;
+    if (!DecodeUtf8At(text, at, c)) return false;  // not UTF-8: its own error
+    if (!PrintsAsNothing(c)) return false;
+  }
+  return true;
+}
+
 bool IsBlank(const FieldValue& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) return CollapseWhitespace(*text).empty();
+  if (const auto* text = std::get_if<std::string>(&value)) return IsBlankText(*text);
   if (const auto* ticked = std::get_if<std::vector<std::string>>(&value)) return ticked->empty();
   if (const auto* signature = std::get_if<Signature>(&value)) return signature->strokes.empty();
   return false;  // a checkbox always has a value: ticked or not
@@ -91,7 +108,7 @@ std::string CheckTextValue(const Field& field, const std::string& text, const Ca
     DecodeUtf8At(text, at, decoded);
     ++position;
     bool newline_ok = field.type == FieldType::kTextArea && (c == '\n' || c == '\r');
-    if (c < 0x20 && c != '\t' && !newline_ok) return "contains a control character";
+    if (c < 0x20 && c != '\t' && !newline_ok) return catalog.Text("field.control-character");
     if (c >= 0x20 && !IsInRecordFont(c)) {
       // The character itself, so the patient sees which one it is, and its
       // code and place, for when it looks like nothing (the font chain

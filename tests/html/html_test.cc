@@ -414,8 +414,10 @@ TEST_CASE("ConsentPageStaysWithinItsWeightBudget") {
   // pad's limits), and the script reads them: half a KiB more. Issue 13
   // put every word the scripts show in the page (#ck-text, about 1.8 KiB,
   // out of the scripts) and added the language switch (its links, about
-  // 240 bytes, and the script that keeps the answers across it): 5 KiB more.
-  CHECK(html + css + js < 45 * 1024 + 512);
+  // 240 bytes, and the script that keeps the answers across it): 5 KiB more;
+  // the switch's one-time nonce, so kept answers reach only the page the
+  // switch opens and never the next patient, a quarter KiB more.
+  CHECK(html + css + js < 45 * 1024 + 768);
 }
 
 // The rules the script checks come from the page, and the page has them

@@ -149,10 +149,11 @@ TEST_CASE("EveryCharacterAPatientMayTypeComesBackOutOfThePdf") {
     bool kept = c < 0x250 || (c >= 0x2010 && c < 0x20D0) || (c >= 0x2100 && c < 0x2200) ||
                 (c >= 0x25A0 && c < 0x2600) || c >= 0x2700;
     if (!kept) continue;
-    // U+00A0 and U+00AD are a space and a hyphenation hint: pdftotext
-    // rightly prints them as a space and nothing.
+    // U+00A0, U+202F and U+205F are spaces: pdftotext rightly prints them
+    // as one.
     if (!IsInRecordFont(c) || c == 0xA0 || c == 0xAD || (c >= 0x2000 && c <= 0x200F) ||
-        c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x2024 || c == 0x2025 || c == 0x2026) {
+        c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x2024 || c == 0x2025 ||
+        c == 0x2026) {
       continue;
     }
     if (c == '<' || c == '&') {

@@ -8,6 +8,7 @@
 #include "form/form.h"
 #include "i18n/catalog.h"
 #include "pdf/pdf.h"
+#include "pdf/spanish_sample.h"
 #include "submission/submission.h"
 #include "support/filled.h"
 #include "support/forms.h"
@@ -37,24 +38,13 @@ std::string Join(const std::vector<std::string>& parts, const std::string& separ
   return out;
 }
 
-// A form written in Spanish: whatever English its PDF holds is the program's.
-FormPtr SpanishSample() {
-  return test::MustLoadXml(ReadFile(test::SourcePath("tests/support/rule-forms/es-sample.xml")));
-}
-
-RenderOptions WithPatient() {
-  RenderOptions options;
-  options.patient = PatientIdentity{"Ana García", "1990-02-28", "MRN-7", "vis_0123"};
-  return options;
-}
-
 std::string FilledRecord(const FormPtr& form, const test::TempDir& dir) {
   ValidationResult checked = ValidateSubmission(form, test::FilledSubmission(*form, kUuid));
   REQUIRE(checked.ok());
   const ValidSubmission& submission = checked.value();
   return dir.Write("record.pdf",
                    RenderSubmission(submission, Screen(submission), {kUuid, "2026-11-23T10:15:02Z"},
-                                    test::TestClinic(), WithPatient()));
+                                    test::TestClinic(), test::WithSpanishPatient()));
 }
 
 // pdftotext's text with its line breaks and runs of spaces as one space,
@@ -95,8 +85,9 @@ std::vector<std::string> EnglishLeft(const std::string& text) {
 
 TEST_CASE("a Spanish blank packet prints the program's words in Spanish") {
   test::TempDir dir;
-  std::vector<FormPtr> forms = {SpanishSample()};
-  std::string pdf = dir.Write("packet.pdf", RenderPacket(forms, test::TestClinic(), WithPatient()));
+  std::vector<FormPtr> forms = {test::SpanishSample()};
+  std::string pdf =
+      dir.Write("packet.pdf", RenderPacket(forms, test::TestClinic(), test::WithSpanishPatient()));
   std::string text = Flattened(pdf);
   CHECK(text.find("Lea todas las secciones, por favor.") != std::string::npos);
   CHECK(text.find("Solo para uso de la clínica") != std::string::npos);
@@ -109,7 +100,7 @@ TEST_CASE("a Spanish blank packet prints the program's words in Spanish") {
 
 TEST_CASE("a Spanish filled record prints its outcome and record block in Spanish") {
   test::TempDir dir;
-  std::string pdf = FilledRecord(SpanishSample(), dir);
+  std::string pdf = FilledRecord(test::SpanishSample(), dir);
   std::string text = Flattened(pdf);
   CHECK(text.find("Registro del envío") != std::string::npos);
   CHECK(text.find("ID del envío " + std::string(kUuid)) != std::string::npos);

@@ -337,6 +337,32 @@ TEST_CASE("TextTheRecordCannotPrint") {
   CHECK(ValidateSubmission(Form(), s).ok());
 }
 
+TEST_CASE("TextThatPrintsAsNothingOrReordersIsRefused") {
+  Submission s = Valid();
+  // Invisible or only spaces (a zero-width space, an ideographic space, a
+  // direction mark): the answer would print blank, so it answers nothing.
+  for (std::string blank : {"\u200B", "\u3000", "\u200F ", "\u00A0\u2003"}) {
+    CAPTURE(blank);
+    s.values["redness-initials"] = blank;
+    CHECK(MatchError(s, "redness-initials", "is required") == "OK");
+  }
+  // Not alone either: nothing would show where it is.
+  s.values["redness-initials"] = std::string("Z\u200BM");
+  CHECK(MatchError(s, "redness-initials",
+                   "contains \"\u200B\" (U+200B, character 2), which no font can print in the "
+                   "signed record; expected letters, digits and punctuation in any script") ==
+        "OK");
+  // A right-to-left override would print "MZ" for a stored "ZM".
+  s.values["redness-initials"] = std::string("\u202EZM");
+  CHECK(MatchError(s, "redness-initials",
+                   "contains \"\u202E\" (U+202E, character 1), which no font can print in the "
+                   "signed record; expected letters, digits and punctuation in any script") ==
+        "OK");
+  // The zero-width joiner is spelling in Devanagari (and Persian): kept.
+  s.values["redness-initials"] = std::string("\u0915\u094D\u200D\u0937");
+  CHECK(ValidateSubmission(Form(), s).ok());
+}
+
 TEST_CASE("SignatureOutsideItsPad") {
   Submission s = Valid();
   Signature wild = Drawn();
