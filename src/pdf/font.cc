@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -29,10 +30,17 @@ int PerMille(double value, unsigned units_per_em) {
 }
 
 // Four upper-case hex digits: a 16-bit glyph id or UTF-16 unit in a PDF
-// hex string or CMap.
-std::string Hex4(unsigned value) {
+// hex string or CMap, appended in place (every glyph of every line goes
+// through here, so no temporary strings).
+void AppendHex4(std::string& out, unsigned value) {
   const char bytes[2] = {static_cast<char>(value >> 8 & 0xFF), static_cast<char>(value & 0xFF)};
-  return HexEncode(std::string_view(bytes, 2), HexCase::kUpper);
+  AppendHex(out, std::string_view(bytes, 2), HexCase::kUpper);
+}
+
+std::string Hex4(unsigned value) {
+  std::string out;
+  AppendHex4(out, value);
+  return out;
 }
 
 // `code` as UTF-16 hex units for a ToUnicode map (a surrogate pair past
@@ -206,6 +214,20 @@ std::shared_ptr<const FontProgram> FontProgram::Load(const std::string& path, un
   return program;
 }
 
+std::shared_ptr<const FontProgram> FontProgram::FromBytes(std::string_view bytes,
+                                                          const std::string& name, unsigned index) {
+  if (bytes.size() > std::numeric_limits<unsigned>::max()) {
+    throw PdfError("font " + name + ": " + std::to_string(bytes.size()) +
+                   " bytes; expected at most 4 GiB");
+  }
+  std::shared_ptr<FontProgram> program(new FontProgram());
+  program->path_ = name;
+  program->OpenBlob(hb_blob_create_or_fail(bytes.data(), static_cast<unsigned>(bytes.size()),
+                                           HB_MEMORY_MODE_DUPLICATE, nullptr, nullptr),
+                    index);
+  return program;
+}
+
 FontProgram::~FontProgram() {
   hb_face_destroy(cff_source_);
   hb_face_destroy(subset_source_);
@@ -222,7 +244,12 @@ void FontProgram::Open(const std::string& path, unsigned index) {
     throw PdfError("cannot open font " + path +
                    " (build the 'fonts' target or set CONSENTKIT_FONT_DIR)");
   }
-  std::string where = "font " + path;
+  OpenBlob(blob, index);
+}
+
+void FontProgram::OpenBlob(hb_blob_t* blob, unsigned index) {
+  if (!blob) throw PdfError("font " + path_ + ": out of memory reading it");
+  std::string where = "font " + path_;
   unsigned faces = hb_face_count(blob);
   if (index >= std::max(faces, 1u)) {
     hb_blob_destroy(blob);
@@ -246,12 +273,14 @@ void FontProgram::Open(const std::string& path, unsigned index) {
   hb_font_make_immutable(font_);
 
   // A flat BMP map and the advances of every glyph: measuring Latin text
-  // (most of every form) then costs an array read per character.
+  // (most of every form) then costs an array read per character. A cmap
+  // entry past the face's glyphs maps to .notdef: every per-glyph table is
+  // sized by the glyph count (found by fuzz/font_fuzzer.cc).
   glyph_of_bmp_.assign(0x10000, 0);
   hb_codepoint_t code = HB_SET_VALUE_INVALID;
   while (hb_set_next(codes, &code) && code < 0x10000) {
     hb_codepoint_t glyph = 0;
-    if (hb_font_get_nominal_glyph(font_, code, &glyph) && glyph < 0x10000)
+    if (hb_font_get_nominal_glyph(font_, code, &glyph) && glyph < std::min(glyphs, 0x10000u))
       glyph_of_bmp_[code] = static_cast<std::uint16_t>(glyph);
   }
   hb_set_destroy(codes);
@@ -291,7 +320,7 @@ void FontProgram::Open(const std::string& path, unsigned index) {
 std::uint16_t FontProgram::GlyphOf(char32_t code) const {
   if (code < glyph_of_bmp_.size()) return glyph_of_bmp_[code];
   hb_codepoint_t glyph = 0;
-  return hb_font_get_nominal_glyph(font_, code, &glyph) && glyph < 0x10000
+  return hb_font_get_nominal_glyph(font_, code, &glyph) && glyph < advances_.size()
              ? static_cast<std::uint16_t>(glyph)
              : 0;
 }
@@ -310,6 +339,20 @@ std::vector<std::uint16_t> GlyphsIn(const std::vector<bool>& used) {
 
 std::string FontProgram::Subset(const std::vector<bool>& used, bool* bare_cff) const {
   return SubsetGlyphs(GlyphsIn(used), bare_cff);
+}
+
+// hb_subset_preprocess costs about 20 subsets' work once (some 65 M
+// instructions for DejaVu Sans) and makes each later subset several times
+// cheaper: worth it for a server that subsets every new record's glyphs,
+// not for `consentkit render`, whose one document would pay it all. So a
+// face is preprocessed on its kPlainSubsets+1-th subset. Not for CFF:
+// preprocessing Noto Sans CJK holds 300 MB.
+hb_face_t* FontProgram::SubsetSource() const {
+  constexpr int kPlainSubsets = 2;
+  if (cff_ || subsets_made_.fetch_add(1) < kPlainSubsets) return face_;
+  // Only threads past the count read subset_source_, all after call_once.
+  std::call_once(preprocess_once_, [this] { subset_source_ = hb_subset_preprocess(face_); });
+  return subset_source_ ? subset_source_ : face_;
 }
 
 std::string FontProgram::SubsetGlyphs(const std::vector<std::uint16_t>& used,
@@ -365,11 +408,7 @@ std::string FontProgram::SubsetGlyphs(const std::vector<std::uint16_t>& used,
   if (file.empty()) {
     // Glyph ids kept: text encoded against the face shows the same.
     hb_subset_input_set_flags(input, kFlags | HB_SUBSET_FLAGS_RETAIN_GIDS);
-    // Not for CFF: preprocessing Noto Sans CJK holds 300 MB.
-    if (!cff_) {
-      std::call_once(preprocess_once_, [this] { subset_source_ = hb_subset_preprocess(face_); });
-    }
-    hb_face_t* subset = hb_subset_or_fail(subset_source_ ? subset_source_ : face_, input);
+    hb_face_t* subset = hb_subset_or_fail(SubsetSource(), input);
     if (!subset) {
       hb_subset_input_destroy(input);
       throw PdfError("font " + path_ + ": hb-subset failed");
@@ -642,7 +681,7 @@ void EmbeddedFont::AppendShowString(std::string& out, const std::string& utf8) {
     DecodeUtf8At(utf8, i, code);
     std::uint16_t glyph = face.program().GlyphOf(code);
     face.Use(glyph, glyph ? code : 0);
-    out += Hex4(glyph);
+    AppendHex4(out, glyph);
   }
   out += '>';
 }
@@ -658,12 +697,25 @@ void EmbeddedFont::AppendRun(std::string& out, const ShapedRun& run, float size,
   // One TJ per stretch of glyphs at the baseline; a glyph raised or
   // lowered (a stacked mark) gets its own, with Ts. Numbers in TJ move the
   // pen back by thousandths of an em: they turn the /W widths the viewer
-  // adds into the shaped advances and offsets.
-  bool open = false, risen = false;
+  // adds into the shaped advances and offsets. Glyphs between numbers share
+  // one hex string, so a line of plain text is one string, as short as the
+  // stream can carry it.
+  bool open = false, risen = false, in_string = false;
+  auto close_string = [&] {
+    if (in_string) out += '>';
+    in_string = false;
+  };
+  auto append_number = [&](int value) {
+    close_string();
+    out += ' ';
+    out += std::to_string(value);
+    out += ' ';
+  };
   for (const ShapedGlyph& g : run.glyphs) {
     face.Use(g.glyph, run.one_for_one ? g.code : 0);
     bool rise = g.y_offset != 0;
     if (open && (rise || risen)) {
+      close_string();
       out += "] TJ ";
       open = false;
     }
@@ -674,11 +726,14 @@ void EmbeddedFont::AppendRun(std::string& out, const ShapedRun& run, float size,
     }
     if (!open) out += '[';
     open = true;
-    if (g.x_offset) out += std::to_string(-g.x_offset) + ' ';
-    out += '<' + Hex4(g.glyph) + '>';
+    if (g.x_offset) append_number(-g.x_offset);
+    if (!in_string) out += '<';
+    in_string = true;
+    AppendHex4(out, g.glyph);
     int rest = g.x_offset + face.program().Advance(g.glyph) - g.advance;
-    if (rest) out += ' ' + std::to_string(rest) + ' ';
+    if (rest) append_number(rest);
   }
+  close_string();
   if (open) out += "] TJ ";
   if (risen) out += "0 Ts ";
 }

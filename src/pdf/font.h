@@ -14,14 +14,17 @@
 
 #include <hpdf.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
+struct hb_blob_t;
 struct hb_face_t;
 struct hb_font_t;
 
@@ -37,6 +40,12 @@ class FontProgram {
   // Face `index` of the font at `path`, loaded on first use and kept for
   // the process. Throws PdfError naming the path and what is wrong.
   static std::shared_ptr<const FontProgram> Load(const std::string& path, unsigned index = 0);
+  // Face `index` of the font file held in `bytes` (copied), parsed as Load
+  // parses one but kept by no one else: for fonts that are not files of the
+  // chain (fuzz/font_fuzzer.cc). `name` stands for the path in messages.
+  // Throws PdfError as Load does.
+  static std::shared_ptr<const FontProgram> FromBytes(std::string_view bytes,
+                                                      const std::string& name, unsigned index = 0);
   ~FontProgram();
   FontProgram(const FontProgram&) = delete;
   FontProgram& operator=(const FontProgram&) = delete;
@@ -89,12 +98,18 @@ class FontProgram {
  private:
   FontProgram() = default;
   void Open(const std::string& path, unsigned index);
+  // Parses face `index` of `blob`, which it takes over; path_ is set.
+  void OpenBlob(hb_blob_t* blob, unsigned index);
   std::string SubsetGlyphs(const std::vector<std::uint16_t>& glyphs, bool* bare_cff) const;
 
   std::string path_;
   hb_face_t* face_ = nullptr;
   // A TrueType face_ with hb-subset's tables parsed once
-  // (hb_subset_preprocess), made on its first subset.
+  // (hb_subset_preprocess), made on its third subset (SubsetSource).
+  // The face hb-subset reads: face_ itself, or its preprocessed copy once
+  // enough subsets were made to repay it.
+  hb_face_t* SubsetSource() const;
+  mutable std::atomic<int> subsets_made_{0};
   mutable std::once_flag preprocess_once_;
   mutable hb_face_t* subset_source_ = nullptr;
   // A CFF face_'s 'CFF ' and 'maxp' tables alone (referenced, not copied),
@@ -154,8 +169,13 @@ class EmbeddedFace {
   HPDF_Dict dict() const { return type0_; }
   const FontProgram& program() const { return program_; }
   // Marks `glyph` as shown; `code` (0: none) is what ToUnicode gives back
-  // for it, when the glyph stands for one character.
+  // for it, when the glyph stands for one character. A glyph id past the
+  // face's glyphs (a shaping result from a damaged font) counts as .notdef.
   void Use(std::uint16_t glyph, char32_t code) {
+    if (glyph >= used_.size()) {
+      glyph = 0;
+      code = 0;
+    }
     if (!used_[glyph]) {
       used_[glyph] = true;
       used_glyphs_.push_back(glyph);

@@ -193,28 +193,39 @@ bool SimpleWidth(const FontChain& chain, const std::string& utf8, int& width) {
   return true;
 }
 
+namespace {
+
+// The line as the chain's first face draws it one glyph per character, in
+// one pass over `codes`; false (and `line` left partial) as soon as a
+// character needs shaping or another face.
+bool ShapeSimply(const FontProgram& first, const std::u32string& codes, ShapedLine& line) {
+  ShapedRun run{0, {}, codes, false, true};
+  run.glyphs.reserve(codes.size());
+  int width = 0;
+  for (char32_t c : codes) {
+    std::uint16_t glyph = first.GlyphOf(c);
+    if (!IsSimple(c) || (!glyph && c != 0xFFFD)) return false;
+    int advance = first.Advance(glyph);
+    run.glyphs.push_back({glyph, advance, 0, 0, glyph ? c : 0});
+    width += advance;
+  }
+  line.runs.push_back(std::move(run));
+  line.width = width;
+  return true;
+}
+
+}  // namespace
+
 ShapedLine ShapeLine(const FontChain& chain, const std::string& utf8) {
   ShapedLine line;
   std::u32string codes;
+  codes.reserve(utf8.size());
   for (std::size_t i = 0; i < utf8.size();) {
     char32_t code = 0;
     DecodeUtf8At(utf8, i, code);
     codes += code;
   }
-  if (codes.empty()) return line;
-  int simple_width = 0;
-  if (SimpleWidth(chain, utf8, simple_width)) {
-    // No shaping needed: one glyph per character, from the cmap.
-    const FontProgram& first = chain.Face(0);
-    ShapedRun run{0, {}, codes, false, true};
-    for (char32_t c : codes) {
-      std::uint16_t glyph = first.GlyphOf(c);
-      run.glyphs.push_back({glyph, first.Advance(glyph), 0, 0, glyph ? c : 0});
-    }
-    line.runs.push_back(std::move(run));
-    line.width = simple_width;
-    return line;
-  }
+  if (codes.empty() || ShapeSimply(chain.Face(0), codes, line)) return line;
   std::vector<Item> items = Itemize(chain, codes, BidiLevels(codes));
   ReorderVisually(items);
   for (const Item& item : items) {

@@ -56,15 +56,19 @@ std::string Sha256Hex(const std::string& data) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
-std::string HexEncode(std::string_view bytes, HexCase letters) {
+void AppendHex(std::string& out, std::string_view bytes, HexCase letters) {
   const char* digits = letters == HexCase::kUpper ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * bytes.size());
   for (char c : bytes) {
     auto byte = static_cast<unsigned char>(c);
-    hex += digits[byte >> 4];
-    hex += digits[byte & 0xF];
+    out += digits[byte >> 4];
+    out += digits[byte & 0xF];
   }
+}
+
+std::string HexEncode(std::string_view bytes, HexCase letters) {
+  std::string hex;
+  hex.reserve(2 * bytes.size());
+  AppendHex(hex, bytes, letters);
   return hex;
 }
 

@@ -24,6 +24,8 @@ std::string Sha256Hex(const std::string& data);
 // ids are lower case; PDF hex strings are written in upper case.
 enum class HexCase { kLower, kUpper };
 std::string HexEncode(std::string_view bytes, HexCase letters = HexCase::kLower);
+// HexEncode(bytes) appended to `out`, for callers that write hex in a loop.
+void AppendHex(std::string& out, std::string_view bytes, HexCase letters = HexCase::kLower);
 
 // The folder part of `path`: "a/b" for "a/b/c", "/" for "/c" and "." for
 // a bare name.

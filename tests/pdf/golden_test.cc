@@ -40,18 +40,18 @@ constexpr std::time_t kCreated = 1795428902;
 // What each rendering below hashed to when it was pinned.
 const std::map<std::string, std::string> kGolden = {
     {"blank microneedling-consent",
-     "358386c8a8df21027dbb3721a0d5317f49e993e5291f5d51495a979569eb48b1"},
+     "a23b2190761becf6103a3c86e85f9bef08e2527e9b247992f6a5f841fd4411d6"},
     {"blank microneedling-intake",
-     "77bfce107f59bc845220b0f553673404f3c1580e99dd749b4dca13369a795bb3"},
+     "79311e7836042d6e8fbb7f089a42f68e18f88fa054e751abcfe249625cbf2902"},
     {"blank microneedling-aftercare",
-     "c51b09381494aadfa6294d14e48a1fbf30b6a079248a2b62fc2230868c204514"},
-    {"blank packet", "2227d80800bfa35c9eab8b5abc9a406d0c366d04b0b34557a26d0d134107c3b9"},
+     "103d8426d7a9ef878f38caf2c28b0970a3dae91fd0fb3721e0a6a7fa2755a3d9"},
+    {"blank packet", "3e1988bab7e41cbc6f36a78ec62cc1c5d2495fd6feeaa862974bb22ea77fb3ea"},
     {"blank packet with patient and logo",
-     "1ee9864ce05f10ab9c0adf2bece7406f686d69cd4c7b4c2a4b6f04cf7ea1d506"},
+     "595efef1a7ff772dd2b3cb2379dba8a398998b2861e3f2f9f2a472f6ce8be15c"},
     {"record microneedling-consent",
-     "26edd5603f33f26b6b2c1af07d197a359efb0e69f20b9d62bfcfd5c3fd98b1ef"},
+     "1d7b0ddc2b7e9b1a04a32d7553683d5b3ddf9cc58a1c3c60588f3972b123285c"},
     {"record microneedling-intake",
-     "85ec4bb4a7bb666f1b0bdfba019722db6eccfee07a725c8f75115ddc5be4281e"},
+     "571ee9e8473c170b9269f0b2c0239fce97a993bb2d4b807436b53d584cccae1b"},
 };
 
 RenderOptions Fixed() {
