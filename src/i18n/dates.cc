@@ -1,5 +1,6 @@
 #include "i18n/dates.h"
 
+#include <cctype>
 #include <stdexcept>
 
 #include "i18n/catalog.h"
@@ -46,6 +47,21 @@ std::string DisplayDate(std::string_view iso, const Catalog& text,
                         std::optional<DateOrder> clinic) {
   if (!IsIsoDate(iso)) return std::string(iso);
   return Join(DisplayOrder(text, clinic), iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
+}
+
+std::string DisplayInstant(std::string_view iso, const Catalog& text,
+                           std::optional<DateOrder> clinic) {
+  auto digits = [&](std::size_t from, std::size_t count) {
+    for (std::size_t i = from; i < from + count; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(iso[i]))) return false;
+    }
+    return true;
+  };
+  bool instant = iso.size() >= 20 && IsIsoDate(iso.substr(0, 10)) && iso[10] == 'T' &&
+                 digits(11, 2) && iso[13] == ':' && digits(14, 2) && iso[16] == ':' &&
+                 digits(17, 2) && iso.back() == 'Z';
+  if (!instant || DisplayOrder(text, clinic) == DateOrder::kYearMonthDay) return std::string(iso);
+  return DisplayDate(iso.substr(0, 10), text, clinic) + " " + std::string(iso.substr(11, 8));
 }
 
 std::string DateHint(const Catalog& text, std::optional<DateOrder> clinic) {

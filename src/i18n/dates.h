@@ -47,6 +47,13 @@ std::string DisplayDate(std::string_view iso, const Catalog& text, std::optional
 // (Spanish, DMY), "MM/DD/YYYY" (English, MDY), "YYYY-MM-DD" (English, YMD).
 std::string DateHint(const Catalog& text, std::optional<DateOrder> clinic);
 
+// A UTC instant "2026-03-14T09:30:05Z" (fractions allowed) as `text`'s
+// language and `clinic` show it: "14/03/2026 09:30:05" (DMY), "03/14/2026
+// 09:30:05" (MDY); YMD keeps the instant as it is, ISO 8601 being that
+// convention. The caller says it is UTC. Anything else comes back unchanged.
+std::string DisplayInstant(std::string_view iso, const Catalog& text,
+                           std::optional<DateOrder> clinic);
+
 // "1990-02-28" with the month's short name, as listings show a date at a
 // glance: "28 Feb 1990" (English), "28 feb 1990" (Spanish), "Feb 28, 1990"
 // when the clinic writes the month first (MDY). Unchanged if not YYYY-MM-DD.

@@ -206,7 +206,9 @@ void Measurer::RequiredLegend() {
 void Measurer::FilledLegend() {
   std::vector<std::string> lines = canvas_.Wrap(
       Face::kRegular, type::kSmallSize,
-      text_.Format("pdf.filled-legend", {{"received", answers_.values().stamp->received_at}}),
+      text_.Format(
+          "pdf.filled-legend",
+          {{"received", DisplayInstant(answers_.values().stamp->received_at, text_, date_order_)}}),
       g_.Width());
   float height = type::kSmallLeading * static_cast<float>(lines.size()) + title::kLegendAfter;
   atoms_.Add({height, title::kLegendSpace, false, "legend"}, FilledLegendAtom{lines});
@@ -502,7 +504,7 @@ std::vector<RecordRow> Measurer::RecordRows() const {
   auto label = [this](const char* message) { return text_.Text(message); };
   std::vector<std::pair<std::string, std::string>> rows = {
       {label("pdf.record.submission-id"), filled.stamp->submission_id},
-      {label("pdf.record.received"), filled.stamp->received_at},
+      {label("pdf.record.received"), DisplayInstant(filled.stamp->received_at, text_, date_order_)},
   };
   if (patient_ && !patient_->visit_id.empty()) {
     rows.push_back({label("pdf.record.visit"), patient_->visit_id});

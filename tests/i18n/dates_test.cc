@@ -39,6 +39,17 @@ TEST_CASE("what is not YYYY-MM-DD is shown as given, never guessed at") {
   CHECK(DisplayLongDate("1990-13-01", en, std::nullopt) == "1990-13-01");
 }
 
+TEST_CASE("a received instant reads in the language's order, its UTC time kept") {
+  CHECK(DisplayInstant("2026-03-14T09:30:05Z", es, std::nullopt) == "14/03/2026 09:30:05");
+  CHECK(DisplayInstant("2026-03-14T09:30:05.123Z", en, DateOrder::kMonthDayYear) ==
+        "03/14/2026 09:30:05");
+  CHECK(DisplayInstant("2026-03-14T09:30:05Z", en, std::nullopt) == "2026-03-14T09:30:05Z");
+  CHECK(DisplayInstant("2026-03-14T09:30:05+01:00", es, std::nullopt) ==
+        "2026-03-14T09:30:05+01:00");
+  CHECK(DisplayInstant("2026-03-14", es, std::nullopt) == "2026-03-14");
+  CHECK(DisplayInstant("", es, std::nullopt).empty());
+}
+
 TEST_CASE("listings name the month in the language, month first where the clinic writes it so") {
   CHECK(DisplayLongDate("2026-11-23", en, std::nullopt) == "23 Nov 2026");
   CHECK(DisplayLongDate("2026-01-05", es, std::nullopt) == "5 ene 2026");
