@@ -1,38 +1,48 @@
 #include "html/html.h"
 
+#include <optional>
+
 #include "html/embedded.h"
 #include "html/page.h"
+#include "i18n/catalog.h"
 
 namespace consentkit {
 namespace {
 
-const char* KindName(FormKind kind) {
+const char* KindKey(FormKind kind) {
   switch (kind) {
     case FormKind::kConsent:
-      return "Consent";
+      return "index.kind.consent";
     case FormKind::kIntake:
-      return "Intake";
+      return "index.kind.intake";
     case FormKind::kAftercare:
-      return "Aftercare";
+      return "index.kind.aftercare";
     case FormKind::kGeneral:
       break;
   }
-  return "General";
+  return "index.kind.general";
 }
 
-std::string FormCard(const FormDefinition& form) {
+// `form`'s card in the catalog's language: the form's own text in it when
+// the form offers it (its page then opens in it too), else the default's.
+std::string FormCard(const FormPtr& default_view, const Catalog& text) {
+  std::optional<std::string> offered = OfferedLanguage(*default_view, text.language());
+  FormPtr form = offered ? InLanguage(default_view, *offered) : default_view;
+  std::string page = "/forms/" + form->id;
+  if (offered && *offered != default_view->lang) page += "?lang=" + *offered;
   // The links name the form through aria-describedby: "Fill in on this
   // device" alone is ambiguous in a screen reader's list of links.
-  std::string title_id = "t-" + form.id;
+  std::string title_id = "t-" + form->id;
   std::string described = HtmlAttr("aria-describedby", title_id);
-  std::string out = "<li class=\"ck-card\">\n<h2" + HtmlAttr("id", title_id) + ">" +
-                    HtmlEscape(form.title) + "</h2>\n";
-  out +=
-      HtmlElement("p", "ck-meta", std::string(KindName(form.kind)) + " · version " + form.version);
-  out += "<p class=\"ck-links\"><a class=\"ck-btn\"" + HtmlAttr("href", "/forms/" + form.id) +
-         described + ">Fill in on this device</a>\n";
-  out += "<a class=\"ck-btn2\"" + HtmlAttr("href", "/forms/" + form.id + ".pdf") + described +
-         ">Blank PDF</a></p>\n";
+  std::string out = "<li class=\"ck-card\">\n<h2" + HtmlAttr("id", title_id) +
+                    HtmlAttr("lang", form->lang) + ">" + HtmlEscape(form->title) + "</h2>\n";
+  out += HtmlElement("p", "ck-meta",
+                     text.Format("index.meta", {{"kind", text.Text(KindKey(form->kind))},
+                                                {"version", form->version}}));
+  out += "<p class=\"ck-links\"><a class=\"ck-btn\"" + HtmlAttr("href", page) + described + ">" +
+         HtmlEscape(text.Text("index.fill-in")) + "</a>\n";
+  out += "<a class=\"ck-btn2\"" + HtmlAttr("href", "/forms/" + form->id + ".pdf") + described +
+         ">" + HtmlEscape(text.Text("index.blank-pdf")) + "</a></p>\n";
   return out + "</li>\n";
 }
 
@@ -93,17 +103,17 @@ std::string HtmlEscape(std::string_view text) {
 
 std::string RenderIndexPage(const std::vector<FormPtr>& forms, const ClinicSettings& clinic,
                             const IndexOptions& options) {
-  std::string out = HtmlPageStart({"en", "Forms"}, clinic);
-  out += "<h1>Forms</h1>\n";
+  const Catalog& text = Catalog::For(options.language);
+  std::string out = HtmlPageStart({text.language(), text.Text("index.title")}, clinic);
+  out += "<h1>" + HtmlEscape(text.Text("index.title")) + "</h1>\n";
   if (options.staff_link) {
-    out +=
-        "<p class=\"ck-links ck-to-desk\"><a class=\"ck-btn\" href=\"/staff\">Open the staff "
-        "desk</a></p>\n";
+    out += "<p class=\"ck-links ck-to-desk\"><a class=\"ck-btn\" href=\"/staff\">" +
+           HtmlEscape(text.Text("index.staff-desk")) + "</a></p>\n";
   }
-  if (forms.empty()) return out + "<p>No forms are installed yet.</p>\n" + HtmlPageEnd();
-  out += "<p class=\"ck-note\">Fill in a form on this device, or print a blank copy.</p>\n";
+  if (forms.empty()) return out + HtmlElement("p", "", text.Text("index.none")) + HtmlPageEnd();
+  out += HtmlElement("p", "ck-note", text.Text("index.note"));
   out += "<ul class=\"ck-list\">\n";
-  for (const FormPtr& form : forms) out += FormCard(*form);
+  for (const FormPtr& form : forms) out += FormCard(form, text);
   return out + "</ul>\n" + HtmlPageEnd();
 }
 

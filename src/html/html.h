@@ -32,6 +32,8 @@ std::string HtmlEscape(std::string_view text);
 
 struct IndexOptions {
   bool staff_link = false;  // the caller may use the staff desk: link to /staff
+  // The page's words; each form shows in it when the form offers it.
+  std::string language = "en";
 };
 
 // The start page: each form's title, kind and version, in the order given

@@ -20,7 +20,7 @@ namespace {
 using test::TestClinic;
 
 bool IsPageKey(const std::string& key) {
-  for (const char* prefix : {"kiosk.", "done.", "pair.", "notice.", "staff."}) {
+  for (const char* prefix : {"kiosk.", "done.", "pair.", "notice.", "staff.", "index."}) {
     if (key.rfind(prefix, 0) == 0) return true;
   }
   return false;
@@ -123,6 +123,22 @@ TEST_CASE("a notice is in the language it is given, escaped") {
   std::string hostile = RenderNoticePage(TestClinic(), es, "<t>", "<m>");
   CHECK(hostile.find("<t>") == std::string::npos);
   CHECK(hostile.find("<m>") == std::string::npos);
+}
+
+TEST_CASE("the start page speaks Spanish and lists each form in Spanish where it has it") {
+  IndexOptions options;
+  options.staff_link = true;
+  options.language = "es";
+  std::string page = RenderIndexPage(test::ShippedForms(), TestClinic(), options);
+  CHECK(page.find("<html lang=\"es\"") != std::string::npos);
+  CHECK(page.find("<h1>Formularios</h1>") != std::string::npos);
+  CHECK(page.find(">Abrir el mostrador del personal</a>") != std::string::npos);
+  CHECK(page.find("Consentimiento · versión") != std::string::npos);
+  CHECK(page.find("href=\"/forms/microneedling-consent?lang=es\"") != std::string::npos);
+  CHECK(page.find("lang=\"es\">Consentimiento") != std::string::npos);
+  CheckNoEnglishLeft(page);
+  std::string none = RenderIndexPage({}, TestClinic(), options);
+  CHECK(none.find("Todavía no hay formularios instalados.") != std::string::npos);
 }
 
 TEST_CASE("English pages are as they were, in English") {
