@@ -30,6 +30,8 @@ MB = 1024 * 1024
 FORM_ID = "microneedling-consent"
 FORM_XML = "forms/microneedling-consent.xml"
 SCALE_DOCS = {10: 200, 100: 100, 1000: 20}
+# Unknown fields in the refused-submission rows (issue 14: once 0.01 / 0.14 / 2.0 s).
+REFUSED_FIELDS = (2000, 8000, 32000)
 # The listing rows: the seeded history's submissions arrive 7 minutes apart
 # (20,000 span ~97 days, ~20 visits a day); the HTTP listing runs this long
 # at most, since each request appends an audit event.
@@ -164,6 +166,13 @@ class Bench:
         if done.returncode != 0:
             raise SystemExit("bench: bench_submit failed:\n" + done.stderr)
         self.r["submit"] = json.loads(done.stdout.strip().splitlines()[-1])
+        self.r["refused"] = {}
+        for fields in REFUSED_FIELDS:
+            log("refused submissions in-process: %d unknown fields" % fields)
+            self.r["refused"][fields] = run_json(
+                [self.binary("bench_submit"), "--forms", "forms", "--form", FORM_ID, "--config",
+                 self.config, "--bad-fields", str(fields), "--runs", "5", "--warmup", "1"],
+                self.root)
 
     # Countersignature in-process ----------------------------------------------
     def countersign(self):
@@ -636,6 +645,20 @@ def table(r, args):
         "%s / %s ms; stages (median): validate %s, render %s, %s, commit %s" % (
             ms(s["total_ms"]["median"]), ms(s["total_ms"]["p99"]), ms(s["validate_ms"]["median"]),
             ms(s["render_ms"]["median"]), seal, ms(s["commit_ms"]["median"])))
+    refused = r["refused"]
+    per_field = {n: refused[n]["total_ms"]["median"] * 1000 / n for n in REFUSED_FIELDS}
+    small, large = min(REFUSED_FIELDS), max(REFUSED_FIELDS)
+    row("**Refused submission, in-process** (Submit + the 422 body; %s unknown fields): median"
+        % " / ".join("{:,}".format(n) for n in REFUSED_FIELDS),
+        "%s ms; %s µs per field; 422 body %s (50 of %d errors listed)" % (
+            " / ".join(ms(refused[n]["total_ms"]["median"]) for n in REFUSED_FIELDS),
+            " / ".join("%.1f" % per_field[n] for n in REFUSED_FIELDS),
+            kb(refused[large]["problem_bytes"]), refused[large]["errors"]),
+        "linear: per field at %s ≤ 2× at %s; body < 64 KB" % ("{:,}".format(large),
+                                                              "{:,}".format(small)),
+        over(max(per_field[large] / (2 * per_field[small]),
+                 refused[large]["problem_bytes"] / (64 * KB)), 1.0,
+             "%.1f µs/field, %s" % (per_field[large], kb(refused[large]["problem_bytes"]))))
     cs = r["countersign"]
     row("**Countersign, in-process** (CountersignPdf on the sealed microneedling consent, "
         "%d runs): median / p99" % cs["runs"],

@@ -25,6 +25,13 @@ using JsonArray = Poco::JSON::Array::Ptr;
 // point); the bound keeps a hostile body from recursing the parser deep.
 constexpr std::size_t kMaxJsonDepth = 8;
 
+// A problem body stays far below kMaxProblemBytes whatever the client sent:
+// the detail and each entry are clipped, and entries stop at the budget.
+constexpr std::size_t kMaxDetailBytes = 2000;
+constexpr std::size_t kMaxFieldIdBytes = 120;
+constexpr std::size_t kMaxMessageBytes = 600;
+constexpr std::size_t kProblemFieldsBudget = 48 * 1024;
+
 bool IsObject(const Var& v) { return v.type() == typeid(JsonObject); }
 bool IsArray(const Var& v) { return v.type() == typeid(JsonArray); }
 bool IsNumber(const Var& v) { return !v.isBoolean() && !v.isString() && v.isNumeric(); }
@@ -39,14 +46,88 @@ bool ToFloat(const Var& v, float& out) {
   return true;
 }
 
+// `text` cut to at most `limit` bytes at a character boundary, with "…"
+// when cut: what a client sent is echoed back only in bounded pieces.
+std::string Clip(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "\u2026";
+}
+
+// Poco's handler keeps the last of two equal keys, so {"id": a, "id": b}
+// would be read as b while a client or proxy that keeps the first reads a.
+// This one builds the same tree but refuses a second equal key in any
+// object, at any depth, naming it and the object it is in.
+class StrictParseHandler : public Poco::JSON::ParseHandler {
+ public:
+  void reset() override {
+    ParseHandler::reset();
+    open_.clear();
+    pending_key_.clear();
+    duplicate_.clear();
+  }
+  void startObject() override {
+    std::string where = open_.empty() ? "the top-level object" : Where();
+    ParseHandler::startObject();
+    open_.push_back({std::move(where), {}, false});
+  }
+  void endObject() override {
+    ParseHandler::endObject();
+    open_.pop_back();
+  }
+  void startArray() override {
+    ParseHandler::startArray();
+    open_.push_back({Where(), {}, true});
+  }
+  void endArray() override {
+    ParseHandler::endArray();
+    open_.pop_back();
+  }
+  void key(const std::string& k) override {
+    Open& object = open_.back();
+    // Noted, not thrown: an exception through Poco's parser would leave
+    // its C parser's state unfreed.
+    if (!object.keys.insert(k).second && duplicate_.empty()) {
+      duplicate_ = "the body has the duplicate key \"" + Clip(k, 100) + "\" in " + object.where +
+                   "; expected each key at most once per object";
+    }
+    pending_key_ = k;
+    ParseHandler::key(k);
+  }
+  // Empty, or what the first duplicate key was and where.
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  struct Open {
+    std::string where;           // for messages: "the top-level object", "\"values\"", …
+    std::set<std::string> keys;  // the keys seen so far (objects only)
+    bool array = false;
+  };
+  // How a message names the container about to open: by the key it is the
+  // value of, or as an entry of the enclosing list.
+  std::string Where() const {
+    if (open_.empty()) return "the top-level list";
+    if (open_.back().array) return "an entry of " + open_.back().where;
+    return "\"" + Clip(pending_key_, 100) + "\"";
+  }
+  std::vector<Open> open_;
+  std::string pending_key_;
+  std::string duplicate_;
+};
+
 Var ParseJson(const std::string& body) {
-  Poco::JSON::Parser parser;
+  auto* strict = new StrictParseHandler;
+  Poco::JSON::Parser parser{Poco::JSON::Handler::Ptr(strict)};
   parser.setDepth(kMaxJsonDepth);
+  Var root;
   try {
-    return parser.parse(body);
+    root = parser.parse(body);
   } catch (const Poco::Exception& e) {
     throw JsonSyntaxError("the body is not valid JSON: " + e.message());
   }
+  if (!strict->duplicate().empty()) throw JsonSyntaxError(strict->duplicate());
+  return root;
 }
 
 // Reads a JSON-typed value into the kind of FieldValue it can only be; the
@@ -337,6 +418,8 @@ const char* ProblemSlug(int status) {
       return "unsupported-media-type";
     case 422:
       return "validation";
+    case 429:
+      return "too-many-requests";
     default:
       return "server-error";
   }
@@ -514,12 +597,21 @@ std::string ProblemJson(int status, const std::string& title, const std::string&
   JsonWriter w;
   w.BeginObject().Field("type",
                         std::string("https://consentkit.example/problems/") + ProblemSlug(status));
-  w.Field("title", title).Key("status").Int(status).Field("detail", detail);
+  w.Field("title", title).Key("status").Int(status).Field("detail", Clip(detail, kMaxDetailBytes));
   w.Key("fields").BeginArray();
+  // Ids and messages echo what the client sent, so each is clipped, and
+  // the list stops at kMaxProblemFields or when the body would pass its
+  // budget (escaping can make a clipped piece up to six times longer).
+  std::size_t listed = 0;
   for (const FieldError& e : fields) {
-    w.BeginObject().Field("id", e.field_id).Field("message", e.message).EndObject();
+    if (listed == kMaxProblemFields) break;
+    std::string entry = "{\"id\":" + JsonQuote(Clip(e.field_id, kMaxFieldIdBytes)) +
+                        ",\"message\":" + JsonQuote(Clip(e.message, kMaxMessageBytes)) + "}";
+    if (w.str().size() + entry.size() > kProblemFieldsBudget) break;
+    w.Raw(entry);
+    ++listed;
   }
-  w.EndArray().EndObject();
+  w.EndArray().Key("fields_total").Int(static_cast<long long>(fields.size())).EndObject();
   return w.str();
 }
 

@@ -84,7 +84,13 @@ std::string ReceiptJson(const SubmissionRecord& record, ReceiptAudience audience
 std::string SubmissionRecordJson(const SubmissionRecord& record);
 std::string PdfUrl(const std::string& submission_id);
 
-// A problem body: {type, title, status, detail, fields: [{id, message}]}.
+// A problem body: {type, title, status, detail, fields: [{id, message}],
+// fields_total}. `fields` lists the first kMaxProblemFields of `fields`
+// (fewer if their text is very long) and fields_total says how many there
+// were; the detail, ids and messages are clipped, so the whole body is under
+// kMaxProblemBytes whatever a client sent.
+inline constexpr std::size_t kMaxProblemFields = 50;
+inline constexpr std::size_t kMaxProblemBytes = 64 * 1024;
 std::string ProblemJson(int status, const std::string& title, const std::string& detail,
                         const std::vector<FieldError>& fields = {});
 

@@ -1,4 +1,5 @@
 // A thin main: dispatch to a subcommand, report errors on one line.
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -12,6 +13,9 @@ int main(int argc, char** argv) {
     std::cerr << consentkit::MainHelp();
     return kExitUsage;
   }
+  // Past a file-size limit (ulimit -f) a write must fail with EFBIG, which
+  // SQLite and the file writers report, not end the process mid-commit.
+  signal(SIGXFSZ, SIG_IGN);
   std::string command = args.front();
   args.erase(args.begin());
   try {

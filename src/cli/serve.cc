@@ -22,6 +22,7 @@ namespace {
 
 const char kServeHelp[] =
     "usage: consentkit serve [--config FILE] [--port N] [--bind ADDR] [--data DIR] [--forms DIR]\n"
+    "                        [--pair ROLE] [--new-database]\n"
     "\n"
     "Serves the tablet forms and collects signed submissions. Each one is\n"
     "checked against the exact form version, screened, and stored with its\n"
@@ -38,18 +39,32 @@ const char kServeHelp[] =
     "                 compliance) and print a link that signs a browser in with it\n"
     "                 (for trying it out; a clinic makes tokens with\n"
     "                 `consentkit tokens create`)\n"
+    "  --new-database start even though the data folder's consentkit.marker\n"
+    "                 names a database that is missing, or another chain than the\n"
+    "                 one there (after a restore from an older backup, say); the\n"
+    "                 database found (or a new empty one) is marked as the right one\n"
+    "\n"
+    "At start the database's integrity is checked (SQLite's quick_check), and\n"
+    "the server refuses to start on a damaged one. While serving, a database\n"
+    "file removed or replaced is noticed before any receipt is sent: every\n"
+    "request is then refused until the server is restarted.\n"
     "\n"
     "Flags override the configuration file.\n";
 
 struct ServeArgs {
   std::string config;
   std::string port, bind, data, forms, pair;
+  bool new_database = false;
 };
 
 ServeArgs ParseServeArgs(const std::vector<std::string>& args) {
   ServeArgs parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (a == "--new-database") {
+      parsed.new_database = true;
+      continue;
+    }
     std::string* target = a == "--config"  ? &parsed.config
                           : a == "--port"  ? &parsed.port
                           : a == "--bind"  ? &parsed.bind
@@ -163,7 +178,11 @@ int Serve(const std::vector<std::string>& args) {
   sigset_t stop = BlockStopSignals();
   std::vector<FormPtr> forms = LoadFormsDirectory(s.forms_dir);
   MakeDirectories(s.data_dir, 0700);  // patient data: owner only
-  std::unique_ptr<Store> store = OpenSqliteStore(s.data_dir);
+  SqliteOptions guarded;
+  guarded.guard_with_marker = true;
+  guarded.new_database = parsed.new_database;
+  guarded.quick_check = true;
+  std::unique_ptr<Store> store = OpenSqliteStore(s.data_dir, guarded);
   SigningIdentity seal = LoadSealIdentity(settings);
   IntakeService service(forms, *store, settings.clinic, &seal, {}, s.workers);
   HttpServer server(s, service, *store, s.access_log ? &std::cerr : nullptr);

@@ -199,6 +199,18 @@ std::map<std::string, Parser::Setter> Parser::ServerSetters() {
        [this, &s](const std::string& v) {
          s.keepalive_timeout_s = ParseInt("keepalive-timeout", v, 1, 600);
        }},
+      {"header-timeout",
+       [this, &s](const std::string& v) {
+         s.header_timeout_s = ParseInt("header-timeout", v, 1, 600);
+       }},
+      {"body-timeout",
+       [this, &s](const std::string& v) {
+         s.body_timeout_s = ParseInt("body-timeout", v, 1, 3600);
+       }},
+      {"connections-per-address",
+       [this, &s](const std::string& v) {
+         s.connections_per_address = ParseInt("connections-per-address", v, 0, 100000);
+       }},
       {"invite-hours",
        [this, &s](const std::string& v) { s.invite_hours = ParseInt("invite-hours", v, 1, 720); }},
       {"public-url", [this, &s](const std::string& v) { s.public_url = ParsePublicUrl(v); }},

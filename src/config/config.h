@@ -84,15 +84,24 @@ struct ServerSettings {
   std::string data_dir = "data";
   std::string forms_dir = "forms";
   std::size_t max_body_bytes = 2 * 1024 * 1024;
-  // A thread per open connection (Poco keeps a keep-alive connection on its
-  // thread), so more connections than threads wait for one to close.
+  // A thread per open connection (a kept-alive connection keeps its thread
+  // while idle, unless threads run short), so more connections than threads
+  // wait in a queue of `queue`; past that they are closed.
   int threads = 64;
   int queue = 64;
   // Submissions validated, rendered and sealed at once, in arrival order;
   // 0: one per CPU core.
   int workers = 0;
-  int request_timeout_s = 30;
+  int request_timeout_s = 30;  // one read or write of a connection
   int keepalive_timeout_s = 10;
+  // Whole deadlines, however slowly a client trickles: from accept (or the
+  // end of the previous response) until the request headers are in, and
+  // from then until the body is read. Past them the connection is closed.
+  int header_timeout_s = 5;
+  int body_timeout_s = 30;
+  // Open connections one client address may hold; more are closed right
+  // after accept. 0: no limit (every client behind one load balancer).
+  int connections_per_address = 16;
   bool access_log = true;  // one JSON line per request on stderr, no patient data
   int invite_hours = 72;   // an invite link expires this long after it is made
   // "http(s)://host[:port]" (no path) that invite links start with; empty:

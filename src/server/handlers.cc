@@ -17,6 +17,7 @@
 #include "html/staff.h"
 #include "server/http.h"
 #include "server/pages.h"
+#include "store/store.h"
 #include "util/json_writer.h"
 #include "util/util.h"
 
@@ -38,7 +39,9 @@ void Pair(Site& site, Exchange& ex) {
   if (ex.request.getMethod() != HTTPRequest::HTTP_POST) return MethodNotAllowed(ex, "GET, POST");
   // Only this page may sign a browser in: another site must not be able to
   // switch a clinic tablet to a token of its choosing.
-  if (!SameOrigin(ex)) return page(403, "pair.error.cross-site");
+  // A sign-in never comes from a script, so an Authorization header does
+  // not excuse it (CrossSiteReason, not SameOrigin).
+  if (!CrossSiteReason(ex).empty()) return page(403, "pair.error.cross-site");
   std::string body;
   if (ex.request.getContentType().rfind("application/x-www-form-urlencoded", 0) != 0 ||
       ex.request.getContentLength64() > 4096) {
@@ -55,18 +58,16 @@ void Pair(Site& site, Exchange& ex) {
     return page(400, "pair.error.not-a-form");
   }
   std::string token = form.get("token", "");
-  AuthResult auth = Authenticate(site.store, token);
-  if (!auth.principal) {
-    // Why it failed (unknown, revoked, …) goes to the auth.failed event.
-    RecordAuthFailure(site, ex, auth);
-    return page(401, "pair.error.invalid");
-  }
-  if (auth.principal->is_invite()) return page(401, "pair.error.invite");
-  ex.actor = auth.principal->actor;
+  std::optional<AuthResult> auth = CheckCredential(site, ex, token);
+  if (!auth) return;  // 429: this address guessed too often
+  // Why it failed (unknown, revoked, …) is in the auth.failed event.
+  if (!auth->principal) return page(401, "pair.error.invalid");
+  if (auth->principal->is_invite()) return page(401, "pair.error.invite");
+  ex.actor = auth->principal->actor;
   ex.response.set("Set-Cookie", std::string(kTokenCookie) + "=" + token +
                                     "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
   // A paired tablet waits for its next patient; staff go to their desk.
-  Role role = auth.principal->role;
+  Role role = auth->principal->role;
   ex.response.set("Location", role == Role::kTablet ? "/kiosk" : "/staff");
   Send(ex, 303, kHtmlType,
        "<p>" + HtmlEscape(text.Text("pair.signed-in")) + " <a href=\"/\">" +
@@ -329,23 +330,6 @@ void TakeInviteCredential(Exchange& ex) {
 
 }  // namespace
 
-bool FailureLimiter::Admit(const std::string& address, int& suppressed) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto now = std::chrono::steady_clock::now();
-  if (windows_.size() >= kMaxAddresses && !windows_.count(address)) windows_.clear();
-  Window& w = windows_[address];
-  if (now - w.start >= std::chrono::minutes(1)) {
-    suppressed = w.suppressed;
-    w = Window{now, 0, 0};
-  }
-  if (w.recorded >= kPerMinute) {
-    ++w.suppressed;
-    return false;
-  }
-  ++w.recorded;
-  return true;
-}
-
 void HandleRequest(Site& site, Exchange& ex) {
   try {
     try {
@@ -360,6 +344,17 @@ void HandleRequest(Site& site, Exchange& ex) {
       return SendProblem(ex, 400, "Malformed request", "the request target is not a valid URI");
     }
     Route(site, ex);
+  } catch (const StoreUnavailable& e) {
+    // The database file was removed or replaced under the server: nothing
+    // was stored, and nothing will be until a restart.
+    std::cerr << "consentkit serve: " << ex.request.getMethod() << " " << ex.path << ": "
+              << e.what() << "\n";
+    // The log has the path; a client learns only what happened.
+    if (!ex.response.sent()) {
+      SendProblem(ex, 503, "Storage unavailable",
+                  "the database was removed or replaced while the server was using it; nothing "
+                  "more is stored until it is restarted with the database back in place");
+    }
   } catch (const std::exception& e) {
     // Only the server's own failures get here (a full disk, a broken
     // database); the message names no patient data.

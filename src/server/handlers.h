@@ -5,52 +5,35 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
-#include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "auth/auth.h"
 #include "config/config.h"
+#include "server/audit_throttle.h"
 #include "service/intake.h"
 
 namespace consentkit {
-
-// Bounds how many auth.failed events one client address can add to the
-// audit chain: the chain can never be pruned, so an unauthenticated
-// client must not be able to grow it without limit.
-class FailureLimiter {
- public:
-  // True if a failure from `address` should be recorded now; `suppressed`
-  // then holds how many from it went unrecorded since the last one.
-  bool Admit(const std::string& address, int& suppressed);
-
- private:
-  struct Window {
-    std::chrono::steady_clock::time_point start;
-    int recorded = 0;
-    int suppressed = 0;
-  };
-  static constexpr int kPerMinute = 10;
-  static constexpr std::size_t kMaxAddresses = 10000;
-  std::mutex mutex_;
-  std::map<std::string, Window> windows_;
-};
 
 // What every handler may read. Pages and blank PDFs are rendered once at
 // start: forms never change while the server runs. Handlers read and write
 // the store through `store` (the one the service commits submissions to),
 // and go through `service` only for forms, the clinic, the seal and Submit.
+//
+// `throttle` bounds the access.denied and auth.failed events clients can
+// cause; `unrecorded` writes what it held back at least every 30 seconds
+// and when the Site goes (after the server stopped), or on Flush().
 struct Site {
   Site(IntakeService& s, Store& st, const ServerSettings& config)
-      : service(s), store(st), settings(config) {}
+      : service(s), store(st), settings(config), unrecorded(throttle, st) {}
   IntakeService& service;
   Store& store;
   ServerSettings settings;
   std::map<std::string, std::string> form_html;  // by form id
   std::map<std::string, std::string> blank_pdf;  // by form id
-  FailureLimiter auth_failures;
+  AuditThrottle throttle;
+  UnrecordedFlusher unrecorded;
 };
 
 // One request and what was answered, for the access log.

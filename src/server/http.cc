@@ -14,6 +14,7 @@
 #include "html/html.h"
 #include "html/staff.h"
 #include "i18n/languages.h"
+#include "server/connections.h"
 #include "util/util.h"
 
 namespace consentkit {
@@ -45,7 +46,11 @@ void Send(Exchange& ex, int status, const std::string& content_type, const std::
   r.setContentType(content_type);
   r.setContentLength64(static_cast<Poco::Int64>(body.size()));
   r.set("X-Content-Type-Options", "nosniff");
-  r.set("Referrer-Policy", "no-referrer");
+  // Same-origin only: a browser then sends our pages' own Origin with
+  // their form posts (with no-referrer it sends "Origin: null", which a
+  // request from a sandboxed frame of any site also sends, so it proves
+  // nothing), and no other site learns our paths.
+  r.set("Referrer-Policy", "same-origin");
   if (!r.has("Cache-Control")) r.set("Cache-Control", "no-store");
   r.send().write(body.data(), static_cast<std::streamsize>(body.size()));
   ex.status = status;
@@ -121,11 +126,35 @@ void ServePdf(Exchange& ex, const std::string& pdf, const std::string& filename)
   Send(ex, 200, kPdfType, pdf);
 }
 
-// The bearer token from the Authorization header, else from the cookie a
-// browser got at /pair (browsers cannot add headers to page loads).
-std::string Credential(const Exchange& ex) {
+namespace {
+bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+
+std::string ClientAddress(const Exchange& ex) {
+  return ex.request.clientAddress().host().toString();
+}
+}  // namespace
+
+// The token of an Authorization header of scheme Bearer, in any case (RFC
+// 9110 11.1: "bearer" is the same scheme), else empty.
+std::string BearerCredential(const Exchange& ex) {
   const std::string& header = ex.request.get("Authorization", "");
-  if (Poco::icompare(header.substr(0, 7), "bearer ") == 0) return header.substr(7);
+  std::size_t scheme_end = 0;
+  while (scheme_end < header.size() && !IsSpace(header[scheme_end])) ++scheme_end;
+  if (scheme_end == 0 || Poco::icompare(header.substr(0, scheme_end), "bearer") != 0) return "";
+  std::size_t from = scheme_end, to = header.size();
+  while (from < to && IsSpace(header[from])) ++from;
+  while (to > from && IsSpace(header[to - 1])) --to;
+  return header.substr(from, to - from);
+}
+
+// The bearer token, else the cookie a browser got at /pair (browsers cannot
+// add headers to page loads).
+std::string Credential(const Exchange& ex) {
+  std::string bearer = BearerCredential(ex);
+  return bearer.empty() ? CookieCredential(ex) : bearer;
+}
+
+std::string CookieCredential(const Exchange& ex) {
   Poco::Net::NameValueCollection cookies;
   ex.request.getCookies(cookies);
   return cookies.get(kTokenCookie, "");
@@ -133,14 +162,38 @@ std::string Credential(const Exchange& ex) {
 
 // Records a failed sign-in without letting the client choose what is
 // written: the actor is "anonymous" (a claimed token id goes in the detail),
-// the path is cut short, and each address gets kPerMinute events a minute.
+// the path is cut short, and each address and claimed token gets
+// AuditThrottle::kPerMinute events a minute; the rest are counted.
 void RecordAuthFailure(Site& site, Exchange& ex, const AuthResult& auth) {
-  int suppressed = 0;
-  if (!site.auth_failures.Admit(ex.request.clientAddress().host().toString(), suppressed)) return;
+  std::string claimed = auth.claimed_id.substr(0, 40);
+  AuditThrottle::Admission admitted =
+      site.throttle.Admit(ThrottledAction::kAuthFailed, ClientAddress(ex), claimed);
+  if (!admitted.record) return;
   std::string detail = auth.failure;
-  if (!auth.claimed_id.empty()) detail = "claimed " + auth.claimed_id.substr(0, 40) + ": " + detail;
-  if (suppressed > 0) detail += " (" + std::to_string(suppressed) + " more not recorded)";
+  if (!claimed.empty()) detail = "claimed " + claimed + ": " + detail;
+  if (admitted.unrecorded > 0) {
+    detail += " (" + std::to_string(admitted.unrecorded) + " more not recorded)";
+  }
   site.store.RecordEvent("anonymous", "auth.failed", ex.path.substr(0, 200), detail);
+}
+
+std::optional<AuthResult> CheckCredential(Site& site, Exchange& ex, const std::string& credential) {
+  std::string address = ClientAddress(ex);
+  if (int wait = site.throttle.GuessingRefusedFor(address); wait > 0) {
+    ex.response.set("Retry-After", std::to_string(wait));
+    SendProblem(
+        ex, 429, "Too many failed sign-ins",
+        "this address presented " + std::to_string(AuditThrottle::kGuessesPerMinute) +
+            " wrong credentials within a minute; credentials are not checked for the next " +
+            std::to_string(wait) + " s (Retry-After)");
+    return std::nullopt;
+  }
+  AuthResult auth = Authenticate(site.store, credential);
+  if (!auth.principal) {
+    site.throttle.CountFailedGuess(address);
+    RecordAuthFailure(site, ex, auth);
+  }
+  return auth;
 }
 
 bool IsPage(const std::string& path) { return path.compare(0, 5, "/api/") != 0; }
@@ -154,28 +207,58 @@ void Unauthorized(Exchange& ex, const std::string& detail) {
   SendProblem(ex, 401, "Unauthorized", detail);
 }
 
-// True when the caller may do `permission`; otherwise answers 401 or 403.
-// Bad credentials and refusals are audit events; a request with no
-// credential at all is not (browsers probe pages before signing in).
+namespace {
+// A cookie rides along with any request a browser makes, whichever site
+// made it; a state-changing one must show it came from our own pages.
+bool IsStateChanging(const Exchange& ex) {
+  const std::string& m = ex.request.getMethod();
+  return m != HTTPRequest::HTTP_GET && m != HTTPRequest::HTTP_HEAD &&
+         m != HTTPRequest::HTTP_OPTIONS;
+}
+
+// Written to the chain only within the throttle's limits (access.denied
+// per address and per token); the refusal is answered either way.
+void RecordAccessDenied(Site& site, Exchange& ex, Permission permission) {
+  AuditThrottle::Admission admitted =
+      site.throttle.Admit(ThrottledAction::kAccessDenied, ClientAddress(ex), ex.actor);
+  if (!admitted.record) return;
+  std::string detail = ToString(permission);
+  if (admitted.unrecorded > 0) {
+    detail += " (" + std::to_string(admitted.unrecorded) + " more not recorded)";
+  }
+  site.store.RecordEvent(ex.actor, "access.denied", ex.path.substr(0, 200), detail);
+}
+}  // namespace
+
+// True when the caller may do `permission`; otherwise answers 401, 403 or
+// 429. Bad credentials and refusals are audit events (throttled); a request
+// with no credential at all is not (browsers probe pages before signing
+// in), nor is a cross-site one, refused before its credential is checked.
 bool Authorize(Site& site, Exchange& ex, Permission permission) {
   std::string credential = Credential(ex);
   if (credential.empty()) {
     Unauthorized(ex, "no credentials; expected Authorization: Bearer <token>");
     return false;
   }
-  AuthResult auth = Authenticate(site.store, credential);
-  if (!auth.principal) {
-    RecordAuthFailure(site, ex, auth);
-    Unauthorized(ex, auth.failure);
+  if (BearerCredential(ex).empty() && IsStateChanging(ex)) {
+    if (std::string why = CrossSiteReason(ex); !why.empty()) {
+      SendProblem(ex, 403, "Forbidden", why);
+      return false;
+    }
+  }
+  std::optional<AuthResult> auth = CheckCredential(site, ex, credential);
+  if (!auth) return false;
+  if (!auth->principal) {
+    Unauthorized(ex, auth->failure);
     return false;
   }
-  ex.actor = auth.principal->actor;
-  ex.principal = auth.principal;
-  if (!Allows(*auth.principal, permission)) {
-    site.store.RecordEvent(ex.actor, "access.denied", ex.path, ToString(permission));
-    std::string who = auth.principal->is_invite()
+  ex.actor = auth->principal->actor;
+  ex.principal = auth->principal;
+  if (!Allows(*auth->principal, permission)) {
+    RecordAccessDenied(site, ex, permission);
+    std::string who = auth->principal->is_invite()
                           ? std::string("an invite link")
-                          : std::string("a ") + ToString(auth.principal->role) + " token";
+                          : std::string("a ") + ToString(auth->principal->role) + " token";
     if (IsPage(ex.path) && IsGet(ex)) {
       // Who may not do what is in the access.denied event, for staff; the
       // person at the screen only needs to know to ask.
@@ -192,7 +275,8 @@ bool Authorize(Site& site, Exchange& ex, Permission permission) {
   return true;
 }
 
-// Reads the body unless it is over the limit; false when a 413 was sent.
+// Reads the body unless it is over the limit; false when a problem (413,
+// or 400 for a body cut short) was sent.
 bool ReadBody(Exchange& ex, std::size_t limit, std::string& body) {
   Poco::Int64 declared = ex.request.getContentLength64();
   std::istream& in = ex.request.stream();
@@ -203,8 +287,20 @@ bool ReadBody(Exchange& ex, std::size_t limit, std::string& body) {
     body.append(buffer, static_cast<std::size_t>(in.gcount()));
     if (body.size() > limit) break;
   }
-  if (body.size() <= limit && (declared < 0 || static_cast<std::size_t>(declared) <= limit)) {
+  bool within_limit =
+      body.size() <= limit && (declared < 0 || static_cast<std::size_t>(declared) <= limit);
+  if (within_limit && declared >= 0 && body.size() < static_cast<std::size_t>(declared)) {
+    // The client went away, or a body deadline cut it off, mid-body: a
+    // prefix that happens to parse must never be taken for the whole.
+    ex.response.setKeepAlive(false);
+    SendProblem(ex, 400, "Incomplete body",
+                "the body ended after " + std::to_string(body.size()) + " of the " +
+                    std::to_string(declared) + " bytes its Content-Length declares");
+    return false;
+  }
+  if (within_limit) {
     ex.body_read = true;
+    BodyRead();  // the body deadline ends here; handling has none
     return true;
   }
   // The rest of the body is not read, so this connection cannot be reused.
@@ -214,33 +310,94 @@ bool ReadBody(Exchange& ex, std::size_t limit, std::string& body) {
   return false;
 }
 
-// Whether a browser sent this from one of our own pages. Browsers say so in
-// Sec-Fetch-Site; our pages' no-referrer policy makes their Origin "null",
-// so Origin is only judged when it names some other site.
 bool DrainBody(Exchange& ex) {
   std::string ignored;
   return ReadBody(ex, 4096, ignored);
 }
 
-bool SameOrigin(const Exchange& ex) {
-  std::string site = ex.request.get("Sec-Fetch-Site", "");
-  if (!site.empty()) return site == "same-origin" || site == "none";
-  std::string origin = ex.request.get("Origin", "");
-  const std::string& host = ex.request.getHost();
-  return origin.empty() || origin == "null" || origin == "http://" + host ||
-         origin == "https://" + host;
+namespace {
+// The scheme and authority of a URL ("https://host:port"), lower-cased;
+// empty when it has none.
+std::string OriginOf(const std::string& url) {
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  std::size_t end = url.find_first_of("/?#", scheme + 3);
+  return Poco::toLower(url.substr(0, end));
 }
 
+std::string Quoted(const std::string& text) { return "\"" + text.substr(0, 200) + "\""; }
+}  // namespace
+
+// Each sign a browser gives must name this very host: a Referer, an Origin
+// (over http or https), Fetch Metadata (same-origin, or none for what the
+// user did themselves). "Origin: null" (sandboxed frames, file: pages,
+// no-referrer pages, which ours are not) and a request with neither Origin
+// nor Fetch Metadata are refused too: an old browser sending neither
+// cannot be told apart from a forged form post.
+std::string CrossSiteReason(const Exchange& ex) {
+  const std::string host = Poco::toLower(ex.request.getHost());
+  const std::string fetch_site = Poco::toLower(ex.request.get("Sec-Fetch-Site", ""));
+  const std::string origin = ex.request.get("Origin", "");
+  const std::string referer = ex.request.get("Referer", "");
+  auto is_ours = [&](const std::string& o) {
+    return !host.empty() && (o == "http://" + host || o == "https://" + host);
+  };
+  const char* expected = "; expected a request from this site's own pages";
+  if (!referer.empty() && !is_ours(OriginOf(referer))) {
+    return "this request came from another site (Referer from " + Quoted(OriginOf(referer)) + ")" +
+           expected;
+  }
+  if (!origin.empty() && !is_ours(Poco::toLower(origin))) {
+    return "this request came from another site (Origin " + Quoted(origin) + ")" + expected;
+  }
+  if (!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none") {
+    return "this request came from another site (Sec-Fetch-Site: " + fetch_site.substr(0, 40) +
+           ")" + expected;
+  }
+  if (origin.empty() && fetch_site.empty()) {
+    return std::string(
+               "this browser request has neither Origin nor Sec-Fetch-Site, so where it "
+               "came from is unknown") +
+           expected;
+  }
+  return "";
+}
+
+bool SameOrigin(const Exchange& ex) {
+  return !BearerCredential(ex).empty() || CrossSiteReason(ex).empty();
+}
+
+namespace {
+std::string Trimmed(const std::string& text) {
+  std::size_t from = 0, to = text.size();
+  while (from < to && IsSpace(text[from])) ++from;
+  while (to > from && IsSpace(text[to - 1])) --to;
+  return text.substr(from, to - from);
+}
+}  // namespace
+
 bool IsJsonContentType(const std::string& content_type) {
-  std::string type = content_type.substr(0, content_type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (type != "application/json") return false;
-  std::string lower = content_type;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::size_t charset = lower.find("charset=");
-  return charset == std::string::npos || lower.compare(charset + 8, 5, "utf-8") == 0 ||
-         lower.compare(charset + 8, 7, "\"utf-8\"") == 0;
+  std::vector<std::string> parts;
+  std::size_t at = 0;
+  for (std::size_t semi; (semi = content_type.find(';', at)) != std::string::npos; at = semi + 1) {
+    parts.push_back(Trimmed(content_type.substr(at, semi - at)));
+  }
+  parts.push_back(Trimmed(content_type.substr(at)));
+  if (Poco::toLower(parts[0]) != "application/json") return false;
+  int charsets = 0;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].empty()) continue;  // "application/json;"
+    std::size_t equals = parts[i].find('=');
+    if (equals == std::string::npos) return false;
+    if (Poco::toLower(Trimmed(parts[i].substr(0, equals))) != "charset") continue;
+    std::string value = Poco::toLower(Trimmed(parts[i].substr(equals + 1)));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    // Exactly UTF-8: "utf-8x" or "utf8" are other (or no) encodings.
+    if (value != "utf-8" || ++charsets > 1) return false;
+  }
+  return true;
 }
 
 // A query parameter as a whole number within [min, max], else `fallback`.

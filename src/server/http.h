@@ -43,13 +43,27 @@ bool Segment(const std::string& path, const std::string& prefix, const std::stri
              std::string& out);
 bool EndsWith(const std::string& text, const std::string& suffix);
 
-// The bearer credential from the Authorization header, else the cookie.
+// The bearer credential from the Authorization header (scheme "Bearer" in
+// any case), else the cookie.
 std::string Credential(const Exchange& ex);
-// Records a failed sign-in (rate-limited per client address).
+// The token of an "Authorization: Bearer" header (any case), else empty.
+// A script's credential: no other site can make a browser send the header
+// (it would need CORS, which we never grant), so it needs no Origin check.
+std::string BearerCredential(const Exchange& ex);
+// The credential of the ck_token cookie alone; empty when there is none.
+std::string CookieCredential(const Exchange& ex);
+// Records a failed sign-in as auth.failed, within Site::throttle's limits
+// (per client address and per claimed token); the rest are counted.
 void RecordAuthFailure(Site& site, Exchange& ex, const AuthResult& auth);
+// Authenticate(), guarded against guessing: when this client address had
+// AuditThrottle::kGuessesPerMinute failures in its minute, answers 429 with
+// Retry-After and returns nullopt without checking `credential`. A failure
+// is counted towards that limit and recorded (RecordAuthFailure).
+std::optional<AuthResult> CheckCredential(Site& site, Exchange& ex, const std::string& credential);
 // True when the caller may do `permission` (ex.actor and ex.principal are
-// then set); otherwise answers 401/303 or 403 (a page for pages) and
-// returns false.
+// then set); otherwise answers 401/303, 403 (a page for pages) or 429 and
+// returns false. A state-changing request authenticated by the cookie must
+// come from our own pages (CrossSiteReason), else 403 before anything else.
 bool Authorize(Site& site, Exchange& ex, Permission permission);
 
 // The visit a patient's device is on once authorized: an invite's own, or
@@ -64,14 +78,23 @@ std::string LocalToday();
 // YYYY-MM-DD) begins, for comparing with the stored UTC times.
 std::string LocalDayStartUtc(const std::string& day);
 
-// Reads the body unless it is over `limit`; false when a 413 was sent.
+// Reads the whole body unless it is over `limit`; false when a problem was
+// sent instead: 413 for too large, 400 when it ended short of its declared
+// Content-Length (the connection is then closed).
 bool ReadBody(Exchange& ex, std::size_t limit, std::string& body);
 // Reads and drops a body the route does not use, so the connection can carry
-// the next request; false when a 413 was sent.
+// the next request; false when a problem was sent (as ReadBody).
 bool DrainBody(Exchange& ex);
-// Whether a browser sent this from one of our own pages.
+// Why a browser request is not shown to come from one of our own pages
+// (http(s)://Host): a Referer or Origin of another site, "Origin: null",
+// Sec-Fetch-Site other than same-origin or none, or neither Origin nor
+// Sec-Fetch-Site; empty when it is shown to. The reason is a problem detail.
+std::string CrossSiteReason(const Exchange& ex);
+// True for a request with a bearer credential (a script's) or one
+// CrossSiteReason finds nothing against.
 bool SameOrigin(const Exchange& ex);
-// application/json, UTF-8 or no charset.
+// application/json with no charset, or charset exactly utf-8 (any case,
+// quoted or not, once); anything else (utf-8x, latin1, utf8) is not.
 bool IsJsonContentType(const std::string& content_type);
 // A query parameter as a whole number within [min, max], else `fallback`;
 // throws std::invalid_argument naming it when it is there but not one.

@@ -78,10 +78,10 @@ void SendInviteProblem(Site& site, Exchange& ex, const AuthResult& auth) {
 bool AuthorizePatient(Site& site, Exchange& ex, Permission permission) {
   std::string credential = Credential(ex);
   if (IsInviteCredential(credential)) {
-    AuthResult auth = Authenticate(site.store, credential);
-    if (!auth.principal) {
-      RecordAuthFailure(site, ex, auth);
-      SendInviteProblem(site, ex, auth);
+    std::optional<AuthResult> auth = CheckCredential(site, ex, credential);
+    if (!auth) return false;  // 429 sent
+    if (!auth->principal) {
+      SendInviteProblem(site, ex, *auth);
       return false;
     }
   }
@@ -108,6 +108,8 @@ void Index(Site& site, Exchange& ex) {
   if (SentInviteHome(site, ex) || !Authorize(site, ex, Permission::kLoadForms)) return;
   IndexOptions options;
   options.staff_link = IsStaff(*ex.principal);
+  options.language = PatientText(ex).language();
+  ex.response.set("Vary", "Accept-Language");
   SendHtml(ex, 200,
            RenderIndexPage(PacketOrder(site.service.forms()), site.service.clinic(), options));
 }
@@ -377,10 +379,17 @@ void VisitFlow(Site& site, Exchange& ex) {
 
 // Whether this browser already holds a clinic device's token: an invite
 // opened on it must not sign the desk or a kiosk out.
-bool HoldsDeviceToken(Site& site, const Exchange& ex) {
-  std::string current = Credential(ex);
+bool HoldsDeviceToken(Site& site, Exchange& ex) {
+  // The cookie alone: a browser opening a link sends no Authorization.
+  std::string current = CookieCredential(ex);
   if (current.empty() || IsInviteCredential(current)) return false;
   AuthResult auth = Authenticate(site.store, current);
+  if (!auth.principal) {
+    // Counted and recorded as any wrong credential is, or an invite holder
+    // could test guessed tokens here at full speed.
+    site.throttle.CountFailedGuess(ex.request.clientAddress().host().toString());
+    RecordAuthFailure(site, ex, auth);
+  }
   return auth.principal.has_value();
 }
 
@@ -388,12 +397,16 @@ bool HoldsDeviceToken(Site& site, const Exchange& ex) {
 // The credential goes into an HttpOnly cookie for the rest of the visit,
 // until the invite expires.
 void InviteLanding(Site& site, Exchange& ex, const std::string& credential) {
-  AuthResult auth = Authenticate(site.store, credential);
   if (!IsGet(ex)) return MethodNotAllowed(ex, "GET");
-  if (!auth.principal || !auth.principal->is_invite()) {
-    if (!auth.principal) RecordAuthFailure(site, ex, auth);
-    return SendInviteProblem(site, ex, auth);
-  }
+  // A link is opened by navigating to it. An image or script another site
+  // points here is not checked or counted, so it cannot spend this
+  // browser's address's guesses and lock the clinic's own devices out.
+  std::string mode = ex.request.get("Sec-Fetch-Mode", "navigate");
+  if (mode != "navigate") return NotFound(ex);
+  std::optional<AuthResult> checked = CheckCredential(site, ex, credential);
+  if (!checked) return;  // 429 sent
+  const AuthResult& auth = *checked;
+  if (!auth.principal || !auth.principal->is_invite()) return SendInviteProblem(site, ex, auth);
   if (HoldsDeviceToken(site, ex)) {
     return SendNotice(site, ex, 409, PatientText(ex), "notice.clinic-device");
   }

@@ -1,19 +1,18 @@
 #include "server/server.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
 
 #include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <string>
+#include <system_error>
 
 #include "html/html.h"
+#include "server/connections.h"
 #include "server/handlers.h"
 #include "util/json_writer.h"
 #include "util/util.h"
@@ -47,71 +46,39 @@ class AccessLog {
   std::mutex mutex_;
 };
 
-class RequestHandler : public Poco::Net::HTTPRequestHandler {
- public:
-  RequestHandler(Site& site, AccessLog& log) : site_(site), log_(log) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response) override {
-    Clock::time_point start = Clock::now();
-    Exchange ex{request, response};
-    HandleRequest(site_, ex);
-    log_.Write(ex, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+// Answers one request and logs it.
+void Answer(Site& site, AccessLog& log, Poco::Net::HTTPServerRequest& request,
+            Poco::Net::HTTPServerResponse& response) {
+  Clock::time_point start = Clock::now();
+  Exchange ex{request, response};
+  HandleRequest(site, ex);
+  log.Write(ex, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+}
+
+void CheckThreads(const ServerSettings& settings) {
+  if (settings.threads < 1) {
+    throw ServerError("cannot serve with " + std::to_string(settings.threads) +
+                      " threads; expected at least 1");
   }
+}
 
- private:
-  Site& site_;
-  AccessLog& log_;
-};
-
-class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  HandlerFactory(Site& site, AccessLog& log) : site_(site), log_(log) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new RequestHandler(site_, log_);
-  }
-
- private:
-  Site& site_;
-  AccessLog& log_;
-};
+// The system's queue of connections not yet accepted is long: the acceptor
+// empties it at once, and a full one would make a clinic's tablet wait a
+// second for its SYN to be sent again while strangers flood it.
+constexpr int kListenBacklog = 1024;
 
 Poco::Net::ServerSocket Listen(const ServerSettings& settings) {
+  CheckThreads(settings);
   try {
     Poco::Net::SocketAddress address(settings.bind, static_cast<Poco::UInt16>(settings.port));
     Poco::Net::ServerSocket socket;
     socket.bind(address, /*reuseAddress=*/true);
-    socket.listen(settings.queue);
+    socket.listen(std::max(settings.queue, kListenBacklog));
     return socket;
   } catch (const Poco::Exception& e) {
     throw ServerError("cannot listen on " + settings.bind + ":" + std::to_string(settings.port) +
                       ": " + e.displayText());
   }
-}
-
-// Poco's pool asserts (throwing Poco::AssertionViolationException) unless
-// 1 <= its minimum <= its maximum, so `threads = 1` must lower the minimum.
-int PoolMinimum(const ServerSettings& settings) {
-  if (settings.threads < 1) {
-    throw ServerError("cannot serve with " + std::to_string(settings.threads) +
-                      " threads; expected at least 1");
-  }
-  return std::min(2, settings.threads);
-}
-
-Poco::Net::HTTPServerParams::Ptr ParamsFor(const ServerSettings& settings) {
-  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-  params->setServerName("consentkit");
-  params->setSoftwareVersion("consentkit");
-  params->setMaxThreads(settings.threads);
-  params->setMaxQueued(settings.queue);
-  params->setTimeout(Poco::Timespan(settings.request_timeout_s, 0));
-  // With one thread, a kept-alive idle tablet would hold it for the whole
-  // keep-alive timeout and every other client would wait.
-  params->setKeepAlive(settings.threads >= 2);
-  params->setKeepAliveTimeout(Poco::Timespan(settings.keepalive_timeout_s, 0));
-  params->setMaxKeepAliveRequests(1000);
-  return params;
 }
 
 }  // namespace
@@ -120,15 +87,19 @@ struct HttpServer::Impl {
   Impl(const ServerSettings& settings, IntakeService& service, Store& store, std::ostream* log)
       : site(service, store, settings),
         access_log(log),
-        pool(PoolMinimum(settings), settings.threads, 60),
-        socket(Listen(settings)) {}
+        socket(Listen(settings)),
+        port(socket.address().port()),
+        connections(
+            socket, settings,
+            [this](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+              Answer(site, access_log, request, response);
+            }) {}
 
   Site site;
   AccessLog access_log;
-  Poco::ThreadPool pool;
   Poco::Net::ServerSocket socket;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
-  bool started = false;
+  std::uint16_t port;  // known after Stop closed the socket
+  ConnectionServer connections;
 };
 
 HttpServer::HttpServer(const ServerSettings& settings, IntakeService& service, Store& store,
@@ -147,29 +118,24 @@ HttpServer::HttpServer(const ServerSettings& settings, IntakeService& service, S
 
 HttpServer::~HttpServer() { Stop(); }
 
-std::uint16_t HttpServer::port() const { return impl_->socket.address().port(); }
+std::uint16_t HttpServer::port() const { return impl_->port; }
 
 void HttpServer::Start() {
-  if (impl_->started) return;
   try {
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(
-        new HandlerFactory(impl_->site, impl_->access_log), impl_->pool, impl_->socket,
-        ParamsFor(impl_->site.settings));
-    impl_->server->start();
-  } catch (const Poco::Exception& e) {  // e.g. no thread for the acceptor
-    impl_->server.reset();
-    throw ServerError("cannot start serving: " + e.displayText());
+    impl_->connections.Start();
+  } catch (const std::system_error& e) {
+    throw ServerError(std::string("cannot start serving: no thread: ") + e.what());
   }
-  impl_->started = true;
 }
 
+// Stops accepting, closes idle connections and those still sending their
+// headers, lets current requests finish and send their responses, then
+// joins every thread: a receipt in flight is still delivered.
 void HttpServer::Stop() {
-  if (!impl_->started) return;
-  impl_->started = false;
-  // Stop accepting, let current requests finish, then wait for the
-  // handler threads: a receipt in flight is still delivered.
-  impl_->server->stopAll(/*abortCurrent=*/false);
-  impl_->pool.joinAll();
+  impl_->connections.Stop();
+  // Every request has finished: what the audit throttle held back goes in
+  // now, before the caller signs its last checkpoint.
+  impl_->site.unrecorded.Flush();
 }
 
 }  // namespace consentkit

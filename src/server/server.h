@@ -1,9 +1,11 @@
-// consentkit's HTTP service on Poco's HTTPServer: the tablet pages, the
-// blank PDFs and the JSON API (/api/v1), with problem+json errors.
+// consentkit's HTTP service: the tablet pages, the blank PDFs and the JSON
+// API (/api/v1), with problem+json errors.
 //
-// A bounded thread pool serves requests; bodies over the configured limit
-// are refused before they are read; every request is logged as one JSON
-// line without patient data.
+// A fixed set of threads serves connections, each with whole deadlines for
+// its request headers and body and a per-address limit (server/
+// connections.h), so no client can hold the threads; bodies over the
+// configured limit are refused before they are read; every request is
+// logged as one JSON line without patient data.
 #ifndef CONSENTKIT_SERVER_SERVER_H_
 #define CONSENTKIT_SERVER_SERVER_H_
 

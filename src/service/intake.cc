@@ -37,17 +37,6 @@ std::vector<std::string> XmlFilesIn(const std::string& dir) {
   return files;
 }
 
-// Fields whose value failed to parse were left out of the submission, so
-// the validator would also call them missing; one message per field is
-// clearer.
-void MergeErrors(std::vector<FieldError>& into, const std::vector<FieldError>& more) {
-  for (const FieldError& e : more) {
-    bool known = std::any_of(into.begin(), into.end(),
-                             [&](const FieldError& x) { return x.field_id == e.field_id; });
-    if (!known) into.push_back(e);
-  }
-}
-
 SubmitResult Invalid(std::vector<FieldError> errors) {
   SubmitResult result;
   result.status = SubmitStatus::kInvalid;
@@ -179,9 +168,10 @@ std::string RenderAsShown(const ValidSubmission& submission, const ScreeningResu
 SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_id,
                                    const std::string& body, const SubmitScope& scope,
                                    SubmitTimings* timings) {
-  // All of a submission's CPU work is gated, parsing included; the retry
-  // lookup inside reads its own connection, so it does not wait for commits.
-  FairGate::Pass pass = gate_.Enter();
+  // Parsing and validation run before a render slot is taken: a body of
+  // 32,000 bad fields must not hold up valid submissions behind it (the
+  // work is linear and bounded by the body limit). Only a submission that
+  // will be rendered waits at the gate (see Commit).
   Clock::time_point start = Clock::now();
   auto known = by_id_.find(form_id);
   if (known == by_id_.end()) {
@@ -214,10 +204,13 @@ SubmitResult IntakeService::Submit(const Actor& actor, const std::string& form_i
       visit && scope.clinic_device ? FindWitnessUnlock(store_, *visit, *form) : std::nullopt;
   ValidationResult checked = ValidateSubmission(
       form, std::move(parsed.submission), witness ? WitnessStep::kUnlocked : WitnessStep::kLocked);
+  // Fields whose value failed to parse were left out of the submission, so
+  // the validator also calls them missing; one message per field is clearer.
   std::vector<FieldError> errors = std::move(parsed.errors);
-  MergeErrors(errors, checked.errors());
+  MergeFieldErrors(errors, checked.errors());
   if (timings) timings->validate_ms = MsSince(start);
   if (!errors.empty()) return Invalid(std::move(errors));
+  FairGate::Pass pass = gate_.Enter();
   return Commit(std::move(checked).value(), {visit, witness}, std::move(content),
                 std::move(content_sha256), actor, pass, timings);
 }

@@ -5,6 +5,7 @@
 #ifndef CONSENTKIT_SERVICE_INTAKE_H_
 #define CONSENTKIT_SERVICE_INTAKE_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -82,8 +83,10 @@ class IntakeService {
   // with it; without, PDFs are stored unsealed (tests of other parts only:
   // `consentkit serve` always seals).
   //
-  // At most `workers` submissions (0: one per CPU core) are parsed,
-  // rendered and sealed at once, in arrival order (see util/fair_gate.h).
+  // At most `workers` submissions (0: one per CPU core) are rendered and
+  // sealed at once, in arrival order (see util/fair_gate.h). Parsing and
+  // validation come first, outside that limit: a refused submission never
+  // takes a render slot.
   IntakeService(std::vector<FormPtr> forms, Store& store, ClinicSettings clinic,
                 const SigningIdentity* seal, RenderOptions render = {}, int workers = 0);
 
@@ -103,6 +106,11 @@ class IntakeService {
   // prints the visit and the patient.
   SubmitResult Submit(const Actor& actor, const std::string& form_id, const std::string& body,
                       const SubmitScope& scope = {}, SubmitTimings* timings = nullptr);
+
+  // How many submissions have taken a render slot so far: only those that
+  // passed validation (a refused one never waits behind renders, nor holds
+  // one up).
+  std::uint64_t RenderSlotsTaken() { return gate_.Entered(); }
 
  private:
   // Checks the visit a new submission names (`visit`: that visit, if it

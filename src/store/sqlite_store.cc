@@ -18,8 +18,11 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <mutex>
 
+#include "store/file_guard.h"
+#include "store/marker.h"
 #include "store/name_key.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -205,10 +208,14 @@ std::string FromBlob(const Poco::Data::BLOB& blob) {
 
 // BEGIN IMMEDIATE takes the write lock up front, so appending to the audit
 // chain (read the last hash, write the next) cannot race another process
-// (export, tokens) between its read and its write.
+// (export, tokens) between its read and its write. With a guard, Commit
+// throws StoreUnavailable after the COMMIT if the file committed to is no
+// longer the database (see DatabaseFileGuard): the caller must not report
+// the write as done.
 class WriteTransaction {
  public:
-  explicit WriteTransaction(Poco::Data::Session& session) : session_(session) {
+  WriteTransaction(Poco::Data::Session& session, DatabaseFileGuard* guard)
+      : session_(session), guard_(guard) {
     session_ << "BEGIN IMMEDIATE", now;
   }
   ~WriteTransaction() {
@@ -222,10 +229,12 @@ class WriteTransaction {
   void Commit() {
     session_ << "COMMIT", now;
     open_ = false;
+    if (guard_) guard_->Check();
   }
 
  private:
   Poco::Data::Session& session_;
+  DatabaseFileGuard* guard_;
   bool open_ = true;
 };
 
@@ -439,20 +448,58 @@ Page<T> ToPage(std::vector<T> rows, int limit, Key key) {
   return page;
 }
 
+// Connections a store gave up on (see ~SqliteStore): never closed, and
+// kept reachable so that a leak checker sees them as kept, not lost.
+void Abandon(std::vector<Poco::Data::Session> sessions) {
+  struct Abandoned {
+    std::mutex mutex;
+    std::vector<Poco::Data::Session> sessions;
+  };
+  static Abandoned* const kept = new Abandoned;
+  std::lock_guard<std::mutex> lock(kept->mutex);
+  for (Poco::Data::Session& session : sessions) kept->sessions.push_back(session);
+}
+
 class SqliteStore : public Store {
  public:
   SqliteStore(const std::string& path, const SqliteOptions& options)
       : path_(path),
         options_(options),
         live_(options.read_only && IsLive(path)),
+        guard_(options.read_only ? nullptr : std::make_unique<DatabaseFileGuard>(path)),
         session_(Open(path, options, live_)) {
+    if (options.quick_check) QuickCheck();  // before a migration writes to a damaged file
     if (options.read_only) {
       RequireCurrentSchema();
     } else {
       Migrate();
     }
     reader_.emplace(Open(path, options, live_));
+    if (guard_) guard_->Settle();
+    if (options.guard_with_marker && !options.read_only) {
+      if (!options.new_database) HoldToMarker();
+      Mark();
+    }
   }
+  // A clean close marks the last head, unless the files were lost: then
+  // the marker keeps naming the head the lost database had.
+  ~SqliteStore() override {
+    if (guard_ && guard_->Failed()) {
+      // Closing the last connection checkpoints through the WAL index,
+      // which may be truncated under its map now (SIGBUS), into a file that
+      // may be gone. Left open until the process exits, which closes them
+      // without touching either (a restart is the way back anyway).
+      Abandon({session_, *reader_});
+      return;
+    }
+    if (!options_.guard_with_marker || !guard_) return;
+    try {
+      Mark();
+    } catch (const std::exception&) {  // the marker's older head is still in the chain
+    }
+  }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   PutResult Put(const SubmissionRecord& record, const std::string& pdf, const FormDefinition& form,
                 const Actor& actor) override;
@@ -509,6 +556,20 @@ class SqliteStore : public Store {
   static bool IsLive(const std::string& path);
   static Poco::Data::Session OpenReadOnly(const std::string& path, bool live);
   void Migrate();
+  // Throws StoreError naming the file and quick_check's first problem.
+  void QuickCheck();
+  // The chain's origin and head now, as a marker holds them.
+  // REQUIRES: mutex_ held, or the constructor running.
+  DatabaseMarker CurrentHead();
+  // Throws StoreError unless the chain holds the marker's origin and head.
+  void HoldToMarker();
+  // Rewrites the marker with the current head. Throws StoreError.
+  void Mark();
+  // The connections, locked, once the guard finds the files in place
+  // (else StoreUnavailable, before SQLite touches a WAL index that may
+  // have been truncated under its memory map).
+  std::unique_lock<std::mutex> LockWriter();
+  std::unique_lock<std::mutex> LockReader();
   // A read-only store cannot migrate, and reading an older schema with
   // this version's queries would fail row by row.
   void RequireCurrentSchema();
@@ -564,8 +625,9 @@ class SqliteStore : public Store {
 
   std::string path_;
   SqliteOptions options_;
-  bool live_;         // read-only: see IsLive
-  std::mutex mutex_;  // the connection
+  bool live_;                                 // read-only: see IsLive
+  std::unique_ptr<DatabaseFileGuard> guard_;  // writable stores only
+  std::mutex mutex_;                          // the connection
   Poco::Data::Session session_;
   // Lookups by id (retries, PDFs, every request's token) on a connection of
   // their own: in WAL mode they read the last commit without waiting for
@@ -621,6 +683,95 @@ Poco::Data::Session SqliteStore::Open(const std::string& path, const SqliteOptio
   }
 }
 
+std::unique_lock<std::mutex> SqliteStore::LockWriter() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (guard_) guard_->Check();
+  return lock;
+}
+
+std::unique_lock<std::mutex> SqliteStore::LockReader() {
+  std::unique_lock<std::mutex> lock(reader_mutex_);
+  if (guard_) guard_->Check();
+  return lock;
+}
+
+// quick_check reads every page and checks each b-tree's structure, without
+// matching indexes to their tables (integrity_check's slow part).
+void SqliteStore::QuickCheck() {
+  std::string first;
+  try {
+    session_ << "PRAGMA quick_check(1)", into(first), now;
+  } catch (const Poco::Exception& e) {
+    throw StoreError(path_ + ": the database is damaged: its integrity check could not run: " +
+                     e.displayText() + "; restore it from a backup");
+  }
+  if (first != "ok") {
+    // "*** in database main ***\nPage 38: btreeInitPage() returns error code 11": the page's line.
+    const char kBanner[] = "*** in database main ***\n";
+    if (first.compare(0, sizeof kBanner - 1, kBanner) == 0) first.erase(0, sizeof kBanner - 1);
+    first = first.substr(0, first.find('\n'));
+    throw StoreError(path_ + ": the database is damaged: SQLite's quick_check reports \"" + first +
+                     "\"; restore it from a backup (consentkit verify names what it can still "
+                     "read)");
+  }
+}
+
+DatabaseMarker SqliteStore::CurrentHead() {
+  DatabaseMarker head;
+  try {
+    Poco::Data::Statement origin(session_);
+    origin << "SELECT hash FROM audit WHERE seq = 1", into(head.origin);
+    origin.execute();
+    Poco::Data::Statement last(session_);
+    last << "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", into(head.seq),
+        into(head.hash);
+    last.execute();
+  } catch (const Poco::Exception& e) {
+    Fail("reading the head of the audit chain", e);
+  }
+  head.written_at = UtcNow();
+  return head;
+}
+
+void SqliteStore::Mark() { WriteMarker(MarkerPath(path_), CurrentHead()); }
+
+// The marker's head is a past head of the chain, which only grows: a
+// database that lacks it is another one, or lost events.
+void SqliteStore::HoldToMarker() {
+  std::string marker_path = MarkerPath(path_);
+  std::optional<DatabaseMarker> marker = ReadMarker(marker_path);
+  if (!marker || marker->seq == 0) return;  // nothing to lose was ever marked
+  std::string origin, hash;
+  std::int64_t last = 0;
+  try {
+    session_ << "SELECT COALESCE(MAX(seq), 0) FROM audit", into(last), now;
+    Poco::Data::Statement first(session_);
+    first << "SELECT hash FROM audit WHERE seq = 1", into(origin);
+    first.execute();
+    Poco::Data::Statement at(session_);
+    at << "SELECT hash FROM audit WHERE seq = ?", into(hash), useRef(marker->seq);
+    at.execute();
+  } catch (const Poco::Exception& e) {
+    Fail("reading the audit chain to hold it to " + marker_path, e);
+  }
+  std::string found;
+  if (last < marker->seq) {
+    found = "its audit chain ends at event " + std::to_string(last);
+  } else if (origin != marker->origin) {
+    found = "its first audit event has hash " + origin.substr(0, 16) + "…, not the marker's " +
+            marker->origin.substr(0, 16) + "…";
+  } else if (hash != marker->hash) {
+    found = "its event " + std::to_string(marker->seq) + " has hash " + hash.substr(0, 16) + "…";
+  } else {
+    return;
+  }
+  throw StoreError(path_ + ": not the database that was here: " + marker_path + " (written " +
+                   marker->written_at + ") names audit event " + std::to_string(marker->seq) +
+                   " with hash " + marker->hash.substr(0, 16) + "…, but " + found +
+                   "; put the right database back (with its -wal file), or start with "
+                   "--new-database to accept this one");
+}
+
 void SqliteStore::Migrate() {
   try {
     int version = 0;
@@ -631,7 +782,7 @@ void SqliteStore::Migrate() {
                        std::to_string(kSchemaVersion) + "); upgrade consentkit");
     }
     while (version < kSchemaVersion) {
-      WriteTransaction transaction(session_);
+      WriteTransaction transaction(session_, guard_.get());
       // Read again under the write lock: another process may have migrated.
       session_ << "PRAGMA user_version", into(version), now;
       if (version >= kSchemaVersion) break;
@@ -721,8 +872,8 @@ PutResult SqliteStore::Put(const SubmissionRecord& record, const std::string& pd
 // would wait for it forever.
 void SqliteStore::CommitGroup(const std::vector<PendingPut*>& group) noexcept {
   try {
-    std::lock_guard<std::mutex> lock(mutex_);
-    WriteTransaction transaction(session_);
+    auto lock = LockWriter();
+    WriteTransaction transaction(session_, guard_.get());
     for (PendingPut* put : group) {
       // A put that fails leaves nothing behind and does not sink the others.
       session_ << "SAVEPOINT put", now;
@@ -749,6 +900,8 @@ void SqliteStore::CommitGroup(const std::vector<PendingPut*>& group) noexcept {
 std::exception_ptr SqliteStore::CurrentErrorAsStoreError(const std::string& doing) const {
   try {
     throw;
+  } catch (const StoreUnavailable&) {  // names the database, and must stay itself (a 503)
+    return std::current_exception();
   } catch (const Poco::Exception& e) {
     return std::make_exception_ptr(StoreError(path_ + ": " + doing + ": " + e.displayText()));
   } catch (const std::exception& e) {
@@ -842,9 +995,9 @@ AuditEvent SqliteStore::AppendEventLocked(const Actor& actor, const std::string&
 
 AuditEvent SqliteStore::RecordEvent(const Actor& actor, const std::string& action,
                                     const std::string& object, const std::string& detail) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     AuditEvent event = AppendEventLocked(actor, action, object, detail);
     transaction.Commit();
     return event;
@@ -865,7 +1018,7 @@ std::optional<SubmissionRecord> SqliteStore::FindIn(Poco::Data::Session& session
 }
 
 std::optional<SubmissionRecord> SqliteStore::Find(const std::string& id) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     return FindIn(*reader_, id);
   } catch (const Poco::Exception& e) {
@@ -874,7 +1027,7 @@ std::optional<SubmissionRecord> SqliteStore::Find(const std::string& id) {
 }
 
 std::optional<std::string> SqliteStore::FindPdf(const std::string& id) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     Poco::Data::BLOB pdf;
     Poco::Data::Statement select(*reader_);
@@ -893,6 +1046,7 @@ std::optional<std::string> SqliteStore::FindPdf(const std::string& id) {
 void SqliteStore::ForEachSubmission(const std::string& from, const std::string& to,
                                     const SubmissionVisitor& visit) {
   std::exception_ptr visit_error;
+  if (guard_) guard_->Check();
   try {
     Poco::Data::Session reader = Open(path_, options_, live_);
     reader << "BEGIN", now;
@@ -919,6 +1073,7 @@ void SqliteStore::ForEachSubmission(const std::string& from, const std::string& 
 void SqliteStore::ForEachAuditEvent(std::int64_t first_seq, std::int64_t last_seq,
                                     const std::function<void(const AuditEvent&)>& visit) {
   std::exception_ptr visit_error;
+  if (guard_) guard_->Check();
   try {
     Poco::Data::Session reader = Open(path_, options_, live_);
     reader << "BEGIN", now;
@@ -942,7 +1097,7 @@ void SqliteStore::ForEachAuditEvent(std::int64_t first_seq, std::int64_t last_se
 }
 
 std::int64_t SqliteStore::LastAuditSeq() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
     std::int64_t seq = 0;
     session_ << "SELECT COALESCE(MAX(seq), 0) FROM audit", into(seq), now;
@@ -954,7 +1109,7 @@ std::int64_t SqliteStore::LastAuditSeq() {
 
 std::optional<std::string> SqliteStore::DefinitionXml(const std::string& form_id,
                                                       const std::string& version) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
     Poco::Data::BLOB xml;
     Poco::Data::Statement select(session_);
@@ -969,7 +1124,7 @@ std::optional<std::string> SqliteStore::DefinitionXml(const std::string& form_id
 
 std::optional<std::string> SqliteStore::PinnedDefinitionHash(const std::string& form_id,
                                                              const std::string& version) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
     std::string sha256;
     Poco::Data::Statement select(session_);
@@ -983,7 +1138,7 @@ std::optional<std::string> SqliteStore::PinnedDefinitionHash(const std::string& 
 }
 
 std::size_t SqliteStore::CountSubmissions() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
     Poco::Int64 count = 0;
     session_ << "SELECT COUNT(*) FROM submissions", into(count), now;
@@ -994,9 +1149,9 @@ std::size_t SqliteStore::CountSubmissions() {
 }
 
 void SqliteStore::AddToken(const Token& t, const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     std::string role = ToString(t.role);
     session_ << "INSERT INTO tokens (id, name, role, secret_sha256, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -1031,7 +1186,7 @@ std::vector<Token> SqliteStore::SelectTokens(Poco::Data::Session& session, const
 }
 
 std::optional<Token> SqliteStore::FindToken(const std::string& id) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     std::vector<Token> found = SelectTokens(*reader_, "WHERE id = ?", id);
     if (found.empty()) return std::nullopt;
@@ -1042,7 +1197,7 @@ std::optional<Token> SqliteStore::FindToken(const std::string& id) {
 }
 
 std::vector<Token> SqliteStore::Tokens() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
     return SelectTokens(session_, "", "");
   } catch (const Poco::Exception& e) {
@@ -1051,9 +1206,9 @@ std::vector<Token> SqliteStore::Tokens() {
 }
 
 bool SqliteStore::RevokeToken(const std::string& id, const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     std::string at = UtcNow();
     Poco::Data::Statement update(session_);
     update << "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''", useRef(at),
@@ -1098,7 +1253,7 @@ Page<SubmissionRecord> SqliteStore::ListSubmissions(const SubmissionQuery& q) {
   AddCursor(filter, q.after, "s.received_at", "s.id");
   int limit = PageSize(q.limit);
   std::string joins;
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
     return ToPage(SelectSubmissions(session_, joins, filter,
                                     "ORDER BY s.received_at DESC, s.id DESC", limit + 1),
@@ -1111,7 +1266,7 @@ Page<SubmissionRecord> SqliteStore::ListSubmissions(const SubmissionQuery& q) {
 std::vector<SubmissionRecord> SqliteStore::SubmissionsOfVisit(const std::string& visit_id) {
   Filter filter;
   filter.Add("s.visit_id = ?", {visit_id});
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     return SelectSubmissions(*reader_, "", filter, "ORDER BY s.received_at, s.id");
   } catch (const Poco::Exception& e) {
@@ -1120,9 +1275,9 @@ std::vector<SubmissionRecord> SqliteStore::SubmissionsOfVisit(const std::string&
 }
 
 void SqliteStore::AddVisit(const Visit& v, const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     std::string forms = JoinLines(v.form_ids);
     std::string key = NameKey(v.patient.name);
     session_ << std::string("INSERT INTO visits (") + kVisitColumns +
@@ -1154,7 +1309,7 @@ std::vector<Visit> SqliteStore::SelectVisits(Poco::Data::Session& session, Filte
 std::optional<Visit> SqliteStore::FindVisit(const std::string& id) {
   Filter filter;
   filter.Add("id = ?", {id});
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     std::vector<Visit> found = SelectVisits(*reader_, filter, "");
     if (found.empty()) return std::nullopt;
@@ -1170,7 +1325,7 @@ Page<Visit> SqliteStore::ListVisits(const VisitQuery& q) {
   AddPatient(filter, q.patient, "visits");
   AddCursor(filter, q.after, "created_at", "id");
   int limit = PageSize(q.limit);
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
     return ToPage(SelectVisits(session_, filter, "ORDER BY created_at DESC, id DESC", limit + 1),
                   limit, [](const Visit& v) { return MakeCursor(v.created_at, v.id); });
@@ -1199,9 +1354,9 @@ void SqliteStore::InsertReview(const Review& r, const std::string& pdf) {
 // mutex_ serialises this audit append with the group commit's and
 // RecordEvent's; BEGIN IMMEDIATE with other processes'.
 bool SqliteStore::PutReview(const Review& review, const std::string& pdf, const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     if (!Reviewable(review.submission_id)) return false;
     InsertReview(review, pdf);
     AppendEventLocked(actor, "submission.reviewed", review.submission_id,
@@ -1214,9 +1369,9 @@ bool SqliteStore::PutReview(const Review& review, const std::string& pdf, const 
 }
 
 void SqliteStore::AddInvite(const Invite& i, const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     session_ << "INSERT INTO invites (id, visit_id, secret_sha256, created_at, created_by, "
                 "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         useRef(i.id), useRef(i.visit_id), useRef(i.secret_sha256), useRef(i.created_at),
@@ -1244,7 +1399,7 @@ std::vector<Invite> SqliteStore::SelectInvites(Poco::Data::Session& session,
 }
 
 std::optional<Invite> SqliteStore::FindInvite(const std::string& id) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     std::vector<Invite> found = SelectInvites(*reader_, "id", id);
     if (found.empty()) return std::nullopt;
@@ -1255,7 +1410,7 @@ std::optional<Invite> SqliteStore::FindInvite(const std::string& id) {
 }
 
 std::vector<Invite> SqliteStore::InvitesOfVisit(const std::string& visit_id) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     return SelectInvites(*reader_, "visit_id", visit_id);
   } catch (const Poco::Exception& e) {
@@ -1264,9 +1419,9 @@ std::vector<Invite> SqliteStore::InvitesOfVisit(const std::string& visit_id) {
 }
 
 bool SqliteStore::RevokeInvite(const std::string& id, const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     std::string at = UtcNow();
     Poco::Data::Statement update(session_);
     update << "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at = ''", useRef(at),
@@ -1296,9 +1451,9 @@ std::vector<WitnessUnlock> SqliteStore::SelectWitnessUnlocks(Poco::Data::Session
 }
 
 WitnessUnlock SqliteStore::UnlockWitness(const WitnessUnlock& w, const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     std::vector<WitnessUnlock> earlier = SelectWitnessUnlocks(session_, w.visit_id, w.form_id);
     if (!earlier.empty()) return earlier.front();
     session_ << "INSERT INTO witness_unlocks (visit_id, form_id, unlocked_by, unlocked_by_name, "
@@ -1315,9 +1470,9 @@ WitnessUnlock SqliteStore::UnlockWitness(const WitnessUnlock& w, const Actor& ac
 
 bool SqliteStore::LockWitness(const std::string& visit_id, const std::string& form_id,
                               const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     if (FilledForVisit(visit_id, form_id)) return false;  // its record is made
     Poco::Data::Statement remove(session_);
     remove << "DELETE FROM witness_unlocks WHERE visit_id = ? AND form_id = ?", useRef(visit_id),
@@ -1332,7 +1487,7 @@ bool SqliteStore::LockWitness(const std::string& visit_id, const std::string& fo
 }
 
 std::vector<WitnessUnlock> SqliteStore::WitnessUnlocksOfVisit(const std::string& visit_id) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     return SelectWitnessUnlocks(*reader_, visit_id, "");
   } catch (const Poco::Exception& e) {
@@ -1343,9 +1498,9 @@ std::vector<WitnessUnlock> SqliteStore::WitnessUnlocksOfVisit(const std::string&
 // Replaces the tablet's earlier hand-off, if any.
 void SqliteStore::SetHandoff(const std::string& tablet_token_id, const std::string& visit_id,
                              const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     std::string at = UtcNow();
     session_ << "INSERT OR REPLACE INTO handoffs (tablet_token_id, visit_id, at, by) "
                 "VALUES (?, ?, ?, ?)",
@@ -1358,7 +1513,7 @@ void SqliteStore::SetHandoff(const std::string& tablet_token_id, const std::stri
 }
 
 std::optional<std::string> SqliteStore::FindHandoff(const std::string& tablet_token_id) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     std::string visit_id;
     Poco::Data::Statement select(*reader_);
@@ -1373,9 +1528,9 @@ std::optional<std::string> SqliteStore::FindHandoff(const std::string& tablet_to
 
 bool SqliteStore::ClearHandoff(const std::string& tablet_token_id, const std::string& visit_id,
                                const Actor& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
-    WriteTransaction transaction(session_);
+    WriteTransaction transaction(session_, guard_.get());
     std::string shown;
     Poco::Data::Statement select(session_);
     select << "SELECT visit_id FROM handoffs WHERE tablet_token_id = ?", into(shown),
@@ -1392,7 +1547,7 @@ bool SqliteStore::ClearHandoff(const std::string& tablet_token_id, const std::st
 }
 
 std::vector<Invite> SqliteStore::Invites() {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     return SelectInvites(*reader_, "", "");
   } catch (const Poco::Exception& e) {
@@ -1401,7 +1556,7 @@ std::vector<Invite> SqliteStore::Invites() {
 }
 
 std::vector<std::string> SqliteStore::SubmissionIds() {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     std::vector<std::string> ids;
     std::string id;
@@ -1414,8 +1569,10 @@ std::vector<std::string> SqliteStore::SubmissionIds() {
   }
 }
 
+// A checkpoint comes every so many events and minutes: the marker follows
+// it, an fsync at that pace rather than one per submission.
 void SqliteStore::AddCheckpoint(const Checkpoint& c) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto lock = LockWriter();
   try {
     session_ << "INSERT OR IGNORE INTO checkpoints (seq, last_hash, at, signature) "
                 "VALUES (?, ?, ?, ?)",
@@ -1423,11 +1580,13 @@ void SqliteStore::AddCheckpoint(const Checkpoint& c) {
   } catch (const Poco::Exception& e) {
     Fail("storing the checkpoint of audit event " + std::to_string(c.seq), e);
   }
+  if (guard_) guard_->Check();
+  if (options_.guard_with_marker) Mark();
 }
 
 std::optional<Checkpoint> SqliteStore::LatestCheckpoint() {
   std::optional<Checkpoint> latest;
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     Checkpoint c;
     Poco::Data::Statement select(*reader_);
@@ -1442,6 +1601,7 @@ std::optional<Checkpoint> SqliteStore::LatestCheckpoint() {
 
 void SqliteStore::ForEachCheckpoint(const std::function<void(const Checkpoint&)>& visit) {
   std::exception_ptr visit_error;
+  if (guard_) guard_->Check();
   try {
     Poco::Data::Session reader = Open(path_, options_, live_);
     reader << "BEGIN", now;
@@ -1461,7 +1621,7 @@ void SqliteStore::ForEachCheckpoint(const std::function<void(const Checkpoint&)>
 }
 
 std::vector<std::string> SqliteStore::CheckIntegrity(std::size_t max_problems) {
-  std::lock_guard<std::mutex> lock(reader_mutex_);
+  auto lock = LockReader();
   try {
     std::vector<std::string> problems;
     std::string line;
@@ -1475,6 +1635,43 @@ std::vector<std::string> SqliteStore::CheckIntegrity(std::size_t max_problems) {
   } catch (const Poco::Exception& e) {
     // A database too damaged to check is itself the finding.
     return {"the integrity check could not run: " + e.displayText()};
+  }
+}
+
+// Before anything creates the file: a marked database must be there.
+void RequireMarkedDatabase(const std::string& path) {
+  std::string marker_path = MarkerPath(path);
+  // Whatever head it names: even a chain marked empty may have grown since
+  // (tokens, submissions) before the marker was next written.
+  std::optional<DatabaseMarker> marker = ReadMarker(marker_path);
+  if (!marker) return;
+  struct stat info {};
+  bool missing = stat(path.c_str(), &info) != 0;
+  if (!missing && info.st_size > 0) return;  // HoldToMarker reads it
+  std::string what =
+      marker->seq == 0
+          ? std::string("(its audit chain empty when marked ") + marker->written_at + ")"
+          : "with audit events up to " + std::to_string(marker->seq) + " (hash " +
+                marker->hash.substr(0, 16) + "…, marked " + marker->written_at + ")";
+  throw StoreError(path + (missing ? " is missing" : " is empty") + ", but " + marker_path +
+                   " says a database was here " + what +
+                   "; put it back (with its -wal file), or start with --new-database to begin "
+                   "an empty one on purpose");
+}
+
+// SQLite opens a WAL index it cannot write read-only, and every write then
+// fails: refuse at once, naming the file, rather than serve 500s.
+void RequireWritableWalIndex(const std::string& path) {
+  std::string shm = path + "-shm";
+  if (access(shm.c_str(), F_OK) != 0) return;  // SQLite makes it
+  if (access(shm.c_str(), R_OK | W_OK) != 0) {
+    throw StoreError(shm + ": the database's WAL index is not writable: " + std::strerror(errno) +
+                     "; it must be readable and writable by the user consentkit runs as (check "
+                     "its mode, owner and `lsattr` flags)");
+  }
+  struct stat info {};
+  if (stat(shm.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    throw StoreError(shm + ": the database's WAL index is not a regular file");
   }
 }
 
@@ -1495,6 +1692,8 @@ std::unique_ptr<Store> OpenSqliteStore(const std::string& data_dir, const Sqlite
     }
     return std::make_unique<SqliteStore>(path, options);
   }
+  if (options.guard_with_marker && !options.new_database) RequireMarkedDatabase(path);
+  RequireWritableWalIndex(path);
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) throw StoreError(path + ": cannot open database: " + std::strerror(errno));
   close(fd);

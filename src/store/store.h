@@ -29,6 +29,17 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The store refuses every write (and read) from now on because what it
+// would write to is no longer the database: its file was removed or
+// replaced, or its WAL index was, while it was open. Sticky until the store
+// is opened again. A server answers 503: nothing was stored, and nothing
+// will be until it is restarted with the database back in place. The
+// message names the file and says what happened to it.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // A practitioner's decision on a stored submission, and the countersigned
 // PDF it produced: the sealed original with an incremental update carrying
 // a second signature appended (see seal/seal.h, CountersignPdf).
@@ -396,12 +407,30 @@ struct SqliteOptions {
   // StoreError if there is no database or its schema is not this
   // consentkit's (the message says how to bring a copy up to date).
   bool read_only = false;
+  // What `serve` opens with (writable opens only). Guards against losing
+  // the database unnoticed: the marker "consentkit.marker" beside it
+  // names the hash of its first audit event and a recent head of its chain
+  // (rewritten at open, at each AddCheckpoint and at a clean close). The
+  // open throws StoreError naming the database and what was expected when
+  // the marker is there but the database is missing or empty, or its chain
+  // has another first event or lacks the marker's head.
+  bool guard_with_marker = false;
+  // With guard_with_marker: accept whatever database is there, or make an
+  // empty one, and mark it (`serve --new-database`).
+  bool new_database = false;
+  // Runs SQLite's quick_check at open and throws StoreError naming the file
+  // and the first problem it reports.
+  bool quick_check = false;
 };
 
 // Opens (creating if needed) the SQLite store "consentkit.db" in `data_dir`,
 // which must exist, and applies any pending schema migrations (WAL journal).
 // Throws StoreError if the folder does not exist or the database cannot be
-// opened or migrated (or is newer than this consentkit).
+// opened or migrated (or is newer than this consentkit), its WAL index
+// (consentkit.db-shm) is there but not writable, or `options` refuse it.
+// A writable store checks after every commit that its file is still the
+// one at the path (see StoreUnavailable): no commit into a removed or
+// replaced database is reported as done.
 std::unique_ptr<Store> OpenSqliteStore(const std::string& data_dir,
                                        const SqliteOptions& options = {});
 

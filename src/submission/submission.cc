@@ -335,6 +335,10 @@ std::vector<FieldError> Problems(const FormDefinition& form, const Submission& s
 
 }  // namespace
 
+void MergeFieldErrors(std::vector<FieldError>& into, const std::vector<FieldError>& more) {
+  MergeByKey(into, more, [](const FieldError& e) -> const std::string& { return e.field_id; });
+}
+
 const ValidSubmission& ValidationResult::value() const& {
   if (!valid_) {
     throw std::logic_error("not a valid submission: " + errors_.front().field_id + " " +

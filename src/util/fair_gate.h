@@ -56,6 +56,11 @@ class FairGate {
   }
 
   int slots() const { return static_cast<int>(slots_); }
+  // Passes handed out so far (each Enter() takes one).
+  std::uint64_t Entered() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return next_ticket_;
+  }
   // Threads waiting in Enter() now.
   int Waiting() {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -295,6 +295,67 @@ TEST_CASE("a problem body carries type, title, status, detail and the field ids"
   CHECK(fields->getObject(1)->getValue<std::string>("message") == "bad\n");
 }
 
+TEST_CASE("a problem body lists 50 fields and their total, and stays under 64 KiB") {
+  std::vector<FieldError> many;
+  for (int i = 0; i < 32000; ++i) many.push_back({"zz-" + std::to_string(i), "is not a field"});
+  std::string body =
+      ProblemJson(422, "Submission is not valid", "32000 fields are not valid", many);
+  Object::Ptr p = ParseObject(body);
+  CHECK(p->getArray("fields")->size() == kMaxProblemFields);
+  CHECK(p->getValue<int>("fields_total") == 32000);
+  CHECK(p->getArray("fields")->getObject(49)->getValue<std::string>("id") == "zz-49");
+  // Echoed client text is clipped, however long or full of escapes it is.
+  std::string huge_id(100000, '\x01');
+  std::string huge_message(100000, '"');
+  std::vector<FieldError> hostile(kMaxProblemFields, FieldError{huge_id, huge_message});
+  std::string bounded =
+      ProblemJson(422, "Submission is not valid", std::string(1 << 20, '\x02'), hostile);
+  CHECK(bounded.size() < kMaxProblemBytes);
+  Object::Ptr q = ParseObject(bounded);
+  CHECK(q->getValue<int>("fields_total") == static_cast<int>(kMaxProblemFields));
+  CHECK(q->getArray("fields")->size() >= 1);
+  // No fields: an empty list, and a total of 0.
+  Object::Ptr none = ParseObject(ProblemJson(404, "Not found", "nothing here"));
+  CHECK(none->getArray("fields")->size() == 0);
+  CHECK(none->getValue<int>("fields_total") == 0);
+  CHECK(ParseObject(ProblemJson(429, "Too many", "wait"))->getValue<std::string>("type") ==
+        "https://consentkit.example/problems/too-many-requests");
+}
+
+// The message names the key; nothing of the body is read.
+std::string DuplicateKeyMessage(const std::string& body) {
+  try {
+    ParseSubmission(body);
+  } catch (const JsonSyntaxError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST_CASE("a duplicate key at any depth is malformed JSON that names the key") {
+  std::string top = std::string("{\"id\":\"") + kUuid + "\",\"id\":\"" + kUuid + "\"}";
+  CHECK(DuplicateKeyMessage(top) ==
+        "the body has the duplicate key \"id\" in the top-level object; expected each key at "
+        "most once per object");
+  CHECK(DuplicateKeyMessage(Envelope(R"({"name":"A","name":"B"})"))
+            .find(R"(duplicate key "name" in "values")") != std::string::npos);
+  CHECK(
+      DuplicateKeyMessage(Envelope(R"({"sig":{"width":600,"height":200,"width":1,"strokes":[]}})"))
+          .find(R"(duplicate key "width" in "sig")") != std::string::npos);
+  CHECK(DuplicateKeyMessage(R"([{"a":1},{"b":1,"b":2}])")
+            .find(R"(duplicate key "b" in an entry of the top-level list)") != std::string::npos);
+  // The same key in different objects, or once after a nested one, is fine.
+  CHECK(DuplicateKeyMessage(Envelope(R"({"id":"x","sig":{"id":1}})", R"("visit":null,)")) ==
+        "(accepted)");
+  CHECK(DuplicateKeyMessage(R"([{"a":1},{"a":1}])") == "(accepted)");
+  // Every body reader refuses them, not only submissions'.
+  CHECK_THROWS_WITH_AS(ParseVisitRequest(R"({"patient":{"name":"A","name":"B"}})"),
+                       doctest::Contains(R"(duplicate key "name" in "patient")"), JsonSyntaxError);
+  CHECK_THROWS_AS(ParseReviewRequest(R"({"decision":"defer","decision":"proceed"})"),
+                  JsonSyntaxError);
+  CHECK_THROWS_AS(ParseStringMember(R"({"visit":"a","visit":"b"})", "visit"), JsonSyntaxError);
+}
+
 TEST_CASE("JSON strings escape controls and replace invalid UTF-8") {
   CHECK(JsonQuote("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
   CHECK(JsonQuote("Zoë") == "\"Zoë\"");

@@ -39,9 +39,34 @@ TEST_CASE("UnknownKey") {
         "c.conf:3: unknown key \"colour\" in [clinic]; expected one of address, date-order, "
         "language, logo, name, page-size, phone");
   CHECK(ErrorOf("[clinic]\nname = A\n[server]\nname = B\n") ==
-        "c.conf:4: unknown key \"name\" in [server]; expected one of access-log, bind, data-dir, "
-        "forms-dir, idle-timeout, invite-hours, keepalive-timeout, max-body, port, public-url, "
-        "queue, request-timeout, threads, workers");
+        "c.conf:4: unknown key \"name\" in [server]; expected one of access-log, bind, "
+        "body-timeout, connections-per-address, data-dir, forms-dir, header-timeout, "
+        "idle-timeout, invite-hours, keepalive-timeout, max-body, port, public-url, queue, "
+        "request-timeout, threads, workers");
+}
+
+TEST_CASE("ConnectionLimitsAreReadAndBounded") {
+  Settings s = ParseSettings(
+      "[clinic]\nname = A\n[server]\nheader-timeout = 2\nbody-timeout = 45\n"
+      "connections-per-address = 0\n",
+      "c.conf", "/tmp");
+  CHECK(s.server.header_timeout_s == 2);
+  CHECK(s.server.body_timeout_s == 45);
+  CHECK(s.server.connections_per_address == 0);  // no limit, behind a load balancer
+
+  Settings defaults = ParseSettings("[clinic]\nname = A\n", "c.conf", "/tmp");
+  CHECK(defaults.server.header_timeout_s == 5);
+  CHECK(defaults.server.body_timeout_s == 30);
+  CHECK(defaults.server.connections_per_address == 16);
+
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nheader-timeout = 0\n") ==
+        "c.conf:4: invalid header-timeout \"0\"; expected a whole number from 1 to 600");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\n\nbody-timeout = 3601\n") ==
+        "c.conf:5: invalid body-timeout \"3601\"; expected a whole number from 1 to 3600");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nconnections-per-address = -1\n") ==
+        "c.conf:4: invalid connections-per-address \"-1\"; expected a whole number from 0 to "
+        "100000");
+  CHECK(ErrorOf("[clinic]\nname = A\n[server]\nheader-timeout = 5s\n").find("c.conf:4:") == 0);
 }
 
 TEST_CASE("InviteHoursAndIdleTimeoutAreReadAndBounded") {

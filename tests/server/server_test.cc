@@ -9,14 +9,18 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <sstream>
+#include <thread>
 
 #include "api/api.h"
 #include "archive/archive.h"
 #include "auth/auth.h"
+#include "server/audit_throttle.h"
 #include "server/test_server.h"
 #include "support/filled.h"
 #include "support/support.h"
@@ -568,6 +572,384 @@ TEST_CASE("review findings stay fixed: odd input is a 4xx, HEAD reads nothing") 
   session.receiveResponse(response);
   CHECK(response.getStatus() == 403);
   CHECK_FALSE(response.has("Set-Cookie"));
+}
+
+// ---- issue 14: bounded errors, throttled audit events, strict inputs ----
+
+// An answer with every header, to a request sent from `source`, one of the
+// loopback addresses (127.0.0.0/8), so tests can be several clients.
+struct FullReply {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // by lower-case name
+  std::string Header(const std::string& name) const {
+    auto found = headers.find(name);
+    return found == headers.end() ? "" : found->second;
+  }
+};
+
+FullReply SendFrom(const std::string& source, std::uint16_t port, const std::string& method,
+                   const std::string& path, const std::string& body = "",
+                   const std::map<std::string, std::string>& headers = {},
+                   const std::string& type = "application/json") {
+  Poco::Net::StreamSocket socket;
+  socket.impl()->bind(Poco::Net::SocketAddress(source, 0), true);
+  socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+  Poco::Net::HTTPClientSession session(socket);
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setHost("127.0.0.1", port);
+  for (const auto& [name, value] : headers) request.set(name, value);
+  if (method == "POST") {
+    request.setContentType(type);
+    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  }
+  session.sendRequest(request) << body;
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  FullReply reply;
+  reply.status = response.getStatus();
+  Poco::StreamCopier::copyToString(in, reply.body);
+  for (const auto& [name, value] : response) reply.headers[Poco::toLower(name)] = value;
+  return reply;
+}
+
+std::map<std::string, std::string> Bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+// How many events of `action` the chain holds after `after`.
+int CountEvents(Store& store, const std::string& action, std::int64_t after = 0,
+                std::vector<AuditEvent>* found = nullptr) {
+  int n = 0;
+  store.ForEachAuditEvent(after + 1, 0, [&](const AuditEvent& e) {
+    if (e.action != action) return;
+    ++n;
+    if (found) found->push_back(e);
+  });
+  return n;
+}
+
+// A consent with `extra` unknown fields "zz-00000"… besides its valid values.
+std::string WithUnknownFields(const std::string& body, int extra) {
+  std::string fields;
+  char id[16];
+  for (int i = 0; i < extra; ++i) {
+    std::snprintf(id, sizeof id, "zz-%05d", i);
+    fields += std::string("\"") + id + "\":\"x\",";
+  }
+  std::string out = body;
+  std::size_t at = out.find("\"values\":{");
+  REQUIRE(at != std::string::npos);
+  return out.insert(at + 10, fields);
+}
+
+TEST_CASE("32,000 bad fields: a 422 naming 50 and their total, under 64 KiB, before any render") {
+  test::TempDir data;
+  ServerSettings settings = TestSettings();
+  settings.max_body_bytes = 2 * 1024 * 1024;
+  TestServer server(data.path(), "", settings);
+  std::int64_t events = server.store().LastAuditSeq();
+  std::uint64_t slots = server.service().RenderSlotsTaken();
+  std::string body = WithUnknownFields(ConsentBody(server, kUuid), 32000);
+  REQUIRE(body.size() > 400000);
+  Reply bad = server.Call("POST", kConsentSubmit, body);
+  REQUIRE(bad.status == 422);
+  CHECK(bad.body.size() < kMaxProblemBytes);
+  Object::Ptr problem = Json(bad.body);
+  CHECK(problem->getArray("fields")->size() == 50);
+  CHECK(problem->getValue<int>("fields_total") == 32000);
+  CHECK(problem->getValue<std::string>("detail") == "32000 fields are not valid");
+  CHECK(ProblemFieldIds(bad).front() == "zz-00000");
+  // Refused before a render slot was taken; nothing stored or recorded.
+  CHECK(server.service().RenderSlotsTaken() == slots);
+  CHECK(server.store().CountSubmissions() == 0);
+  CHECK(server.store().LastAuditSeq() == events);
+  CHECK(server.Call("POST", kConsentSubmit, ConsentBody(server, kUuid)).status == 201);
+  CHECK(server.service().RenderSlotsTaken() == slots + 1);
+}
+
+TEST_CASE("duplicate keys are a 400 naming the key; the charset must be exactly UTF-8") {
+  test::TempDir data;
+  TestServer server(data.path());
+  std::int64_t events = server.store().LastAuditSeq();
+  std::string good = ConsentBody(server, kUuid);
+  std::string twice = "{\"id\":\"" + std::string(kUuid2) + "\"," + good.substr(1);
+  Reply duplicate = server.Call("POST", kConsentSubmit, twice);
+  CHECK(duplicate.status == 400);
+  CHECK(duplicate.content_type == "application/problem+json");
+  CHECK(Json(duplicate.body)->getValue<std::string>("detail").find("duplicate key \"id\"") !=
+        std::string::npos);
+  // The first value's key once more, in front of it.
+  std::size_t values = good.find("\"values\":{\"") + 10;
+  std::string first_key = good.substr(values, good.find('"', values + 1) + 1 - values);
+  std::string values_twice = good;
+  values_twice.insert(values, first_key + ":\"Eve\",");
+  Reply twice_in_values = server.Call("POST", kConsentSubmit, values_twice);
+  CAPTURE(twice_in_values.body);
+  CHECK(twice_in_values.status == 400);
+  CHECK(Json(twice_in_values.body)
+            ->getValue<std::string>("detail")
+            .find("duplicate key " + first_key + " in \"values\"") != std::string::npos);
+  for (const char* type :
+       {"application/json; charset=utf-8x", "application/json; charset=utf8",
+        "application/json; charset=latin1", "application/json;charset=\"utf-8x\"",
+        "application/json; charset=utf-8; charset=latin1", "text/json"}) {
+    CAPTURE(type);
+    CHECK(server.Call("POST", kConsentSubmit, good, type).status == 415);
+  }
+  CHECK(server.store().CountSubmissions() == 0);
+  CHECK(server.store().LastAuditSeq() == events);
+  CHECK(server.Call("POST", kConsentSubmit, good, "application/json; charset=\"UTF-8\"").status ==
+        201);
+  CHECK(server
+            .Call("POST", kConsentSubmit, ConsentBody(server, kUuid2),
+                  "Application/JSON;charset=utf-8")
+            .status == 201);
+}
+
+TEST_CASE("the Authorization scheme is case-insensitive") {
+  test::TempDir data;
+  TestServer server(data.path());
+  for (const char* scheme : {"bearer ", "BEARER ", "BeArEr\t", "Bearer   "}) {
+    CAPTURE(scheme);
+    CHECK(Send(server.port(), "", "GET", "/api/v1/forms", "", "",
+               {{"Authorization", scheme + server.token(Role::kTablet)}})
+              .status == 200);
+  }
+  CHECK(Send(server.port(), "", "GET", "/api/v1/forms", "", "",
+             {{"Authorization", "Basic " + server.token(Role::kTablet)}})
+            .status == 401);
+}
+
+// What a browser of another site (or none we can tell) sends with a cookie.
+const std::vector<std::pair<std::string, std::map<std::string, std::string>>>& CrossSite() {
+  static const std::vector<std::pair<std::string, std::map<std::string, std::string>>> kCases = {
+      {"Origin: null", {{"Origin", "null"}}},
+      {"a foreign Origin", {{"Origin", "http://evil.example"}}},
+      {"our host on another port", {{"Origin", "http://127.0.0.1:1"}}},
+      {"a foreign Referer only", {{"Referer", "http://evil.example/pair"}}},
+      {"neither Origin nor Sec-Fetch-Site", {}},
+      {"Sec-Fetch-Site: cross-site", {{"Sec-Fetch-Site", "cross-site"}}},
+      {"Sec-Fetch-Site: same-site", {{"Sec-Fetch-Site", "same-site"}}},
+      {"Origin: null with Sec-Fetch-Site: same-origin",
+       {{"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}}},
+  };
+  return kCases;
+}
+
+TEST_CASE("a cookie's state-changing requests and /pair must come from our own pages") {
+  test::TempDir data;
+  TestServer server(data.path());
+  const std::string own = "http://127.0.0.1:" + std::to_string(server.port());
+  const std::string cookie = "ck_token=" + server.token(Role::kStaff);
+  std::string pair_form = "token=" + server.token(Role::kStaff);
+  std::int64_t events = server.store().LastAuditSeq();
+  for (const auto& [what, headers] : CrossSite()) {
+    CAPTURE(what);
+    std::map<std::string, std::string> with_cookie = headers;
+    with_cookie["Cookie"] = cookie;
+    FullReply submit = SendFrom("127.0.0.1", server.port(), "POST", kConsentSubmit,
+                                ConsentBody(server, kUuid), with_cookie);
+    CHECK(submit.status == 403);
+    CHECK(submit.Header("content-type") == "application/problem+json");
+    CHECK(submit.body.find("expected a request from this site's own pages") != std::string::npos);
+    FullReply pair = SendFrom("127.0.0.1", server.port(), "POST", "/pair", pair_form, headers,
+                              "application/x-www-form-urlencoded");
+    CHECK(pair.status == 403);
+    CHECK(pair.Header("set-cookie").empty());
+  }
+  // Refused before the credential is checked: nothing stored, nothing recorded.
+  CHECK(server.store().CountSubmissions() == 0);
+  CHECK(server.store().LastAuditSeq() == events);
+  // Our own pages: their Origin, or Fetch Metadata saying so.
+  FullReply by_origin = SendFrom("127.0.0.1", server.port(), "POST", kConsentSubmit,
+                                 ConsentBody(server, kUuid), {{"Cookie", cookie}, {"Origin", own}});
+  CHECK(by_origin.status == 201);
+  CHECK(by_origin.Header("referrer-policy") == "same-origin");
+  CHECK(SendFrom("127.0.0.1", server.port(), "POST", kConsentSubmit, ConsentBody(server, kUuid2),
+                 {{"Cookie", cookie}, {"Sec-Fetch-Site", "same-origin"}, {"Referer", own + "/x"}})
+            .status == 201);
+  FullReply paired = SendFrom("127.0.0.1", server.port(), "POST", "/pair", pair_form,
+                              {{"Origin", own}}, "application/x-www-form-urlencoded");
+  CHECK(paired.status == 303);
+  CHECK(paired.Header("set-cookie").rfind("ck_token=", 0) == 0);
+  // A bearer token is a script's, not a browser's ambient credential.
+  CHECK(SendFrom("127.0.0.1", server.port(), "POST", kConsentSubmit,
+                 ConsentBody(server, "7d1e8f00-1111-4222-8333-944455556666"),
+                 {{"Authorization", "Bearer " + server.token(Role::kStaff)},
+                  {"Origin", "http://evil.example"}})
+            .status == 201);
+  CHECK(server.store().CountSubmissions() == 3);
+}
+
+TEST_CASE("access.denied is throttled per token and address; every held-back count is written") {
+  test::TempDir data;
+  std::string tablet_id;
+  {
+    TestServer server(data.path());
+    tablet_id = server.token_id(Role::kTablet);
+    std::int64_t before = server.store().LastAuditSeq();
+    for (const char* address : {"127.0.0.4", "127.0.0.5"}) {
+      for (int i = 0; i < 60; ++i) {
+        FullReply denied = SendFrom(address, server.port(), "GET", "/api/v1/audit", "",
+                                    Bearer(server.token(Role::kTablet)));
+        REQUIRE(denied.status == 403);
+      }
+    }
+    // Per token: 10 a minute, whichever address asks.
+    CHECK(CountEvents(server.store(), "access.denied", before) == AuditThrottle::kPerMinute);
+    CHECK(server.store().LastAuditSeq() - before == AuditThrottle::kPerMinute);
+    CHECK(SendFrom("127.0.0.4", server.port(), "POST", kConsentSubmit, ConsentBody(server, kUuid),
+                   Bearer(server.token(Role::kTablet)))
+              .status == 201);
+  }  // stopping writes what was held back
+  std::unique_ptr<Store> store = OpenSqliteStore(data.path());
+  std::vector<AuditEvent> flushed;
+  REQUIRE(CountEvents(*store, "audit.suppressed", 0, &flushed) == 1);
+  CHECK(flushed[0].detail.find("access.denied: 110 not recorded") == 0);
+  CHECK(flushed[0].detail.find("address 127.0.0.4: 50") != std::string::npos);
+  CHECK(flushed[0].detail.find("token " + tablet_id + ": 60") != std::string::npos);
+}
+
+TEST_CASE("20 failed sign-ins a minute from one address earn a 429, credentials unchecked") {
+  test::TempDir data;
+  TestServer server(data.path());
+  std::int64_t before = server.store().LastAuditSeq();
+  for (int i = 0; i < AuditThrottle::kGuessesPerMinute; ++i) {
+    std::string guess = "ckt_" + std::to_string(1000 + i) + ".guessed";
+    REQUIRE(
+        SendFrom("127.0.0.6", server.port(), "GET", "/api/v1/forms", "", Bearer(guess)).status ==
+        401);
+  }
+  FullReply refused =
+      SendFrom("127.0.0.6", server.port(), "GET", "/api/v1/forms", "", Bearer("ckt_1.guessed"));
+  CHECK(refused.status == 429);
+  CHECK(refused.Header("content-type") == "application/problem+json");
+  int retry = std::atoi(refused.Header("retry-after").c_str());
+  CHECK(retry >= 1);
+  CHECK(retry <= 60);
+  // Not even a valid token is checked from there, nor a sign-in.
+  CHECK(SendFrom("127.0.0.6", server.port(), "GET", "/api/v1/forms", "",
+                 Bearer(server.token(Role::kStaff)))
+            .status == 429);
+  CHECK(SendFrom("127.0.0.6", server.port(), "POST", "/pair", "token=" + server.token(Role::kStaff),
+                 {{"Sec-Fetch-Site", "same-origin"}}, "application/x-www-form-urlencoded")
+            .status == 429);
+  CHECK(CountEvents(server.store(), "auth.failed", before) == AuditThrottle::kPerMinute);
+  CHECK(server.store().LastAuditSeq() - before == AuditThrottle::kPerMinute);
+  CHECK(server.store().CountSubmissions() == 0);
+  // Another address is not held up.
+  CHECK(SendFrom("127.0.0.7", server.port(), "POST", kConsentSubmit, ConsentBody(server, kUuid),
+                 Bearer(server.token(Role::kStaff)))
+            .status == 201);
+}
+
+using ThrottleClock = AuditThrottle::Clock;
+
+// The counts an audit.suppressed detail gives for `action`.
+std::int64_t TotalIn(const std::string& detail, const std::string& action) {
+  std::size_t at = detail.find(action + ": ");
+  return at == std::string::npos ? 0 : std::stoll(detail.substr(at + action.size() + 2));
+}
+
+TEST_CASE("the audit throttle admits 10 a minute per address and per token, counting the rest") {
+  AuditThrottle throttle;
+  ThrottleClock::time_point t0{};
+  const auto denied = ThrottledAction::kAccessDenied;
+  for (int i = 0; i < 10; ++i) CHECK(throttle.Admit(denied, "10.0.0.1", "", t0).record);
+  CHECK_FALSE(throttle.Admit(denied, "10.0.0.1", "", t0).record);
+  CHECK_FALSE(throttle.Admit(denied, "10.0.0.1", "", t0).record);
+  // Other addresses and the other action have limits of their own.
+  CHECK(throttle.Admit(denied, "10.0.0.2", "", t0).record);
+  CHECK(throttle.Admit(ThrottledAction::kAuthFailed, "10.0.0.1", "", t0).record);
+  // The next minute's first event says how many were not recorded.
+  AuditThrottle::Admission next =
+      throttle.Admit(denied, "10.0.0.1", "", t0 + std::chrono::seconds(60));
+  CHECK(next.record);
+  CHECK(next.unrecorded == 2);
+  CHECK(throttle.TakeUnrecorded(t0 + std::chrono::seconds(61)).empty());
+  // One token from many addresses: 10 a minute in all.
+  int recorded = 0;
+  for (int i = 0; i < 50; ++i) {
+    recorded += throttle.Admit(denied, "10.1.0." + std::to_string(i), "ckt_tablet", t0).record;
+  }
+  CHECK(recorded == 10);
+  CHECK(TotalIn(throttle.TakeUnrecorded(t0), "access.denied") == 40);
+}
+
+TEST_CASE("no held-back count is lost, and the throttle's memory stays bounded") {
+  AuditThrottle throttle;
+  ThrottleClock::time_point t{};
+  std::int64_t attempts = 0, recorded = 0, carried = 0, flushed = 0;
+  auto flush = [&] {
+    std::string detail = throttle.TakeUnrecorded(t);
+    flushed += TotalIn(detail, "access.denied") + TotalIn(detail, "auth.failed");
+  };
+  // Five minutes of a mixed flood, flushed every 30 s.
+  for (int step = 0; step < 300; ++step, t += std::chrono::seconds(1)) {
+    for (int i = 0; i < 40; ++i, ++attempts) {
+      auto action = i % 3 ? ThrottledAction::kAccessDenied : ThrottledAction::kAuthFailed;
+      AuditThrottle::Admission a = throttle.Admit(action, "10.0.0." + std::to_string(i % 5),
+                                                  i % 4 ? "ckt_" + std::to_string(i % 3) : "", t);
+      recorded += a.record;
+      carried += a.unrecorded;
+    }
+    if (step % 30 == 29) flush();
+  }
+  flush();
+  CHECK(recorded + carried + flushed == attempts);
+  CHECK(recorded <= 2 * 5 * 10 * 5);  // per action, address and minute at most
+  // 10,000 new addresses and tokens in one minute: the maps stop growing,
+  // the newcomers share one entry's limit, and their counts still add up.
+  AuditThrottle bounded;
+  std::int64_t admitted = 0;
+  for (int i = 0; i < 10000; ++i) {
+    admitted += bounded
+                    .Admit(ThrottledAction::kAuthFailed, "fd00::" + std::to_string(i),
+                           "ckt_guess" + std::to_string(i), t)
+                    .record;
+  }
+  CHECK(bounded.Tracked() <= 2 * AuditThrottle::kMaxSubjects + 2);
+  CHECK(admitted == static_cast<std::int64_t>(AuditThrottle::kMaxSubjects) + 10);
+  CHECK(TotalIn(bounded.TakeUnrecorded(t), "auth.failed") == 10000 - admitted);
+  // A minute later the idle entries are dropped.
+  bounded.TakeUnrecorded(t + std::chrono::seconds(61));
+  CHECK(bounded.Tracked() == 0);
+}
+
+TEST_CASE("the guessing limit refuses an address for the rest of its minute") {
+  AuditThrottle throttle;
+  ThrottleClock::time_point t0{};
+  for (int i = 0; i < AuditThrottle::kGuessesPerMinute - 1; ++i) {
+    throttle.CountFailedGuess("10.0.0.9", t0 + std::chrono::seconds(i));
+  }
+  CHECK(throttle.GuessingRefusedFor("10.0.0.9", t0 + std::chrono::seconds(20)) == 0);
+  throttle.CountFailedGuess("10.0.0.9", t0 + std::chrono::seconds(20));
+  CHECK(throttle.GuessingRefusedFor("10.0.0.9", t0 + std::chrono::seconds(20)) == 40);
+  CHECK(throttle.GuessingRefusedFor("10.0.0.9", t0 + std::chrono::milliseconds(59500)) == 1);
+  CHECK(throttle.GuessingRefusedFor("10.0.0.8", t0 + std::chrono::seconds(20)) == 0);
+  CHECK(throttle.GuessingRefusedFor("10.0.0.9", t0 + std::chrono::seconds(60)) == 0);
+}
+
+TEST_CASE("held-back counts are written within the flush interval and at the end") {
+  test::TempDir data;
+  std::unique_ptr<Store> store = OpenSqliteStore(data.path());
+  AuditThrottle throttle;
+  for (int i = 0; i < 15; ++i) throttle.Admit(ThrottledAction::kAuthFailed, "10.0.0.3", "");
+  {
+    UnrecordedFlusher every_50ms(throttle, *store, std::chrono::milliseconds(50));
+    for (int tries = 0; tries < 200 && CountEvents(*store, "audit.suppressed") == 0; ++tries) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    REQUIRE(CountEvents(*store, "audit.suppressed") == 1);
+  }
+  for (int i = 0; i < 3; ++i) throttle.Admit(ThrottledAction::kAuthFailed, "10.0.0.3", "");
+  { UnrecordedFlusher hourly(throttle, *store, std::chrono::hours(1)); }  // its stop writes
+  std::vector<AuditEvent> events;
+  REQUIRE(CountEvents(*store, "audit.suppressed", 0, &events) == 2);
+  CHECK(events[0].detail == "auth.failed: 5 not recorded (address 10.0.0.3: 5)");
+  CHECK(events[1].detail == "auth.failed: 3 not recorded (address 10.0.0.3: 3)");
+  CHECK(events[0].actor == "server");
 }
 
 }  // namespace

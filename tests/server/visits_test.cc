@@ -393,10 +393,26 @@ TEST_CASE("AnUnreadBodyDoesNotSpillIntoTheNextRequest") {
 TEST_CASE("CrossSiteCookieRequestsAreRefused") {
   test::TempDir data;
   TestServer server(data.path());
-  Reply refused = Send(server.port(), server.token(Role::kStaff), "POST", "/api/v1/visits",
-                       kPatient, "application/json", {{"Sec-Fetch-Site", "cross-site"}});
-  CHECK(refused.status == 403);
+  std::string cookie = "ck_token=" + server.token(Role::kStaff);
+  std::int64_t events = server.store().LastAuditSeq();
+  for (auto sign : std::vector<std::map<std::string, std::string>>{
+           {{"Sec-Fetch-Site", "cross-site"}}, {{"Origin", "null"}}, {}}) {
+    sign["Cookie"] = cookie;
+    Reply refused =
+        Send(server.port(), "", "POST", "/api/v1/visits", kPatient, "application/json", sign);
+    CHECK(refused.status == 403);
+  }
   CHECK(server.store().ListVisits({}).items.empty());
+  CHECK(server.store().LastAuditSeq() == events);
+  std::string own = "http://127.0.0.1:" + std::to_string(server.port());
+  CHECK(Send(server.port(), "", "POST", "/api/v1/visits", kPatient, "application/json",
+             {{"Cookie", cookie}, {"Origin", own}})
+            .status == 201);
+  // A bearer token is no browser's ambient credential: not Origin-checked.
+  CHECK(Send(server.port(), server.token(Role::kStaff), "POST", "/api/v1/visits", kPatient,
+             "application/json", {{"Sec-Fetch-Site", "cross-site"}})
+            .status == 201);
+  CHECK(server.store().ListVisits({}).items.size() == 2);
 }
 
 TEST_CASE("PractitionerCountersignsAReviewOutcome") {

@@ -7,13 +7,16 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
+#include "store/marker.h"
 #include "store/name_key.h"
 #include "support/support.h"
 #include "util/util.h"
@@ -1132,6 +1135,376 @@ TEST_CASE("every invite is listed, revoked ones too") {
   CHECK(all[0].id == "inv_1");
   CHECK(all[1].id == "inv_2");
   CHECK_FALSE(all[1].revoked_at.empty());
+}
+
+// --- The database file under the store: removed, replaced, truncated, lost.
+
+// A message check on text made at run time (doctest copies it).
+doctest::Contains Has(const std::string& text) { return doctest::Contains(text.c_str()); }
+
+SqliteOptions Guarded(bool new_database = false) {
+  SqliteOptions options;
+  options.guard_with_marker = true;
+  options.new_database = new_database;
+  options.quick_check = true;
+  return options;
+}
+
+void RemoveDatabaseFiles(const test::TempDir& dir) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(dir.File(std::string("consentkit.db") + suffix));
+  }
+}
+
+PutStatus PutOne(Store& store, const FormDefinition& form, const std::string& id) {
+  return store.Put(Record(form, id, "{\"n\":\"" + id + "\"}"), Pdf(), form, "t").status;
+}
+
+TEST_CASE("a commit into a removed database is refused, and the store stays refusing") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  REQUIRE(PutOne(*store, *form, "id-1") == PutStatus::kStored);
+  RemoveDatabaseFiles(dir);
+  CHECK_THROWS_WITH_AS(PutOne(*store, *form, "id-2"),
+                       Has("consentkit.db was removed or replaced while in use (it is gone)"),
+                       StoreUnavailable);
+  // A file back at the path is not the one this store writes to.
+  test::TempDir other;
+  OpenSqliteStore(other.path());
+  std::filesystem::copy_file(other.File("consentkit.db"), dir.File("consentkit.db"));
+  CHECK_THROWS_AS(store->RecordEvent("cli", "test.event", ""), StoreUnavailable);
+  CHECK_THROWS_AS(store->Find("id-1"), StoreUnavailable);
+  CHECK_THROWS_AS(PutOne(*store, *form, "id-3"), StoreUnavailable);
+}
+
+TEST_CASE("a database replaced while open is noticed before the commit is reported") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  REQUIRE(PutOne(*store, *form, "id-1") == PutStatus::kStored);
+  std::filesystem::copy_file(dir.File("consentkit.db"), dir.File("copy.db"));
+  std::filesystem::rename(dir.File("copy.db"), dir.File("consentkit.db"));
+  CHECK_THROWS_WITH_AS(PutOne(*store, *form, "id-2"),
+                       Has("was removed or replaced while in use (another file is at its path)"),
+                       StoreUnavailable);
+}
+
+TEST_CASE("a write-ahead log removed under the store is noticed before a commit is reported") {
+  // Commits land in the WAL first: with only it deleted, SQLite would go on
+  // appending to the unlinked file, fsyncs succeeding, and a restart would
+  // never see those acknowledged records.
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  REQUIRE(PutOne(*store, *form, "id-1") == PutStatus::kStored);
+  REQUIRE(std::filesystem::remove(dir.File("consentkit.db-wal")));
+  CHECK_THROWS_WITH_AS(PutOne(*store, *form, "id-2"),
+                       Has("consentkit.db-wal was removed or replaced while in use"),
+                       StoreUnavailable);
+  CHECK_THROWS_AS(store->Find("id-1"), StoreUnavailable);
+}
+
+TEST_CASE("a WAL index truncated under the store is refused, not touched (no SIGBUS)") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path());
+  REQUIRE(PutOne(*store, *form, "id-1") == PutStatus::kStored);
+  std::filesystem::resize_file(dir.File("consentkit.db-shm"), 0);
+  CHECK_THROWS_WITH_AS(PutOne(*store, *form, "id-2"),
+                       Has("consentkit.db-shm was truncated from 32768 to 0 bytes"),
+                       StoreUnavailable);
+  CHECK_THROWS_AS(store->FindToken("tok_x"), StoreUnavailable);
+}
+
+TEST_CASE("a WAL index that cannot be written is refused at open, naming it") {
+  test::TempDir dir;
+  OpenSqliteStore(dir.path());
+  Poco::Data::Session keep = Inspect(dir);
+  keep << "PRAGMA journal_mode=WAL", now;
+  keep << "SELECT COUNT(*) FROM audit", now;
+  REQUIRE(std::filesystem::exists(dir.File("consentkit.db-shm")));
+  std::string shm = test::ShellQuote(dir.File("consentkit.db-shm"));
+  if (test::Run("chattr +i " + shm).exit_code != 0) {
+    MESSAGE("chattr +i is not available here: the unwritable WAL index case is not exercised");
+    return;
+  }
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path()),
+                       Has("consentkit.db-shm: the database's WAL index is not "
+                           "writable: Operation not permitted"),
+                       StoreError);
+  test::Run("chattr -i " + shm);
+}
+
+TEST_CASE("a guarded store marks its head at open, at each checkpoint and at close") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  std::string marker_path = dir.File("consentkit.marker");
+  {
+    auto store = OpenSqliteStore(dir.path(), Guarded());
+    std::optional<DatabaseMarker> at_open = ReadMarker(marker_path);
+    REQUIRE(at_open);
+    CHECK(at_open->seq == 0);
+    CHECK(at_open->origin.empty());
+    REQUIRE(PutOne(*store, *form, "id-1") == PutStatus::kStored);
+    REQUIRE(PutOne(*store, *form, "id-2") == PutStatus::kStored);
+    CHECK(ReadMarker(marker_path)->seq == 0);  // no fsync of the marker per submission
+    store->AddCheckpoint({2, "h", "2026-11-23T10:00:00Z", "sig"});
+    CHECK(ReadMarker(marker_path)->seq == 2);
+    store->RecordEvent("cli", "test.event", "");
+  }
+  std::optional<DatabaseMarker> at_close = ReadMarker(marker_path);
+  REQUIRE(at_close);
+  CHECK(at_close->seq == 3);
+  auto store = OpenSqliteStore(dir.path(), SqliteOptions{true, true});
+  store->ForEachAuditEvent(1, 1, [&](const AuditEvent& e) { CHECK(e.hash == at_close->origin); });
+  store->ForEachAuditEvent(3, 3, [&](const AuditEvent& e) { CHECK(e.hash == at_close->hash); });
+}
+
+TEST_CASE("a database lost before its marker named any event is still refused") {
+  // A new install: the marker says "empty chain"; submissions come, and the
+  // database is deleted before the next marker write. Nothing may start
+  // over silently.
+  test::TempDir dir;
+  FormPtr form = Consent();
+  auto store = OpenSqliteStore(dir.path(), Guarded());
+  REQUIRE(ReadMarker(dir.File("consentkit.marker"))->seq == 0);
+  REQUIRE(PutOne(*store, *form, "id-1") == PutStatus::kStored);
+  RemoveDatabaseFiles(dir);
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                       Has("its audit chain empty when marked"), StoreError);
+  CHECK_FALSE(std::filesystem::exists(dir.File("consentkit.db")));
+}
+
+TEST_CASE("a marked database that went missing is refused, unless a new one is asked for") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  {
+    auto store = OpenSqliteStore(dir.path(), Guarded());
+    REQUIRE(PutOne(*store, *form, "id-1") == PutStatus::kStored);
+  }
+  RemoveDatabaseFiles(dir);
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                       Has("consentkit.db is missing, but " + dir.File("consentkit.marker") +
+                           " says a database was here with audit events up to 1"),
+                       StoreError);
+  CHECK_FALSE(std::filesystem::exists(dir.File("consentkit.db")));  // nothing made meanwhile
+  std::ofstream(dir.File("consentkit.db")).close();                 // an empty file alike
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()), Has("consentkit.db is empty, but"),
+                       StoreError);
+  {
+    auto fresh = OpenSqliteStore(dir.path(), Guarded(/*new_database=*/true));
+    CHECK(fresh->CountSubmissions() == 0);
+  }
+  CHECK(ReadMarker(dir.File("consentkit.marker"))->seq == 0);
+  OpenSqliteStore(dir.path(), Guarded());  // the new one is the marked one now
+}
+
+TEST_CASE("another database, or one that lost events, is refused against the marker") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  {
+    auto store = OpenSqliteStore(dir.path(), Guarded());
+    for (const char* id : {"id-1", "id-2", "id-3"})
+      REQUIRE(PutOne(*store, *form, id) == PutStatus::kStored);
+  }
+  std::string db = dir.File("consentkit.db");
+  std::filesystem::copy_file(db, dir.File("saved.db"));
+  SUBCASE("the newest events removed") {
+    Inspect(dir) << "DELETE FROM audit WHERE seq > 1", now;
+    CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                         Has("consentkit.db: not the database that was here: " +
+                             dir.File("consentkit.marker") + " (written "),
+                         StoreError);
+    CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                         Has("names audit event 3 with hash "), StoreError);
+    CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                         Has("but its audit chain ends at event 1; put the right "
+                             "database back"),
+                         StoreError);
+  }
+  SUBCASE("another clinic's database in its place") {
+    test::TempDir other;
+    {
+      auto store = OpenSqliteStore(other.path());
+      for (const char* id : {"x-1", "x-2", "x-3", "x-4"})
+        REQUIRE(PutOne(*store, *form, id) == PutStatus::kStored);
+    }
+    std::filesystem::copy_file(other.File("consentkit.db"), db,
+                               std::filesystem::copy_options::overwrite_existing);
+    CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                         Has("but its first audit event has hash "), StoreError);
+    // Unguarded opens (the other commands) still open it; serve's needs --new-database.
+    OpenSqliteStore(dir.path());
+    OpenSqliteStore(dir.path(), Guarded(/*new_database=*/true));
+    OpenSqliteStore(dir.path(), Guarded());
+  }
+  SUBCASE("the right database put back") {
+    Inspect(dir) << "DELETE FROM audit WHERE seq > 1", now;
+    std::filesystem::copy_file(dir.File("saved.db"), db,
+                               std::filesystem::copy_options::overwrite_existing);
+    auto store = OpenSqliteStore(dir.path(), Guarded());
+    CHECK(store->CountSubmissions() == 3);
+  }
+}
+
+TEST_CASE("a marker consentkit did not write is refused, naming it") {
+  test::TempDir dir;
+  OpenSqliteStore(dir.path());
+  std::string marker = dir.Write("consentkit.marker", "consentkit-database-marker/1\nseq=3\n");
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                       Has(marker + ": the marker is cut short"), StoreError);
+  dir.Write("consentkit.marker",
+            "consentkit-database-marker/1\norigin=\nseq=x\nhash=\nwritten_at=\n");
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                       Has(marker + ": seq \"x\" is not a count of events"), StoreError);
+  DatabaseMarker m{std::string(64, 'a'), 7, std::string(64, 'b'), "2026-11-23T10:00:00Z"};
+  dir.Write("consentkit.marker", FormatMarker(m));
+  CHECK(ReadMarker(marker)->hash == m.hash);
+  CHECK(ReadMarker(marker)->seq == 7);
+}
+
+TEST_CASE("the quick check at open refuses a damaged database, naming the file and the problem") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  {
+    auto store = OpenSqliteStore(dir.path(), Guarded());
+    for (int i = 0; i < 40; ++i) {
+      std::string id = "id-" + std::to_string(i);
+      REQUIRE(store->Put(Record(*form, id, "{}"), std::string(3000, 'p'), *form, "t").status ==
+              PutStatus::kStored);
+    }
+  }
+  OpenSqliteStore(dir.path(), Guarded());  // a sound one opens
+  std::string path = dir.File("consentkit.db");
+  std::string bytes = ReadFile(path);
+  REQUIRE(bytes.size() > 40 * 4096);
+  bytes.replace(bytes.size() / 2, 8192, std::string(8192, '\x5a'));
+  WriteFileAtomically(path, bytes);
+  CHECK_THROWS_WITH_AS(OpenSqliteStore(dir.path(), Guarded()),
+                       Has(path + ": the database is damaged: SQLite's quick_check "
+                                  "reports \"Page "),
+                       StoreError);
+}
+
+// A VFS over SQLite's default one whose writes or syncs fail with an I/O
+// error while asked to, as a failing disk's EIO reaches SQLite. Installed
+// as the default for the connections opened while it lives.
+class FailingDisk {
+ public:
+  FailingDisk() : base_(sqlite3_vfs_find(nullptr)) {
+    REQUIRE(base_ != nullptr);
+    vfs_ = *base_;
+    vfs_.zName = "consentkit-failing-disk";
+    vfs_.szOsFile = static_cast<int>(sizeof(File)) + base_->szOsFile;
+    vfs_.pAppData = this;
+    vfs_.xOpen = &Open;
+    REQUIRE(sqlite3_vfs_register(&vfs_, 1) == SQLITE_OK);
+  }
+  ~FailingDisk() {
+    sqlite3_vfs_register(base_, 1);
+    sqlite3_vfs_unregister(&vfs_);
+  }
+  FailingDisk(const FailingDisk&) = delete;
+  FailingDisk& operator=(const FailingDisk&) = delete;
+  std::atomic<bool> fail_writes{false};
+  std::atomic<bool> fail_syncs{false};
+
+ private:
+  struct File {
+    sqlite3_file base;   // pMethods: ours
+    sqlite3_file* real;  // the default VFS's file, right after this header
+    FailingDisk* disk;
+  };
+  static sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<File*>(f)->real; }
+  static FailingDisk* Disk(sqlite3_file* f) { return reinterpret_cast<File*>(f)->disk; }
+
+  static int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags,
+                  int* out_flags) {
+    auto* disk = static_cast<FailingDisk*>(vfs->pAppData);
+    File* ours = reinterpret_cast<File*>(file);
+    ours->real = reinterpret_cast<sqlite3_file*>(ours + 1);
+    ours->disk = disk;
+    int rc = disk->base_->xOpen(disk->base_, name, ours->real, flags, out_flags);
+    ours->base.pMethods = ours->real->pMethods ? &kMethods : nullptr;
+    return rc;
+  }
+  static int Write(sqlite3_file* f, const void* data, int n, sqlite3_int64 at) {
+    if (Disk(f)->fail_writes) return SQLITE_IOERR_WRITE;
+    return Real(f)->pMethods->xWrite(Real(f), data, n, at);
+  }
+  static int Sync(sqlite3_file* f, int flags) {
+    if (Disk(f)->fail_syncs) return SQLITE_IOERR_FSYNC;
+    return Real(f)->pMethods->xSync(Real(f), flags);
+  }
+  static const sqlite3_io_methods kMethods;
+
+  sqlite3_vfs* base_;
+  sqlite3_vfs vfs_;
+};
+
+// Every other method passes straight through to the real file.
+const sqlite3_io_methods FailingDisk::kMethods = {
+    3,
+    [](sqlite3_file* f) { return Real(f)->pMethods->xClose(Real(f)); },
+    [](sqlite3_file* f, void* out, int n, sqlite3_int64 at) {
+      return Real(f)->pMethods->xRead(Real(f), out, n, at);
+    },
+    &FailingDisk::Write,
+    [](sqlite3_file* f, sqlite3_int64 size) { return Real(f)->pMethods->xTruncate(Real(f), size); },
+    &FailingDisk::Sync,
+    [](sqlite3_file* f, sqlite3_int64* size) {
+      return Real(f)->pMethods->xFileSize(Real(f), size);
+    },
+    [](sqlite3_file* f, int lock) { return Real(f)->pMethods->xLock(Real(f), lock); },
+    [](sqlite3_file* f, int lock) { return Real(f)->pMethods->xUnlock(Real(f), lock); },
+    [](sqlite3_file* f, int* out) { return Real(f)->pMethods->xCheckReservedLock(Real(f), out); },
+    [](sqlite3_file* f, int op, void* arg) {
+      return Real(f)->pMethods->xFileControl(Real(f), op, arg);
+    },
+    [](sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); },
+    [](sqlite3_file* f) { return Real(f)->pMethods->xDeviceCharacteristics(Real(f)); },
+    [](sqlite3_file* f, int region, int size, int extend, void volatile** out) {
+      return Real(f)->pMethods->xShmMap(Real(f), region, size, extend, out);
+    },
+    [](sqlite3_file* f, int offset, int n, int flags) {
+      return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
+    },
+    [](sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); },
+    [](sqlite3_file* f, int remove) { return Real(f)->pMethods->xShmUnmap(Real(f), remove); },
+    [](sqlite3_file* f, sqlite3_int64 at, int n, void** out) {
+      return Real(f)->pMethods->xFetch(Real(f), at, n, out);
+    },
+    [](sqlite3_file* f, sqlite3_int64 at, void* p) {
+      return Real(f)->pMethods->xUnfetch(Real(f), at, p);
+    },
+};
+
+TEST_CASE(
+    "an I/O error on write or sync is a StoreError, nothing is reported stored, and the "
+    "store goes on once the disk does") {
+  test::TempDir dir;
+  FormPtr form = Consent();
+  FailingDisk disk;
+  {
+    auto store = OpenSqliteStore(dir.path());
+    REQUIRE(PutOne(*store, *form, "id-1") == PutStatus::kStored);
+    disk.fail_writes = true;
+    CHECK_THROWS_WITH_AS(PutOne(*store, *form, "id-2"), Has("storing submission id-2"), StoreError);
+    CHECK_THROWS_WITH_AS(store->RecordEvent("cli", "test.event", ""), Has("disk I/O error"),
+                         StoreError);
+    disk.fail_writes = false;
+    disk.fail_syncs = true;
+    CHECK_THROWS_WITH_AS(PutOne(*store, *form, "id-3"), Has("disk I/O error"), StoreError);
+    disk.fail_syncs = false;
+    CHECK_FALSE(store->Find("id-2"));
+    CHECK_FALSE(store->Find("id-3"));
+    CHECK(PutOne(*store, *form, "id-4") == PutStatus::kStored);
+  }
+  auto store = OpenSqliteStore(dir.path());
+  CHECK(store->Find("id-1"));
+  CHECK(store->Find("id-4"));
+  CHECK(store->CheckIntegrity(5).empty());
 }
 
 }  // namespace
