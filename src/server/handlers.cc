@@ -3,6 +3,7 @@
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NameValueCollection.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <iostream>
@@ -331,6 +332,7 @@ void TakeInviteCredential(Exchange& ex) {
 }  // namespace
 
 void HandleRequest(Site& site, Exchange& ex) {
+  ex.public_origin = Poco::toLower(site.settings.public_url);
   try {
     try {
       Poco::URI uri(ex.request.getURI());

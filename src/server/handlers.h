@@ -49,6 +49,10 @@ struct Exchange {
   // names only the invite's public id) so no log or message carries it.
   std::string invite_credential;
   bool body_read = false;  // set by ReadBody once the whole body is read
+  // [server] public-url's scheme and authority, lower-cased ("" unset): the
+  // origin browsers see behind a proxy that rewrites Host. Set by
+  // HandleRequest.
+  std::string public_origin;
   int status = 0;
   std::size_t bytes = 0;
 };

@@ -340,6 +340,7 @@ std::string CrossSiteReason(const Exchange& ex) {
   const std::string origin = ex.request.get("Origin", "");
   const std::string referer = ex.request.get("Referer", "");
   auto is_ours = [&](const std::string& o) {
+    if (!ex.public_origin.empty() && o == ex.public_origin) return true;
     return !host.empty() && (o == "http://" + host || o == "https://" + host);
   };
   const char* expected = "; expected a request from this site's own pages";

@@ -86,7 +86,8 @@ bool ReadBody(Exchange& ex, std::size_t limit, std::string& body);
 // the next request; false when a problem was sent (as ReadBody).
 bool DrainBody(Exchange& ex);
 // Why a browser request is not shown to come from one of our own pages
-// (http(s)://Host): a Referer or Origin of another site, "Origin: null",
+// (http(s)://Host, or [server] public-url's origin behind a proxy): a
+// Referer or Origin of another site, "Origin: null",
 // Sec-Fetch-Site other than same-origin or none, or neither Origin nor
 // Sec-Fetch-Site; empty when it is shown to. The reason is a problem detail.
 std::string CrossSiteReason(const Exchange& ex);

@@ -782,6 +782,25 @@ TEST_CASE("a cookie's state-changing requests and /pair must come from our own p
   CHECK(server.store().CountSubmissions() == 3);
 }
 
+TEST_CASE("behind a proxy that rewrites Host, the public-url's origin is our own") {
+  test::TempDir data;
+  ServerSettings settings = TestSettings();
+  settings.public_url = "https://Consent.Clinic.example";
+  TestServer server(data.path(), "", settings);
+  const std::string cookie = "ck_token=" + server.token(Role::kStaff);
+  CHECK(SendFrom("127.0.0.1", server.port(), "POST", kConsentSubmit, ConsentBody(server, kUuid),
+                 {{"Cookie", cookie}, {"Origin", "https://consent.clinic.example"}})
+            .status == 201);
+  // Another origin is still another site's, and so is the scheme changed.
+  for (const char* origin : {"https://evil.example", "http://consent.clinic.example"}) {
+    CAPTURE(origin);
+    CHECK(SendFrom("127.0.0.1", server.port(), "POST", kConsentSubmit, ConsentBody(server, kUuid2),
+                   {{"Cookie", cookie}, {"Origin", origin}})
+              .status == 403);
+  }
+  CHECK(server.store().CountSubmissions() == 1);
+}
+
 TEST_CASE("access.denied is throttled per token and address; every held-back count is written") {
   test::TempDir data;
   std::string tablet_id;
