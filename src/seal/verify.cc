@@ -61,6 +61,13 @@ std::string CheckRange(const std::string& pdf, const FoundSignature& found, Seal
     return "the byte range leaves out bytes " + std::to_string(r[1]) + " to " +
            std::to_string(r[2]) + ", which are not the signature value";
   }
+  if (r[2] > pdf.size() || r[3] > pdf.size() - r[2]) {
+    // Read as given, the range would end past the last byte: what it claims
+    // to sign is not all in this file (and no length past it is reported).
+    std::size_t past = r[2] > pdf.size() ? r[2] - pdf.size() + r[3] : r[3] - (pdf.size() - r[2]);
+    return "the signed range runs " + Bytes(past) +
+           " past the end of the file: the file was cut short after sealing";
+  }
   seal.slots.contents_begin = r[1];
   seal.slots.contents_end = r[2];
   seal.end = r[2] + r[3];
